@@ -1,0 +1,55 @@
+# Kundregister — `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Development defaults for `make run`; the environment (or .env) overrides them.
+RUN_ENV := DEBUG=$${DEBUG:-True}
+LANGS := sv fi nb en
+
+.PHONY: run test lint format messages compilemessages demo bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+compilemessages: $(STAMP)
+	$(RUN_ENV) $(PY) manage.py compile_translations
+
+run: $(STAMP) compilemessages
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) compilemessages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract strings for translation (needs GNU gettext's xgettext), then compile.
+# locale/ holds the project package's and templates/' strings; customers/ and
+# requests/ keep their own catalogues in <app>/locale/.
+MAKEMESSAGES := makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS))
+messages: $(STAMP)
+	DEBUG=True $(PY) manage.py $(MAKEMESSAGES) --ignore=.venv --ignore=tests --ignore=customers --ignore=requests --ignore=artifacts
+	for app in customers requests; do (cd $$app && ../$(BIN)/django-admin $(MAKEMESSAGES)) || exit 1; done
+	$(MAKE) compilemessages
+
+bench: $(STAMP) compilemessages
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

@@ -1,0 +1,211 @@
+"""Settings for Kundregister, read from the environment (see .env.example).
+
+One ``environ.Env()`` reads every variable. A wrong value stops start-up with a
+message that names the variable, so a broken deployment never half-starts.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f", ""}
+
+
+def _read(name: str, cast, default):
+    """Read one variable, naming it in the error when its value is malformed."""
+    if cast is bool and name in env:
+        value = env.str(name).strip().lower()
+        if value not in _TRUE | _FALSE:
+            raise ImproperlyConfigured(f"{name} has an invalid value: {value!r} (use True or False)")
+        return value in _TRUE
+    try:
+        return env.get_value(name, cast=cast, default=default)
+    except (ValueError, TypeError, environ.ImproperlyConfigured) as exc:
+        raise ImproperlyConfigured(f"{name} has an invalid value: {exc}") from exc
+
+
+DEBUG = _read("DEBUG", bool, False)
+
+SECRET_KEY = _read("SECRET_KEY", str, "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY to a long random value "
+            "(or DEBUG=True for local development)."
+        )
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+
+ALLOWED_HOSTS = _read("ALLOWED_HOSTS", list, ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", list, [])
+# Absolute base URL used in emails (verification and download links), e.g. https://shop.example
+SITE_URL = _read("SITE_URL", str, "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "simple_history",
+    "register",
+    "customers",
+    "requests",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "register.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "register.wsgi.application"
+ASGI_APPLICATION = "register.asgi.application"
+
+try:
+    DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL has an invalid value: {exc}") from exc
+if DATABASES["default"].get("ENGINE") not in {
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+}:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must start with sqlite:/// or postgres://, "
+        f"not {str(env.str('DATABASE_URL', default='')).split(':', 1)[0]!r}"
+    )
+DATABASES["default"].setdefault("CONN_MAX_AGE", _read("CONN_MAX_AGE", int, 0))
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+try:
+    CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kundregister")}
+except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
+    raise ImproperlyConfigured(f"CACHE_URL has an invalid value: {exc}") from exc
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Internationalisation: every public page and email exists in these four languages.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("sv", _("Swedish")),
+    ("fi", _("Finnish")),
+    ("nb", _("Norwegian Bokmål")),
+    ("en", _("English")),
+]
+LANGUAGE_CODES = [code for code, _name in LANGUAGES]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = _read("TIME_ZONE", str, "Europe/Helsinki")
+try:
+    import zoneinfo
+
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(f"TIME_ZONE has an invalid value: {TIME_ZONE!r}") from exc
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = _read("STATIC_ROOT", str, str(BASE_DIR / "staticfiles"))
+# Generated access reports: never under a public media path, only served
+# through the signed, logged download view.
+PRIVATE_STORAGE_ROOT = Path(_read("PRIVATE_STORAGE_ROOT", str, str(BASE_DIR / "var" / "private")))
+
+# Email: console backend in development, anything Django supports via EMAIL_URL.
+EMAIL_CONFIG = None
+try:
+    if env.str("EMAIL_URL", default=""):
+        EMAIL_CONFIG = env.email("EMAIL_URL")
+        vars().update(EMAIL_CONFIG)
+    else:
+        EMAIL_BACKEND = (
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend"
+        )
+except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
+    raise ImproperlyConfigured(f"EMAIL_URL has an invalid value: {exc}") from exc
+DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", str, "kundregister@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Keyed hash for the marketing suppression list (GDPR Art. 21(3)): the list
+# survives erasure, so it must not hold addresses in clear.
+SUPPRESSION_HASH_KEY = _read("SUPPRESSION_HASH_KEY", str, "") or SECRET_KEY
+
+# Verification links for public requests expire after this many hours.
+REQUEST_VERIFICATION_HOURS = _read("REQUEST_VERIFICATION_HOURS", int, 24)
+# Rate limit on the public request form, per client address and per email.
+REQUEST_RATE_LIMIT = _read("REQUEST_RATE_LIMIT", int, 5)
+REQUEST_RATE_WINDOW_SECONDS = _read("REQUEST_RATE_WINDOW_SECONDS", int, 3600)
+# Access report download links expire after this many days.
+REPORT_LINK_DAYS = _read("REPORT_LINK_DAYS", int, 7)
+# The shop's country decides the bookkeeping retention period and the
+# supervisory authority named to customers (FI, SE, NO or EE).
+SHOP_COUNTRY = _read("SHOP_COUNTRY", str, "FI").upper()
+if SHOP_COUNTRY not in {"FI", "SE", "NO", "EE"}:
+    raise ImproperlyConfigured(f"SHOP_COUNTRY must be one of FI, SE, NO, EE, not {SHOP_COUNTRY!r}")
+
+# Deployment security: on unless DEBUG, each can be turned off by the environment
+# (e.g. behind a proxy that terminates TLS and redirects by itself).
+SECURE_SSL_REDIRECT = _read("SECURE_SSL_REDIRECT", bool, not DEBUG)
+SECURE_HSTS_SECONDS = _read("SECURE_HSTS_SECONDS", int, 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _read("SECURE_HSTS_INCLUDE_SUBDOMAINS", bool, not DEBUG)
+SECURE_HSTS_PRELOAD = _read("SECURE_HSTS_PRELOAD", bool, not DEBUG)
+SESSION_COOKIE_SECURE = _read("SESSION_COOKIE_SECURE", bool, not DEBUG)
+CSRF_COOKIE_SECURE = _read("CSRF_COOKIE_SECURE", bool, not DEBUG)
+if _read("USE_X_FORWARDED_PROTO", bool, False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", str, "INFO")},
+    "loggers": {
+        # Request logs carry URLs only; no personal data is ever put in a URL.
+        "django.server": {"level": "INFO"},
+    },
+}
