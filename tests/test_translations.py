@@ -25,7 +25,8 @@ def catalogues():
 def test_catalogue_is_complete(po_path: Path):
     assert po_path.exists(), f"missing catalogue {po_path}"
     catalogue = polib.pofile(str(po_path))
-    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    # Source strings are English, so the en catalogue may leave msgstr empty.
+    untranslated = [] if po_path.parts[-3] == "en" else [e.msgid for e in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
     assert not untranslated, f"{po_path}: untranslated {untranslated[:10]}"
     assert not fuzzy, f"{po_path}: fuzzy {fuzzy[:10]}"
