@@ -2,3 +2,112 @@
 
 Each app's helpers live in its own section; keyword arguments override any field.
 """
+
+
+# --- customers ---
+
+_customer_seq = iter(range(1, 10**9))
+
+
+def make_customer(**fields):
+    from customers.models import Customer
+
+    n = next(_customer_seq)
+    defaults = {
+        "customer_number": f"C{n:07d}",
+        "first_name": "Anna",
+        "last_name": f"Svensson{n}",
+        "email": f"anna{n}@example.com",
+        "phone": f"+358 40 {n:07d}",
+        "street_address": "Storgatan 1",
+        "postal_code": "00100",
+        "city": "Helsingfors",
+        "country": "FI",
+        "language": "sv",
+    }
+    defaults.update(fields)
+    return Customer.objects.create(**defaults)
+
+
+def make_order(customer=None, **fields):
+    from decimal import Decimal
+
+    from customers.models import Order
+
+    customer = customer or make_customer()
+    n = next(_customer_seq)
+    defaults = {
+        "number": f"O{n:08d}",
+        "status": Order.Status.DELIVERED,
+        "total": Decimal("49.90"),
+        "currency": "EUR",
+        "delivery_name": customer.full_name,
+        "delivery_street": customer.street_address,
+        "delivery_postal_code": customer.postal_code,
+        "delivery_city": customer.city,
+        "delivery_country": customer.country,
+        "delivery_phone": customer.phone,
+        "carrier": "Posti",
+    }
+    defaults.update(fields)
+    return Order.objects.create(customer=customer, **defaults)
+
+
+def make_order_line(order=None, **fields):
+    from decimal import Decimal
+
+    from customers.models import OrderLine
+
+    defaults = {"sku": "SKU-1", "product_name": "Tea towel", "quantity": 1, "unit_price": Decimal("49.90")}
+    defaults.update(fields)
+    return OrderLine.objects.create(order=order or make_order(), **defaults)
+
+
+def make_invoice(order=None, **fields):
+    from decimal import Decimal
+
+    from customers.models import Invoice
+
+    order = order or make_order()
+    n = next(_customer_seq)
+    defaults = {
+        "number": f"I{n:08d}",
+        "amount": order.total,
+        "vat_amount": Decimal("9.93"),
+        "currency": order.currency,
+        "billing_name": order.delivery_name,
+        "billing_address": order.delivery_address,
+    }
+    defaults.update(fields)
+    return Invoice.objects.create(order=order, **defaults)
+
+
+def make_payment(invoice=None, **fields):
+    from customers.models import Payment
+
+    invoice = invoice or make_invoice()
+    defaults = {"amount": invoice.amount, "method": Payment.Method.CARD, "reference": "REF-1"}
+    defaults.update(fields)
+    return Payment.objects.create(invoice=invoice, **defaults)
+
+
+def make_return(order=None, **fields):
+    from customers.models import Return
+
+    order = order or make_order()
+    defaults = {
+        "reason": "Wrong size",
+        "refund_amount": order.total,
+        "refund_account": "FI21 1234 5600 0007 85",
+        "status": Return.Status.REQUESTED,
+    }
+    defaults.update(fields)
+    return Return.objects.create(order=order, **defaults)
+
+
+def make_consent(customer=None, purpose="newsletter_email", action="granted", via="checkout", **fields):
+    """Record a consent event through the ledger methods (action "granted" or "withdrawn")."""
+    customer = customer or make_customer()
+    if action == "granted":
+        return customer.grant_consent(purpose, via=via, **fields)
+    return customer.withdraw_consent(purpose, via=via, **fields)
