@@ -1,0 +1,617 @@
+"""The register description (GDPR Art. 13 notice and Art. 30 record) as data.
+
+Every text shown to customers exists in sv, fi, nb and en (see ``register.translation``).
+Staff edit the live register in the admin; ``publish()`` freezes it into an immutable
+``NoticeVersion`` that the public notice and, later, access reports are rendered from.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from register.translation import LANGUAGE_CODES, Translated, TranslatedModel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+
+class Country(models.TextChoices):
+    FINLAND = "FI", _("Finland")
+    SWEDEN = "SE", _("Sweden")
+    NORWAY = "NO", _("Norway")
+    ESTONIA = "EE", _("Estonia")
+
+
+class RegisterQuerySet(models.QuerySet):
+    def current(self) -> Register | None:
+        """Return the register this installation keeps (there is at most one current)."""
+        return self.filter(is_current=True).first()
+
+
+class Register(TranslatedModel):
+    name = Translated(models.CharField, _("register name"), max_length=200)
+    intro = Translated(
+        models.TextField,
+        _("introduction"),
+        required=False,
+        help_text=_("Opening text of the notice, e.g. who the controller is and what the notice covers."),
+    )
+    data_subjects = Translated(
+        models.TextField,
+        _("data subjects"),
+        help_text=_(
+            "Who is in the register (GDPR Art. 30(1)(c)), e.g. customers and people who contacted us."
+        ),
+    )
+    disclosures = Translated(
+        models.TextField,
+        _("regular disclosures"),
+        required=False,
+        help_text=_("Statement on regular disclosures, shown above the list of recipients."),
+    )
+    transfers = Translated(
+        models.TextField,
+        _("transfers outside the EU/EEA"),
+        help_text=_("Statement on transfers to third countries (GDPR Art. 13(1)(f))."),
+    )
+    cookies_intro = Translated(models.TextField, _("cookies introduction"), required=False)
+    provision_requirement = Translated(
+        models.TextField,
+        _("statutory or contractual requirement"),
+        help_text=_(
+            "Whether the customer must provide the data and what happens if not (GDPR Art. 13(2)(e))."
+        ),
+    )
+    automated_decisions = Translated(
+        models.TextField,
+        _("automated decision-making"),
+        help_text=_("Whether automated decisions or profiling take place (GDPR Art. 13(2)(f))."),
+    )
+    rights_intro = Translated(models.TextField, _("rights introduction"), required=False)
+    changes = Translated(models.TextField, _("changes to this notice"), required=False)
+    country = models.CharField(
+        _("shop country"),
+        max_length=2,
+        choices=Country.choices,
+        help_text=_("Decides the supervisory authority and the bookkeeping periods."),
+    )
+    language = models.CharField(
+        _("original language"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        help_text=_("The language the description is written in; other languages fall back to it."),
+    )
+    drawn_up_on = models.DateField(_("drawn up on"), null=True, blank=True)
+    is_current = models.BooleanField(_("current"), default=True)
+    staff_note = models.TextField(_("staff note"), blank=True, help_text=_("Never shown to customers."))
+
+    history = HistoricalRecords()
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("register description")
+        verbose_name_plural = _("register descriptions")
+        permissions = [("publish_register", _("Can publish the register description"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="register_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.name_sv or self.name_fi or self.name_en or f"#{self.pk}"
+
+    def original_language(self) -> str | None:
+        return self.language
+
+    def missing_for_publication(self) -> list[str]:
+        """Return what GDPR Art. 13 requires and this register lacks (empty when publishable)."""
+        from register.publishing import missing_for_publication
+
+        return missing_for_publication(self)
+
+
+class RegisterPart(TranslatedModel):
+    """Common fields of the register's parts: order on the page and a note for staff."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    staff_note = models.TextField(
+        _("staff note"),
+        blank=True,
+        help_text=_(
+            "Never shown to customers. Used e.g. to mark items added because GDPR Art. 13 requires them "
+            "although the original description did not state them."
+        ),
+    )
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+
+class BusinessIdKind(models.TextChoices):
+    FO_NUMMER = "fo_nummer", _("FO-nummer (Finland)")
+    Y_TUNNUS = "y_tunnus", _("Y-tunnus (Finland)")
+    ORGANISATIONSNUMMER = "organisationsnummer", _("Organisationsnummer (Sweden)")
+    ORGANISASJONSNUMMER = "organisasjonsnummer", _("Organisasjonsnummer (Norway)")
+    REGISTRIKOOD = "registrikood", _("Registrikood (Estonia)")
+
+
+class Controller(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="controllers")
+    name = models.CharField(_("name"), max_length=200)
+    business_id = models.CharField(_("business id"), max_length=40, blank=True)
+    business_id_kind = models.CharField(
+        _("kind of business id"), max_length=30, choices=BusinessIdKind.choices, blank=True
+    )
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. FI."))
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("controller")
+        verbose_name_plural = _("controllers")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def address_lines(self) -> list[str]:
+        place = " ".join(p for p in (self.postal_code, self.city) if p)
+        return [line for line in (self.street_address, place, self.region, self.country) if line]
+
+    def clean(self) -> None:
+        if self.business_id and not self.business_id_kind:
+            raise ValidationError({"business_id_kind": _("Say which kind of business id this is.")})
+
+
+class ContactRole(models.TextChoices):
+    DPO = "dpo", _("Data protection officer")
+    REPRESENTATIVE = "representative", _("Data protection representative")
+    CONTACT = "contact", _("Contact person")
+
+
+class ContactPerson(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role"), max_length=20, choices=ContactRole.choices, default=ContactRole.CONTACT
+    )
+    emails = models.TextField(_("email addresses"), blank=True, help_text=_("One per line."))
+    phones = models.TextField(_("phone numbers"), blank=True, help_text=_("One per line."))
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def email_list(self) -> list[str]:
+        return [line.strip() for line in self.emails.splitlines() if line.strip()]
+
+    def phone_list(self) -> list[str]:
+        return [line.strip() for line in self.phones.splitlines() if line.strip()]
+
+
+class LegalBasis(models.TextChoices):
+    """GDPR Art. 6(1)(a)–(f)."""
+
+    CONSENT = "a", _("Consent (GDPR Art. 6(1)(a))")
+    CONTRACT = "b", _("Performance of a contract (GDPR Art. 6(1)(b))")
+    LEGAL_OBLIGATION = "c", _("Legal obligation (GDPR Art. 6(1)(c))")
+    VITAL_INTERESTS = "d", _("Vital interests (GDPR Art. 6(1)(d))")
+    PUBLIC_TASK = "e", _("Public task (GDPR Art. 6(1)(e))")
+    LEGITIMATE_INTEREST = "f", _("Legitimate interest (GDPR Art. 6(1)(f))")
+
+
+class Purpose(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="purposes")
+    text = Translated(models.TextField, _("purpose"))
+    legal_basis = models.CharField(_("legal basis"), max_length=1, choices=LegalBasis.choices, blank=True)
+    basis_detail = Translated(
+        models.TextField,
+        _("legal basis in detail"),
+        required=False,
+        help_text=_("E.g. the law that creates the obligation (GDPR Art. 6(3))."),
+    )
+    legitimate_interest = Translated(
+        models.TextField,
+        _("legitimate interest"),
+        required=False,
+        help_text=_("Required when the legal basis is legitimate interest (GDPR Art. 13(1)(d))."),
+    )
+    is_direct_marketing = models.BooleanField(
+        _("direct marketing"),
+        default=False,
+        help_text=_("The customer may object at any time and without reason (GDPR Art. 21(2))."),
+    )
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(legal_basis__in=["", *LegalBasis.values]), name="purpose_legal_basis_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class DataCategory(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="categories")
+    name = Translated(models.CharField, _("name"), max_length=200)
+    description = Translated(models.TextField, _("description"), required=False)
+    provided_by_customer = models.BooleanField(
+        _("provided by the customer"),
+        default=True,
+        help_text=_("Untick when the data comes from another source (GDPR Art. 14, 15(1)(g))."),
+    )
+    purposes = models.ManyToManyField(
+        Purpose, blank=True, related_name="categories", verbose_name=_("purposes")
+    )
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("data category")
+        verbose_name_plural = _("data categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="sources")
+    text = Translated(models.TextField, _("source"))
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class RecipientKind(models.TextChoices):
+    PROCESSOR = "processor", _("Processor")
+    CARRIER = "carrier", _("Carrier")
+    PAYMENT = "payment", _("Payment service")
+    ACCOUNTING = "accounting", _("Accounting")
+    IT_SERVICE = "it_service", _("IT service")
+    AUTHORITY = "authority", _("Authority")
+    OTHER = "other", _("Other")
+
+
+class Safeguard(models.TextChoices):
+    """GDPR Art. 45, 46, 47, 49."""
+
+    ADEQUACY = "adequacy", _("Adequacy decision (GDPR Art. 45)")
+    SCC = "scc", _("Standard contractual clauses (GDPR Art. 46(2)(c))")
+    BCR = "bcr", _("Binding corporate rules (GDPR Art. 47)")
+    DEROGATION = "derogation", _("Consent or other derogation (GDPR Art. 49)")
+    NONE = "none", _("None")
+
+
+class RecipientQuerySet(models.QuerySet):
+    def receiving_customer_data(self) -> RecipientQuerySet:
+        """Recipients to notify of rectification, erasure and restriction (GDPR Art. 19)."""
+        return self.filter(receives_customer_data=True)
+
+
+class Recipient(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="recipients")
+    name = Translated(models.CharField, _("name"), max_length=200)
+    description = Translated(models.TextField, _("what they receive and why"), required=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=RecipientKind.choices)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. SE."))
+    outside_eea = models.BooleanField(_("outside the EU/EEA"), default=False)
+    safeguard = models.CharField(
+        _("safeguard"), max_length=20, choices=Safeguard.choices, default=Safeguard.NONE
+    )
+    safeguard_text = Translated(models.TextField, _("safeguard in detail"), required=False)
+    receives_customer_data = models.BooleanField(
+        _("receives customer data"),
+        default=True,
+        help_text=_(
+            "Recipients that receive customer data are told of rectification and erasure (GDPR Art. 19)."
+        ),
+    )
+    email = models.EmailField(
+        _("notification email"), blank=True, help_text=_("Where GDPR Art. 19 notifications are sent.")
+    )
+
+    objects = RecipientQuerySet.as_manager()
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+        indexes = [models.Index(fields=["register", "receives_customer_data"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def lacks_safeguard(self) -> bool:
+        """A transfer outside the EU/EEA needs a safeguard (GDPR Art. 44–49)."""
+        return self.outside_eea and self.safeguard == Safeguard.NONE
+
+
+class CookieCategory(models.TextChoices):
+    NECESSARY = "necessary", _("Necessary")
+    PREFERENCES = "preferences", _("Preferences")
+    ANALYTICS = "analytics", _("Analytics")
+    MARKETING = "marketing", _("Marketing")
+
+
+class Cookie(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="cookies")
+    provider = models.CharField(_("provider"), max_length=200)
+    name = models.CharField(_("cookie name"), max_length=200, blank=True)
+    category = models.CharField(_("purpose category"), max_length=20, choices=CookieCategory.choices)
+    purpose = Translated(models.TextField, _("purpose"))
+    duration = Translated(models.CharField, _("duration"), max_length=100, required=False)
+    third_country = models.CharField(
+        _("third country"), max_length=2, blank=True, help_text=_("ISO code when data leaves the EU/EEA.")
+    )
+    info_url = models.URLField(_("provider's privacy information"), blank=True)
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("cookie")
+        verbose_name_plural = _("cookies")
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.name}".strip()
+
+
+class ProtectionPrinciple(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="protections")
+    text = Translated(models.TextField, _("principle"))
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("protection principle")
+        verbose_name_plural = _("protection principles")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class PeriodUnit(models.TextChoices):
+    DAYS = "days", _("days")
+    MONTHS = "months", _("months")
+    YEARS = "years", _("years")
+
+
+class CountsFrom(models.TextChoices):
+    END_OF_RELATIONSHIP = "end_of_relationship", _("end of the customer relationship")
+    LAST_ACTIVITY = "last_activity", _("the customer's last activity")
+    END_OF_FINANCIAL_YEAR = "end_of_financial_year", _("end of the financial year")
+    END_OF_CALENDAR_YEAR = "end_of_calendar_year", _("end of the calendar year")
+    REQUEST_RECEIVED = "request_received", _("receipt of the request")
+    REQUEST_COMPLETED = "request_completed", _("completion of the request")
+    CREATION = "creation", _("creation")
+
+
+class RetentionAction(models.TextChoices):
+    ANONYMISE = "anonymise", _("anonymise")
+    DELETE = "delete", _("delete")
+
+
+class RetentionKey(models.TextChoices):
+    """The executable rules of ``purge_expired``: each key names code that applies the rule."""
+
+    CUSTOMER_INACTIVE = "customer_inactive", _("Customers without activity")
+    ORDER_BOOKKEEPING = "order_bookkeeping", _("Orders and bookkeeping records")
+    UNVERIFIED_REQUEST = "unverified_request", _("Unverified requests")
+    COMPLETED_REQUEST = "completed_request", _("Completed requests")
+    ACCESS_REPORT = "access_report", _("Access reports")
+    HISTORY_ROWS = "history_rows", _("History rows")
+    ERASED_CONSENTS = "erased_consents", _("Consent events of erased customers")
+
+
+class RetentionRule(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="retention_rules")
+    category = models.ForeignKey(
+        DataCategory,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="retention_rules",
+        verbose_name=_("data category"),
+    )
+    description = Translated(models.TextField, _("description"), required=False)
+    period_amount = models.PositiveIntegerField(_("period"), validators=[MinValueValidator(1)])
+    period_unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices)
+    counts_from = models.CharField(_("counts from"), max_length=30, choices=CountsFrom.choices)
+    action = models.CharField(
+        _("then"), max_length=10, choices=RetentionAction.choices, default=RetentionAction.DELETE
+    )
+    rule = models.CharField(
+        _("executable rule"),
+        max_length=30,
+        choices=RetentionKey.choices,
+        blank=True,
+        help_text=_("The retention job applies this rule with the period above."),
+    )
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "rule"], condition=~Q(rule=""), name="retention_rule_key_once"
+            ),
+            models.CheckConstraint(condition=Q(period_amount__gte=1), name="retention_period_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_amount} {self.get_period_unit_display()}, {self.get_counts_from_display()}"
+
+
+class Right(models.TextChoices):
+    ACCESS = "access", _("Access (GDPR Art. 15)")
+    RECTIFICATION = "rectification", _("Rectification (GDPR Art. 16)")
+    ERASURE = "erasure", _("Erasure (GDPR Art. 17)")
+    RESTRICTION = "restriction", _("Restriction of processing (GDPR Art. 18)")
+    PORTABILITY = "portability", _("Data portability (GDPR Art. 20)")
+    OBJECTION = "objection", _("Objection, including to direct marketing (GDPR Art. 21)")
+    WITHDRAWAL = "withdrawal", _("Withdrawal of consent (GDPR Art. 7(3))")
+
+
+class Channel(models.TextChoices):
+    WEB_FORM = "web_form", _("Web form")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit")
+    OWN_ACCOUNT = "own_account", _("Own customer account")
+    UNSUBSCRIBE_LINK = "unsubscribe_link", _("Unsubscribe link in messages")
+
+
+class RightsChannel(RegisterPart):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="rights_channels")
+    right = models.CharField(_("right"), max_length=20, choices=Right.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    value = models.CharField(
+        _("address or number"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the email address or phone number."),
+    )
+    note = Translated(models.TextField, _("how"), required=False)
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("rights channel")
+        verbose_name_plural = _("rights channels")
+        ordering = ["right", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_right_display()}: {self.get_channel_display()}"
+
+
+class CountsFromBookkeeping(models.TextChoices):
+    END_OF_FINANCIAL_YEAR = "end_of_financial_year", _("end of the financial year")
+    END_OF_CALENDAR_YEAR = (
+        "end_of_calendar_year",
+        _("end of the calendar year in which the financial year ended"),
+    )
+    ISSUE_DATE = "issue_date", _("issue date")
+
+
+class RecordKind(models.TextChoices):
+    VOUCHER = "voucher", _("Voucher")
+    LEDGER = "ledger", _("Ledger and financial statements")
+    PRIMARY = "primary", _("Primary documentation")
+    SECONDARY = "secondary", _("Secondary documentation")
+    INVOICE = "invoice", _("Invoice")
+
+
+class BookkeepingPeriod(models.Model):
+    """How long bookkeeping law keeps a kind of record; limits erasure (GDPR Art. 17(3)(b))."""
+
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    kind = models.CharField(_("record kind"), max_length=20, choices=RecordKind.choices)
+    years = models.DecimalField(
+        _("years"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+    counts_from = models.CharField(_("counts from"), max_length=30, choices=CountsFromBookkeeping.choices)
+    statute = models.CharField(_("statute"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bookkeeping period")
+        verbose_name_plural = _("bookkeeping periods")
+        ordering = ["country", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "kind"], name="bookkeeping_period_once"),
+            models.CheckConstraint(condition=Q(years__gt=0), name="bookkeeping_years_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_country_display()}: {self.get_kind_display()}"
+
+
+class NoticeVersionQuerySet(models.QuerySet):
+    def current(self) -> NoticeVersion | None:
+        """Return the notice in force now, or None if nothing has been published."""
+        return self.order_by("-number").first()
+
+    def in_force_on(self, moment: datetime) -> NoticeVersion | None:
+        """Return the notice that was in force at ``moment`` (the last one published before it)."""
+        return self.filter(published_at__lte=moment).order_by("-number").first()
+
+
+class NoticeVersion(models.Model):
+    """A published privacy notice, kept unchanged as proof of what customers were shown."""
+
+    register = models.ForeignKey(
+        Register, on_delete=models.PROTECT, related_name="versions", verbose_name=_("register")
+    )
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    published_at = models.DateTimeField(_("published at"), db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    content = models.JSONField(_("content"), help_text=_("The rendered notice, per language."))
+    snapshot = models.JSONField(
+        _("snapshot"), help_text=_("The register data at publication, every text in every language.")
+    )
+
+    history = HistoricalRecords()
+    objects = NoticeVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("published notice")
+        verbose_name_plural = _("published notices")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return str(_("Version %(number)s") % {"number": self.number})
+
+    def save(self, *args, **kwargs) -> None:
+        # A published notice is evidence of what customers were told (GDPR Art. 7(1), 13);
+        # it is never edited, only followed by a new version.
+        if not self._state.adding:
+            raise ValidationError(_("A published notice cannot be changed; publish a new version."))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("register:privacy-version", kwargs={"version": self.number})
+
+    def content_in(self, language: str) -> str:
+        """The stored HTML in ``language``, else in the register's original language."""
+        original = self.snapshot.get("language") if isinstance(self.snapshot, dict) else None
+        for code in (language, original, *LANGUAGE_CODES):
+            if code and self.content.get(code):
+                return self.content[code]
+        return ""
+
+
+def publish(register: Register, by: AbstractBaseUser | None = None) -> NoticeVersion:
+    """Publish ``register`` as a new immutable notice version (see ``register.publishing``)."""
+    from register.publishing import publish as _publish
+
+    return _publish(register, by=by)
