@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -781,3 +781,27 @@ class Suppression(models.Model):
                 )
                 entries.append(entry)
         return entries
+
+
+# --- Workflows ---------------------------------------------------------------------------------
+
+
+def record_marketing_objection(customer: Customer, via: str, evidence: str = "") -> int:
+    """Record an objection to direct marketing (GDPR Art. 21(2), 21(3)); return withdrawals recorded.
+
+    Withdraws every currently granted marketing purpose in the ledger and puts the customer's email
+    and phone on the suppression list, so marketing never resumes, even after erasure. All or nothing.
+    """
+    with transaction.atomic():
+        marketing = {p.code: p for p in ConsentPurpose.objects.filter(is_marketing=True)}
+        withdrawn = 0
+        for code, granted in customer.current_consents().items():
+            if granted and code in marketing:
+                customer.withdraw_consent(marketing[code], via=via, evidence=evidence)
+                withdrawn += 1
+        Suppression.add(
+            email=customer.email_normalized or None,
+            phone=customer.phone_normalized or None,
+            reason=Suppression.Reason.OBJECTION,
+        )
+    return withdrawn

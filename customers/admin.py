@@ -1,0 +1,663 @@
+"""Admin for the register's content: thin, fast on a million customers, masked where it must be."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from django.contrib import admin, messages
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from customers.models import (
+    ConsentEvent,
+    ConsentPurpose,
+    Customer,
+    Invoice,
+    Order,
+    OrderLine,
+    Payment,
+    Return,
+    Suppression,
+    hash_contact,
+    mask_bank_account,
+    mask_identity_number,
+    normalize_email,
+    normalize_phone,
+    record_marketing_objection,
+)
+
+SENSITIVE_PERMISSION = "customers.view_sensitive_identifiers"
+# The change page lists this many recent orders, returns and consent events, then links to the
+# full filtered list, so a customer with thousands of orders still opens at once.
+RECENT_ROWS = 10
+
+
+class EstimatedCountPaginator(Paginator):
+    """Use PostgreSQL's row estimate for an unfiltered big table instead of count(*).
+
+    On millions of rows the exact count dominates the change list's time (LEGAL.md, known traps);
+    filtered lists still count exactly.
+    """
+
+    ESTIMATE_FROM = 100_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if connection.vendor == "postgresql" and isinstance(queryset, QuerySet) and not queryset.query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
+                    [queryset.model._meta.db_table],
+                )
+                row = cursor.fetchone()
+            if row and row[0] and row[0] >= self.ESTIMATE_FROM:
+                return int(row[0])
+        return super().count
+
+
+def can_view_sensitive(request: HttpRequest) -> bool:
+    return request.user.has_perm(SENSITIVE_PERMISSION)
+
+
+class MaskingContextHelper(HistoricalRecordContextHelper):
+    """Mask sensitive values in the history view's list of changes."""
+
+    def __init__(self, model, historical_record, masks: dict[str, Callable[[str], str]]):
+        super().__init__(model, historical_record)
+        self.masks = masks
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in self.masks:
+            return self.masks[change.field](value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class SensitiveFieldsMixin:
+    """Show identity numbers and bank accounts masked unless the user holds the permission.
+
+    Applies to the change list, the change form (a read-only masked value instead of the input)
+    and the history views, so the full value is shown only to those who need it (GDPR Art. 5(1)(f), 32).
+    """
+
+    # field name -> (name of the masked display method, masking function)
+    sensitive_fields: dict[str, tuple[str, Callable[[str], str]]] = {}
+
+    def _swap(self, request: HttpRequest, names: Sequence) -> list:
+        if can_view_sensitive(request):
+            return list(names)
+        return [self.sensitive_fields[n][0] if n in self.sensitive_fields else n for n in names]
+
+    def get_list_display(self, request):
+        return self._swap(request, super().get_list_display(request))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_view_sensitive(request):
+            return fieldsets
+        return [(title, {**opts, "fields": self._swap(request, opts["fields"])}) for title, opts in fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not can_view_sensitive(request):
+            readonly += [display for display, _mask in self.sensitive_fields.values()]
+        return readonly
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        if can_view_sensitive(request):
+            return super().get_historical_record_context_helper(request, historical_record)
+        masks = {field: mask for field, (_display, mask) in self.sensitive_fields.items()}
+        return MaskingContextHelper(self.model, historical_record, masks)
+
+
+# --- Customer list filters ---------------------------------------------------------------------
+
+
+class ConsentFilter(admin.SimpleListFilter):
+    title = _("consent")
+    parameter_name = "consent"
+    STATES = {
+        "granted": _("granted"),
+        "withdrawn": _("withdrawn"),
+        "none": _("never asked"),
+    }
+
+    def lookups(self, request, model_admin):
+        return [
+            (f"{code}:{state}", f"{purpose}: {label}")
+            for purpose in ConsentPurpose.objects.all()
+            for code in [purpose.code]
+            for state, label in self.STATES.items()
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value() or ":" not in self.value():
+            return queryset
+        code, state = self.value().rsplit(":", 1)
+        annotated = queryset.with_consent_state(code)
+        if state == "granted":
+            return annotated.filter(consent_action=ConsentEvent.Action.GRANTED)
+        if state == "withdrawn":
+            return annotated.filter(consent_action=ConsentEvent.Action.WITHDRAWN)
+        if state == "none":
+            return annotated.filter(consent_action__isnull=True)
+        return queryset
+
+
+class YesNoFilter(admin.SimpleListFilter):
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def condition(self) -> Q:
+        raise NotImplementedError
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition())
+        if self.value() == "no":
+            return queryset.exclude(self.condition())
+        return queryset
+
+
+class RestrictedFilter(YesNoFilter):
+    title = _("restricted (Art. 18)")
+    parameter_name = "restricted"
+
+    def condition(self) -> Q:
+        return Q(restricted_at__isnull=False)
+
+
+class ErasedFilter(YesNoFilter):
+    title = _("erased")
+    parameter_name = "erased"
+
+    def condition(self) -> Q:
+        return Q(erased_at__isnull=False)
+
+
+class HasOrdersFilter(YesNoFilter):
+    title = _("has orders")
+    parameter_name = "has_orders"
+
+    def condition(self) -> Q:
+        return Q(Exists(Order.objects.filter(customer=OuterRef("pk"))))
+
+
+def _admin_url(model, name: str, *args) -> str:
+    return reverse(f"admin:customers_{model._meta.model_name}_{name}", args=args)
+
+
+# --- Customers ---------------------------------------------------------------------------------
+
+
+@admin.register(Customer)
+class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
+    sensitive_fields = {
+        "identity_number": ("masked_identity_number", mask_identity_number),
+        "bank_account": ("masked_bank_account", mask_bank_account),
+    }
+    list_display = (
+        "customer_number",
+        "last_name",
+        "first_name",
+        "email",
+        "phone",
+        "country",
+        "language",
+        "identity_number",
+        "is_restricted",
+        "created_at",
+    )
+    list_filter = (
+        "country",
+        "language",
+        ConsentFilter,
+        RestrictedFilter,
+        HasOrdersFilter,
+        ErasedFilter,
+    )
+    search_fields = ("customer_number",)  # shows the search box; get_search_results does the work
+    search_help_text = _(
+        "Exact customer number, order number, full email or phone number; or the beginning of a name."
+    )
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    ordering = ("-created_at", "-id")
+    readonly_fields = (
+        "created_at",
+        "restricted_at",
+        "erased_at",
+        "recent_orders",
+        "recent_returns",
+        "consents",
+    )
+    fieldsets = (
+        (None, {"fields": ("customer_number", "first_name", "last_name", "language", "gender")}),
+        (_("Contact"), {"fields": ("email", "phone", "street_address", "postal_code", "city", "country")}),
+        (
+            _("Company and identifiers"),
+            {"fields": ("company", "business_id", "identity_number", "bank_account", "homepage", "username")},
+        ),
+        (
+            _("Relationship and restriction"),
+            {
+                "fields": (
+                    "created_at",
+                    "last_activity_at",
+                    "relationship_ended_at",
+                    "restricted_at",
+                    "restriction_reason",
+                    "erased_at",
+                )
+            },
+        ),
+        (_("Consents"), {"fields": ("consents",)}),
+        (_("Orders and returns"), {"fields": ("recent_orders", "recent_returns")}),
+    )
+    actions = ("restrict_processing", "lift_restriction", "record_objection")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search with indexed exact matches, never icontains across millions of rows or a join."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(email_normalized=normalize_email(term)), False
+        if re.search(r"\d", term):
+            condition = Q(customer_number=term) | Q(
+                pk__in=Order.objects.filter(number=term).values("customer_id")
+            )
+            if len(re.sub(r"\D", "", term)) >= 5:
+                condition |= Q(phone_normalized=normalize_phone(term))
+            return queryset.filter(condition), False
+        condition = Q(customer_number=term)
+        name = Q()
+        for word in term.split():
+            name &= (
+                Q(last_name__istartswith=word)
+                | Q(first_name__istartswith=word)
+                | Q(company__istartswith=word)
+            )
+        return queryset.filter(condition | name), False
+
+    @admin.display(description=_("personal identity number"))
+    def masked_identity_number(self, obj: Customer) -> str:
+        return obj.masked_identity_number
+
+    @admin.display(description=_("bank account for refunds"))
+    def masked_bank_account(self, obj: Customer) -> str:
+        return obj.masked_bank_account
+
+    @admin.display(description=_("restricted"), boolean=True, ordering="restricted_at")
+    def is_restricted(self, obj: Customer) -> bool:
+        return obj.restricted_at is not None
+
+    @admin.display(description=_("recent orders"))
+    def recent_orders(self, obj: Customer) -> str:
+        if obj.pk is None:
+            return "-"
+        orders = obj.orders.only("id", "number", "placed_at", "status", "total", "currency")[:RECENT_ROWS]
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{} {}</td></tr>',
+            (
+                (
+                    _admin_url(Order, "change", o.pk),
+                    o.number,
+                    date_format(o.placed_at, "SHORT_DATETIME_FORMAT"),
+                    o.get_status_display(),
+                    o.total,
+                    o.currency,
+                )
+                for o in orders
+            ),
+        )
+        return format_html(
+            '<table>{}</table><a href="{}?customer={}">{}</a>',
+            rows,
+            _admin_url(Order, "changelist"),
+            obj.pk,
+            _("All orders of this customer"),
+        )
+
+    @admin.display(description=_("recent returns"))
+    def recent_returns(self, obj: Customer) -> str:
+        if obj.pk is None:
+            return "-"
+        returns = (
+            Return.objects.filter(order__customer=obj)
+            .select_related("order")
+            .only("id", "returned_at", "status", "refund_amount", "order__number")[:RECENT_ROWS]
+        )
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    _admin_url(Return, "change", r.pk),
+                    r.order.number,
+                    date_format(r.returned_at, "SHORT_DATETIME_FORMAT"),
+                    r.get_status_display(),
+                    r.refund_amount,
+                )
+                for r in returns
+            ),
+        )
+        return format_html(
+            '<table>{}</table><a href="{}?order__customer={}">{}</a>',
+            rows,
+            _admin_url(Return, "changelist"),
+            obj.pk,
+            _("All returns of this customer"),
+        )
+
+    @admin.display(description=_("consents"))
+    def consents(self, obj: Customer) -> str:
+        if obj.pk is None:
+            return "-"
+        state = obj.current_consents()
+        purposes = {p.code: p for p in ConsentPurpose.objects.all()}
+        current = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td></tr>",
+            (
+                (purposes.get(code, code), _("granted") if granted else _("not granted"))
+                for code, granted in state.items()
+            ),
+        )
+        events = obj.consent_events.select_related("purpose")[:RECENT_ROWS]
+        ledger = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(e.occurred_at, "SHORT_DATETIME_FORMAT"),
+                    e.purpose,
+                    e.get_action_display(),
+                    e.get_via_display(),
+                )
+                for e in events
+            ),
+        )
+        return format_html(
+            '<table>{}</table><p>{}</p><table>{}</table><a href="{}?customer={}">{}</a>',
+            current,
+            _("Latest ledger events:"),
+            ledger,
+            _admin_url(ConsentEvent, "changelist"),
+            obj.pk,
+            _("The whole consent ledger of this customer"),
+        )
+
+    @admin.action(description=_("Restrict processing (GDPR Art. 18)"), permissions=["change"])
+    def restrict_processing(self, request, queryset):
+        count = 0
+        for customer in queryset.filter(restricted_at__isnull=True):
+            customer.restrict(reason=str(_("Restricted by %(user)s in the admin.") % {"user": request.user}))
+            count += 1
+        self.message_user(
+            request, _("%(count)d customer(s) restricted.") % {"count": count}, messages.SUCCESS
+        )
+
+    @admin.action(
+        description=_("Lift restriction (tell the customer first, Art. 18(3))"), permissions=["change"]
+    )
+    def lift_restriction(self, request, queryset):
+        count = 0
+        for customer in queryset.filter(restricted_at__isnull=False):
+            customer.lift_restriction()
+            count += 1
+        self.message_user(request, _("%(count)d restriction(s) lifted.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Record objection to direct marketing (Art. 21)"), permissions=["change"])
+    def record_objection(self, request, queryset):
+        count = 0
+        for customer in queryset:
+            record_marketing_objection(
+                customer, via=ConsentEvent.Via.STAFF, evidence=f"admin: {request.user.get_username()}"
+            )
+            count += 1
+        self.message_user(
+            request,
+            _("Objection recorded for %(count)d customer(s); their contacts are on the suppression list.")
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+# --- Orders and bookkeeping --------------------------------------------------------------------
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    fields = ("sku", "product_name", "quantity", "unit_price", "vat_rate")
+
+
+class InvoiceInline(admin.TabularInline):
+    model = Invoice
+    extra = 0
+    fields = ("number", "issued_at", "amount", "vat_amount", "currency")
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "number",
+        "customer",
+        "placed_at",
+        "status",
+        "total",
+        "currency",
+        "carrier",
+        "purge_after",
+    )
+    list_filter = ("status", "currency", "delivery_country")
+    list_select_related = ("customer",)
+    search_fields = ("number",)
+    search_help_text = _("Exact order number or customer number.")
+    raw_id_fields = ("customer",)
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    ordering = ("-placed_at", "-id")
+    readonly_fields = ("purge_after",)
+    inlines = (OrderLineInline, InvoiceInline)
+    actions = ("mark_shipped", "mark_delivered", "cancel_orders")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(number=term) | Q(customer__customer_number=term)), False
+
+    @admin.action(description=_("Mark as shipped"), permissions=["change"])
+    def mark_shipped(self, request, queryset):
+        for order in queryset:
+            order.mark_shipped()
+        self.message_user(request, _("Orders marked as shipped."), messages.SUCCESS)
+
+    @admin.action(description=_("Mark as delivered"), permissions=["change"])
+    def mark_delivered(self, request, queryset):
+        for order in queryset:
+            order.mark_delivered()
+        self.message_user(request, _("Orders marked as delivered."), messages.SUCCESS)
+
+    @admin.action(description=_("Cancel orders"), permissions=["change"])
+    def cancel_orders(self, request, queryset):
+        cancelled, refused = 0, 0
+        for order in queryset:
+            try:
+                order.cancel()
+                cancelled += 1
+            except ValueError:
+                refused += 1
+        self.message_user(
+            request,
+            _("%(cancelled)d order(s) cancelled, %(refused)d could not be cancelled.")
+            % {"cancelled": cancelled, "refused": refused},
+            messages.SUCCESS if not refused else messages.WARNING,
+        )
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    fields = ("paid_at", "amount", "method", "reference")
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "order", "issued_at", "amount", "vat_amount", "currency")
+    list_select_related = ("order",)
+    search_fields = ("number",)
+    raw_id_fields = ("order",)
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    inlines = (PaymentInline,)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(number=term) | Q(order__number=term)), False
+
+
+@admin.register(Payment)
+class PaymentAdmin(SimpleHistoryAdmin):
+    list_display = ("invoice", "paid_at", "amount", "method", "reference")
+    list_filter = ("method",)
+    list_select_related = ("invoice",)
+    raw_id_fields = ("invoice",)
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    search_fields = ("reference",)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(reference=term) | Q(invoice__number=term)), False
+
+
+@admin.register(Return)
+class ReturnAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
+    sensitive_fields = {"refund_account": ("masked_refund_account", mask_bank_account)}
+    list_display = ("id", "order", "returned_at", "status", "refund_amount", "refund_account")
+    list_filter = ("status",)
+    list_select_related = ("order",)
+    raw_id_fields = ("order",)
+    search_fields = ("order__number",)
+    search_help_text = _("Exact order number.")
+    show_full_result_count = False
+    fieldsets = (
+        (None, {"fields": ("order", "returned_at", "status", "reason", "refund_amount", "refund_account")}),
+    )
+    actions = ("mark_received", "mark_refunded", "reject")
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        # The customer page links here with ?order__customer=<pk>.
+        if lookup in {"order__customer", "order__customer__exact"}:
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(order__number=term), False
+
+    @admin.display(description=_("refund account"))
+    def masked_refund_account(self, obj: Return) -> str:
+        return obj.masked_refund_account
+
+    @admin.action(description=_("Mark as received"), permissions=["change"])
+    def mark_received(self, request, queryset):
+        for item in queryset:
+            item.mark_received()
+        self.message_user(request, _("Returns marked as received."), messages.SUCCESS)
+
+    @admin.action(description=_("Mark as refunded"), permissions=["change"])
+    def mark_refunded(self, request, queryset):
+        for item in queryset:
+            item.mark_refunded()
+        self.message_user(request, _("Returns marked as refunded."), messages.SUCCESS)
+
+    @admin.action(description=_("Reject returns"), permissions=["change"])
+    def reject(self, request, queryset):
+        for item in queryset:
+            item.reject()
+        self.message_user(request, _("Returns rejected."), messages.SUCCESS)
+
+
+# --- Consent ledger and suppression list -------------------------------------------------------
+
+
+@admin.register(ConsentPurpose)
+class ConsentPurposeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_sv", "name_fi", "name_nb", "channel", "is_marketing")
+    list_filter = ("channel", "is_marketing")
+    search_fields = ("code", "name_en")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence is shown, never added, edited or deleted through the admin."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "customer", "purpose", "action", "via", "notice_version")
+    list_filter = ("purpose", "action", "via")
+    list_select_related = ("customer", "purpose")
+    search_fields = ("customer__customer_number",)
+    search_help_text = _("Exact customer number.")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    ordering = ("-occurred_at", "-id")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(customer__customer_number=term), False
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(ReadOnlyAdmin):
+    list_display = ("digest", "kind", "reason", "created_at")
+    list_filter = ("kind", "reason")
+    search_fields = ("digest",)
+    search_help_text = _("Type a full email or phone number: it is hashed and looked up; nothing is stored.")
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        kind = Suppression.Kind.EMAIL if "@" in term else Suppression.Kind.PHONE
+        return queryset.filter(digest__in=[hash_contact(kind, term), term]), False
