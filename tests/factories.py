@@ -111,3 +111,22 @@ def make_consent(customer=None, purpose="newsletter_email", action="granted", vi
     if action == "granted":
         return customer.grant_consent(purpose, via=via, **fields)
     return customer.withdraw_consent(purpose, via=via, **fields)
+
+
+# --- requests ---
+
+
+def make_request(**fields):
+    """A data-subject request; verified (actionable) unless ``status`` says otherwise."""
+    from requests.models import Request
+
+    defaults = {
+        "kind": Request.Kind.ACCESS,
+        "email": "kund@example.org",
+        "name": "Kund Kundsson",
+        "language": "sv",
+        "status": Request.Status.VERIFIED,
+        "received_via": Request.Channel.WEB_FORM,
+    }
+    defaults.update(fields)
+    return Request.objects.create(**defaults)

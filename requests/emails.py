@@ -1,0 +1,101 @@
+"""Render and send the request emails, each in the language it is addressed to.
+
+Subject and body are templates under ``requests/templates/requests/email/``:
+``<name>_subject.txt`` and ``<name>.txt`` (plain text; an optional ``<name>.html`` is
+attached as an alternative). Customer emails are always rendered in the customer's
+language (``Request.language``); every email tied to a request is stored as a
+``RequestMessage`` and an event, so the correspondence is complete (GDPR Art. 5(2)).
+"""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from requests import notice
+from requests.models import Request, RequestEvent, RequestMessage
+
+# Replies staff can send from the admin; the key is the template name.
+REPLY_TEMPLATES = {
+    "acknowledgement": _("Acknowledgement of receipt"),
+    "identity_request": _("Request for identity information (Art. 12(6))"),
+    "completion": _("Request completed"),
+    "rejection": _("Rejection with reasons (Art. 12(4))"),
+    "extension": _("Extension of the deadline (Art. 12(3))"),
+}
+
+
+def render_email(name: str, language: str, context: dict) -> tuple[str, str, str | None]:
+    """Return ``(subject, text, html or None)`` of template ``name`` rendered in ``language``."""
+    with translation.override(language):
+        context = {"site_url": settings.SITE_URL, "language": language, **context}
+        subject = render_to_string(f"requests/email/{name}_subject.txt", context)
+        subject = " ".join(subject.split())
+        text = render_to_string(f"requests/email/{name}.txt", context).strip() + "\n"
+        try:
+            html = render_to_string(f"requests/email/{name}.html", context)
+        except TemplateDoesNotExist:
+            html = None
+    return subject, text, html
+
+
+def send_email(
+    name: str,
+    *,
+    to: list[str],
+    language: str,
+    context: dict,
+    request: Request | None = None,
+    sent_by=None,
+) -> RequestMessage | None:
+    """Render template ``name`` in ``language``, send it to ``to``, and store it on ``request``."""
+    subject, text, html = render_email(name, language, context)
+    mail = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    if html:
+        mail.attach_alternative(html, "text/html")
+    mail.send()
+    if request is None:
+        return None
+    message = RequestMessage.objects.create(
+        request=request,
+        direction=RequestMessage.Direction.OUTGOING,
+        template=name,
+        recipient=", ".join(to),
+        subject=subject,
+        body=text,
+        language=language,
+        sent_by=sent_by,
+    )
+    request.log(RequestEvent.Kind.MESSAGE_SENT, by=sent_by, detail=subject)
+    return message
+
+
+def request_context(request: Request, extra: dict | None = None) -> dict:
+    """Return what every customer email about ``request`` may mention."""
+    return {
+        "req": request,
+        "number": request.number,
+        "kind": request.get_kind_display(),
+        "due_date": request.effective_due_date,
+        "authority": notice.supervisory_authority(request.language),
+        "controller": notice.controller(),
+        **(extra or {}),
+    }
+
+
+def send_request_email(
+    request: Request, name: str, *, sent_by=None, extra: dict | None = None
+) -> RequestMessage:
+    """Send template ``name`` about ``request`` to the customer, in the customer's language."""
+    with translation.override(request.language):
+        context = request_context(request, extra)
+    return send_email(
+        name,
+        to=[request.email],
+        language=request.language,
+        context=context,
+        request=request,
+        sent_by=sent_by,
+    )

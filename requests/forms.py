@@ -1,0 +1,189 @@
+import unicodedata
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from requests.emails import REPLY_TEMPLATES
+from requests.models import Request
+
+# Length limits of the public form: long enough for any honest request, short enough
+# that a flood of text is refused by validation rather than stored.
+MESSAGE_MAX_LENGTH = 5000
+SHORT_TEXT_MAX_LENGTH = 2000
+
+
+def withdrawal_purpose_choices() -> list[tuple[str, str]]:
+    """Return the consent purposes a customer can withdraw (GDPR Art. 7(3)), from the ledger."""
+    from customers.models import ConsentPurpose
+
+    return [(p.code, p.localized_name()) for p in ConsentPurpose.objects.order_by("code")]
+
+
+def strip_control_characters(value: str) -> str:
+    """Remove NUL and other control characters, keeping line breaks and tabs."""
+    return "".join(ch for ch in value if ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
+
+
+class CleanCharField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return strip_control_characters(value) if value else value
+
+
+class CleanEmailField(forms.EmailField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return strip_control_characters(value).strip() if value else value
+
+
+class PublicRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What do you ask for?"), choices=Request.Kind.choices)
+    email = CleanEmailField(
+        label=_("Your email address"),
+        max_length=254,
+        help_text=_("We send a confirmation link to this address."),
+    )
+    name = CleanCharField(label=_("Your name"), max_length=200, required=False)
+    customer_number = CleanCharField(label=_("Customer number (optional)"), max_length=50, required=False)
+    order_number = CleanCharField(label=_("Order number (optional)"), max_length=50, required=False)
+    message = CleanCharField(
+        label=_("Your message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    rectification_wrong = CleanCharField(
+        label=_("For correction: what is wrong?"),
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    rectification_correct = CleanCharField(
+        label=_("For correction: what should it be?"),
+        max_length=SHORT_TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    withdrawal_purposes = forms.MultipleChoiceField(
+        label=_("For withdrawal of consent: which purposes?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["withdrawal_purposes"].choices = withdrawal_purpose_choices()
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Request.Kind.RECTIFICATION and not (
+            data.get("rectification_wrong") or data.get("message")
+        ):
+            self.add_error("rectification_wrong", _("Tell us what is wrong so that we can correct it."))
+        if (
+            kind == Request.Kind.WITHDRAWAL
+            and self.fields["withdrawal_purposes"].choices
+            and not (data.get("withdrawal_purposes") or data.get("message"))
+        ):
+            self.add_error("withdrawal_purposes", _("Choose at least one purpose."))
+        return data
+
+
+class StaffRequestForm(forms.ModelForm):
+    """A request received by letter, phone, email or visit, registered by staff."""
+
+    verification_method = forms.ChoiceField(
+        label=_("Identity verified by"),
+        choices=[("", _("Not verified yet"))] + Request.VerificationMethod.choices,
+        required=False,
+        help_text=_("A signed document or a personal visit at the office both count as verification."),
+    )
+    verification_note = forms.CharField(
+        label=_("Verification note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Request
+        fields = [
+            "kind",
+            "received_via",
+            "received_at",
+            "language",
+            "email",
+            "name",
+            "customer_number",
+            "order_number",
+            "message",
+            "rectification_wrong",
+            "rectification_correct",
+            "withdrawal_purposes",
+            "assignee",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("verification_method")
+        if method in (Request.VerificationMethod.SIGNED_DOCUMENT, Request.VerificationMethod.OTHER) and not (
+            data.get("verification_note")
+        ):
+            self.add_error("verification_note", _("Describe how identity was verified."))
+        if method == Request.VerificationMethod.EMAIL_LINK:
+            self.add_error("verification_method", _("Email links are confirmed by the customer."))
+        return data
+
+
+class VerifyForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Identity verified by"),
+        choices=[
+            c for c in Request.VerificationMethod.choices if c[0] != Request.VerificationMethod.EMAIL_LINK
+        ],
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtendForm(forms.Form):
+    months = forms.TypedChoiceField(
+        label=_("Extend by"),
+        coerce=int,
+        choices=[(1, _("one month")), (2, _("two months"))],
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the customer)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason"), choices=Request.RejectionReason.choices)
+    justification = forms.CharField(
+        label=_("Justification (sent to the customer, GDPR Art. 12(5))"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+
+
+class ReplyForm(forms.Form):
+    template = forms.ChoiceField(
+        label=_("Template"),
+        choices=[(k, v) for k, v in REPLY_TEMPLATES.items() if k not in ("rejection", "extension")],
+    )
+    text = forms.CharField(
+        label=_("Additional text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=10000,
+        help_text=_("Written in the customer's language; it is added to the template."),
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=get_user_model().objects.filter(is_staff=True, is_active=True)
+    )

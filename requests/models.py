@@ -1,0 +1,647 @@
+"""Data-subject requests (GDPR Art. 15–21) and their audit trail.
+
+A request moves through a small state machine (see ``Request.TRANSITIONS``). Every move is
+a model method that refuses invalid moves with ``TransitionError`` and writes a
+``RequestEvent`` with the actor and the time; django-simple-history keeps every version
+of the request itself.
+"""
+
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from customers.models import normalize_email
+from requests import deadlines
+
+
+class TransitionError(ValidationError):
+    """A status change or action that the request's current state does not allow."""
+
+
+class Language(models.TextChoices):
+    SV = "sv", _("Swedish")
+    FI = "fi", _("Finnish")
+    NB = "nb", _("Norwegian Bokmål")
+    EN = "en", _("English")
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a verification token; the token itself is never stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RequestQuerySet(models.QuerySet):
+    def with_effective_due(self) -> "RequestQuerySet":
+        """Annotate ``effective_due``: the extended due date when there is one."""
+        return self.annotate(effective_due=Coalesce("extended_due_date", "due_date"))
+
+    def open(self) -> "RequestQuerySet":
+        return self.filter(status__in=Request.OPEN_STATUSES)
+
+    def actionable(self) -> "RequestQuerySet":
+        """Exclude requests whose email was never confirmed: staff must not act on them."""
+        return self.exclude(status__in=Request.UNVERIFIED_STATUSES + [Request.Status.EXPIRED])
+
+    def overdue(self, today: date | None = None) -> "RequestQuerySet":
+        today = today or deadlines.today()
+        return (
+            self.actionable()
+            .open()
+            .filter(Q(extended_due_date__lt=today) | Q(extended_due_date__isnull=True, due_date__lt=today))
+        )
+
+    def due_within(self, days: int, today: date | None = None) -> "RequestQuerySet":
+        """Open actionable requests due within ``days`` days, including overdue ones."""
+        limit = (today or deadlines.today()) + timedelta(days=days)
+        return (
+            self.actionable()
+            .open()
+            .filter(Q(extended_due_date__lte=limit) | Q(extended_due_date__isnull=True, due_date__lte=limit))
+        )
+
+    def assigned_to(self, user) -> "RequestQuerySet":
+        return self.filter(assignee=user)
+
+    def unassigned(self) -> "RequestQuerySet":
+        return self.filter(assignee__isnull=True)
+
+    def unverified_older_than(self, days: int, now: datetime | None = None) -> "RequestQuerySet":
+        """Unverified requests received more than ``days`` days ago (for expiry and retention)."""
+        cutoff = (now or timezone.now()) - timedelta(days=days)
+        return self.filter(status__in=Request.UNVERIFIED_STATUSES, received_at__lt=cutoff)
+
+    def for_token(self, token: str) -> "RequestQuerySet":
+        return self.filter(token_hash=hash_token(token))
+
+
+class Request(models.Model):
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("Access (inspection)")
+        RECTIFICATION = "rectification", _("Rectification (correction)")
+        ERASURE = "erasure", _("Erasure (deletion)")
+        RESTRICTION = "restriction", _("Restriction of processing")
+        OBJECTION = "objection", _("Objection to direct marketing")
+        PORTABILITY = "portability", _("Data portability")
+        WITHDRAWAL = "withdrawal", _("Withdrawal of consent")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        AWAITING_VERIFICATION = "awaiting_verification", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired")
+
+    class Channel(models.TextChoices):
+        WEB_FORM = "web_form", _("Web form")
+        EMAIL = "email", _("Email")
+        LETTER = "letter", _("Letter")
+        PHONE = "phone", _("Phone")
+        VISIT = "visit", _("Visit")
+
+    class VerificationMethod(models.TextChoices):
+        EMAIL_LINK = "email_link", _("Email link")
+        SIGNED_DOCUMENT = "signed_document", _("Signed document")
+        PERSONAL_VISIT = "personal_visit", _("Personal visit")
+        CUSTOMER_ACCOUNT = "customer_account", _("Logged-in customer account")
+        OTHER = "other", _("Other")
+
+    class RejectionReason(models.TextChoices):
+        IDENTITY_NOT_VERIFIED = "identity_not_verified", _("Identity not verified")
+        MANIFESTLY_UNFOUNDED = "manifestly_unfounded", _("Manifestly unfounded")
+        EXCESSIVE = "excessive", _("Excessive or repetitive")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    email = models.EmailField(_("email"), blank=True)
+    email_normalized = models.CharField(
+        _("normalised email"), max_length=254, blank=True, db_index=True, editable=False
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    customer_number = models.CharField(_("customer number"), max_length=50, blank=True)
+    order_number = models.CharField(_("order number"), max_length=50, blank=True)
+    message = models.TextField(_("message"), blank=True, help_text=_("The customer's own words."))
+    rectification_wrong = models.TextField(_("what is wrong"), blank=True)
+    rectification_correct = models.TextField(_("what it should be"), blank=True)
+    withdrawal_purposes = models.JSONField(
+        _("purposes withdrawn"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the processing purposes whose consent the customer withdraws."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.EN,
+        help_text=_("Every message to the customer is written in this language."),
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_via = models.CharField(
+        _("received via"), max_length=20, choices=Channel.choices, default=Channel.WEB_FORM
+    )
+    due_date = models.DateField(
+        _("due date"),
+        help_text=_("One calendar month after receipt (GDPR Art. 12(3))."),
+    )
+    extended_due_date = models.DateField(_("extended due date"), null=True, blank=True)
+    extension_reason = models.TextField(_("extension reason"), blank=True)
+    extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("extended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+    )
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    token_expires_at = models.DateTimeField(_("link expires at"), null=True, blank=True, editable=False)
+    token_used_at = models.DateTimeField(_("link used at"), null=True, blank=True, editable=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verification_method = models.CharField(
+        _("verification method"), max_length=20, choices=VerificationMethod.choices, blank=True
+    )
+    verification_note = models.TextField(
+        _("verification note"),
+        blank=True,
+        help_text=_(
+            "How identity was confirmed, e.g. which document was seen. Do not copy identity "
+            "document numbers here (GDPR Recital 64)."
+        ),
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    customers = models.ManyToManyField(
+        "customers.Customer",
+        verbose_name=_("customers"),
+        blank=True,
+        related_name="data_requests",
+        help_text=_(
+            "The customers this request concerns. Proposed automatically after verification; "
+            "it counts as checked only once staff confirm the match."
+        ),
+    )
+    match_confirmed_at = models.DateTimeField(_("match confirmed at"), null=True, blank=True)
+    match_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("match confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rejection_reason = models.CharField(
+        _("rejection reason"), max_length=24, choices=RejectionReason.choices, blank=True
+    )
+    rejection_justification = models.TextField(
+        _("rejection justification"),
+        blank=True,
+        help_text=_(
+            "Why the request is refused; the controller must be able to demonstrate it (Art. 12(5))."
+        ),
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # The token hash is a credential, not history worth keeping.
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+    objects = RequestQuerySet.as_manager()
+
+    OPEN_STATUSES = [
+        Status.RECEIVED,
+        Status.AWAITING_VERIFICATION,
+        Status.VERIFIED,
+        Status.IN_PROGRESS,
+    ]
+    UNVERIFIED_STATUSES = [Status.RECEIVED, Status.AWAITING_VERIFICATION]
+    # Allowed status moves; anything else raises TransitionError.
+    TRANSITIONS = {
+        Status.RECEIVED: {Status.AWAITING_VERIFICATION, Status.VERIFIED, Status.REJECTED, Status.EXPIRED},
+        Status.AWAITING_VERIFICATION: {Status.VERIFIED, Status.REJECTED, Status.EXPIRED},
+        Status.VERIFIED: {Status.IN_PROGRESS, Status.REJECTED},
+        Status.IN_PROGRESS: {Status.COMPLETED, Status.REJECTED},
+        Status.COMPLETED: set(),
+        Status.REJECTED: set(),
+        Status.EXPIRED: set(),
+    }
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["due_date", "id"]
+        permissions = [
+            ("process_request", _("Can process requests (verify, assign, extend, reply, complete)")),
+            ("reject_request", _("Can reject requests")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="request_status_due"),
+            models.Index(fields=["status", "extended_due_date"], name="request_status_ext_due"),
+            models.Index(fields=["status", "received_at"], name="request_status_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | (~Q(rejection_reason="") & ~Q(rejection_justification="")),
+                name="request_rejection_justified",
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_due_date__isnull=True) | Q(extended_due_date__gt=models.F("due_date")),
+                name="request_extension_after_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # No name or email: the admin log copies this string (see LEGAL.md, known traps).
+        return gettext("Request %(number)s") % {"number": self.number}
+
+    def save(self, *args, **kwargs) -> None:
+        self.email_normalized = normalize_email(self.email)
+        if not self.due_date:
+            self.due_date = deadlines.due_date_for(self.received_at)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:requests_request_change", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"R-{self.pk}" if self.pk else "R-?"
+
+    @property
+    def effective_due_date(self) -> date:
+        return self.extended_due_date or self.due_date
+
+    def days_left(self, today: date | None = None) -> int:
+        return (self.effective_due_date - (today or deadlines.today())).days
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status not in self.UNVERIFIED_STATUSES + [self.Status.EXPIRED]
+
+    # --- transitions ------------------------------------------------------------------------
+
+    def _move(self, to: str, *, by=None, detail: str = "", at: datetime | None = None) -> None:
+        if to not in self.TRANSITIONS[self.status]:
+            raise TransitionError(
+                gettext("A request that is “%(current)s” cannot become “%(target)s”.")
+                % {
+                    "current": self.Status(self.status).label,
+                    "target": self.Status(to).label,
+                },
+                code="invalid_transition",
+            )
+        self.status = to
+        self._history_user = by
+        self.save()
+        self.log(EVENT_FOR_STATUS[to], by=by, detail=detail, at=at)
+
+    def log(self, kind: str, *, by=None, detail: str = "", at: datetime | None = None) -> "RequestEvent":
+        return RequestEvent.objects.create(
+            request=self, kind=kind, actor=by, detail=detail, at=at or timezone.now()
+        )
+
+    @transaction.atomic
+    def issue_verification_token(self, now: datetime | None = None) -> str:
+        """Create a fresh single-use link token; return it (only its hash is stored)."""
+        now = now or timezone.now()
+        token = secrets.token_urlsafe(32)
+        self.token_hash = hash_token(token)
+        self.token_expires_at = now + timedelta(hours=settings.REQUEST_VERIFICATION_HOURS)
+        self.token_used_at = None
+        if self.status == self.Status.RECEIVED:
+            self._move(self.Status.AWAITING_VERIFICATION, at=now)
+        elif self.status == self.Status.AWAITING_VERIFICATION:
+            self.save()
+            self.log(RequestEvent.Kind.VERIFICATION_SENT, at=now)
+        else:
+            raise TransitionError(gettext("This request needs no email verification."))
+        return token
+
+    def token_state(self, now: datetime | None = None) -> str:
+        """Return ``valid``, ``used`` or ``expired`` for this request's link."""
+        now = now or timezone.now()
+        if self.token_used_at or self.status != self.Status.AWAITING_VERIFICATION:
+            return "used"
+        if not self.token_expires_at or now >= self.token_expires_at:
+            return "expired"
+        return "valid"
+
+    @transaction.atomic
+    def verify_by_link(self, token: str, now: datetime | None = None) -> None:
+        """Confirm control of the email address through the link's token (single use)."""
+        now = now or timezone.now()
+        locked = Request.objects.select_for_update().get(pk=self.pk)
+        if locked.token_hash != hash_token(token) or locked.token_state(now) != "valid":
+            raise TransitionError(gettext("This link is no longer valid."), code="invalid_link")
+        self.refresh_from_db()
+        self.token_used_at = now
+        self.verified_at = now
+        self.verification_method = self.VerificationMethod.EMAIL_LINK
+        self._move(self.Status.VERIFIED, at=now)
+        self.propose_match()
+
+    @transaction.atomic
+    def verify(self, *, by, method: str, note: str = "") -> None:
+        """Record that staff confirmed the customer's identity (letter, visit, account...)."""
+        if method not in self.VerificationMethod.values:
+            raise TransitionError(gettext("Choose how identity was verified."))
+        if method in (self.VerificationMethod.SIGNED_DOCUMENT, self.VerificationMethod.OTHER) and not note:
+            raise TransitionError(gettext("Describe how identity was verified in the note."))
+        self.verified_at = timezone.now()
+        self.verified_by = by
+        self.verification_method = method
+        self.verification_note = note
+        self.token_hash = None
+        detail = f"{self.VerificationMethod(method).label}: {note}" if note else ""
+        self._move(self.Status.VERIFIED, by=by, detail=detail)
+        self.propose_match()
+
+    def start(self, *, by) -> None:
+        """Begin work on a verified request."""
+        with transaction.atomic():
+            if self.assignee_id is None:
+                self.assignee = by
+            self._move(self.Status.IN_PROGRESS, by=by)
+
+    def complete(self, *, by) -> None:
+        with transaction.atomic():
+            self.completed_at = self.closed_at = timezone.now()
+            self._move(self.Status.COMPLETED, by=by)
+
+    def reject(self, *, by, reason: str, justification: str, notify: bool = True) -> None:
+        """Refuse the request, record why (Art. 12(5)) and tell the customer (Art. 12(4))."""
+        justification = (justification or "").strip()
+        if reason not in self.RejectionReason.values:
+            raise TransitionError(gettext("Choose a reason for the rejection."))
+        if not justification:
+            raise TransitionError(
+                gettext("A rejection needs a justification (GDPR Art. 12(5))."), code="justification"
+            )
+        with transaction.atomic():
+            self.rejection_reason = reason
+            self.rejection_justification = justification
+            self.closed_at = timezone.now()
+            self._move(
+                self.Status.REJECTED, by=by, detail=f"{self.RejectionReason(reason).label}: {justification}"
+            )
+            if notify and self.email:
+                from requests.emails import send_request_email
+
+                send_request_email(self, "rejection", sent_by=by)
+
+    def expire(self, now: datetime | None = None) -> None:
+        """Give up on a request whose email was not confirmed within the expiry period."""
+        now = now or timezone.now()
+        if self.received_at > now - timedelta(days=deadlines.UNVERIFIED_EXPIRY_DAYS):
+            raise TransitionError(gettext("Unverified requests expire only after seven days."))
+        with transaction.atomic():
+            self.token_hash = None
+            self.closed_at = now
+            self._move(self.Status.EXPIRED, at=now)
+
+    def assign(self, user, *, by) -> None:
+        if not self.is_open:
+            raise TransitionError(gettext("A closed request cannot be assigned."))
+        with transaction.atomic():
+            self.assignee = user
+            self._history_user = by
+            self.save()
+            self.log(RequestEvent.Kind.ASSIGNED, by=by, detail=user.get_username() if user else "")
+
+    def extend(self, *, by, months: int, reason: str, today: date | None = None) -> None:
+        """Extend the deadline once, within the first month, by one or two months (Art. 12(3)).
+
+        The customer is told of the extension and its reasons by email, in their language.
+        """
+        today = today or deadlines.today()
+        reason = (reason or "").strip()
+        if not self.is_open or not self.is_verified:
+            raise TransitionError(gettext("Only an open, verified request can be extended."))
+        if self.extended_due_date:
+            raise TransitionError(gettext("The deadline has already been extended once."))
+        if months not in range(1, deadlines.MAX_EXTENSION_MONTHS + 1):
+            raise TransitionError(gettext("The deadline can be extended by at most two further months."))
+        if today > self.due_date:
+            raise TransitionError(
+                gettext("The deadline can only be extended within the first month, before %(date)s.")
+                % {"date": self.due_date.isoformat()}
+            )
+        if not reason:
+            raise TransitionError(gettext("An extension needs a reason; it is sent to the customer."))
+        with transaction.atomic():
+            self.extended_due_date = deadlines.add_months(self.due_date, months)
+            self.extension_reason = reason
+            self.extended_at = timezone.now()
+            self.extended_by = by
+            self._history_user = by
+            self.save()
+            self.log(
+                RequestEvent.Kind.EXTENDED,
+                by=by,
+                detail=f"{self.extended_due_date.isoformat()}: {reason}",
+            )
+            if self.email:
+                from requests.emails import send_request_email
+
+                send_request_email(self, "extension", sent_by=by)
+
+    # --- customers ---------------------------------------------------------------------------
+
+    def propose_match(self) -> None:
+        """Propose the customers this request is about; staff confirm or change the match."""
+        from customers.models import Customer
+
+        query = Q()
+        if self.email_normalized:
+            query |= Q(email_normalized=self.email_normalized)
+        matches = Customer.objects.filter(query) if query else Customer.objects.none()
+        number_query = Q()
+        if self.customer_number:
+            number_query |= Q(customer_number=self.customer_number)
+        if self.order_number:
+            number_query |= Q(orders__number=self.order_number)
+        if number_query and self.email_normalized:
+            # A number alone must not pull in someone else's data: it only narrows or
+            # confirms an email match (GDPR Art. 15(4)).
+            narrowed = matches.filter(number_query).distinct()
+            if narrowed.exists():
+                matches = narrowed
+        self.customers.set(matches[:20])
+        self.match_confirmed_at = None
+        self.match_confirmed_by = None
+        self.save(update_fields=["match_confirmed_at", "match_confirmed_by"])
+        self.log(RequestEvent.Kind.MATCH_PROPOSED, detail=str(len(self.customers.all())))
+
+    def confirm_match(self, customers, *, by) -> None:
+        """Record that staff checked which customers (possibly none) the request concerns."""
+        if not self.is_verified:
+            raise TransitionError(gettext("Verify the request before confirming whom it concerns."))
+        with transaction.atomic():
+            self.customers.set(customers)
+            self.match_confirmed_at = timezone.now()
+            self.match_confirmed_by = by
+            self._history_user = by
+            self.save()
+            numbers = ", ".join(str(c.pk) for c in self.customers.all())
+            self.log(RequestEvent.Kind.MATCH_CONFIRMED, by=by, detail=numbers)
+
+    def add_note(self, text: str, *, author) -> "InternalNote":
+        return InternalNote.objects.create(request=self, author=author, text=text)
+
+
+class RequestEvent(models.Model):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        VERIFICATION_SENT = "verification_sent", _("Verification link sent")
+        VERIFIED = "verified", _("Verified")
+        STARTED = "started", _("Processing started")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Rejected")
+        EXPIRED = "expired", _("Expired")
+        ASSIGNED = "assigned", _("Assigned")
+        EXTENDED = "extended", _("Deadline extended")
+        MESSAGE_SENT = "message_sent", _("Message sent")
+        MESSAGE_RECEIVED = "message_received", _("Message received")
+        MATCH_PROPOSED = "match_proposed", _("Customer match proposed")
+        MATCH_CONFIRMED = "match_confirmed", _("Customer match confirmed")
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the customer or the system acted."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at"], name="requestevent_request_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+EVENT_FOR_STATUS = {
+    Request.Status.AWAITING_VERIFICATION: RequestEvent.Kind.VERIFICATION_SENT,
+    Request.Status.VERIFIED: RequestEvent.Kind.VERIFIED,
+    Request.Status.IN_PROGRESS: RequestEvent.Kind.STARTED,
+    Request.Status.COMPLETED: RequestEvent.Kind.COMPLETED,
+    Request.Status.REJECTED: RequestEvent.Kind.REJECTED,
+    Request.Status.EXPIRED: RequestEvent.Kind.EXPIRED,
+}
+
+
+class RequestMessage(models.Model):
+    """Correspondence with the customer; internal notes are kept apart (``InternalNote``)."""
+
+    class Direction(models.TextChoices):
+        OUTGOING = "out", _("Sent to the customer")
+        INCOMING = "in", _("Received from the customer")
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, default=Direction.OUTGOING
+    )
+    template = models.CharField(_("template"), max_length=40, blank=True)
+    recipient = models.EmailField(_("recipient"), blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("body"))
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("correspondence")
+        ordering = ["sent_at", "id"]
+        indexes = [models.Index(fields=["request", "sent_at"], name="requestmessage_request_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class InternalNote(models.Model):
+    """A note for staff only; never sent to the customer."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="internalnote_request_at")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderLog(models.Model):
+    """One row per request and day a deadline reminder went out, so reruns send no duplicates."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="reminders")
+    date = models.DateField(_("date"))
+    recipient = models.CharField(_("recipient"), max_length=500)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "date"], name="reminderlog_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.date}"

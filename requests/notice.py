@@ -1,0 +1,36 @@
+"""What the request pages and emails need from the published register description."""
+
+from django.conf import settings
+from django.utils import translation
+
+from register.legal import SUPERVISORY_AUTHORITIES
+
+
+def supervisory_authority(language: str | None = None) -> dict[str, str]:
+    """Return the name and website of the authority of ``settings.SHOP_COUNTRY`` (GDPR Art. 77)."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    authority = SUPERVISORY_AUTHORITIES[settings.SHOP_COUNTRY]
+    return {"name": authority.name(language), "url": authority.website}
+
+
+def controller() -> dict[str, str]:
+    """Return the controller's name and contact details from the current register, if any."""
+    from register.models import ContactRole, Register
+
+    info = {"name": "", "email": "", "phone": "", "address": ""}
+    register = Register.objects.current()
+    if register is None:
+        return info
+    first = register.controllers.first()
+    if first is not None:
+        info.update(
+            name=first.name, email=first.email, phone=first.phone, address=", ".join(first.address_lines())
+        )
+    # The data-protection contact answers requests; prefer their address when given.
+    contact = (
+        register.contacts.filter(role__in=[ContactRole.DPO, ContactRole.REPRESENTATIVE]).first()
+        or register.contacts.first()
+    )
+    if contact is not None and contact.email_list():
+        info["email"] = contact.email_list()[0]
+    return info

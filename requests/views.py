@@ -1,0 +1,177 @@
+"""Public pages: the rights explained, the request form, and the email verification link.
+
+No enumeration: the form's answer never depends on whether the address is in the
+register. Intake does no customer lookup at all; matching happens only after the
+address has been verified.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from requests import notice, ratelimit
+from requests.emails import send_email, send_request_email
+from requests.forms import PublicRequestForm
+from requests.models import Request, RequestEvent, TransitionError, normalize_email
+
+logger = logging.getLogger(__name__)
+
+# Plain-language explanation of each right, shown on the rights page and above the form.
+RIGHTS = [
+    (
+        Request.Kind.ACCESS,
+        _(
+            "You may ask whether we process personal data about you and get a copy of it, "
+            "with what we use it for, where it came from, who receives it and how long we keep it "
+            "(GDPR Art. 15)."
+        ),
+    ),
+    (
+        Request.Kind.RECTIFICATION,
+        _("You may ask us to correct wrong data about you or to complete incomplete data (Art. 16)."),
+    ),
+    (
+        Request.Kind.ERASURE,
+        _(
+            "You may ask us to delete your data. Data that the law obliges us to keep, such as "
+            "bookkeeping records, is kept until the legal period ends, and we tell you which (Art. 17)."
+        ),
+    ),
+    (
+        Request.Kind.RESTRICTION,
+        _(
+            "You may ask us to only store your data and not otherwise use it, for example while "
+            "the correctness of the data is checked (Art. 18)."
+        ),
+    ),
+    (
+        Request.Kind.OBJECTION,
+        _("You may at any time object to direct marketing; we then stop it (Art. 21)."),
+    ),
+    (
+        Request.Kind.PORTABILITY,
+        _("You may get the data you gave us in a machine-readable format, to move it elsewhere (Art. 20)."),
+    ),
+    (
+        Request.Kind.WITHDRAWAL,
+        _("You may withdraw a consent you have given, as easily as you gave it (Art. 7(3))."),
+    ),
+]
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # Pages about a verification link: never cached, never leak the link as a referrer.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    # Django logs every 4xx response with its path, and the path holds the token: mark the
+    # response as already logged so the token never reaches the logs.
+    response._has_been_logged = True
+    return response
+
+
+@require_GET
+def rights(request: HttpRequest) -> HttpResponse:
+    """Explain each right in plain words and link to the request form."""
+    context = {
+        "rights": [(Request.Kind(kind).label, text) for kind, text in RIGHTS],
+        "controller": notice.controller(),
+        "authority": notice.supervisory_authority(),
+        "hours": settings.REQUEST_VERIFICATION_HOURS,
+    }
+    return render(request, "requests/rights.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest) -> HttpResponse:
+    """Take a request; answer identically whether or not the address is in the register."""
+    if request.method == "GET":
+        form = PublicRequestForm(initial={"kind": request.GET.get("kind", "")})
+        return render(request, "requests/new.html", {"form": form, "rights": RIGHTS})
+
+    raw_email = normalize_email(str(request.POST.get("email", ""))[:254])
+    if not ratelimit.allow(client_address(request), raw_email):
+        return render(request, "requests/rate_limited.html", status=429)
+
+    form = PublicRequestForm(request.POST)
+    if form.is_bot():
+        # Look like success to the bot; store and send nothing.
+        return HttpResponseRedirect(reverse("requests:sent"))
+    if not form.is_valid():
+        return render(request, "requests/new.html", {"form": form, "rights": RIGHTS}, status=200)
+
+    language = translation.get_language()
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    data = form.cleaned_data
+    with transaction.atomic():
+        req = Request.objects.create(
+            kind=data["kind"],
+            email=data["email"],
+            name=data["name"],
+            customer_number=data["customer_number"],
+            order_number=data["order_number"],
+            message=data["message"],
+            rectification_wrong=data["rectification_wrong"],
+            rectification_correct=data["rectification_correct"],
+            withdrawal_purposes=list(data["withdrawal_purposes"]),
+            language=language,
+            received_via=Request.Channel.WEB_FORM,
+        )
+        req.log(RequestEvent.Kind.CREATED, detail=Request.Channel.WEB_FORM.label)
+        token = req.issue_verification_token()
+    with translation.override(language):
+        link = settings.SITE_URL + reverse("requests:verify", args=[token])
+        kind = req.get_kind_display()
+    # The verification email is not stored as correspondence: it carries the token.
+    send_email(
+        "verification",
+        to=[req.email],
+        language=language,
+        context={"link": link, "kind": kind, "hours": settings.REQUEST_VERIFICATION_HOURS},
+    )
+    return HttpResponseRedirect(reverse("requests:sent"))
+
+
+@require_GET
+def sent(request: HttpRequest) -> HttpResponse:
+    """Tell the submitter to check their email (the same page for every address)."""
+    return render(request, "requests/sent.html", {"hours": settings.REQUEST_VERIFICATION_HOURS})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Show a confirm button (GET); only POST verifies, since mail scanners follow links."""
+    now = timezone.now()
+    req = Request.objects.for_token(token).first() if len(token) <= 100 else None
+    if req is None:
+        return _no_store(render(request, "requests/link_invalid.html", {"state": "invalid"}, status=400))
+    state = req.token_state(now)
+    if state != "valid":
+        return _no_store(render(request, "requests/link_invalid.html", {"state": state}, status=410))
+    if request.method == "GET":
+        return _no_store(render(request, "requests/verify_confirm.html", {"kind": req.get_kind_display()}))
+    try:
+        req.verify_by_link(token, now=now)
+    except TransitionError:
+        return _no_store(render(request, "requests/link_invalid.html", {"state": "used"}, status=410))
+    if req.email:
+        send_request_email(req, "acknowledgement")
+    return HttpResponseRedirect(reverse("requests:verified"))
+
+
+@require_GET
+def verified(request: HttpRequest) -> HttpResponse:
+    return render(request, "requests/verified.html")
