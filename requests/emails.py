@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,24 @@ def send_email(
     )
     request.log(RequestEvent.Kind.MESSAGE_SENT, by=sent_by, detail=subject)
     return message
+
+
+def send_verification(request: Request) -> None:
+    """Issue a fresh single-use link and email it to the address the request came from.
+
+    The email is not stored as correspondence: it carries the token, and only the token's
+    hash may be kept.
+    """
+    token = request.issue_verification_token()
+    with translation.override(request.language):
+        link = settings.SITE_URL + reverse("requests:verify", args=[token])
+        kind = str(request.get_kind_display())
+    send_email(
+        "verification",
+        to=[request.email],
+        language=request.language,
+        context={"link": link, "kind": kind, "hours": settings.REQUEST_VERIFICATION_HOURS},
+    )
 
 
 def request_context(request: Request, extra: dict | None = None) -> dict:

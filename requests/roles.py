@@ -1,3 +1,17 @@
-"""Permissions of the customer-service role in this app (see register/roles.py)."""
+"""Permissions of the customer-service role in this app (see register/roles.py).
 
-CUSTOMER_SERVICE_PERMISSIONS: list[str] = []
+Customer service processes requests end to end (verify, assign, extend, reply, complete,
+reject); deleting a request is nobody's task in the admin.
+"""
+
+CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
+    "requests.view_request",
+    "requests.add_request",
+    "requests.change_request",
+    "requests.process_request",
+    "requests.reject_request",
+    "requests.view_requestevent",
+    "requests.view_requestmessage",
+    "requests.view_internalnote",
+    "requests.add_internalnote",
+]

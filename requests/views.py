@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from requests import notice, ratelimit
-from requests.emails import send_email, send_request_email
+from requests.emails import send_request_email, send_verification
 from requests.forms import PublicRequestForm
 from requests.models import Request, RequestEvent, TransitionError, normalize_email
 
@@ -130,17 +130,7 @@ def new(request: HttpRequest) -> HttpResponse:
             received_via=Request.Channel.WEB_FORM,
         )
         req.log(RequestEvent.Kind.CREATED, detail=Request.Channel.WEB_FORM.label)
-        token = req.issue_verification_token()
-    with translation.override(language):
-        link = settings.SITE_URL + reverse("requests:verify", args=[token])
-        kind = req.get_kind_display()
-    # The verification email is not stored as correspondence: it carries the token.
-    send_email(
-        "verification",
-        to=[req.email],
-        language=language,
-        context={"link": link, "kind": kind, "hours": settings.REQUEST_VERIFICATION_HOURS},
-    )
+        send_verification(req)
     return HttpResponseRedirect(reverse("requests:sent"))
 
 

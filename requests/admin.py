@@ -1,0 +1,586 @@
+"""The staff workflow for data-subject requests.
+
+The admin stays thin: buttons and actions call the model's transition methods, which
+refuse invalid moves with ``TransitionError`` and write the audit trail. Unverified
+requests are hidden from the default list (they are not actionable until the customer
+has confirmed their address).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from requests import deadlines
+from requests.emails import send_request_email, send_verification
+from requests.forms import ExtendForm, RejectForm, ReplyForm, StaffRequestForm, VerifyForm
+from requests.models import InternalNote, Request, RequestEvent, RequestMessage, TransitionError
+
+PROCESS_PERMISSION = "requests.process_request"
+REJECT_PERMISSION = "requests.reject_request"
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status filter whose default view shows only actionable (verified) requests."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Request.Status.choices, ("all", _("All, including unverified"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Actionable (verified)"),
+        }
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(value),
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset.actionable()
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("soon", _("Due within 7 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.overdue()
+        if self.value() == "soon":
+            return queryset.due_within(deadlines.DUE_SOON_DAYS)
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assignee")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Assigned to me")), ("nobody", _("Unassigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.assigned_to(request.user)
+        if self.value() == "nobody":
+            return queryset.unassigned()
+        return queryset
+
+
+class RequestEventInline(admin.TabularInline):
+    model = RequestEvent
+    verbose_name_plural = _("events (audit trail)")
+    fields = ["at", "kind", "actor", "detail"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class RequestMessageInline(admin.StackedInline):
+    model = RequestMessage
+    verbose_name_plural = _("correspondence with the customer")
+    fields = ["sent_at", "direction", "template", "recipient", "language", "sent_by", "subject", "body"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("sent_by")
+
+
+class InternalNoteInline(admin.StackedInline):
+    """Notes for staff only; existing notes are read-only, new ones can be added."""
+
+    model = InternalNote
+    verbose_name_plural = _("internal notes (never sent to the customer)")
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    extra = 1
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class RequestChangeForm(forms.ModelForm):
+    class Meta:
+        model = Request
+        fields = ["name", "customer_number", "order_number", "language", "customers"]
+
+
+@admin.register(Request)
+class RequestAdmin(admin.ModelAdmin):
+    form = RequestChangeForm
+    add_form = StaffRequestForm
+    list_display = [
+        "number_display",
+        "kind",
+        "status",
+        "days_left_display",
+        "effective_due_display",
+        "assignee",
+        "received_at",
+        "received_via",
+    ]
+    list_display_links = ["number_display"]
+    list_filter = [StatusFilter, "kind", DeadlineFilter, AssigneeFilter, "received_via"]
+    list_select_related = ["assignee"]
+    search_fields = ["=email_normalized", "name", "=customer_number", "=order_number"]
+    search_help_text = _("Search by request number, exact email, name, customer or order number.")
+    show_full_result_count = False
+    list_per_page = 50
+    ordering = ["due_date", "id"]
+    raw_id_fields = ["customers"]
+    inlines = [RequestEventInline, RequestMessageInline, InternalNoteInline]
+    actions = ["assign_to_me", "start_processing"]
+    readonly_fields = [
+        "number_display",
+        "kind",
+        "status",
+        "email",
+        "received_at",
+        "received_via",
+        "due_date",
+        "days_left_display",
+        "extended_due_date",
+        "extension_reason",
+        "extended_at",
+        "extended_by",
+        "assignee",
+        "message",
+        "rectification_wrong",
+        "rectification_correct",
+        "withdrawal_purposes",
+        "verified_at",
+        "verification_method",
+        "verification_note",
+        "verified_by",
+        "match_state_display",
+        "match_confirmed_at",
+        "match_confirmed_by",
+        "rejection_reason",
+        "rejection_justification",
+        "completed_at",
+        "closed_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "number_display",
+                    ("kind", "status"),
+                    ("received_at", "received_via"),
+                    "assignee",
+                ]
+            },
+        ),
+        (
+            _("Deadline (GDPR Art. 12(3))"),
+            {
+                "fields": [
+                    ("due_date", "days_left_display"),
+                    ("extended_due_date", "extended_at", "extended_by"),
+                    "extension_reason",
+                ]
+            },
+        ),
+        (
+            _("The customer's request"),
+            {
+                "fields": [
+                    "email",
+                    "name",
+                    ("customer_number", "order_number"),
+                    "language",
+                    "message",
+                    ("rectification_wrong", "rectification_correct"),
+                    "withdrawal_purposes",
+                ]
+            },
+        ),
+        (
+            _("Identity and match"),
+            {
+                "fields": [
+                    ("verified_at", "verification_method", "verified_by"),
+                    "verification_note",
+                    "customers",
+                    "match_state_display",
+                ]
+            },
+        ),
+        (
+            _("Outcome"),
+            {"fields": ["rejection_reason", "rejection_justification", "completed_at", "closed_at"]},
+        ),
+    ]
+
+    # --- permissions ---------------------------------------------------------------------
+
+    def has_process_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(PROCESS_PERMISSION)
+
+    def has_delete_permission(self, request, obj=None):
+        # Requests are evidence of how the controller answered (Art. 5(2)); the retention
+        # job deletes them when their period ends, not staff.
+        return False
+
+    # --- list ----------------------------------------------------------------------------
+
+    @admin.display(description=_("number"), ordering="id")
+    def number_display(self, obj: Request) -> str:
+        return obj.number
+
+    @admin.display(description=_("due"), ordering="due_date")
+    def effective_due_display(self, obj: Request):
+        return obj.effective_due_date
+
+    @admin.display(description=_("days left"))
+    def days_left_display(self, obj: Request):
+        if not obj.is_open:
+            return "–"
+        if not obj.is_verified:
+            return format_html('<span style="color:#666">{}</span>', gettext("not verified"))
+        days = obj.days_left()
+        if days < 0:
+            color = "#b00020"
+            text = ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
+        elif days <= deadlines.DUE_SOON_DAYS:
+            color = "#b26a00"
+            text = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+        else:
+            color = "inherit"
+            text = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+        return format_html('<strong style="color:{}">{}</strong>', color, text)
+
+    @admin.display(description=_("match"))
+    def match_state_display(self, obj: Request) -> str:
+        if obj.match_confirmed_at:
+            return gettext("Confirmed")
+        if obj.pk and obj.is_verified:
+            return gettext("Proposed automatically; check and confirm")
+        return gettext("Not matched before verification")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        number = term.upper().removeprefix("R-")
+        if number.isdigit():
+            return queryset.filter(pk=int(number)), False
+        return super().get_search_results(request, queryset, term)
+
+    # --- add and change ------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (
+                    None,
+                    {
+                        "fields": [
+                            "kind",
+                            ("received_via", "received_at"),
+                            "language",
+                            "email",
+                            "name",
+                            ("customer_number", "order_number"),
+                            "message",
+                            ("rectification_wrong", "rectification_correct"),
+                            "withdrawal_purposes",
+                            "assignee",
+                        ]
+                    },
+                ),
+                (
+                    _("Identity verification"),
+                    {"fields": ["verification_method", "verification_note"]},
+                ),
+            ]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            obj.log(RequestEvent.Kind.CREATED, by=request.user, detail=obj.get_received_via_display())
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        customers_changed = "customers" in form.changed_data
+        super().save_related(request, form, formsets, change)
+        if not change:
+            method = form.cleaned_data.get("verification_method")
+            if method:
+                note = form.cleaned_data.get("verification_note", "")
+                obj.verify(by=request.user, method=method, note=note)
+        elif customers_changed:
+            try:
+                obj.confirm_match(obj.customers.all(), by=request.user)
+            except TransitionError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, InternalNote):
+                instance.author = request.user
+            instance.save()
+        formset.save_m2m()
+
+    # --- actions on many -----------------------------------------------------------------
+
+    def _apply(self, request, queryset, method: str, done: str) -> None:
+        ok, refused = 0, 0
+        for obj in queryset:
+            try:
+                if method == "assign":
+                    obj.assign(request.user, by=request.user)
+                else:
+                    getattr(obj, method)(by=request.user)
+                ok += 1
+            except TransitionError:
+                refused += 1
+        if ok:
+            self.message_user(request, done % {"count": ok}, messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d request was skipped: its status does not allow this.",
+                    "%(count)d requests were skipped: their status does not allow this.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Assign to me"), permissions=["process"])
+    def assign_to_me(self, request, queryset):
+        self._apply(request, queryset, "assign", gettext("%(count)d request(s) assigned to you."))
+
+    @admin.action(description=_("Start processing"), permissions=["process"])
+    def start_processing(self, request, queryset):
+        self._apply(request, queryset, "start", gettext("%(count)d request(s) in progress."))
+
+    # --- buttons on one ------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/act/<str:action>/", wrap(self.act_view), name="requests_request_act"),
+            path("<int:pk>/verify/", wrap(self.verify_view), name="requests_request_verify"),
+            path("<int:pk>/extend/", wrap(self.extend_view), name="requests_request_extend"),
+            path("<int:pk>/reject/", wrap(self.reject_view), name="requests_request_reject"),
+            path("<int:pk>/reply/", wrap(self.reply_view), name="requests_request_reply"),
+            *super().get_urls(),
+        ]
+
+    def _get(self, request: HttpRequest, pk: int, permission: str = PROCESS_PERMISSION) -> Request:
+        if not (self.has_change_permission(request) and request.user.has_perm(permission)):
+            raise PermissionDenied
+        return get_object_or_404(Request, pk=pk)
+
+    def _back(self, obj: Request) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:requests_request_change", args=[obj.pk]))
+
+    def act_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        """One-click transitions; POST only (CSRF-protected)."""
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        obj = self._get(request, pk)
+        done = {
+            "start": gettext("Processing started."),
+            "complete": gettext("The request is completed."),
+            "assign_me": gettext("The request is assigned to you."),
+            "confirm_match": gettext("The customer match is confirmed."),
+            "send_verification": gettext("A new verification link was emailed to the customer."),
+        }
+        if action not in done:
+            return HttpResponse(status=404)
+        try:
+            with transaction.atomic():
+                if action == "start":
+                    obj.start(by=request.user)
+                elif action == "complete":
+                    obj.complete(by=request.user)
+                elif action == "assign_me":
+                    obj.assign(request.user, by=request.user)
+                elif action == "confirm_match":
+                    obj.confirm_match(obj.customers.all(), by=request.user)
+                elif action == "send_verification":
+                    if not obj.email:
+                        raise TransitionError(gettext("The request has no email address."))
+                    send_verification(obj)
+        except TransitionError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, done[action], messages.SUCCESS)
+        return self._back(obj)
+
+    def _form_page(self, request, obj, form, title: str, intro: str = "") -> TemplateResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": title,
+            "intro": intro,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/requests/request/action_form.html", context)
+
+    def _run_form(self, request, obj, form_class, title, intro, apply, success) -> HttpResponse:
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                apply(form.cleaned_data)
+            except TransitionError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, success, messages.SUCCESS)
+                return self._back(obj)
+        return self._form_page(request, obj, form, title, intro)
+
+    def verify_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk)
+        return self._run_form(
+            request,
+            obj,
+            VerifyForm,
+            gettext("Record identity verification for %(number)s") % {"number": obj.number},
+            gettext("For a request received by letter, phone or visit: say how identity was confirmed."),
+            lambda data: obj.verify(by=request.user, method=data["method"], note=data["note"]),
+            gettext("The request is verified."),
+        )
+
+    def extend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk)
+        return self._run_form(
+            request,
+            obj,
+            ExtendForm,
+            gettext("Extend the deadline of %(number)s") % {"number": obj.number},
+            gettext(
+                "Once only, before %(date)s, by at most two months (GDPR Art. 12(3)). The customer "
+                "is emailed the reason in their language."
+            )
+            % {"date": obj.due_date.isoformat()},
+            lambda data: obj.extend(by=request.user, months=data["months"], reason=data["reason"]),
+            gettext("The deadline is extended and the customer was told why."),
+        )
+
+    def reject_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk, REJECT_PERMISSION)
+        return self._run_form(
+            request,
+            obj,
+            RejectForm,
+            gettext("Reject %(number)s") % {"number": obj.number},
+            gettext(
+                "The customer is emailed the reason, the justification and their right to complain "
+                "to the supervisory authority and to a court (GDPR Art. 12(4))."
+            ),
+            lambda data: obj.reject(
+                by=request.user, reason=data["reason"], justification=data["justification"]
+            ),
+            gettext("The request is rejected and the customer was told why."),
+        )
+
+    def reply_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk)
+
+        def send(data):
+            if not obj.email:
+                raise TransitionError(gettext("The request has no email address."))
+            send_request_email(obj, data["template"], sent_by=request.user, extra={"text": data["text"]})
+
+        return self._run_form(
+            request,
+            obj,
+            ReplyForm,
+            gettext("Reply to %(number)s") % {"number": obj.number},
+            gettext("The reply is written in the customer's language (%(language)s) and stored.")
+            % {"language": obj.get_language_display()},
+            send,
+            gettext("The reply was sent and stored."),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["can_process"] = self.has_process_permission(request)
+        extra_context["can_reject"] = request.user.has_perm(REJECT_PERMISSION)
+        extra_context["due_soon_days"] = deadlines.DUE_SOON_DAYS
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(RequestMessage)
+class RequestMessageAdmin(admin.ModelAdmin):
+    """All correspondence across requests, read-only (sent messages are records)."""
+
+    list_display = ["request", "direction", "template", "language", "sent_at", "sent_by"]
+    list_filter = ["direction", "template", "language"]
+    list_select_related = ["request", "sent_by"]
+    raw_id_fields = ["request"]
+    show_full_result_count = False
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
