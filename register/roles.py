@@ -16,7 +16,24 @@ CUSTOMER_SERVICE = "Customer service"
 PROJECT_APPS = ("register", "customers", "requests")
 
 # Customer service may read the register description but not change or publish it.
-REGISTER_CUSTOMER_SERVICE_PERMISSIONS: list[str] = []
+REGISTER_CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
+    f"register.view_{model}"
+    for model in (
+        "register",
+        "controller",
+        "contactperson",
+        "purpose",
+        "datacategory",
+        "source",
+        "recipient",
+        "cookie",
+        "protectionprinciple",
+        "retentionrule",
+        "rightschannel",
+        "noticeversion",
+        "bookkeepingperiod",
+    )
+]
 
 
 def customer_service_permissions() -> list[str]:

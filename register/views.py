@@ -1,7 +1,11 @@
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
+
+from register.models import NoticeVersion
 
 
 @require_GET
@@ -20,4 +24,28 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def privacy_notice(request: HttpRequest, version: int | None = None) -> HttpResponse:
-    raise Http404
+    """Show the current notice, or an earlier version exactly as it was published."""
+    versions = NoticeVersion.objects.only("id", "number", "published_at", "content", "snapshot")
+    current = NoticeVersion.objects.current()
+    shown = current if version is None else versions.filter(number=version).first()
+    if shown is None:
+        return render(request, "register/no_notice.html", {"requested_version": version}, status=404)
+    language = translation.get_language()
+    snapshot = shown.snapshot if isinstance(shown.snapshot, dict) else {}
+    names = snapshot.get("name") or {}
+    title = names.get(language) or next((n for n in names.values() if n), "")
+    # The stored HTML was rendered by our own template from escaped register data at
+    # publication; it is shown as stored so the page proves what customers were told.
+    content = SafeString(shown.content_in(language))  # noqa: S308
+    others = NoticeVersion.objects.exclude(pk=shown.pk).only("number", "published_at")
+    return render(
+        request,
+        "register/privacy_notice.html",
+        {
+            "title": title or translation.gettext("Privacy notice"),
+            "version": shown,
+            "is_current": current is not None and shown.pk == current.pk,
+            "content": content,
+            "others": others,
+        },
+    )

@@ -1,0 +1,384 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from register.models import (
+    BookkeepingPeriod,
+    ContactPerson,
+    Controller,
+    Cookie,
+    DataCategory,
+    NoticeVersion,
+    ProtectionPrinciple,
+    Purpose,
+    Recipient,
+    Register,
+    RetentionRule,
+    RightsChannel,
+    Source,
+)
+from register.publishing import RegisterIncomplete, missing_for_publication, publish
+from register.record import build_record, record_csv
+from register.translation import LANGUAGE_CODES
+
+PUBLISH_PERMISSION = "register.publish_register"
+
+
+def languages(name: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Lay out a translated text's four columns as two rows of two."""
+    sv, fi, nb, en = (f"{name}_{code}" for code in LANGUAGE_CODES)
+    return ((sv, fi), (nb, en))
+
+
+class PartInline(admin.StackedInline):
+    extra = 0
+    show_change_link = True
+
+
+class ControllerInline(PartInline):
+    model = Controller
+    fields = [
+        ("name", "position"),
+        ("business_id_kind", "business_id"),
+        ("street_address", "postal_code", "city"),
+        ("region", "country"),
+        ("phone", "email", "website"),
+        "staff_note",
+    ]
+
+
+class ContactInline(PartInline):
+    model = ContactPerson
+    fields = [("name", "role", "position"), ("emails", "phones"), "staff_note"]
+
+
+class PurposeInline(PartInline):
+    model = Purpose
+    fields = [
+        *languages("text"),
+        ("legal_basis", "is_direct_marketing", "position"),
+        *languages("basis_detail"),
+        *languages("legitimate_interest"),
+        "staff_note",
+    ]
+
+
+class CategoryInline(PartInline):
+    model = DataCategory
+    fields = [
+        *languages("name"),
+        *languages("description"),
+        ("provided_by_customer", "position"),
+        "purposes",
+        "staff_note",
+    ]
+    filter_horizontal = ["purposes"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "purposes" and (register_id := request.resolver_match.kwargs.get("object_id")):
+            kwargs["queryset"] = Purpose.objects.filter(register_id=register_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class SourceInline(PartInline):
+    model = Source
+    fields = [*languages("text"), ("position", "staff_note")]
+
+
+class RecipientInline(PartInline):
+    model = Recipient
+    fields = [
+        *languages("name"),
+        *languages("description"),
+        ("kind", "country", "outside_eea", "position"),
+        "safeguard",
+        *languages("safeguard_text"),
+        ("receives_customer_data", "email"),
+        "staff_note",
+    ]
+
+
+class CookieInline(PartInline):
+    model = Cookie
+    fields = [
+        ("provider", "name", "category", "third_country"),
+        *languages("purpose"),
+        *languages("duration"),
+        ("info_url", "position"),
+        "staff_note",
+    ]
+
+
+class ProtectionInline(PartInline):
+    model = ProtectionPrinciple
+    fields = [*languages("text"), ("position", "staff_note")]
+
+
+class RetentionInline(PartInline):
+    model = RetentionRule
+    fields = [
+        ("category", "rule"),
+        ("period_amount", "period_unit", "counts_from", "action"),
+        *languages("description"),
+        ("position", "staff_note"),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category" and (register_id := request.resolver_match.kwargs.get("object_id")):
+            kwargs["queryset"] = DataCategory.objects.filter(register_id=register_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RightsChannelInline(PartInline):
+    model = RightsChannel
+    fields = [("right", "channel", "value", "position"), *languages("note"), "staff_note"]
+
+
+@admin.register(Register)
+class RegisterAdmin(SimpleHistoryAdmin):
+    change_form_template = "register/admin/register_change_form.html"
+    list_display = ["__str__", "country", "language", "is_current", "latest_version"]
+    actions = ["publish_selected"]
+    fieldsets = [
+        (None, {"fields": [*languages("name"), ("country", "language", "drawn_up_on", "is_current")]}),
+        (_("Introduction and data subjects"), {"fields": [*languages("intro"), *languages("data_subjects")]}),
+        (
+            _("Disclosures, transfers and cookies"),
+            {"fields": [*languages("disclosures"), *languages("transfers"), *languages("cookies_intro")]},
+        ),
+        (
+            _("Other information required by GDPR Art. 13(2)"),
+            {
+                "fields": [
+                    *languages("provision_requirement"),
+                    *languages("automated_decisions"),
+                    *languages("rights_intro"),
+                    *languages("changes"),
+                ]
+            },
+        ),
+        (_("Staff"), {"fields": ["staff_note"]}),
+    ]
+    inlines = [
+        ControllerInline,
+        ContactInline,
+        PurposeInline,
+        CategoryInline,
+        SourceInline,
+        RecipientInline,
+        CookieInline,
+        ProtectionInline,
+        RetentionInline,
+        RightsChannelInline,
+    ]
+
+    @admin.display(description=_("latest published version"))
+    def latest_version(self, obj: Register) -> str:
+        version = obj.versions.order_by("-number").first()
+        return str(version.number) if version else "—"
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    @admin.action(description=_("Publish the selected register description"), permissions=["publish"])
+    def publish_selected(self, request: HttpRequest, queryset) -> None:
+        for register in queryset:
+            self._publish(request, register)
+
+    def _publish(self, request: HttpRequest, register: Register) -> bool:
+        try:
+            version = publish(register, by=request.user)
+        except RegisterIncomplete as exc:
+            self.message_user(
+                request,
+                format_html(
+                    "{}<ul>{}</ul>",
+                    gettext("“%(register)s” was not published; GDPR Art. 13 requires:")
+                    % {"register": register},
+                    format_html("".join("<li>{}</li>" for _m in exc.missing), *exc.missing),
+                ),
+                messages.ERROR,
+            )
+            return False
+        self.message_user(
+            request,
+            gettext("Published version %(number)s of the privacy notice.") % {"number": version.number},
+            messages.SUCCESS,
+        )
+        return True
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/publish/", wrap(self.publish_view), name="register_register_publish"),
+            path("<int:object_id>/record/", wrap(self.record_view), name="register_register_record"),
+            path(
+                "<int:object_id>/record.csv", wrap(self.record_csv_view), name="register_register_record_csv"
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["missing_for_publication"] = missing_for_publication(obj)
+            context["can_publish"] = self.has_publish_permission(request)
+            context["versions"] = obj.versions.order_by("-number")[:5]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def publish_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """GET: what is missing and what publishing means; POST: publish."""
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        register = get_object_or_404(Register, pk=object_id)
+        if request.method == "POST":
+            published = self._publish(request, register)
+            if published:
+                return HttpResponseRedirect(reverse("admin:register_noticeversion_changelist"))
+            return HttpResponseRedirect(reverse("admin:register_register_change", args=[register.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": register,
+            "title": gettext("Publish the privacy notice"),
+            "missing": missing_for_publication(register),
+            "next_number": (
+                NoticeVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0
+            )
+            + 1,
+        }
+        return TemplateResponse(request, "register/admin/publish.html", context)
+
+    def _record_register(self, request: HttpRequest, object_id: int) -> Register:
+        # The record of processing is for staff who may read the register (GDPR Art. 30(4):
+        # made available to the supervisory authority on request).
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Register, pk=object_id)
+
+    def record_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        register = self._record_register(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": register,
+            "title": gettext("Record of processing activities (GDPR Art. 30)"),
+            "record": build_record(register),
+        }
+        return TemplateResponse(request, "register/admin/record.html", context)
+
+    def record_csv_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        register = self._record_register(request, object_id)
+        response = HttpResponse(record_csv(build_record(register)), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="record-of-processing.csv"'
+        return response
+
+
+class PartAdmin(SimpleHistoryAdmin):
+    """Each part also has its own page, where its history can be read."""
+
+    list_select_related = ["register"]
+    list_filter = ["register"]
+
+
+@admin.register(Controller)
+class ControllerAdmin(PartAdmin):
+    list_display = ["name", "business_id", "city", "register"]
+    search_fields = ["name", "business_id"]
+
+
+@admin.register(ContactPerson)
+class ContactPersonAdmin(PartAdmin):
+    list_display = ["name", "role", "register"]
+    search_fields = ["name"]
+
+
+@admin.register(Purpose)
+class PurposeAdmin(PartAdmin):
+    list_display = ["__str__", "legal_basis", "is_direct_marketing", "register"]
+    list_filter = ["register", "legal_basis", "is_direct_marketing"]
+
+
+@admin.register(DataCategory)
+class DataCategoryAdmin(PartAdmin):
+    list_display = ["__str__", "provided_by_customer", "register"]
+    filter_horizontal = ["purposes"]
+
+
+@admin.register(Source)
+class SourceAdmin(PartAdmin):
+    list_display = ["__str__", "register"]
+
+
+@admin.register(Recipient)
+class RecipientAdmin(PartAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "country",
+        "outside_eea",
+        "safeguard",
+        "receives_customer_data",
+        "email",
+    ]
+    list_filter = ["register", "kind", "outside_eea", "receives_customer_data"]
+
+
+@admin.register(Cookie)
+class CookieAdmin(PartAdmin):
+    list_display = ["provider", "name", "category", "third_country", "register"]
+    list_filter = ["register", "category"]
+
+
+@admin.register(ProtectionPrinciple)
+class ProtectionPrincipleAdmin(PartAdmin):
+    list_display = ["__str__", "register"]
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(PartAdmin):
+    list_display = ["__str__", "category", "action", "rule", "register"]
+    list_select_related = ["register", "category"]
+    list_filter = ["register", "rule", "action"]
+
+
+@admin.register(RightsChannel)
+class RightsChannelAdmin(PartAdmin):
+    list_display = ["right", "channel", "value", "register"]
+    list_filter = ["register", "right", "channel"]
+
+
+@admin.register(BookkeepingPeriod)
+class BookkeepingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["country", "kind", "years", "counts_from", "statute"]
+    list_filter = ["country", "kind"]
+
+
+@admin.register(NoticeVersion)
+class NoticeVersionAdmin(SimpleHistoryAdmin):
+    """Published notices are evidence (GDPR Art. 7(1), 13): read-only for everyone."""
+
+    list_display = ["number", "published_at", "published_by", "public_link"]
+    list_select_related = ["published_by"]
+    fields = ["number", "register", "published_at", "published_by", "public_link"]
+    readonly_fields = fields
+    date_hierarchy = "published_at"
+
+    @admin.display(description=_("public page"))
+    def public_link(self, obj: NoticeVersion) -> str:
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

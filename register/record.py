@@ -1,0 +1,136 @@
+"""The record of processing activities (GDPR Art. 30(1)), built from the live register."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from register.legal import SUPERVISORY_AUTHORITIES
+from register.models import Purpose, Register
+
+
+@dataclass
+class Activity:
+    """One processing activity: a purpose with everything Art. 30(1)(b)–(g) asks about it."""
+
+    purpose: str
+    legal_basis: str
+    data_subjects: str
+    categories: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    transfers: list[str] = field(default_factory=list)
+    retention: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Record:
+    controllers: list[str]
+    contacts: list[str]
+    activities: list[Activity]
+    security: list[str]
+    authority: str
+
+
+def _basis(purpose: Purpose) -> str:
+    parts = [purpose.get_legal_basis_display() or _("(missing)")]
+    if purpose.basis_detail:
+        parts.append(purpose.basis_detail)
+    if purpose.legitimate_interest:
+        parts.append(_("Legitimate interest: %(interest)s") % {"interest": purpose.legitimate_interest})
+    return " — ".join(str(p) for p in parts)
+
+
+def build_record(register: Register) -> Record:
+    """Return the Art. 30 record of ``register`` in the active language."""
+    controllers = [
+        ", ".join(
+            p
+            for p in (
+                c.name,
+                f"{c.get_business_id_kind_display()} {c.business_id}".strip() if c.business_id else "",
+                " ".join(c.address_lines()),
+                c.phone,
+                c.email,
+            )
+            if p
+        )
+        for c in register.controllers.all()
+    ]
+    contacts = [
+        ", ".join(p for p in (c.name, str(c.get_role_display()), *c.email_list(), *c.phone_list()) if p)
+        for c in register.contacts.all()
+    ]
+    recipients = list(register.recipients.all())
+    recipient_lines = [
+        f"{r.name} ({r.get_kind_display()}{', ' + r.country if r.country else ''})" for r in recipients
+    ]
+    transfers = [
+        f"{r.name} ({r.country}): {r.get_safeguard_display()}"
+        + (f" — {r.safeguard_text}" if r.safeguard_text else "")
+        for r in recipients
+        if r.outside_eea
+    ] or [register.transfers]
+    categories = list(register.categories.prefetch_related("purposes", "retention_rules"))
+    activities = []
+    for purpose in register.purposes.all():
+        linked = [c for c in categories if purpose in c.purposes.all()] or categories
+        activities.append(
+            Activity(
+                purpose=purpose.text,
+                legal_basis=_basis(purpose),
+                data_subjects=register.data_subjects,
+                categories=[c.name for c in linked],
+                recipients=recipient_lines,
+                transfers=transfers,
+                retention=[f"{c.name}: {rule}" for c in linked for rule in c.retention_rules.all()],
+            )
+        )
+    authority = SUPERVISORY_AUTHORITIES[register.country]
+    from django.utils import translation
+
+    return Record(
+        controllers=controllers,
+        contacts=contacts,
+        activities=activities,
+        security=[p.text for p in register.protections.all()],
+        authority=f"{authority.name(translation.get_language() or 'en')} ({authority.website})",
+    )
+
+
+def record_csv(record: Record) -> str:
+    """Return the record as CSV, one row per processing activity."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            _("Controller"),
+            _("Contact person"),
+            _("Purpose"),
+            _("Legal basis"),
+            _("Data subjects"),
+            _("Personal-data categories"),
+            _("Recipients"),
+            _("Transfers outside the EU/EEA"),
+            _("Retention"),
+            _("Security measures"),
+        ]
+    )
+    for activity in record.activities:
+        writer.writerow(
+            [
+                "; ".join(record.controllers),
+                "; ".join(record.contacts),
+                activity.purpose,
+                activity.legal_basis,
+                activity.data_subjects,
+                "; ".join(activity.categories),
+                "; ".join(activity.recipients),
+                "; ".join(activity.transfers),
+                "; ".join(activity.retention),
+                "; ".join(record.security),
+            ]
+        )
+    return out.getvalue()
