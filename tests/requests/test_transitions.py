@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from requests.models import Request, RequestEvent, TransitionError
 from tests.factories import make_request
@@ -47,9 +47,12 @@ def test_invalid_transitions_are_refused_and_change_nothing(dpo, status, action)
     extra = {"rejection_reason": "other", "rejection_justification": "x"} if status == "rejected" else {}
     req = make_request(status=status, **extra)
     events_before = req.events.count()
-    with pytest.raises(TransitionError) as exc:
+    with translation.override("en"), pytest.raises(TransitionError) as exc:
         getattr(req, action)(by=dpo)
     assert "cannot become" in str(exc.value.messages[0])
+    with translation.override("sv"), pytest.raises(TransitionError) as exc:
+        getattr(req, action)(by=dpo)
+    assert "kan inte bli" in str(exc.value.messages[0])
     req.refresh_from_db()
     assert req.status == status
     assert req.events.count() == events_before
