@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -37,9 +38,14 @@ def languages(name: str) -> tuple[tuple[str, str], tuple[str, str]]:
     return ((sv, fi), (nb, en))
 
 
+# Links typed without a scheme are meant as https (the default changes in Django 6.0).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class PartInline(admin.StackedInline):
     extra = 0
     show_change_link = True
+    formfield_overrides = URL_FIELDS
 
 
 class ControllerInline(PartInline):
@@ -285,6 +291,7 @@ class PartAdmin(SimpleHistoryAdmin):
 
     list_select_related = ["register"]
     list_filter = ["register"]
+    formfield_overrides = URL_FIELDS
 
 
 @admin.register(Controller)

@@ -100,6 +100,12 @@ def build_record(register: Register) -> Record:
     )
 
 
+def _cell(value: str) -> str:
+    # A cell starting with =, +, - or @ is run as a formula by spreadsheet programs;
+    # staff open this file in one, so such text is prefixed to stay text.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
 def record_csv(record: Record) -> str:
     """Return the record as CSV, one row per processing activity."""
     out = io.StringIO()
@@ -119,18 +125,17 @@ def record_csv(record: Record) -> str:
         ]
     )
     for activity in record.activities:
-        writer.writerow(
-            [
-                "; ".join(record.controllers),
-                "; ".join(record.contacts),
-                activity.purpose,
-                activity.legal_basis,
-                activity.data_subjects,
-                "; ".join(activity.categories),
-                "; ".join(activity.recipients),
-                "; ".join(activity.transfers),
-                "; ".join(activity.retention),
-                "; ".join(record.security),
-            ]
-        )
+        row = [
+            "; ".join(record.controllers),
+            "; ".join(record.contacts),
+            activity.purpose,
+            activity.legal_basis,
+            activity.data_subjects,
+            "; ".join(activity.categories),
+            "; ".join(activity.recipients),
+            "; ".join(activity.transfers),
+            "; ".join(activity.retention),
+            "; ".join(record.security),
+        ]
+        writer.writerow([_cell(value) for value in row])
     return out.getvalue()

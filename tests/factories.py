@@ -130,3 +130,84 @@ def make_request(**fields):
     }
     defaults.update(fields)
     return Request.objects.create(**defaults)
+
+
+# --- register ---
+
+
+def _four(text: str) -> dict:
+    return {f"_{code}": f"{text} [{code}]" for code in ("sv", "fi", "nb", "en")}
+
+
+def _texts(name: str, text: str) -> dict:
+    return {f"{name}{suffix}": value for suffix, value in _four(text).items()}
+
+
+def make_register(**fields):
+    """A current register with its own texts filled in every language, and no parts."""
+    from register.models import Register
+
+    defaults = {
+        "country": "FI",
+        "language": "sv",
+        **_texts("name", "Kundregister"),
+        **_texts("data_subjects", "Kunder"),
+        **_texts("transfers", "Inga överföringar"),
+        **_texts("provision_requirement", "Krävs för avtalet"),
+        **_texts("automated_decisions", "Inga automatiserade beslut"),
+    }
+    defaults.update(fields)
+    return Register.objects.create(**defaults)
+
+
+def make_complete_register(**fields):
+    """A register that GDPR Art. 13 lets us publish: one of everything, every right reachable."""
+    from register.models import (
+        ContactPerson,
+        Controller,
+        DataCategory,
+        ProtectionPrinciple,
+        Purpose,
+        Recipient,
+        RetentionRule,
+        Right,
+        RightsChannel,
+        Source,
+    )
+
+    register = make_register(**fields)
+    Controller.objects.create(
+        register=register,
+        name="Testbutik Oy",
+        business_id="1234567-8",
+        business_id_kind="y_tunnus",
+        street_address="Esplanaden 1",
+        postal_code="00100",
+        city="Helsingfors",
+        country="FI",
+        email="info@testbutik.example",
+    )
+    ContactPerson.objects.create(
+        register=register, name="Dora Dataskydd", role="dpo", emails="dpo@testbutik.example"
+    )
+    purpose = Purpose.objects.create(
+        register=register, legal_basis="b", **_texts("text", "Leverera beställningar")
+    )
+    category = DataCategory.objects.create(register=register, **_texts("name", "Kontaktuppgifter"))
+    category.purposes.set([purpose])
+    RetentionRule.objects.create(
+        register=register,
+        category=category,
+        period_amount=3,
+        period_unit="years",
+        counts_from="last_activity",
+        rule="customer_inactive",
+    )
+    Source.objects.create(register=register, **_texts("text", "Kunden själv"))
+    Recipient.objects.create(register=register, kind="carrier", country="FI", **_texts("name", "Posti"))
+    ProtectionPrinciple.objects.create(register=register, **_texts("text", "Krypterade förbindelser"))
+    for right in Right:
+        RightsChannel.objects.create(
+            register=register, right=right, channel="email", value="dpo@testbutik.example"
+        )
+    return register
