@@ -20,7 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from requests import deadlines
 from requests.emails import send_request_email, send_verification
-from requests.forms import ExtendForm, RejectForm, ReplyForm, StaffRequestForm, VerifyForm
+from requests.forms import (
+    ExtendForm,
+    IncomingMessageForm,
+    RejectForm,
+    ReplyForm,
+    StaffRequestForm,
+    VerifyForm,
+)
 from requests.models import InternalNote, Request, RequestEvent, RequestMessage, TransitionError
 
 PROCESS_PERMISSION = "requests.process_request"
@@ -425,6 +432,7 @@ class RequestAdmin(admin.ModelAdmin):
             path("<int:pk>/extend/", wrap(self.extend_view), name="requests_request_extend"),
             path("<int:pk>/reject/", wrap(self.reject_view), name="requests_request_reject"),
             path("<int:pk>/reply/", wrap(self.reply_view), name="requests_request_reply"),
+            path("<int:pk>/incoming/", wrap(self.incoming_view), name="requests_request_incoming"),
             *super().get_urls(),
         ]
 
@@ -555,6 +563,20 @@ class RequestAdmin(admin.ModelAdmin):
             % {"language": obj.get_language_display()},
             send,
             gettext("The reply was sent and stored."),
+        )
+
+    def incoming_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk)
+        return self._run_form(
+            request,
+            obj,
+            IncomingMessageForm,
+            gettext("Record a message from the customer about %(number)s") % {"number": obj.number},
+            gettext("For an answer received by email, letter or phone; it is kept with the correspondence."),
+            lambda data: obj.record_incoming_message(
+                subject=data["subject"], body=data["body"], by=request.user
+            ),
+            gettext("The message is stored with the correspondence."),
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -183,6 +183,13 @@ class ReplyForm(forms.Form):
     )
 
 
+class IncomingMessageForm(forms.Form):
+    """A message from the customer received outside the web form (email, letter, phone)."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=255)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+
+
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assignee"), queryset=get_user_model().objects.filter(is_staff=True, is_active=True)

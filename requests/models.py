@@ -518,6 +518,21 @@ class Request(models.Model):
             numbers = ", ".join(str(c.pk) for c in self.customers.all())
             self.log(RequestEvent.Kind.MATCH_CONFIRMED, by=by, detail=numbers)
 
+    def record_incoming_message(self, *, subject: str, body: str, by) -> "RequestMessage":
+        """Store a message the customer sent outside the web form (email, letter, phone)."""
+        with transaction.atomic():
+            message = RequestMessage.objects.create(
+                request=self,
+                direction=RequestMessage.Direction.INCOMING,
+                recipient="",
+                subject=subject,
+                body=body,
+                language=self.language,
+                sent_by=by,
+            )
+            self.log(RequestEvent.Kind.MESSAGE_RECEIVED, by=by, detail=subject)
+        return message
+
     def add_note(self, text: str, *, author) -> "InternalNote":
         return InternalNote.objects.create(request=self, author=author, text=text)
 

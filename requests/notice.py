@@ -34,3 +34,10 @@ def controller() -> dict[str, str]:
     if contact is not None and contact.email_list():
         info["email"] = contact.email_list()[0]
     return info
+
+
+def notice_published() -> bool:
+    """Return whether a privacy notice has been published (so the rights page can link to it)."""
+    from register.models import NoticeVersion
+
+    return NoticeVersion.objects.exists()

@@ -5,8 +5,6 @@ register. Intake does no customer lookup at all; matching happens only after the
 address has been verified.
 """
 
-import logging
-
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,8 +19,6 @@ from requests import notice, ratelimit
 from requests.emails import send_request_email, send_verification
 from requests.forms import PublicRequestForm
 from requests.models import Request, RequestEvent, TransitionError, normalize_email
-
-logger = logging.getLogger(__name__)
 
 # Plain-language explanation of each right, shown on the rights page and above the form.
 RIGHTS = [
@@ -89,6 +85,7 @@ def rights(request: HttpRequest) -> HttpResponse:
         "controller": notice.controller(),
         "authority": notice.supervisory_authority(),
         "hours": settings.REQUEST_VERIFICATION_HOURS,
+        "notice_published": notice.notice_published(),
     }
     return render(request, "requests/rights.html", context)
 

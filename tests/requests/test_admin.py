@@ -295,3 +295,17 @@ def test_staff_without_request_permissions_is_refused(client, django_user_model)
 def test_nobody_deletes_requests_in_the_admin(dpo_client):
     req = make_request()
     assert dpo_client.get(reverse("admin:requests_request_delete", args=[req.pk])).status_code == 403
+
+
+def test_incoming_message_is_stored_as_correspondence(service_client, customer_service):
+    req = make_request()
+    response = service_client.post(
+        reverse("admin:requests_request_incoming", args=[req.pk]),
+        {"subject": "Re: identity", "body": "Here is my signed letter <b>ok</b>"},
+    )
+    assert response.status_code == 302
+    message = req.messages.get()
+    assert message.direction == "in" and message.sent_by == customer_service
+    assert req.events.filter(kind=RequestEvent.Kind.MESSAGE_RECEIVED).exists()
+    page = service_client.get(reverse("admin:requests_request_change", args=[req.pk])).content.decode()
+    assert "&lt;b&gt;ok&lt;/b&gt;" in page

@@ -90,3 +90,13 @@ def test_forged_link_is_refused(client):
     assert b"Start again" in response.content
     assert Request.objects.get().status == Request.Status.AWAITING_VERIFICATION
     assert client.get(reverse("requests:verify", args=["x" * 500])).status_code == 400
+
+
+def test_token_never_reaches_the_logs(client, caplog):
+    req, link = submit(client)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    caplog.set_level("DEBUG")
+    client.get(link)
+    client.post(link)
+    client.post(link)  # used: 410
+    assert token not in caplog.text
