@@ -1,0 +1,34 @@
+"""The register description holds no personal data about customers (see ``requests.registry``).
+
+Controller and contact-person rows name the shop and its staff, not data subjects of the
+customer register; they are published in the privacy notice on purpose.
+"""
+
+from register import models
+from requests.registry import registry
+
+REGISTER_DESCRIPTION = "Part of the register description, published in the privacy notice."
+
+for model in (
+    models.Register,
+    models.Controller,
+    models.ContactPerson,
+    models.Purpose,
+    models.DataCategory,
+    models.Source,
+    models.Recipient,
+    models.Cookie,
+    models.ProtectionPrinciple,
+    models.RetentionRule,
+    models.RightsChannel,
+    models.BookkeepingPeriod,
+    models.NoticeVersion,
+):
+    registry.register_without_personal_data(model, reason=REGISTER_DESCRIPTION)
+
+# Reports of the retention job: counts per rule, no personal data.
+for name in ("PurgeRun", "PurgeRuleResult"):
+    if hasattr(models, name):
+        registry.register_without_personal_data(
+            getattr(models, name), reason="Reports of the retention job: counts per rule."
+        )

@@ -1,0 +1,151 @@
+"""What the requests app holds about customers, and how it is exported and erased.
+
+A request is evidence that the controller answered (GDPR Art. 5(2)): on erasure it is
+minimised, not deleted. Its kind, dates and outcome stay; the email, name and every free
+text go.
+"""
+
+from requests import models
+from requests.registry import ERASED_TEXT, KEEP, Personal, registry
+
+registry.register(
+    models.Request,
+    category="requests",
+    path="customers",
+    personal={
+        "kind": Personal(provided=True, erase=KEEP),
+        "status": Personal(erase=KEEP),
+        "email": Personal(provided=True),
+        "email_normalized": Personal(),
+        "name": Personal(provided=True),
+        "customer_number": Personal(provided=True),
+        "order_number": Personal(provided=True),
+        "message": Personal(provided=True),
+        "rectification_wrong": Personal(provided=True),
+        "rectification_correct": Personal(provided=True),
+        "withdrawal_purposes": Personal(provided=True, erase=KEEP),
+        "language": Personal(provided=True, erase=KEEP),
+        "received_at": Personal(erase=KEEP),
+        "received_via": Personal(erase=KEEP),
+        "extension_reason": Personal(),
+        "verification_note": Personal(),
+        "rejection_justification": Personal(),
+    },
+    not_personal=[
+        "id",
+        "due_date",
+        "extended_due_date",
+        "extended_at",
+        "extended_by",
+        "assignee",
+        "token_hash",
+        "token_expires_at",
+        "token_used_at",
+        "verified_at",
+        "verification_method",
+        "verified_by",
+        "match_confirmed_at",
+        "match_confirmed_by",
+        "rejection_reason",
+        "completed_at",
+        "closed_at",
+    ],
+)
+
+registry.register(
+    models.RequestEvent,
+    category="requests",
+    path="request__customers",
+    table="request_event",
+    personal={
+        "kind": Personal(erase=KEEP),
+        "at": Personal(erase=KEEP),
+        # Free text: a verification note, a reason or a subject may name the customer.
+        "detail": Personal(),
+    },
+    not_personal=["id", "request", "actor"],
+)
+
+registry.register(
+    models.RequestMessage,
+    category="requests",
+    path="request__customers",
+    table="request_message",
+    personal={
+        "direction": Personal(erase=KEEP),
+        "template": Personal(erase=KEEP),
+        "recipient": Personal(),
+        "subject": Personal(erase=KEEP),
+        "body": Personal(erase=ERASED_TEXT),
+        "language": Personal(erase=KEEP),
+        "sent_at": Personal(erase=KEEP),
+    },
+    not_personal=["id", "request", "sent_by"],
+)
+
+registry.register(
+    models.InternalNote,
+    category="requests",
+    path="request__customers",
+    table="internal_note",
+    personal={"text": Personal(erase=ERASED_TEXT), "created_at": Personal(erase=KEEP)},
+    not_personal=["id", "request", "author"],
+)
+
+registry.register_without_personal_data(
+    models.ReminderLog, reason="Deadline reminders sent to staff; no customer data."
+)
+
+# Models of the access-report and rectification workflows (GDPR Art. 15, 16, 20).
+if hasattr(models, "AccessReport"):
+    registry.register(
+        models.AccessReport,
+        category="requests",
+        path="request__customers",
+        table="access_report",
+        personal={
+            "kind": Personal(erase=KEEP),
+            "created_at": Personal(erase=KEEP),
+            "expires_at": Personal(erase=KEEP),
+        },
+        not_personal=[
+            "id",
+            "request",
+            "file_path",
+            "created_by",
+            "deleted_at",
+            "sha256",
+            "size",
+            "customer_count",
+        ],
+    )
+if hasattr(models, "DownloadLog"):
+    registry.register_without_personal_data(
+        models.DownloadLog, reason="When a report was downloaded and by whom (staff or the customer)."
+    )
+if hasattr(models, "RectificationChange"):
+    registry.register(
+        models.RectificationChange,
+        category="requests",
+        path="customer",
+        table="rectification_change",
+        personal={
+            "field": Personal(provided=True, erase=KEEP),
+            "current_value": Personal(),
+            "customer_value": Personal(provided=True),
+            "proposed_value": Personal(),
+            "created_at": Personal(erase=KEEP),
+            "applied_at": Personal(erase=KEEP),
+            "rejected_at": Personal(erase=KEEP),
+        },
+        not_personal=["id", "request", "customer", "staff_edited", "applied_by"],
+    )
+if hasattr(models, "SupplementaryStatement"):
+    registry.register(
+        models.SupplementaryStatement,
+        category="requests",
+        path="customer",
+        table="supplementary_statement",
+        personal={"text": Personal(provided=True, erase=ERASED_TEXT), "created_at": Personal(erase=KEEP)},
+        not_personal=["id", "customer", "request", "created_by"],
+    )

@@ -1,0 +1,351 @@
+"""One registry of the personal data every model holds, and how to export and erase it.
+
+Each app declares its models in ``<app>/privacy.py`` (discovered in ``RequestsConfig.ready()``),
+in one place per model:
+
+* which fields are personal data (``Personal``) and which are not (``not_personal``),
+* how the model's rows are found for a customer (a lookup path from the model to ``Customer``,
+  e.g. ``"order__customer"``; ``""`` for the customer row itself),
+* whether the customer provided each field (GDPR Art. 20 portability),
+* how each personal field is erased (``CLEAR``, ``KEEP`` or a replacement value that still passes
+  model validation) and whether rows without a hold are anonymised or deleted,
+* the legal holds (``Hold``) that keep rows, with a function computing until when.
+
+The access report reads ``export_customer()`` and ``iter_tables()``; erasure
+(``requests.erasure``) reads the same declarations. ``requests.checks`` fails when a model of
+the project apps, or a field of a declared model, is not declared, so nothing can be forgotten.
+
+Two kinds of table are covered by rules rather than declarations: the django-simple-history
+``Historical*`` table of a declared model is scrubbed together with its model, and the admin's
+``LogEntry`` rows of the affected objects are scrubbed (LEGAL.md, "Known traps").
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+
+class _Marker:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+# Erase the field: "" for text, None for nullable fields (chosen from the field itself).
+CLEAR = _Marker("CLEAR")
+# Keep the field as it is (e.g. an amount on a bookkeeping record).
+KEEP = _Marker("KEEP")
+# Replacement of required free texts: passes validation and says what happened.
+ERASED_TEXT = "[erased]"
+
+
+class HoldName(models.TextChoices):
+    """Named legal grounds for keeping data after an erasure request (GDPR Art. 17(3))."""
+
+    BOOKKEEPING = "bookkeeping", _("Bookkeeping law (GDPR Art. 17(3)(b))")
+    PENDING_ORDER = "pending_order", _("Unfinished order (GDPR Art. 6(1)(b))")
+    OPEN_RETURN = "open_return", _("Open return (GDPR Art. 6(1)(b))")
+    LEGAL_CLAIM = "legal_claim", _("Legal claim (GDPR Art. 17(3)(e))")
+
+
+class RowAction(models.TextChoices):
+    ANONYMISE = "anonymise", _("anonymise")
+    DELETE = "delete", _("delete")
+
+
+@dataclass(frozen=True)
+class Personal:
+    """A personal-data field: whether the customer provided it (Art. 20) and how it is erased."""
+
+    provided: bool = False
+    erase: Any = CLEAR
+    # Export this lookup instead of the column (e.g. "purpose__code" for a foreign key).
+    export: str | None = None
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A legal hold on some of a model's rows.
+
+    ``rows(queryset)`` narrows the customer's rows to those under the hold. ``make_until()``
+    returns a function ``until(values)`` giving the last day a row must be kept (or None when the
+    hold ends with an event, such as delivery), reading ``date_fields`` of the row; it may cache,
+    so one erasure asks the database a bounded number of times. ``keeps_identifiers`` says whether the row
+    stays untouched (an order still to be delivered) or is kept without direct identifiers
+    (a bookkeeping voucher).
+    """
+
+    name: str
+    reason: Any
+    rows: Callable[[QuerySet], QuerySet]
+    make_until: Callable[[], Callable[[dict], datetime.date | None]] = lambda: lambda values: None
+    date_fields: tuple[str, ...] = ()
+    keeps_identifiers: bool = False
+
+
+@dataclass
+class Declaration:
+    """What one model holds about customers, and how it is exported and erased."""
+
+    model: type[models.Model]
+    category: str = ""
+    path: str | None = None
+    personal: dict[str, Personal] = field(default_factory=dict)
+    not_personal: frozenset[str] | str = frozenset()
+    on_erase: str = RowAction.ANONYMISE
+    holds: tuple[Hold, ...] = ()
+    table: str = ""
+    # Optional replacement of the generic eraser: eraser(declaration, pks) -> None.
+    eraser: Callable[[Declaration, list[int]], None] | None = None
+
+    @property
+    def holds_personal_data(self) -> bool:
+        return self.path is not None and bool(self.personal)
+
+    def rows_for(self, customer) -> QuerySet:
+        """The model's rows about ``customer`` (empty for models without customer data)."""
+        manager = self.model._default_manager
+        if self.path is None:
+            return manager.none()
+        if self.path == "":
+            return manager.filter(pk=customer.pk)
+        return manager.filter(**{self.path: customer})
+
+    def erase_values(self, *, history: bool = False) -> dict[str, Any]:
+        """The column values that anonymise a row (for ``QuerySet.update``)."""
+        values = {}
+        for name, rule in self.personal.items():
+            if rule.erase is KEEP:
+                continue
+            model_field = self.model._meta.get_field(name)
+            if rule.erase is CLEAR:
+                values[model_field.attname] = None if model_field.null else _empty_for(model_field)
+            else:
+                values[model_field.attname] = rule.erase
+        return values
+
+    def erased_field_names(self) -> list[str]:
+        return [name for name, rule in self.personal.items() if rule.erase is not KEEP]
+
+    def history_model(self) -> type[models.Model] | None:
+        """The django-simple-history model of this model, if it keeps history."""
+        attribute = getattr(self.model._meta, "simple_history_manager_attribute", None)
+        if attribute is None:
+            return None
+        return getattr(self.model, attribute).model
+
+
+def _empty_for(model_field: models.Field) -> Any:
+    if isinstance(model_field, models.JSONField):
+        return model_field.get_default()
+    return ""
+
+
+class Registry:
+    """The declarations of all models; one instance, ``registry``, serves the project."""
+
+    def __init__(self) -> None:
+        self._declarations: dict[type[models.Model], Declaration] = {}
+
+    def register(
+        self,
+        model: type[models.Model],
+        *,
+        category: str,
+        path: str,
+        personal: dict[str, Personal],
+        not_personal: Iterable[str] = (),
+        on_erase: str = RowAction.ANONYMISE,
+        holds: Iterable[Hold] = (),
+        table: str = "",
+    ) -> Declaration:
+        """Declare a model that holds personal data about customers."""
+        declaration = Declaration(
+            model=model,
+            category=category,
+            path=path,
+            personal=dict(personal),
+            not_personal=frozenset(not_personal),
+            on_erase=on_erase,
+            holds=tuple(holds),
+            table=table or model._meta.model_name,
+        )
+        self._declarations[model] = declaration
+        return declaration
+
+    def register_without_personal_data(self, model: type[models.Model], *, reason: str) -> Declaration:
+        """Declare explicitly that a model holds no personal data about customers."""
+        declaration = Declaration(model=model, not_personal="__all__", table=model._meta.model_name)
+        declaration.reason = reason
+        self._declarations[model] = declaration
+        return declaration
+
+    def unregister(self, model: type[models.Model]) -> None:
+        self._declarations.pop(model, None)
+
+    def declaration(self, model: type[models.Model]) -> Declaration | None:
+        return self._declarations.get(model)
+
+    def declarations(self) -> list[Declaration]:
+        return list(self._declarations.values())
+
+    def with_personal_data(self) -> list[Declaration]:
+        return [d for d in self._declarations.values() if d.holds_personal_data]
+
+    def is_declared(self, model: type[models.Model]) -> bool:
+        return model in self._declarations
+
+    def declared_fields(self, model: type[models.Model], *, provided_only: bool = False) -> list[str]:
+        """The personal fields declared for ``model`` (only those the customer provided, if asked)."""
+        declaration = self._declarations.get(model)
+        if declaration is None:
+            return []
+        return [name for name, rule in declaration.personal.items() if rule.provided or not provided_only]
+
+    # --- export (GDPR Art. 15 and 20) ---------------------------------------------------------
+
+    def _export_columns(self, declaration: Declaration, provided_only: bool) -> list[tuple[str, str]]:
+        """(output name, lookup) of the exported columns; the row's id always comes first."""
+        columns = [("id", "pk")]
+        for name, rule in declaration.personal.items():
+            if provided_only and not rule.provided:
+                continue
+            model_field = declaration.model._meta.get_field(name)
+            lookup = rule.export or (model_field.attname if model_field.is_relation else name)
+            columns.append((name, lookup))
+        return columns
+
+    def iter_rows(
+        self, declaration: Declaration, customer, *, provided_only: bool = False, chunk_size: int = 2000
+    ) -> Iterator[dict[str, Any]]:
+        """Stream the exported rows of one model for ``customer`` as JSON-ready dicts."""
+        columns = self._export_columns(declaration, provided_only)
+        lookups = [lookup for _name, lookup in columns]
+        queryset = declaration.rows_for(customer).order_by("pk").values_list(*lookups)
+        for values in queryset.iterator(chunk_size=chunk_size):
+            yield {name: to_json(value) for (name, _lookup), value in zip(columns, values, strict=True)}
+
+    def export_customer(self, customer, *, provided_only: bool = False) -> dict[str, dict[str, list]]:
+        """All declared personal data about ``customer``, nested by category then table.
+
+        Dates are ISO 8601 strings and amounts strings, so the result is JSON-serialisable.
+        ``provided_only`` keeps the data the customer provided (portability, GDPR Art. 20).
+        One query per declared model (plus one per 2,000 rows).
+        """
+        result: dict[str, dict[str, list]] = {}
+        for declaration in self.with_personal_data():
+            if provided_only and not any(rule.provided for rule in declaration.personal.values()):
+                continue
+            rows = list(self.iter_rows(declaration, customer, provided_only=provided_only))
+            result.setdefault(declaration.category, {})[declaration.table] = rows
+        return result
+
+    def iter_tables(
+        self, customer, *, provided_only: bool = False
+    ) -> Iterator[tuple[str, list[str], Iterator[list[str]]]]:
+        """Yield ``(table name, header, rows)`` per declared model, rows streamed as string lists.
+
+        Consume each table's rows before asking for the next table.
+        """
+        for declaration in self.with_personal_data():
+            columns = self._export_columns(declaration, provided_only)
+            if provided_only and len(columns) == 1:
+                continue
+            header = [name for name, _lookup in columns]
+            rows = (
+                [_csv_cell(row[name]) for name in header]
+                for row in self.iter_rows(declaration, customer, provided_only=provided_only)
+            )
+            yield declaration.table, header, rows
+
+
+def to_json(value: Any) -> Any:
+    """Return ``value`` in a JSON-serialisable form (ISO dates, decimals as strings)."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+registry = Registry()
+
+
+# --- Hold helpers used by the apps' declarations ---------------------------------------------
+
+
+def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def bookkeeping_hold(
+    date_field: str, *, kind: str = "voucher", rows: Callable[[QuerySet], QuerySet] = lambda qs: qs
+) -> Hold:
+    """Keep bookkeeping records without direct identifiers until the statutory period ends.
+
+    The period is that of the shop's country (settings.SHOP_COUNTRY) for the record kind, read
+    from the BookkeepingPeriod table through ``register.legal.bookkeeping_hold_until``
+    (LEGAL.md: Kirjanpitolaki, Bokföringslagen, Bokføringsloven, Raamatupidamise seadus).
+    """
+
+    def make_until() -> Callable[[dict], datetime.date | None]:
+        from django.conf import settings
+
+        from register.legal import ISSUE_DATE, bookkeeping_hold_until
+        from register.models import BookkeepingPeriod
+
+        country = settings.SHOP_COUNTRY
+        counts_from = (
+            BookkeepingPeriod.objects.filter(country=country, kind=kind)
+            .values_list("counts_from", flat=True)
+            .first()
+        )
+        cache: dict[datetime.date, datetime.date] = {}
+
+        def until(values: dict) -> datetime.date | None:
+            record_date = values.get(date_field)
+            if record_date is None:
+                return None
+            record_date = _as_date(record_date)
+            # Unless the period runs from the record's own date, every record of a (calendar)
+            # financial year ends on the same day: one computation per year.
+            key = record_date if counts_from == ISSUE_DATE else datetime.date(record_date.year, 12, 31)
+            if key not in cache:
+                cache[key] = bookkeeping_hold_until(country, key, kind)
+            return cache[key]
+
+        return until
+
+    return Hold(
+        name=HoldName.BOOKKEEPING,
+        reason=_("Bookkeeping law of the shop's country requires keeping this record."),
+        rows=rows,
+        make_until=make_until,
+        date_fields=(date_field,),
+        keeps_identifiers=False,
+    )
