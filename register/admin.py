@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,6 +19,8 @@ from register.models import (
     DataCategory,
     NoticeVersion,
     ProtectionPrinciple,
+    PurgeRuleResult,
+    PurgeRun,
     Purpose,
     Recipient,
     Register,
@@ -380,6 +383,68 @@ class NoticeVersionAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("public page"))
     def public_link(self, obj: NoticeVersion) -> str:
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+# --- Retention runs ---
+
+
+class PurgeRuleResultInline(admin.TabularInline):
+    model = PurgeRuleResult
+    extra = 0
+    can_delete = False
+    fields = [
+        "rule",
+        "status",
+        "period",
+        "total",
+        "oldest",
+        "counts_table",
+        "error",
+        "started_at",
+        "finished_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("counts per table"))
+    def counts_table(self, obj: PurgeRuleResult) -> str:
+        return format_html_join(
+            "", "<div>{}: {}</div>", ((label, count) for label, count in sorted(obj.counts.items()))
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(PurgeRun)
+class PurgeRunAdmin(admin.ModelAdmin):
+    """Reports of the retention job: written by ``purge_expired`` only, read-only for everyone."""
+
+    list_display = ["__str__", "started_at", "finished_at", "dry_run", "status", "rows", "host"]
+    list_filter = ["status", "dry_run"]
+    date_hierarchy = "started_at"
+    fields = ["started_at", "finished_at", "dry_run", "status", "host", "command", "batch_size"]
+    readonly_fields = fields
+    inlines = [PurgeRuleResultInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(row_total=Sum("results__total"))
+
+    @admin.display(description=_("rows"), ordering="row_total")
+    def rows(self, obj: PurgeRun) -> int:
+        return obj.row_total or 0
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -615,3 +617,78 @@ def publish(register: Register, by: AbstractBaseUser | None = None) -> NoticeVer
     from register.publishing import publish as _publish
 
     return _publish(register, by=by)
+
+
+# --- Retention runs ---
+
+
+class PurgeRun(models.Model):
+    """One run of ``manage.py purge_expired``: the report staff read in the admin."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Finished with errors")
+        INTERRUPTED = "interrupted", _("Interrupted")
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    dry_run = models.BooleanField(
+        _("dry run"), default=False, help_text=_("A dry run only counts; it changes no data.")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.RUNNING, db_index=True
+    )
+    host = models.CharField(_("host"), max_length=200, blank=True)
+    command = models.CharField(
+        _("command"), max_length=500, blank=True, help_text=_("The command line that started the run.")
+    )
+    batch_size = models.PositiveIntegerField(_("batch size"), default=1000)
+
+    class Meta:
+        verbose_name = _("purge run")
+        verbose_name_plural = _("purge runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return gettext("Purge run %(number)s") % {"number": self.pk}
+
+    def finish(self) -> None:
+        """Close the run: failed when any rule failed, succeeded otherwise."""
+        failed = self.results.filter(status=PurgeRuleResult.Status.FAILED).exists()
+        self.status = self.Status.FAILED if failed else self.Status.SUCCEEDED
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "finished_at"])
+
+
+class PurgeRuleResult(models.Model):
+    """What one retention rule did (or, in a dry run, would do) in one run."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    run = models.ForeignKey(PurgeRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("run"))
+    rule = models.CharField(_("rule"), max_length=30, choices=RetentionKey.choices)
+    period = models.CharField(
+        _("period"), max_length=200, blank=True, help_text=_("The retention period applied, as configured.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    total = models.PositiveBigIntegerField(
+        _("rows"), default=0, help_text=_("Rows anonymised, minimised or deleted (in a dry run: would be).")
+    )
+    counts = models.JSONField(_("counts per table"), default=dict, blank=True)
+    oldest = models.DateTimeField(_("oldest date concerned"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rule result")
+        verbose_name_plural = _("rule results")
+        ordering = ["run", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "rule"], name="purge_result_rule_once_per_run")]
+
+    def __str__(self) -> str:
+        return self.get_rule_display()

@@ -211,3 +211,33 @@ def make_complete_register(**fields):
             register=register, right=right, channel="email", value="dpo@testbutik.example"
         )
     return register
+
+
+# --- retention ---
+
+RETENTION_PERIODS = {
+    # rule key: (amount, unit, counts from)
+    "customer_inactive": (3, "years", "last_activity"),
+    "order_bookkeeping": (1, "years", "creation"),
+    "unverified_request": (7, "days", "request_received"),
+    "completed_request": (2, "years", "request_completed"),
+    "access_report": (1, "days", "creation"),
+    "history_rows": (365, "days", "creation"),
+    "erased_consents": (30, "days", "creation"),
+}
+
+
+def make_published_retention_register(**periods):
+    """A published register with one executable retention rule per key (override: key=(n, unit, from))."""
+    from register.models import RetentionRule, publish
+
+    register = make_complete_register()
+    wanted = {**RETENTION_PERIODS, **periods}
+    for key, (amount, unit, counts_from) in wanted.items():
+        RetentionRule.objects.update_or_create(
+            register=register,
+            rule=key,
+            defaults={"period_amount": amount, "period_unit": unit, "counts_from": counts_from},
+        )
+    publish(register)
+    return register

@@ -1,0 +1,695 @@
+"""The retention job: apply the register's executable retention rules (GDPR Art. 5(1)(e), 17(1)(a)).
+
+Each rule finds what its period has run out for with one idempotent query and walks that selection in
+batches ordered by primary key. Every batch is one transaction that either anonymises customers through
+the erasure workflow the erasure request uses, or works set-based: it deletes children first, then the
+rows, then their ``Historical*`` rows, with plain SQL ``DELETE``s (no per-object ``delete()``, so no
+signals and no history copy of what is deleted; LEGAL.md, "Known traps").
+
+A run killed at any moment leaves whole batches done and the rest untouched; the next run's selection no
+longer contains what was done, so it finishes the job without doing anything twice. Two runs never
+overlap: ``purge_lock()`` takes a PostgreSQL advisory lock, or on SQLite an exclusive lock on a file
+beside the database, both released by the operating system if the process dies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import tempfile
+import time as clock
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from simple_history.models import registered_models
+
+from register.legal import bookkeeping_hold_until
+from register.models import (
+    CountsFrom,
+    NoticeVersion,
+    PurgeRuleResult,
+    PurgeRun,
+    RecordKind,
+    Register,
+    RetentionKey,
+    RetentionRule,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 1000
+
+# Any number identifying the purge among PostgreSQL advisory locks ("KR" + "purge").
+ADVISORY_LOCK_KEY = 0x4B52_7075_7267
+# Which BookkeepingPeriod kind each bookkeeping record is (LEGAL.md): an order with its lines is the
+# order confirmation, secondary documentation under Bokføringsloven § 13; payments and returns (credit
+# notes) are vouchers; invoices have their own period (Estonia counts them from issue, VAT Act § 36).
+ORDER_RECORD_KIND = RecordKind.SECONDARY
+INVOICE_RECORD_KIND = RecordKind.INVOICE
+VOUCHER_RECORD_KIND = RecordKind.VOUCHER
+# The history_rows rule trims the history tables of the apps that hold customers' personal data.
+# The register's own history (published notices, bookkeeping periods) is evidence and is kept.
+HISTORY_APPS = ("customers", "requests")
+# Orders not yet finished hold their customer (a pending order, GDPR Art. 17(3)(b) via the contract).
+UNFINISHED_ORDER_STATUSES = ("pending", "paid", "shipped")
+
+
+class PurgeLocked(Exception):
+    """Another purge is running."""
+
+
+class RuleNotAvailable(Exception):
+    """The code a rule needs is not installed."""
+
+
+# --- Locking -------------------------------------------------------------------------------------
+
+
+def sqlite_lock_path() -> Path:
+    """The lock file of a SQLite database: beside it, or per process for an in-memory database."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
+        # An in-memory database exists only in this process, and so does its lock.
+        return Path(tempfile.gettempdir()) / f"kundregister-purge-{os.getpid()}.lock"
+    return Path(name).with_name(Path(name).name + ".purge.lock")
+
+
+@contextlib.contextmanager
+def purge_lock(conn=None) -> Iterator[None]:
+    """Hold the purge lock for the block, or raise ``PurgeLocked`` at once when another run holds it."""
+    conn = conn or connection
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                raise PurgeLocked("another purge_expired run holds the PostgreSQL advisory lock")
+        try:
+            yield
+        finally:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+        return
+    import fcntl
+
+    path = sqlite_lock_path()
+    handle = open(path, "a+")  # noqa: SIM115 (held open for the whole block)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PurgeLocked(f"another purge_expired run holds the lock file {path}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+# --- Set-based deletion --------------------------------------------------------------------------
+
+
+def history_model(model: type[models.Model]) -> type[models.Model] | None:
+    """Return the ``Historical*`` model tracking ``model``, or None."""
+    manager_name = getattr(model._meta, "simple_history_manager_attribute", None)
+    if manager_name is None:
+        return None
+    return getattr(model, manager_name).model
+
+
+def is_history_model(model: type[models.Model]) -> bool:
+    return registered_models.get(model._meta.db_table) is model or hasattr(model, "instance_type")
+
+
+def _chunks(values: list, size: int = 900) -> Iterator[list]:
+    # SQLite limits the parameters of one statement; stay well below it everywhere.
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class ProtectedRows(Exception):
+    """Rows to delete are still referenced through a protecting foreign key."""
+
+
+class Purger:
+    """Delete or update rows set-based, children first, and count what was (or would be) touched.
+
+    In a dry run nothing is written and the same walk only counts, so a dry run's counts are what a
+    real run then does.
+    """
+
+    def __init__(self, dry_run: bool) -> None:
+        self.dry_run = dry_run
+        self.counts: Counter[str] = Counter()
+        self._planned: defaultdict[type[models.Model], set] = defaultdict(set)
+
+    def delete(self, model: type[models.Model], pks: Iterable) -> int:
+        """Delete the rows of ``model`` with these primary keys, their dependants and their history."""
+        pks = list(pks)
+        if not pks:
+            return 0
+        if self.dry_run:
+            self._planned[model].update(pks)
+        for relation in self._reverse_relations(model):
+            self._handle_dependants(relation, pks)
+        tracked = history_model(model)
+        if tracked is not None:
+            pk_name = model._meta.pk.attname
+            for chunk in _chunks(pks):
+                self._delete_queryset(tracked._base_manager.filter(**{f"{pk_name}__in": chunk}))
+        done = 0
+        for chunk in _chunks(pks):
+            done += self._delete_queryset(model._base_manager.filter(pk__in=chunk))
+        return done
+
+    def update(self, queryset: models.QuerySet, **values) -> int:
+        """``UPDATE`` the rows (no history is written: callers delete or never keep it)."""
+        label = queryset.model._meta.label
+        done = queryset.count() if self.dry_run else queryset.update(**values)
+        self.counts[f"{label} (minimised)"] += done
+        return done
+
+    @staticmethod
+    def _reverse_relations(model: type[models.Model]) -> list:
+        return [
+            field
+            for field in model._meta.get_fields(include_hidden=True)
+            if field.auto_created
+            and not field.concrete
+            and (field.one_to_many or field.one_to_one)
+            and not is_history_model(field.related_model)
+        ]
+
+    def _handle_dependants(self, relation, pks: list) -> None:
+        child = relation.related_model
+        fk = relation.field
+        on_delete = fk.remote_field.on_delete
+        if on_delete is models.DO_NOTHING:
+            return
+        for chunk in _chunks(pks):
+            dependants = child._base_manager.filter(**{f"{fk.name}__in": chunk})
+            if on_delete is models.CASCADE:
+                self.delete(child, dependants.values_list("pk", flat=True))
+            elif on_delete is models.SET_NULL:
+                if self.dry_run:
+                    dependants = dependants.exclude(pk__in=self._planned[child])
+                label = f"{child._meta.label}.{fk.name} (emptied)"
+                self.counts[label] += (
+                    dependants.count() if self.dry_run else dependants.update(**{fk.name: None})
+                )
+            else:
+                if self.dry_run:
+                    dependants = dependants.exclude(pk__in=self._planned[child])
+                if dependants.exists():
+                    raise ProtectedRows(
+                        f"{model_label(child)} rows still refer to the {model_label(fk.related_model)} rows "
+                        "to delete"
+                    )
+
+    def _delete_queryset(self, queryset: models.QuerySet) -> int:
+        done = queryset.count() if self.dry_run else queryset._raw_delete(queryset.db)
+        if done:
+            self.counts[queryset.model._meta.label] += done
+        return done
+
+
+def model_label(model: type[models.Model]) -> str:
+    return model._meta.label
+
+
+# --- Periods and dates ---------------------------------------------------------------------------
+
+
+def period_of(rule: RetentionRule) -> relativedelta:
+    return relativedelta(**{rule.period_unit: rule.period_amount})
+
+
+def start_of_day(day: date) -> datetime:
+    """The first moment of ``day`` in the project's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def first_held_date(hold_until: Callable[[date], date], today: date) -> date:
+    """Return the earliest record date still held on ``today``; records dated earlier may go.
+
+    ``hold_until(d)`` is the last day a record dated ``d`` must be kept, and never decreases with
+    ``d``, so a binary search over dates finds the boundary exactly.
+    """
+    low, high = date(1900, 1, 1), today
+    while low < high:
+        middle = low + (high - low) // 2
+        if hold_until(middle) >= today:
+            high = middle
+        else:
+            low = middle + timedelta(days=1)
+    return low
+
+
+def rule_hold_until(rule: RetentionRule, record_date: date) -> date:
+    """The last day the register's own rule keeps a record dated ``record_date``."""
+    if rule.counts_from in (CountsFrom.END_OF_CALENDAR_YEAR, CountsFrom.END_OF_FINANCIAL_YEAR):
+        start = date(record_date.year, 12, 31)
+    else:
+        start = record_date
+    return start + period_of(rule) - timedelta(days=1)
+
+
+def bookkeeping_threshold(rule: RetentionRule, kind: str, today: date, country: str) -> datetime:
+    """Records of ``kind`` dated before the returned moment are past both the statute and the rule."""
+
+    def hold(record_date: date) -> date:
+        statutory = bookkeeping_hold_until(country, record_date, kind)
+        return max(statutory, rule_hold_until(rule, record_date))
+
+    return start_of_day(first_held_date(hold, today))
+
+
+# --- Rules ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """One selection of a rule: the rows concerned and what to do with a batch of their keys."""
+
+    queryset: models.QuerySet
+    date: str | models.Expression
+    apply: Callable[[list, Purger], None]
+
+
+def _customer_held() -> Q:
+    """Customers whose data must stay: restricted (GDPR Art. 18), an open request, an unfinished order."""
+    from customers.models import Order
+    from requests.models import Request
+
+    through = Request.customers.through
+    open_request = through.objects.filter(
+        customer_id=OuterRef("pk"), request__status__in=Request.OPEN_STATUSES
+    )
+    unfinished = Order.objects.filter(customer_id=OuterRef("pk"), status__in=UNFINISHED_ORDER_STATUSES)
+    return Q(restricted_at__isnull=False) | Q(Exists(open_request)) | Q(Exists(unfinished))
+
+
+class Rule:
+    key: str = ""
+    verb: str = "deleted"
+
+    def __init__(self, config: RetentionRule, now: datetime) -> None:
+        self.config = config
+        self.now = now
+        self.today = timezone.localdate(now)
+
+    @property
+    def cutoff(self) -> datetime:
+        return self.now - period_of(self.config)
+
+    def steps(self) -> list[Step]:
+        raise NotImplementedError
+
+
+class CustomerInactive(Rule):
+    """Customers with no order or activity for the period, and nothing holding them: anonymise."""
+
+    key = RetentionKey.CUSTOMER_INACTIVE
+    verb = "anonymised"
+
+    def steps(self) -> list[Step]:
+        from customers.models import Customer, Order
+
+        if self.config.counts_from == CountsFrom.END_OF_RELATIONSHIP:
+            anchor = F("relationship_ended_at")
+        else:
+            anchor = Coalesce("last_activity_at", "created_at")
+        recent_order = Order.objects.filter(customer_id=OuterRef("pk"), placed_at__gte=self.cutoff)
+        candidates = (
+            Customer.objects.alias(retention_anchor=anchor)
+            .filter(erased_at__isnull=True, retention_anchor__lt=self.cutoff)
+            .exclude(Exists(recent_order))
+            .exclude(_customer_held())
+        )
+        return [Step(candidates, anchor, self.anonymise)]
+
+    def anonymise(self, pks: list, purger: Purger) -> None:
+        from customers.models import Customer
+
+        if purger.dry_run:
+            purger.counts[Customer._meta.label] += len(pks)
+            return
+        erase = erasure_function()
+        reason = (
+            f"Retention rule {self.key}: no order or activity for {self.config.period_amount} "
+            f"{self.config.period_unit} (GDPR Art. 5(1)(e))"
+        )
+        for customer in Customer.objects.filter(pk__in=pks).order_by("pk"):
+            erase(customer, reason=reason)
+            purger.counts[Customer._meta.label] += 1
+
+
+def erasure_function() -> Callable:
+    """The erasure workflow shared with erasure requests (``requests.erasure.erase_customer``)."""
+    try:
+        from requests.erasure import erase_customer
+    except ImportError as exc:
+        raise RuleNotAvailable(
+            "the erasure workflow (requests.erasure.erase_customer) is not installed"
+        ) from exc
+    return erase_customer
+
+
+class OrderBookkeeping(Rule):
+    """Orders with their lines, invoices, payments and returns once every record's period is over."""
+
+    key = RetentionKey.ORDER_BOOKKEEPING
+
+    def steps(self) -> list[Step]:
+        from customers.models import Invoice, Order, Payment, Return
+
+        country = settings.SHOP_COUNTRY
+        order_before = bookkeeping_threshold(self.config, ORDER_RECORD_KIND, self.today, country)
+        invoice_before = bookkeeping_threshold(self.config, INVOICE_RECORD_KIND, self.today, country)
+        voucher_before = bookkeeping_threshold(self.config, VOUCHER_RECORD_KIND, self.today, country)
+        order = OuterRef("pk")
+        candidates = (
+            Order.objects.filter(placed_at__lt=order_before)
+            .filter(Q(purge_after__isnull=True) | Q(purge_after__lt=self.today))
+            .exclude(Exists(Invoice.objects.filter(order_id=order, issued_at__gte=invoice_before)))
+            .exclude(Exists(Payment.objects.filter(invoice__order_id=order, paid_at__gte=voucher_before)))
+            .exclude(Exists(Return.objects.filter(order_id=order, returned_at__gte=voucher_before)))
+            .exclude(customer__restricted_at__isnull=False)
+        )
+        return [Step(candidates, "placed_at", self.delete)]
+
+    @staticmethod
+    def delete(pks: list, purger: Purger) -> None:
+        from customers.models import Invoice, Order, Payment, Return
+
+        # Bookkeeping records protect their order; delete them first, children before parents.
+        invoices = list(Invoice._base_manager.filter(order_id__in=pks).values_list("pk", flat=True))
+        purger.delete(
+            Payment, Payment._base_manager.filter(invoice_id__in=invoices).values_list("pk", flat=True)
+        )
+        purger.delete(Invoice, invoices)
+        purger.delete(Return, Return._base_manager.filter(order_id__in=pks).values_list("pk", flat=True))
+        purger.delete(Order, pks)
+
+
+class UnverifiedRequest(Rule):
+    """Requests whose email was never confirmed, after the period (7 days): delete."""
+
+    key = RetentionKey.UNVERIFIED_REQUEST
+
+    def steps(self) -> list[Step]:
+        from requests.models import Request
+
+        unverified = [*Request.UNVERIFIED_STATUSES, Request.Status.EXPIRED]
+        candidates = Request.objects.filter(
+            status__in=unverified, verified_at__isnull=True, received_at__lt=self.cutoff
+        )
+        return [Step(candidates, "received_at", lambda pks, purger: purger.delete(Request, pks))]
+
+
+class CompletedRequest(Rule):
+    """Closed requests after the period: keep the record of handling, remove who and what was asked."""
+
+    key = RetentionKey.COMPLETED_REQUEST
+    verb = "minimised"
+
+    # The request keeps its kind, status, dates, deadline and verification method: the proof that it
+    # was answered in time (GDPR Art. 5(2), 12(3)). Everything naming or describing the customer goes.
+    PERSONAL_FIELDS = (
+        "email",
+        "email_normalized",
+        "name",
+        "customer_number",
+        "order_number",
+        "message",
+        "rectification_wrong",
+        "rectification_correct",
+        "verification_note",
+    )
+    # Event details that may quote the customer; rejection and extension details are the
+    # controller's own reasons (Art. 12(4), 12(5)) and stay.
+    SCRUBBED_EVENT_KINDS = (
+        "verified",
+        "match_proposed",
+        "match_confirmed",
+        "message_sent",
+        "message_received",
+        "assigned",
+    )
+
+    def steps(self) -> list[Step]:
+        from requests.models import InternalNote, Request, RequestEvent, RequestMessage
+
+        closed = Coalesce("closed_at", "completed_at")
+        request = OuterRef("pk")
+        personal = Q()
+        for name in self.PERSONAL_FIELDS:
+            personal |= ~Q(**{name: ""})
+        personal |= Q(Exists(Request.customers.through.objects.filter(request_id=request)))
+        personal |= Q(Exists(InternalNote.objects.filter(request_id=request)))
+        personal |= Q(
+            Exists(RequestMessage.objects.filter(request_id=request).exclude(body="", recipient=""))
+        )
+        personal |= Q(
+            Exists(
+                RequestEvent.objects.filter(request_id=request, kind__in=self.SCRUBBED_EVENT_KINDS).exclude(
+                    detail=""
+                )
+            )
+        )
+        personal |= Q(Exists(history_model(Request)._base_manager.filter(id=request)))
+        candidates = (
+            Request.objects.alias(closed_on=closed)
+            .filter(status__in=[Request.Status.COMPLETED, Request.Status.REJECTED], closed_on__lt=self.cutoff)
+            .filter(personal)
+        )
+        return [Step(candidates, closed, self.minimise)]
+
+    def minimise(self, pks: list, purger: Purger) -> None:
+        from requests.models import InternalNote, Request, RequestEvent, RequestMessage
+
+        requests = Request._base_manager.filter(pk__in=pks)
+        blank = dict.fromkeys(self.PERSONAL_FIELDS, "")
+        purger.update(requests, token_hash=None, **blank)
+        purger.update(
+            RequestMessage._base_manager.filter(request_id__in=pks).exclude(body="", recipient=""),
+            body="",
+            recipient="",
+        )
+        purger.update(
+            RequestEvent._base_manager.filter(request_id__in=pks, kind__in=self.SCRUBBED_EVENT_KINDS).exclude(
+                detail=""
+            ),
+            detail="",
+        )
+        purger.delete(
+            InternalNote, InternalNote._base_manager.filter(request_id__in=pks).values_list("pk", flat=True)
+        )
+        through = Request.customers.through
+        purger.delete(through, through._base_manager.filter(request_id__in=pks).values_list("pk", flat=True))
+        # The history holds every earlier version of the request, with the data just removed.
+        purger._delete_queryset(history_model(Request)._base_manager.filter(id__in=pks))
+
+
+class AccessReportFiles(Rule):
+    """Access-report files whose download link has expired: delete the file, mark the report."""
+
+    key = RetentionKey.ACCESS_REPORT
+
+    def steps(self) -> list[Step]:
+        model = access_report_model()
+        return [Step(model.objects.expired(now=self.now), "expires_at", self.delete_files)]
+
+    def delete_files(self, pks: list, purger: Purger) -> None:
+        model = access_report_model()
+        label = f"{model._meta.label} (file deleted)"
+        if purger.dry_run:
+            purger.counts[label] += len(pks)
+            return
+        # One file per report: the rows stay as evidence that a copy was given (GDPR Art. 15(3)).
+        for report in model.objects.filter(pk__in=pks).order_by("pk"):
+            report.delete_file(now=self.now)
+            purger.counts[label] += 1
+
+
+def access_report_model() -> type[models.Model]:
+    try:
+        return apps.get_model("requests", "AccessReport")
+    except LookupError as exc:
+        raise RuleNotAvailable("access reports (requests.AccessReport) are not installed") from exc
+
+
+class HistoryRows(Rule):
+    """History rows older than the period in the apps holding personal data: delete."""
+
+    key = RetentionKey.HISTORY_ROWS
+
+    def steps(self) -> list[Step]:
+        steps = []
+        for tracked in history_tracked_models():
+            history = history_model(tracked)
+            candidates = history._base_manager.filter(history_date__lt=self.cutoff)
+            steps.append(Step(candidates, "history_date", self._deleter(history)))
+        return steps
+
+    @staticmethod
+    def _deleter(history: type[models.Model]) -> Callable[[list, Purger], None]:
+        return lambda pks, purger: purger.delete(history, pks)
+
+
+def history_tracked_models() -> list[type[models.Model]]:
+    """The history-tracked models of ``HISTORY_APPS``."""
+    found = []
+    for label in HISTORY_APPS:
+        found.extend(m for m in apps.get_app_config(label).get_models() if history_model(m) is not None)
+    return found
+
+
+class ErasedConsents(Rule):
+    """Consent-ledger events of customers erased longer than the period ago, except the proof."""
+
+    key = RetentionKey.ERASED_CONSENTS
+
+    def steps(self) -> list[Step]:
+        from customers.models import ConsentEvent
+
+        candidates = ConsentEvent.objects.filter(customer__erased_at__lt=self.cutoff).exclude(erasure_proof())
+        return [Step(candidates, "occurred_at", lambda pks, purger: purger.delete(ConsentEvent, pks))]
+
+
+def erasure_proof() -> Q:
+    """Ledger events that prove the erasure: withdrawals recorded by the erasure request itself."""
+    from customers.models import ConsentEvent
+
+    return Q(action=ConsentEvent.Action.WITHDRAWN, via=ConsentEvent.Via.REQUEST)
+
+
+RULES: dict[str, type[Rule]] = {
+    rule.key: rule
+    for rule in (
+        CustomerInactive,
+        OrderBookkeeping,
+        UnverifiedRequest,
+        CompletedRequest,
+        AccessReportFiles,
+        HistoryRows,
+        ErasedConsents,
+    )
+}
+
+
+# --- Running -------------------------------------------------------------------------------------
+
+
+def published_register() -> Register | None:
+    """The register whose notice is in force (its retention rules are what customers were told)."""
+    notice = NoticeVersion.objects.select_related("register").current()
+    return notice.register if notice is not None else None
+
+
+def configured_rules(register: Register) -> list[RetentionRule]:
+    """The register's executable retention rules, in the order ``RetentionKey`` lists them."""
+    order = list(RetentionKey.values)
+    rules = [rule for rule in register.retention_rules.exclude(rule="") if rule.rule in RULES]
+    return sorted(rules, key=lambda rule: order.index(rule.rule))
+
+
+Progress = Callable[[str, int, float], None]
+
+
+def run_purge(
+    *,
+    dry_run: bool = False,
+    only: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    command: str = "",
+) -> PurgeRun:
+    """Apply the published register's retention rules under the purge lock; return the run's report.
+
+    Guarantees: each batch is one transaction; a failing rule is recorded on its result and the other
+    rules still run; nothing is written in a dry run except the run's report. Raises ``PurgeLocked``
+    when another run holds the lock, ``LookupError`` when nothing is published or ``only`` names a
+    rule the register does not have.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    now = now or timezone.now()
+    register = published_register()
+    if register is None:
+        raise LookupError("nothing is published: publish the register description first")
+    rules = configured_rules(register)
+    if only is not None:
+        rules = [rule for rule in rules if rule.rule == only]
+        if not rules:
+            raise LookupError(f"the published register has no retention rule {only!r}")
+    with purge_lock():
+        # Holding the lock, any run still marked running was killed.
+        PurgeRun.objects.filter(status=PurgeRun.Status.RUNNING).update(status=PurgeRun.Status.INTERRUPTED)
+        run = PurgeRun.objects.create(
+            dry_run=dry_run, host=socket.gethostname()[:200], command=command[:500], batch_size=batch_size
+        )
+        for config in rules:
+            apply_rule(run, config, now=now, batch_size=batch_size, progress=progress)
+        run.finish()
+    return run
+
+
+def apply_rule(
+    run: PurgeRun,
+    config: RetentionRule,
+    *,
+    now: datetime,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+) -> PurgeRuleResult:
+    """Apply one rule in batches, recording the result after each batch in that batch's transaction."""
+    result = PurgeRuleResult.objects.create(run=run, rule=config.rule, period=str(config))
+    started = clock.monotonic()
+    try:
+        rule = RULES[config.rule](config, now)
+        steps = rule.steps()
+        oldest = [s.queryset.aggregate(oldest=Min(s.date))["oldest"] for s in steps]
+        oldest = [value for value in oldest if isinstance(value, datetime)]
+        result.oldest = min(oldest) if oldest else None
+        result.save(update_fields=["oldest"])
+        for step in steps:
+            last_pk = None
+            while True:
+                with transaction.atomic():
+                    selection = step.queryset if last_pk is None else step.queryset.filter(pk__gt=last_pk)
+                    pks = list(selection.order_by("pk").values_list("pk", flat=True)[:batch_size])
+                    if not pks:
+                        break
+                    purger = Purger(dry_run=run.dry_run)
+                    step.apply(pks, purger)
+                    result.total += len(pks)
+                    merged = Counter(result.counts)
+                    merged.update(purger.counts)
+                    result.counts = dict(sorted(merged.items()))
+                    result.save(update_fields=["total", "counts"])
+                last_pk = pks[-1]
+                if progress is not None:
+                    elapsed = max(clock.monotonic() - started, 1e-6)
+                    progress(config.rule, result.total, result.total / elapsed)
+        result.status = PurgeRuleResult.Status.DONE
+    except Exception as exc:  # noqa: BLE001 (a failing rule must not stop the others)
+        logger.exception("Retention rule %s failed", config.rule)
+        result.status = PurgeRuleResult.Status.FAILED
+        result.error = f"{type(exc).__name__}: {exc}"
+    result.finished_at = timezone.now()
+    result.save(update_fields=["status", "error", "finished_at"])
+    return result
