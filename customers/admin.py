@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -266,6 +266,7 @@ class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
         (_("Orders and returns"), {"fields": ("recent_orders", "recent_returns")}),
     )
     actions = ("restrict_processing", "lift_restriction", "record_objection")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_search_results(self, request, queryset, search_term):
         """Search with indexed exact matches, never icontains across millions of rows or a join."""

@@ -1,0 +1,58 @@
+import pytest
+from django.core.management import call_command
+
+from customers.models import ConsentEvent, Customer, Invoice, Order, OrderLine, Payment, Return
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def snapshot():
+    return {
+        "customers": list(
+            Customer.objects.order_by("customer_number").values_list(
+                "customer_number",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "country",
+                "language",
+                "created_at",
+            )
+        ),
+        "orders": list(
+            Order.objects.order_by("number").values_list("number", "customer__customer_number", "total")
+        ),
+        "lines": OrderLine.objects.count(),
+        "invoices": Invoice.objects.count(),
+        "payments": Payment.objects.count(),
+        "returns": Return.objects.count(),
+        "consents": list(
+            ConsentEvent.objects.order_by(
+                "customer__customer_number", "purpose__code", "occurred_at"
+            ).values_list("customer__customer_number", "purpose__code", "action", "occurred_at")
+        ),
+    }
+
+
+def wipe():
+    for model in (Payment, Invoice, Return, OrderLine, Order, ConsentEvent):
+        model.objects.all().delete() if model is not ConsentEvent else model.objects.all()._raw_delete(
+            "default"
+        )
+    Customer.objects.all().delete()
+
+
+def test_generate_demo_data_is_deterministic_for_a_seed():
+    call_command("generate_demo_data", customers=300, seed=7, verbosity=0)
+    first = snapshot()
+    assert len(first["customers"]) == 300
+    assert first["orders"] and first["consents"] and first["invoices"] and first["returns"]
+    assert Customer.objects.filter(restricted_at__isnull=False).exists()
+    assert Order.objects.filter(placed_at__year__lte=2018).exists()
+    wipe()
+    call_command("generate_demo_data", customers=300, seed=7, verbosity=0)
+    assert snapshot() == first
+    wipe()
+    call_command("generate_demo_data", customers=300, seed=8, verbosity=0)
+    assert snapshot()["customers"] != first["customers"]
