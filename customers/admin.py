@@ -415,11 +415,20 @@ class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
         description=_("Lift restriction (tell the customer first, Art. 18(3))"), permissions=["change"]
     )
     def lift_restriction(self, request, queryset):
-        count = 0
+        count, refused = 0, 0
         for customer in queryset.filter(restricted_at__isnull=False):
-            customer.lift_restriction()
+            try:
+                customer.lift_restriction()
+            except ValueError as exc:
+                # The model refuses to lift a restriction the customer was not told about (Art. 18(3)).
+                refused += 1
+                self.message_user(request, f"{customer.customer_number}: {exc}", messages.WARNING)
+                continue
             count += 1
-        self.message_user(request, _("%(count)d restriction(s) lifted.") % {"count": count}, messages.SUCCESS)
+        if count or not refused:
+            self.message_user(
+                request, _("%(count)d restriction(s) lifted.") % {"count": count}, messages.SUCCESS
+            )
 
     @admin.action(description=_("Record objection to direct marketing (Art. 21)"), permissions=["change"])
     def record_objection(self, request, queryset):
