@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -188,10 +188,12 @@ class RegisterAdmin(SimpleHistoryAdmin):
         RightsChannelInline,
     ]
 
-    @admin.display(description=_("latest published version"))
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(latest_number=Max("versions__number"))
+
+    @admin.display(description=_("latest published version"), ordering="latest_number")
     def latest_version(self, obj: Register) -> str:
-        version = obj.versions.order_by("-number").first()
-        return str(version.number) if version else "—"
+        return str(obj.latest_number) if obj.latest_number else "—"
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(PUBLISH_PERMISSION)

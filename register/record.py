@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from register.legal import SUPERVISORY_AUTHORITIES
@@ -89,8 +90,6 @@ def build_record(register: Register) -> Record:
             )
         )
     authority = SUPERVISORY_AUTHORITIES[register.country]
-    from django.utils import translation
-
     return Record(
         controllers=controllers,
         contacts=contacts,

@@ -208,3 +208,22 @@ def test_dpo_edits_a_bookkeeping_period(dpo_client):
     assert response.status_code == 302
     period.refresh_from_db()
     assert str(period.years) == "4.0"
+
+
+def test_record_page_queries_do_not_grow_with_purposes(dpo_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from register.models import DataCategory, Purpose
+
+    register = make_complete_register()
+    url = reverse("admin:register_register_record", args=[register.pk])
+    with CaptureQueriesContext(connection) as few:
+        dpo_client.get(url)
+    for n in range(5):
+        purpose = Purpose.objects.create(register=register, legal_basis="c", text_en=f"Purpose {n}")
+        DataCategory.objects.create(register=register, name_en=f"Category {n}").purposes.set([purpose])
+    with CaptureQueriesContext(connection) as many:
+        response = dpo_client.get(url)
+    assert "Purpose 4" in response.content.decode()
+    assert len(many) == len(few)

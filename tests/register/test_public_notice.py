@@ -98,3 +98,17 @@ def test_bad_or_unknown_language_prefix_gives_404_not_500(client, published, pat
 
 def test_privacy_page_accepts_only_get(client, published):
     assert client.post("/en/privacy/").status_code == 405
+
+
+def test_notice_page_queries_do_not_grow_with_versions(client, published):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    register, _version = published
+    with CaptureQueriesContext(connection) as one:
+        client.get("/sv/privacy/")
+    for _ in range(5):
+        publish(register)
+    with CaptureQueriesContext(connection) as six:
+        client.get("/sv/privacy/")
+    assert len(six) == len(one)
