@@ -351,17 +351,28 @@ class Customer(models.Model):
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
-    def restrict(self, reason: str) -> None:
+    def restrict(self, reason: str, by=None) -> None:
         """Restrict processing (GDPR Art. 18): data is only stored; marketing stops."""
         if self.restricted_at is None:
             self.restricted_at = timezone.now()
         self.restriction_reason = reason
+        self._history_user = by
         self.save(update_fields=["restricted_at", "restriction_reason"])
 
-    def lift_restriction(self) -> None:
-        """Lift a restriction; the customer must have been told beforehand (GDPR Art. 18(3))."""
+    def lift_restriction(self, by=None, notified_message=None) -> None:
+        """Lift a restriction once the customer has been told it will be lifted (GDPR Art. 18(3)).
+
+        ``notified_message`` is the recorded "we will lift the restriction" email
+        (``requests.RequestMessage``, template ``restriction_lift``) sent to this customer after
+        the restriction began; without it the restriction stays.
+        """
+        from requests.rights import is_lift_notice_for
+
+        if not is_lift_notice_for(notified_message, self):
+            raise ValueError("Tell the customer before lifting the restriction (GDPR Art. 18(3)).")
         self.restricted_at = None
         self.restriction_reason = ""
+        self._history_user = by
         self.save(update_fields=["restricted_at", "restriction_reason"])
 
     def end_relationship(self, when=None) -> None:

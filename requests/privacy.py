@@ -149,3 +149,24 @@ if hasattr(models, "SupplementaryStatement"):
         personal={"text": Personal(provided=True, erase=ERASED_TEXT), "created_at": Personal(erase=KEEP)},
         not_personal=["id", "customer", "request", "created_by"],
     )
+
+# Erasure, restriction, objection, Art. 19.
+registry.register_without_personal_data(
+    models.ErasureRecord, reason="Which rows and fields were erased or retained, never their values."
+)
+registry.register(
+    models.LegalClaim,
+    category="requests",
+    path="customer",
+    table="legal_claim",
+    personal={
+        "note": Personal(erase=ERASED_TEXT),
+        "until": Personal(erase=KEEP),
+        "noted_at": Personal(erase=KEEP),
+        "lifted_at": Personal(erase=KEEP),
+    },
+    not_personal=["id", "customer", "request", "noted_by"],
+)
+registry.register_without_personal_data(
+    models.RecipientNotification, reason="Which recipient was told of which request, and when."
+)

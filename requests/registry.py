@@ -106,8 +106,8 @@ class Declaration:
     on_erase: str = RowAction.ANONYMISE
     holds: tuple[Hold, ...] = ()
     table: str = ""
-    # Optional replacement of the generic eraser: eraser(declaration, pks) -> None.
-    eraser: Callable[[Declaration, list[int]], None] | None = None
+    # Optional replacement of the generic eraser: eraser(declaration, pks, delete) -> None.
+    eraser: Callable[[Declaration, list[int], bool], None] | None = None
 
     @property
     def holds_personal_data(self) -> bool:

@@ -1,0 +1,470 @@
+"""Erasure of a customer (GDPR Art. 17) with legal holds, read from the privacy registry.
+
+``preview_erasure(customer)`` says, per model, which rows will be anonymised or deleted and
+which are retained, under which legal hold and until when. ``erase_customer(...)`` applies the
+plan in one transaction. ``erase_for_request(...)`` runs it for every customer of a verified
+erasure request and tells the customer the outcome, in their language.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from customers.models import ConsentEvent, Customer, Order, Suppression
+from requests.models import (
+    ErasureRecord,
+    LegalClaim,
+    Request,
+    RequestEvent,
+    RequestMessage,
+    TransitionError,
+)
+from requests.registry import ERASED_TEXT, Declaration, HoldName, RowAction, registry
+
+CHUNK = 500
+RETAIN = "retain"
+
+
+class ErasureBlocked(TransitionError):
+    """The customer cannot be erased now: a legal claim holds the data (GDPR Art. 17(3)(e))."""
+
+
+@dataclass
+class PlanItem:
+    """Rows of one model treated the same way: anonymised, deleted or retained under a hold."""
+
+    declaration: Declaration
+    action: str
+    pks: list[int] = field(default_factory=list)
+    hold: str = ""
+    reason: str = ""
+    until: datetime.date | None = None
+    keeps_identifiers: bool = False
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self.declaration.model
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    @property
+    def verbose_name_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    @property
+    def count(self) -> int:
+        return len(self.pks)
+
+    @property
+    def fields(self) -> list[str]:
+        """The fields this item removes (none for rows kept as they are)."""
+        if self.keeps_identifiers:
+            return []
+        if self.action == RowAction.DELETE:
+            return list(self.declaration.personal)
+        return self.declaration.erased_field_names()
+
+    @property
+    def hold_label(self) -> str:
+        return str(HoldName(self.hold).label) if self.hold else ""
+
+    @property
+    def scrubs(self) -> bool:
+        """Whether the rows' personal fields are removed (all but holds that keep identifiers)."""
+        return not self.keeps_identifiers
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "model": self.label,
+            "action": self.action,
+            "hold": self.hold,
+            "until": self.until.isoformat() if self.until else None,
+            "fields": self.fields,
+            "pks": self.pks,
+        }
+
+
+@dataclass
+class ErasurePlan:
+    customer: Customer
+    items: list[PlanItem]
+    claims: list[LegalClaim]
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.claims)
+
+    @property
+    def removed(self) -> list[PlanItem]:
+        return [item for item in self.items if item.action != RETAIN]
+
+    @property
+    def retained(self) -> list[PlanItem]:
+        return [item for item in self.items if item.action == RETAIN]
+
+    def pks_of(self, model: type[models.Model]) -> list[int]:
+        return [pk for item in self.items if item.model is model for pk in item.pks]
+
+
+def _chunks(values: list[int], size: int = CHUNK) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def preview_erasure(customer: Customer) -> ErasurePlan:
+    """Return what erasing ``customer`` would remove and retain, per model, without changing anything.
+
+    Rows under a hold are retained with the hold's name, reason and end date; the first hold of
+    a declaration that covers a row wins. One query per model and hold (plus one per year for
+    bookkeeping periods).
+    """
+    today = timezone.localdate()
+    claims = list(LegalClaim.objects.filter(customer=customer).active(today))
+    items: list[PlanItem] = []
+    for declaration in registry.with_personal_data():
+        rows = declaration.rows_for(customer)
+        if claims:
+            pks = list(rows.values_list("pk", flat=True).order_by("pk"))
+            if pks:
+                claim = claims[0]
+                items.append(
+                    PlanItem(
+                        declaration,
+                        RETAIN,
+                        pks,
+                        hold=HoldName.LEGAL_CLAIM,
+                        reason=claim.note,
+                        until=claim.until,
+                        keeps_identifiers=True,
+                    )
+                )
+            continue
+        claimed: set[int] = set()
+        for hold in declaration.holds:
+            until = hold.make_until()
+            buckets: dict[datetime.date | None, list[int]] = defaultdict(list)
+            values = hold.rows(rows).order_by("pk").values_list("pk", *hold.date_fields)
+            for row in values.iterator(chunk_size=2000):
+                pk = row[0]
+                if pk in claimed:
+                    continue
+                claimed.add(pk)
+                buckets[until(dict(zip(hold.date_fields, row[1:], strict=True)))].append(pk)
+            for end, pks in sorted(buckets.items(), key=lambda kv: kv[0] or datetime.date.max):
+                items.append(
+                    PlanItem(
+                        declaration,
+                        RETAIN,
+                        pks,
+                        hold=hold.name,
+                        reason=str(hold.reason),
+                        until=end,
+                        keeps_identifiers=hold.keeps_identifiers,
+                    )
+                )
+        rest = [
+            pk
+            for pk in rows.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)
+            if pk not in claimed
+        ]
+        if rest:
+            items.append(PlanItem(declaration, declaration.on_erase, rest))
+    return ErasurePlan(customer=customer, items=items, claims=claims)
+
+
+# --- The generic eraser ----------------------------------------------------------------------
+
+
+def default_eraser(declaration: Declaration, pks: list[int], delete: bool) -> None:
+    """Anonymise or delete rows ``pks`` of the declaration's model, set-based.
+
+    ``QuerySet.update()`` writes no history rows, so the old values are not copied into the
+    history table on the way out (LEGAL.md, "Known traps"); ``scrub_history`` then cleans
+    what the history table already holds.
+    """
+    manager = declaration.model._default_manager
+    values = declaration.erase_values()
+    for chunk in _chunks(pks):
+        if delete:
+            manager.filter(pk__in=chunk).delete()
+        elif values:
+            manager.filter(pk__in=chunk).update(**values)
+
+
+def scrub_history(declaration: Declaration, pks: list[int], delete: bool) -> None:
+    """Remove the personal fields from the history rows of ``pks`` (and history of deleted rows)."""
+    history = declaration.history_model()
+    if history is None or not pks:
+        return
+    tracked = {f.attname for f in history._meta.concrete_fields}
+    values = {name: value for name, value in declaration.erase_values().items() if name in tracked}
+    for chunk in _chunks(pks):
+        rows = history._default_manager.filter(id__in=chunk)
+        if delete:
+            rows.delete()
+        elif values:
+            rows.update(**values)
+
+
+def scrub_admin_log(declaration: Declaration, pks: list[int]) -> None:
+    """Scrub the admin's LogEntry rows of the objects: ``object_repr`` copies ``str(obj)``."""
+    content_type = ContentType.objects.get_for_model(declaration.model, for_concrete_model=False)
+    for chunk in _chunks(pks):
+        LogEntry.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in chunk]).update(
+            object_repr=ERASED_TEXT, change_message=""
+        )
+
+
+# --- Erasure ---------------------------------------------------------------------------------
+
+
+def _should_suppress(customer: Customer) -> bool:
+    """Whether the customer's contacts go on the suppression list when they are erased.
+
+    Rule: when the customer ever withdrew a marketing consent or objected (ledger withdrawal of
+    a marketing purpose, an objection or withdrawal request, or a contact already suppressed).
+    Erasure alone does not suppress: a person who later returns and consents anew may then be
+    marketed to (GDPR Art. 21(3) needs an objection; Art. 17 does not).
+    """
+    if ConsentEvent.objects.filter(
+        customer=customer, action=ConsentEvent.Action.WITHDRAWN, purpose__is_marketing=True
+    ).exists():
+        return True
+    if customer.data_requests.filter(kind__in=[Request.Kind.OBJECTION, Request.Kind.WITHDRAWAL]).exists():
+        return True
+    digests = [d for d in (customer.email_digest, customer.phone_digest) if d]
+    return bool(digests) and Suppression.objects.filter(digest__in=digests).exists()
+
+
+def _set_purge_after(plan: ErasurePlan) -> None:
+    """Give each retained order the day its last bookkeeping record may go (its ``purge_after``)."""
+    order_decl = registry.declaration(Order)
+    held = {
+        pk
+        for item in plan.retained
+        if item.model is Order and item.hold == HoldName.BOOKKEEPING
+        for pk in item.pks
+    }
+    if not held or order_decl is None:
+        return
+    ends = {}
+    for item in plan.retained:
+        if item.model is Order and item.hold == HoldName.BOOKKEEPING:
+            for pk in item.pks:
+                ends[pk] = item.until
+    # Invoices, payments and returns of the order may be dated later than the order.
+    later = _later_record_ends(plan.customer, held)
+    buckets: dict[datetime.date, list[int]] = defaultdict(list)
+    for pk in held:
+        candidates = [d for d in (ends.get(pk), later.get(pk)) if d]
+        if candidates:
+            buckets[max(candidates)].append(pk)
+    for end, pks in buckets.items():
+        for chunk in _chunks(sorted(pks)):
+            Order.objects.filter(pk__in=chunk).update(purge_after=end)
+
+
+def _later_record_ends(customer: Customer, order_pks: set[int]) -> dict[int, datetime.date]:
+    """The latest hold end of each order's invoices, payments and returns."""
+    result: dict[int, datetime.date] = {}
+    for model_name, order_path in (
+        ("Invoice", "order_id"),
+        ("Payment", "invoice__order_id"),
+        ("Return", "order_id"),
+    ):
+        model = apps.get_model("customers", model_name)
+        declaration = registry.declaration(model)
+        holds = [h for h in declaration.holds if h.name == HoldName.BOOKKEEPING] if declaration else []
+        if not holds:
+            continue
+        hold = holds[0]
+        until = hold.make_until()
+        rows = (
+            declaration.rows_for(customer)
+            .values(order_path)
+            .annotate(last=Max(hold.date_fields[0]))
+            .values_list(order_path, "last")
+        )
+        for order_pk, last in rows:
+            if order_pk in order_pks and last is not None:
+                end = until({hold.date_fields[0]: last})
+                if end and (order_pk not in result or end > result[order_pk]):
+                    result[order_pk] = end
+    return result
+
+
+def erase_customer(
+    customer: Customer, *, request: Request | None = None, by=None, reason: str
+) -> ErasureRecord:
+    """Erase ``customer`` (GDPR Art. 17) in one transaction; return the record of what was done.
+
+    Guarantees, all or nothing:
+    * profile and contact data anonymised with values that pass model validation; free texts
+      cleared;
+    * orders, invoices, payments and returns kept without direct identifiers, each order with a
+      ``purge_after`` date at the end of the bookkeeping period (Art. 17(3)(b)); unfinished
+      orders and open returns kept as they are until finished;
+    * the consent ledger reduced to one withdrawal per purpose ever granted;
+    * the history rows of every affected row scrubbed (the anonymising writes themselves are
+      set-based and create no history), and the admin LogEntry rows of them scrubbed;
+    * email and phone put on the suppression list as keyed hashes when the customer had
+      withdrawn marketing consent or objected (see ``_should_suppress``);
+    * requests about the customer minimised: kind, dates and outcome stay, email, name and
+      free texts go;
+    * an ``ErasureRecord`` listing models, row ids and fields (never values), and the retained
+      rows with their hold and end date; ``customer.erased_at`` set.
+
+    Raises ``ErasureBlocked`` while a legal claim is active. The retention job calls this with
+    ``request=None, by=None, reason="retention"``.
+    """
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        if request is not None:
+            request.customers.add(customer)
+        plan = preview_erasure(customer)
+        if plan.blocked:
+            raise ErasureBlocked(
+                gettext("A legal claim is noted for this customer; the data cannot be erased now.")
+            )
+        suppress = _should_suppress(customer)
+        granted = set(
+            ConsentEvent.objects.filter(customer=customer, action=ConsentEvent.Action.GRANTED).values_list(
+                "purpose_id", flat=True
+            )
+        )
+        email, phone = customer.email_normalized, customer.phone_normalized
+
+        for item in plan.items:
+            if not item.scrubs:
+                continue
+            delete = item.action == RowAction.DELETE
+            eraser = item.declaration.eraser or default_eraser
+            eraser(item.declaration, item.pks, delete)
+            scrub_history(item.declaration, item.pks, delete)
+            scrub_admin_log(item.declaration, item.pks)
+
+        evidence = f"erasure {request.number}" if request is not None else f"erasure: {reason}"[:200]
+        via = ConsentEvent.Via.REQUEST if request is not None else ConsentEvent.Via.STAFF
+        # The ledger was deleted above; what remains proves that marketing ended (Art. 7(1)).
+        ConsentEvent.objects.bulk_create(
+            ConsentEvent(
+                customer=customer,
+                purpose_id=purpose_id,
+                action=ConsentEvent.Action.WITHDRAWN,
+                occurred_at=timezone.now(),
+                via=via,
+                evidence=evidence,
+            )
+            for purpose_id in sorted(granted)
+        )
+        _set_purge_after(plan)
+        if suppress:
+            Suppression.add(email=email or None, phone=phone or None, reason=Suppression.Reason.ERASURE)
+        now = timezone.now()
+        Customer.objects.filter(pk=customer.pk).update(erased_at=now)
+        record = ErasureRecord.objects.create(
+            customer=customer,
+            request=request,
+            erased_at=now,
+            erased_by=by,
+            reason=reason[:200],
+            items=[item.as_record() for item in plan.items],
+        )
+        if request is not None:
+            request.log(RequestEvent.Kind.ERASED, by=by, detail=str(customer.pk))
+    return record
+
+
+def erase_for_request(request: Request, *, by) -> list[ErasureRecord]:
+    """Erase every customer of a verified erasure request and tell the customer the outcome.
+
+    Each customer is erased in their own transaction. The outcome email, in the request's
+    language, lists what is retained, why and until when; it is stored as correspondence
+    without the address it went to, because the request itself is minimised.
+    """
+    if request.kind != Request.Kind.ERASURE:
+        raise TransitionError(gettext("Only an erasure request erases customers."))
+    if not request.is_verified or not request.is_open:
+        raise TransitionError(gettext("Only an open, verified request can be applied."))
+    customers = list(request.customers.all())
+    if not customers:
+        raise TransitionError(gettext("Confirm which customers the request concerns first."))
+    # Kept in memory only: the request is minimised by the erasure.
+    to, language = request.email, request.language
+    if request.status == Request.Status.VERIFIED:
+        request.start(by=by)
+    records = [
+        erase_customer(customer, request=request, by=by, reason=f"request {request.number}")
+        for customer in customers
+    ]
+    from requests.rights import create_recipient_notifications
+
+    create_recipient_notifications(request, "erasure")
+    if to:
+        send_outcome(request, records, to=to, language=language, by=by)
+    return records
+
+
+def retained_summary(records: list[ErasureRecord], language: str) -> list[dict[str, Any]]:
+    """What was retained, grouped per model, hold and end date, labelled in ``language``."""
+    groups: dict[tuple[str, str, str | None], int] = defaultdict(int)
+    for record in records:
+        for item in record.items:
+            if item["action"] == RETAIN:
+                groups[(item["model"], item["hold"], item["until"])] += len(item["pks"])
+    result = []
+    with translation.override(language):
+        for (label, hold, until), count in sorted(
+            groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+        ):
+            model = apps.get_model(label)
+            result.append(
+                {
+                    "what": str(model._meta.verbose_name_plural),
+                    "count": count,
+                    "why": str(HoldName(hold).label),
+                    "until": datetime.date.fromisoformat(until) if until else None,
+                }
+            )
+    return result
+
+
+def send_outcome(request: Request, records: list[ErasureRecord], *, to: str, language: str, by) -> None:
+    """Email the erasure outcome and store it on the request (without the recipient address)."""
+    from requests.emails import request_context, send_email
+
+    with translation.override(language):
+        context = request_context(request, {"retained": retained_summary(records, language)})
+    subject, text, _html = render_outcome(context, language)
+    send_email("erasure_outcome", to=[to], language=language, context=context, request=None)
+    RequestMessage.objects.create(
+        request=request,
+        direction=RequestMessage.Direction.OUTGOING,
+        template="erasure_outcome",
+        recipient="",
+        subject=subject,
+        body=text,
+        language=language,
+        sent_by=by,
+    )
+    request.log(RequestEvent.Kind.MESSAGE_SENT, by=by, detail=subject)
+
+
+def render_outcome(context: dict, language: str) -> tuple[str, str, str | None]:
+    from requests.emails import render_email
+
+    return render_email("erasure_outcome", language, context)

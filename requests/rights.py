@@ -1,0 +1,245 @@
+"""Restriction (GDPR Art. 18), objection (Art. 21), withdrawal (Art. 7(3)) and Art. 19 notices.
+
+Explicit calls, no signals: the requests app calls ``apply_on_verification`` when a request is
+verified, and the admin calls the rest.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
+
+from customers.models import ConsentEvent, ConsentPurpose, Customer, record_marketing_objection
+from requests.emails import request_context, send_email, send_request_email
+from requests.models import (
+    RecipientNotification,
+    Request,
+    RequestEvent,
+    RequestMessage,
+    TransitionError,
+)
+
+LIFT_NOTICE_TEMPLATE = "restriction_lift"
+
+
+# --- Objection and withdrawal: immediate on verification --------------------------------------
+
+
+def apply_on_verification(request: Request) -> int:
+    """Apply an objection or a withdrawal of consent as soon as the request is verified.
+
+    Objection to direct marketing (Art. 21(2), 21(3)) withdraws every marketing purpose of each
+    matched customer in the ledger and puts their email and phone on the suppression list;
+    withdrawal (Art. 7(3)) withdraws the purposes the customer chose. Ledger events record
+    ``via=request`` with the request number as evidence. Returns the number of ledger events
+    written; other kinds of request are left alone.
+    """
+    if request.kind not in (Request.Kind.OBJECTION, Request.Kind.WITHDRAWAL):
+        return 0
+    evidence = request.number
+    written = 0
+    with transaction.atomic():
+        customers = list(request.customers.all())
+        for customer in customers:
+            if request.kind == Request.Kind.OBJECTION:
+                written += record_marketing_objection(
+                    customer, via=ConsentEvent.Via.REQUEST, evidence=evidence
+                )
+            else:
+                codes = list(request.withdrawal_purposes or [])
+                written += _withdraw(customer, ConsentPurpose.objects.filter(code__in=codes), evidence)
+        request.log(
+            RequestEvent.Kind.CONSENT_WITHDRAWN,
+            detail=gettext("%(events)d ledger event(s) for %(customers)d customer(s)")
+            % {"events": written, "customers": len(customers)},
+        )
+    return written
+
+
+def _withdraw(customer: Customer, purposes, evidence: str) -> int:
+    """Record a withdrawal for every purpose whose consent is currently granted."""
+    current = customer.current_consents()
+    count = 0
+    for purpose in purposes:
+        if current.get(purpose.code):
+            customer.withdraw_consent(purpose, via=ConsentEvent.Via.REQUEST, evidence=evidence)
+            count += 1
+    return count
+
+
+def confirm_and_close(request: Request, *, by) -> RequestMessage:
+    """Send the objection or withdrawal confirmation in the customer's language and complete."""
+    templates = {
+        Request.Kind.OBJECTION: "objection_confirmation",
+        Request.Kind.WITHDRAWAL: "withdrawal_confirmation",
+    }
+    if request.kind not in templates:
+        raise TransitionError(gettext("Only objections and withdrawals are confirmed this way."))
+    if not request.email:
+        raise TransitionError(gettext("The request has no email address."))
+    with transaction.atomic():
+        if request.status == Request.Status.VERIFIED:
+            request.start(by=by)
+        with translation.override(request.language):
+            purposes = [
+                p.localized_name(request.language)
+                for p in ConsentPurpose.objects.filter(code__in=request.withdrawal_purposes or [])
+            ]
+        message = send_request_email(
+            request, templates[request.kind], sent_by=by, extra={"purposes": purposes}
+        )
+        request.complete(by=by)
+    return message
+
+
+# --- Restriction (Art. 18) -------------------------------------------------------------------
+
+
+def apply_restriction(request: Request, *, by) -> int:
+    """Restrict every customer of a verified restriction request; create the Art. 19 tasks."""
+    if request.kind != Request.Kind.RESTRICTION:
+        raise TransitionError(gettext("Only a restriction request restricts processing."))
+    if not request.is_verified or not request.is_open:
+        raise TransitionError(gettext("Only an open, verified request can be applied."))
+    with transaction.atomic():
+        count = 0
+        for customer in request.customers.all():
+            customer.restrict(
+                gettext("Request %(number)s (GDPR Art. 18)") % {"number": request.number}, by=by
+            )
+            count += 1
+        if request.status == Request.Status.VERIFIED:
+            request.start(by=by)
+        request.log(RequestEvent.Kind.RESTRICTED, by=by, detail=str(count))
+        create_recipient_notifications(request, RecipientNotification.Action.RESTRICTION)
+    return count
+
+
+def send_lift_notice(request: Request, *, by) -> RequestMessage:
+    """Tell the customer that the restriction will be lifted (Art. 18(3)); the email is recorded."""
+    if not request.email:
+        raise TransitionError(gettext("The request has no email address."))
+    return send_request_email(request, LIFT_NOTICE_TEMPLATE, sent_by=by)
+
+
+def is_lift_notice_for(message: RequestMessage | None, customer: Customer) -> bool:
+    """Whether ``message`` is a recorded lift notice to ``customer``, sent after the restriction began."""
+    if message is None or not isinstance(message, RequestMessage):
+        return False
+    if message.template != LIFT_NOTICE_TEMPLATE or message.direction != RequestMessage.Direction.OUTGOING:
+        return False
+    if customer.restricted_at and message.sent_at < customer.restricted_at:
+        return False
+    return message.request.customers.filter(pk=customer.pk).exists()
+
+
+def latest_lift_notice(customer: Customer) -> RequestMessage | None:
+    """The latest recorded lift notice to ``customer`` since the restriction began, if any."""
+    messages = RequestMessage.objects.filter(
+        template=LIFT_NOTICE_TEMPLATE,
+        direction=RequestMessage.Direction.OUTGOING,
+        request__customers=customer,
+    )
+    if customer.restricted_at:
+        messages = messages.filter(sent_at__gte=customer.restricted_at)
+    return messages.order_by("-sent_at", "-id").first()
+
+
+def lift_restriction(request: Request, *, by) -> int:
+    """Lift the restriction of the request's customers that were told beforehand."""
+    lifted = 0
+    with transaction.atomic():
+        for customer in request.customers.filter(restricted_at__isnull=False):
+            notice = latest_lift_notice(customer)
+            if notice is None:
+                raise TransitionError(
+                    gettext("Tell the customer before lifting the restriction (GDPR Art. 18(3)).")
+                )
+            customer.lift_restriction(by=by, notified_message=notice)
+            lifted += 1
+    return lifted
+
+
+# --- Art. 19: recipients ---------------------------------------------------------------------
+
+
+def receiving_recipients():
+    """The recipients of the current register that receive customer data (GDPR Art. 19)."""
+    from register.models import Recipient, Register
+
+    register = Register.objects.current()
+    if register is None:
+        return Recipient.objects.none()
+    return Recipient.objects.filter(register=register).receiving_customer_data().order_by("position", "id")
+
+
+def create_recipient_notifications(request: Request, action: str) -> list[RecipientNotification]:
+    """Create one Art. 19 task per recipient that receives customer data (idempotent).
+
+    ``action`` is ``"rectification"``, ``"erasure"`` or ``"restriction"``.
+    """
+    if action not in RecipientNotification.Action.values:
+        raise ValueError(f"unknown action {action!r}")
+    created = []
+    for recipient in receiving_recipients():
+        with translation.override(recipient.register.language if recipient.register_id else None):
+            name = str(recipient.name)
+        notification, is_new = RecipientNotification.objects.get_or_create(
+            request=request,
+            recipient=recipient,
+            action=action,
+            defaults={"recipient_name": name[:200], "recipient_email": recipient.email},
+        )
+        if is_new:
+            created.append(notification)
+    if created:
+        request.log(
+            RequestEvent.Kind.RECIPIENTS_NOTIFIED,
+            detail=", ".join(n.recipient_name for n in created)[:1000],
+        )
+    return created
+
+
+def send_recipient_notification(notification: RecipientNotification, *, by) -> None:
+    """Email the recipient about the action and mark the task sent.
+
+    The email names the customer by customer number only: the recipient already holds the data
+    and needs no more to find it (data minimisation, Art. 5(1)(c)).
+    """
+    if not notification.recipient_email:
+        raise TransitionError(gettext("This recipient has no notification email in the register."))
+    request = notification.request
+    language = "en"
+    if notification.recipient_id and notification.recipient.register_id:
+        language = notification.recipient.register.language
+    numbers = list(request.customers.values_list("customer_number", flat=True))
+    with translation.override(language):
+        context = {
+            **request_context(request),
+            "action": notification.get_action_display(),
+            "customer_numbers": numbers,
+            "recipient_name": notification.recipient_name,
+        }
+    send_email(
+        "recipient_notification",
+        to=[notification.recipient_email],
+        language=language,
+        context=context,
+        request=None,
+    )
+    request.log(
+        RequestEvent.Kind.MESSAGE_SENT,
+        by=by,
+        detail=gettext("Art. 19 notice to %(name)s") % {"name": notification.recipient_name},
+    )
+    notification.mark_sent(by=by)
+
+
+def tell_customer_recipients(request: Request, *, by) -> RequestMessage:
+    """Tell the customer who the recipients are (GDPR Art. 19, last sentence)."""
+    if not request.email:
+        raise TransitionError(gettext("The request has no email address."))
+    with translation.override(request.language):
+        names = [str(r.name) for r in receiving_recipients()]
+    return send_request_email(request, "recipients_list", sent_by=by, extra={"recipients": names})
