@@ -8,12 +8,13 @@ has confirmed their address).
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -23,12 +24,23 @@ from requests.emails import send_request_email, send_verification
 from requests.forms import (
     ExtendForm,
     IncomingMessageForm,
+    RectificationReviewForm,
     RejectForm,
     ReplyForm,
     StaffRequestForm,
     VerifyForm,
 )
-from requests.models import InternalNote, Request, RequestEvent, RequestMessage, TransitionError
+from requests.models import (
+    AccessReport,
+    InternalNote,
+    RectificationChange,
+    Request,
+    RequestEvent,
+    RequestMessage,
+    TransitionError,
+)
+from requests.rectification import apply_rectification, diff_rows
+from requests.reports import build_access_report, send_report_link
 
 PROCESS_PERMISSION = "requests.process_request"
 REJECT_PERMISSION = "requests.reject_request"
@@ -606,3 +618,224 @@ class RequestMessageAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Access reports and rectification ---
+
+REPORT_PERMISSION = "requests.generate_report"
+RECTIFY_PERMISSION = "requests.apply_rectification"
+
+
+@admin.register(AccessReport)
+class AccessReportAdmin(admin.ModelAdmin):
+    """Generated reports with their expiry; downloads here are logged like the customer's."""
+
+    list_display = [
+        "id",
+        "request",
+        "kind",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "state_display",
+        "download_link",
+    ]
+    list_filter = ["kind"]
+    list_select_related = ["request", "created_by"]
+    raw_id_fields = ["request"]
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "request",
+        "kind",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "deleted_at",
+        "customer_count",
+        "size",
+        "sha256",
+        "state_display",
+        "downloads_display",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Files are deleted by the retention job; the row stays as evidence of the answer.
+        return False
+
+    @admin.display(description=_("state"))
+    def state_display(self, obj: AccessReport) -> str:
+        if obj.deleted_at:
+            return gettext("File deleted")
+        if obj.expires_at <= timezone.now():
+            return gettext("Expired")
+        return gettext("Available")
+
+    @admin.display(description=_("download"))
+    def download_link(self, obj: AccessReport) -> str:
+        if obj.deleted_at or obj.expires_at <= timezone.now():
+            return "–"
+        url = reverse("admin:requests_accessreport_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Download (logged)"))
+
+    @admin.display(description=_("downloads"))
+    def downloads_display(self, obj: AccessReport) -> str:
+        rows = [
+            f"{entry.at:%Y-%m-%d %H:%M} — "
+            + (gettext("the customer") if entry.by_customer else entry.user.get_username())
+            for entry in obj.downloads.select_related("user")
+        ]
+        return "\n".join(rows) or "–"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "generate/<int:request_pk>/",
+                wrap(self.generate_view),
+                name="requests_accessreport_generate",
+            ),
+            path("<int:pk>/download/", wrap(self.download_view), name="requests_accessreport_download"),
+            path("<int:pk>/send/", wrap(self.send_view), name="requests_accessreport_send"),
+            *super().get_urls(),
+        ]
+
+    def _require(self, request: HttpRequest) -> None:
+        # Reports hold every identifier unmasked, so only holders of the permission touch them.
+        if not request.user.has_perm(REPORT_PERMISSION):
+            raise PermissionDenied
+
+    def _back(self, pk: int) -> HttpResponseRedirect:
+        return HttpResponseRedirect(reverse("admin:requests_request_change", args=[pk]))
+
+    def generate_view(self, request: HttpRequest, request_pk: int) -> HttpResponse:
+        """Build the report of a verified access or portability request (POST only)."""
+        self._require(request)
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        obj = get_object_or_404(Request, pk=request_pk)
+        try:
+            report = build_access_report(obj, by=request.user)
+        except TransitionError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext("Report %(id)s generated; its link expires on %(date)s.")
+                % {"id": report.pk, "date": timezone.localtime(report.expires_at).strftime("%Y-%m-%d")},
+                messages.SUCCESS,
+            )
+        return self._back(obj.pk)
+
+    def download_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._require(request)
+        report = get_object_or_404(AccessReport.objects.select_related("request"), pk=pk)
+        if not report.is_available():
+            self.message_user(request, gettext("The report has expired or was deleted."), messages.ERROR)
+            return self._back(report.request_id)
+        report.log_download(user=request.user)
+        response = FileResponse(report.path.open("rb"), as_attachment=True, filename=report.filename)
+        response["Content-Type"] = "application/zip"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Email the signed link to the customer, in their language (POST only)."""
+        self._require(request)
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        report = get_object_or_404(AccessReport.objects.select_related("request"), pk=pk)
+        try:
+            send_report_link(report, sent_by=request.user)
+        except TransitionError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, gettext("The download link was emailed to the customer."))
+        return self._back(report.request_id)
+
+
+@admin.register(RectificationChange)
+class RectificationChangeAdmin(admin.ModelAdmin):
+    """Applied and proposed corrections (read-only); the review page applies them."""
+
+    list_display = ["request", "customer", "field", "staff_edited", "applied_at", "applied_by"]
+    list_filter = ["field", "staff_edited"]
+    list_select_related = ["request", "customer", "applied_by"]
+    raw_id_fields = ["request", "customer"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "review/<int:request_pk>/",
+                wrap(self.review_view),
+                name="requests_rectificationchange_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, request_pk: int) -> HttpResponse:
+        """Current against proposed values, side by side; staff may edit, then apply."""
+        if not request.user.has_perm(RECTIFY_PERMISSION):
+            raise PermissionDenied
+        obj = get_object_or_404(Request, pk=request_pk, kind=Request.Kind.RECTIFICATION)
+        customers = list(obj.customers.order_by("pk"))
+        customer = None
+        wanted = request.GET.get("customer") or request.POST.get("customer")
+        for candidate in customers:
+            if not wanted or str(candidate.pk) == wanted:
+                customer = candidate
+                break
+        rows = diff_rows(obj, customer) if customer else []
+        form = RectificationReviewForm(request.POST or None, rows=rows)
+        if request.method == "POST" and customer is not None and form.is_valid():
+            try:
+                applied = apply_rectification(
+                    obj, customer, form.values(), by=request.user, statement=form.cleaned_data["statement"]
+                )
+            except ValidationError as exc:
+                for name, errors in getattr(exc, "error_dict", {}).items():
+                    for error in errors:
+                        if f"value_{name}" in form.fields:
+                            form.add_error(f"value_{name}", error)
+                        else:
+                            form.add_error(None, error)
+                if not hasattr(exc, "error_dict"):
+                    form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d field corrected.", "%(count)d fields corrected.", len(applied))
+                    % {"count": len(applied)},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:requests_request_change", args=[obj.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": Request._meta,
+            "original": obj,
+            "title": gettext("Rectification of %(number)s") % {"number": obj.number},
+            "customers": customers,
+            "customer": customer,
+            "form": form,
+            "rows": [(row, form[f"value_{row['field']}"]) for row in rows],
+            "applied": obj.rectifications.filter(applied_at__isnull=False).select_related("applied_by"),
+        }
+        return TemplateResponse(request, "requests/rectification/review.html", context)

@@ -5,7 +5,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from requests.emails import REPLY_TEMPLATES
-from requests.models import Request
+from requests.models import Language, Request
+from requests.rectification import RECTIFIABLE_FIELDS
+
+# Prefix of the public form's structured correction fields ("proposed_email", ...).
+PROPOSAL_PREFIX = "proposed_"
 
 # Length limits of the public form: long enough for any honest request, short enough
 # that a flood of text is refused by validation rather than stored.
@@ -76,6 +80,24 @@ class PublicRequestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["withdrawal_purposes"].choices = withdrawal_purpose_choices()
+        # Structured corrections (GDPR Art. 16): one optional field per rectifiable customer field.
+        for name, label in RECTIFIABLE_FIELDS.items():
+            if name == "language":
+                field = forms.ChoiceField(label=label, required=False, choices=[("", "—"), *Language.choices])
+            elif name == "email":
+                field = CleanEmailField(label=label, required=False, max_length=254)
+            else:
+                field = CleanCharField(label=label, required=False, max_length=200)
+            self.fields[f"{PROPOSAL_PREFIX}{name}"] = field
+
+    def proposals(self) -> dict[str, str]:
+        """Return {customer field: proposed value} of the filled-in correction fields."""
+        data = self.cleaned_data
+        return {
+            name: data[f"{PROPOSAL_PREFIX}{name}"]
+            for name in RECTIFIABLE_FIELDS
+            if data.get(f"{PROPOSAL_PREFIX}{name}")
+        }
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
@@ -84,7 +106,7 @@ class PublicRequestForm(forms.Form):
         data = super().clean()
         kind = data.get("kind")
         if kind == Request.Kind.RECTIFICATION and not (
-            data.get("rectification_wrong") or data.get("message")
+            data.get("rectification_wrong") or data.get("message") or self.proposals()
         ):
             self.add_error("rectification_wrong", _("Tell us what is wrong so that we can correct it."))
         if (
@@ -194,3 +216,32 @@ class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
         label=_("Assignee"), queryset=get_user_model().objects.filter(is_staff=True, is_active=True)
     )
+
+
+class RectificationReviewForm(forms.Form):
+    """Staff review of a rectification: the value to apply per field, prefilled with the proposal."""
+
+    statement = forms.CharField(
+        label=_("Supplementary statement (GDPR Art. 16)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("When data is incomplete: the customer's statement, attached to the customer."),
+    )
+
+    def __init__(self, *args, rows: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            initial = row["proposed"] if row["proposed"] is not None else row["current"]
+            self.fields[f"value_{row['field']}"] = forms.CharField(
+                label=row["label"], required=False, max_length=254, initial=initial
+            )
+
+    def values(self) -> dict[str, str]:
+        """Return {field: value} for every field whose value differs from the current one."""
+        return {
+            row["field"]: self.cleaned_data[f"value_{row['field']}"]
+            for row in self.rows
+            if self.cleaned_data[f"value_{row['field']}"].strip() != row["current"]
+        }

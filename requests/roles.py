@@ -14,4 +14,10 @@ CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
     "requests.view_requestmessage",
     "requests.view_internalnote",
     "requests.add_internalnote",
+    # Reports hold identity numbers and bank accounts unmasked, which customer service may not
+    # see (customers.view_sensitive_identifiers): they see that reports exist, the DPO makes them.
+    "requests.view_accessreport",
+    # Correcting contact details is everyday customer service (GDPR Art. 16).
+    "requests.view_rectificationchange",
+    "requests.apply_rectification",
 ]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("sent/", views.sent, name="sent"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("verified/", views.verified, name="verified"),
+    path("report/<str:token>/", views.report, name="report"),
 ]

@@ -19,6 +19,7 @@ from requests import notice, ratelimit
 from requests.emails import send_request_email, send_verification
 from requests.forms import PublicRequestForm
 from requests.models import Request, RequestEvent, TransitionError, normalize_email
+from requests.rectification import record_proposals
 
 # Plain-language explanation of each right, shown on the rights page and above the form.
 RIGHTS = [
@@ -127,6 +128,8 @@ def new(request: HttpRequest) -> HttpResponse:
             received_via=Request.Channel.WEB_FORM,
         )
         req.log(RequestEvent.Kind.CREATED, detail=Request.Channel.WEB_FORM.label)
+        if req.kind == Request.Kind.RECTIFICATION:
+            record_proposals(req, form.proposals())
         send_verification(req)
     return HttpResponseRedirect(reverse("requests:sent"))
 
@@ -162,3 +165,28 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def verified(request: HttpRequest) -> HttpResponse:
     return render(request, "requests/verified.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, token: str) -> HttpResponse:
+    """Show the download page (GET); POST streams the report and logs the download.
+
+    Only POST downloads, so mail scanners that follow links neither fetch the data nor add
+    false entries to the download log.
+    """
+    from django.http import FileResponse
+
+    from requests.reports import report_for_token
+
+    found, state = report_for_token(token) if len(token) <= 200 else (None, "invalid")
+    if state != "valid":
+        status = 404 if state == "invalid" else 410
+        return _no_store(render(request, "requests/report/unavailable.html", {"state": state}, status=status))
+    if request.method == "GET":
+        context = {"report": found, "expires_at": timezone.localtime(found.expires_at)}
+        return _no_store(render(request, "requests/report/download.html", context))
+    found.log_download(by_customer=True)
+    response = FileResponse(found.path.open("rb"), as_attachment=True, filename=found.filename)
+    response["Content-Type"] = "application/zip"
+    return _no_store(response)

@@ -213,6 +213,23 @@ def make_complete_register(**fields):
     return register
 
 
+# --- access reports and rectification ---
+
+
+def make_matched_request(customers=(), **fields):
+    """A verified request whose customer match staff have confirmed (ready for fulfilment)."""
+    from django.utils import timezone
+
+    customers = list(customers)
+    if customers and "email" not in fields:
+        fields["email"] = customers[0].email
+    if customers and "language" not in fields:
+        fields["language"] = customers[0].language
+    request = make_request(match_confirmed_at=timezone.now(), **fields)
+    request.customers.set(customers)
+    return request
+
+
 # --- retention ---
 
 RETENTION_PERIODS = {

@@ -1,0 +1,162 @@
+"""Rectification (GDPR Art. 16): structured proposals, the staff review, and applying them.
+
+The public form stores the customer's proposals per field (``record_proposals``); intake does no
+customer lookup, so a proposal is linked to a customer only when staff review it. Staff see
+current against proposed values, may edit the value to apply, and ``apply_rectification`` writes
+the change in one transaction: the customer's history row names the request as its reason and
+the staff member as its author, and each recipient of the register is notified (Art. 19).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from requests.models import (
+    RectificationChange,
+    Request,
+    RequestEvent,
+    SupplementaryStatement,
+    TransitionError,
+)
+
+if TYPE_CHECKING:
+    from customers.models import Customer
+
+# The customer fields a customer may propose a correction for. Identity numbers, bank accounts
+# and customer numbers are corrected by staff from evidence, not from a web form.
+RECTIFIABLE_FIELDS: dict[str, object] = {
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "email": _("Email"),
+    "phone": _("Phone"),
+    "street_address": _("Street address"),
+    "postal_code": _("Postal code"),
+    "city": _("City"),
+    "country": _("Country (two-letter code, e.g. FI)"),
+    "language": _("Language"),
+    "company": _("Company"),
+}
+
+
+def record_proposals(request: Request, proposals: dict[str, str]) -> list[RectificationChange]:
+    """Store the customer's proposed values (only whitelisted fields, empty values skipped)."""
+    rows = [
+        RectificationChange(request=request, field=name, customer_value=value, proposed_value=value)
+        for name, value in proposals.items()
+        if name in RECTIFIABLE_FIELDS and (value or "").strip()
+    ]
+    return RectificationChange.objects.bulk_create(rows)
+
+
+def customer_proposals(request: Request) -> dict[str, str]:
+    """Return {field: value} as the customer proposed it on the form."""
+    return {
+        change.field: change.customer_value
+        for change in request.rectifications.filter(customer__isnull=True).order_by("id")
+    }
+
+
+def diff_rows(request: Request, customer: Customer) -> list[dict]:
+    """Return one row per rectifiable field: label, current value, customer's proposal."""
+    proposals = customer_proposals(request)
+    return [
+        {
+            "field": name,
+            "label": label,
+            "current": str(getattr(customer, name) or ""),
+            "proposed": proposals.get(name),
+        }
+        for name, label in RECTIFIABLE_FIELDS.items()
+    ]
+
+
+def _notify_recipients(request: Request) -> None:
+    """Create the Art. 19 notifications when the recipient workflow is installed."""
+    try:
+        from requests.erasure import create_recipient_notifications
+    except ImportError:
+        return
+    create_recipient_notifications(request, "rectification")
+
+
+def apply_rectification(
+    request: Request,
+    customer: Customer,
+    values: dict[str, str],
+    *,
+    by,
+    statement: str = "",
+) -> list[RectificationChange]:
+    """Apply corrected values to ``customer`` for ``request`` (GDPR Art. 16); all or nothing.
+
+    ``values`` maps whitelisted field names to the values to write; fields whose value equals the
+    current one are skipped. The customer is validated before saving; the history row records the
+    request as its reason and ``by`` as its author. A supplementary statement is attached to the
+    customer when given. Raises ``ValidationError`` (nothing changed) on invalid values and
+    ``TransitionError`` when the request may not be acted on.
+    """
+    from customers.models import Customer
+
+    if request.kind != Request.Kind.RECTIFICATION:
+        raise TransitionError(gettext("Only a rectification request changes customer data."))
+    if not (request.is_open and request.is_verified):
+        raise TransitionError(gettext("Only an open, verified request can be applied."))
+    if request.match_confirmed_at is None or not request.customers.filter(pk=customer.pk).exists():
+        raise TransitionError(gettext("Confirm that this customer is the one the request concerns."))
+    unknown = set(values) - set(RECTIFIABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            gettext("These fields cannot be rectified here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    proposals = customer_proposals(request)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        before = {name: str(getattr(locked, name) or "") for name in values}
+        changed = {name: (value or "").strip() for name, value in values.items()}
+        changed = {name: value for name, value in changed.items() if value != before[name]}
+        if not changed and not statement.strip():
+            raise TransitionError(gettext("Nothing to change: every value equals the current one."))
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        if changed:
+            exclude = [f.name for f in Customer._meta.fields if f.name not in changed]
+            locked.full_clean(exclude=exclude, validate_unique=False)
+            # django-simple-history stores these on the historical row: who changed the data
+            # and under which request (GDPR Art. 5(2) accountability).
+            locked._change_reason = gettext("Rectification, request %(number)s") % {"number": request.number}
+            locked._history_user = by
+            locked.save()
+        rows = [
+            RectificationChange(
+                request=request,
+                customer=locked,
+                field=name,
+                current_value=before[name],
+                customer_value=proposals.get(name, ""),
+                proposed_value=value,
+                staff_edited=proposals.get(name, "").strip() != value,
+                applied_at=now,
+                applied_by=by,
+            )
+            for name, value in changed.items()
+        ]
+        RectificationChange.objects.bulk_create(rows)
+        if statement.strip():
+            SupplementaryStatement.objects.create(
+                customer=locked, request=request, text=statement.strip(), created_by=by
+            )
+        # Field names only: the values are personal data and stay in the rectification rows.
+        detail = ", ".join(sorted(changed)) or gettext("supplementary statement")
+        request.log(RequestEvent.Kind.RECTIFIED, by=by, detail=f"{locked.pk}: {detail}")
+        if changed:
+            _notify_recipients(request)
+    customer.refresh_from_db()
+    return rows
