@@ -263,7 +263,9 @@ def rule_hold_until(rule: RetentionRule, record_date: date) -> date:
         start = date(record_date.year, 12, 31)
     else:
         start = record_date
-    return start + period_of(rule) - timedelta(days=1)
+    # Same convention as the statutes (register.legal.add_years): 31 Dec 2015 + 10 years is the
+    # last day kept, 31 Dec 2025.
+    return start + period_of(rule)
 
 
 def bookkeeping_threshold(rule: RetentionRule, kind: str, today: date, country: str) -> datetime:

@@ -258,3 +258,60 @@ def make_published_retention_register(**periods):
         )
     publish(register)
     return register
+
+
+def make_retention_world(now, *, private_root=None):
+    """Rows for every retention rule, some past their period and some inside it, relative to ``now``.
+
+    With the periods of RETENTION_PERIODS and a shop in Finland. Returns nothing: tests compare
+    table contents before and after.
+    """
+    from datetime import date, datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from customers.models import Customer
+    from requests.models import AccessReport, Request
+
+    day = timedelta(days=1)
+    years = 365 * day
+    old = timezone.make_aware(datetime.combine(date(now.year - 12, 3, 1), time(12)))
+    # Customers without activity for five years, with consents; one active customer.
+    for _ in range(3):
+        make_consent(make_customer(last_activity_at=now - 5 * years, created_at=now - 9 * years))
+    shopper = make_customer(last_activity_at=now - 10 * day)
+    # Orders long past the Finnish bookkeeping period, and two recent ones.
+    for n in range(25):
+        order = make_order(shopper, placed_at=old + n * day)
+        make_order_line(order)
+        make_order_line(order, sku="SKU-2")
+        make_payment(make_invoice(order, issued_at=old + n * day), paid_at=old + n * day)
+        if n % 5 == 0:
+            make_return(order, returned_at=old + (n + 3) * day)
+    for _ in range(2):
+        order = make_order(shopper, placed_at=now - 30 * day)
+        make_order_line(order)
+        make_invoice(order, issued_at=now - 30 * day)
+    # Unverified requests, three past seven days; completed requests, two past two years.
+    for age in (10, 11, 12, 2):
+        make_request(status=Request.Status.AWAITING_VERIFICATION, received_at=now - age * day)
+    for age in (3, 4, 1):
+        make_request(status=Request.Status.COMPLETED, closed_at=now - age * years, message="Please")
+    # Access reports: two expired, one live.
+    request = make_request(status=Request.Status.COMPLETED, closed_at=now - 10 * day)
+    for n, expires in enumerate((now - 2 * day, now - day, now + 5 * day)):
+        if private_root is not None:
+            private_root.mkdir(parents=True, exist_ok=True)
+            (private_root / f"r{n}.zip").write_bytes(b"PK")
+        AccessReport.objects.create(
+            request=request, kind="access", file_path=f"r{n}.zip", expires_at=expires, sha256="0" * 64
+        )
+    # Customers erased two months ago, with their consent history and the erasure's proof.
+    for _ in range(2):
+        erased = make_customer(erased_at=now - 60 * day, first_name="", last_name="", email="")
+        make_consent(erased, occurred_at=now - 3 * years)
+        make_consent(erased, action="withdrawn", via="request", occurred_at=now - 60 * day)
+    # History rows older than a year.
+    Customer.history.filter(pk__in=Customer.history.order_by("history_id")[:4].values("pk")).update(
+        history_date=now - 2 * years
+    )
