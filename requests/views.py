@@ -69,9 +69,10 @@ def client_address(request: HttpRequest) -> str:
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
-    # Pages about a verification link: never cached, never leak the link as a referrer.
+    # Pages about a verification link are never cached. The site-wide "same-origin"
+    # referrer policy already keeps the link from other sites; "no-referrer" here would make
+    # browsers send "Origin: null" with the confirm POST, which CSRF protection refuses.
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     # Django logs every 4xx response with its path, and the path holds the token: mark the
     # response as already logged so the token never reaches the logs.
     response._has_been_logged = True

@@ -309,3 +309,25 @@ def test_incoming_message_is_stored_as_correspondence(service_client, customer_s
     assert req.events.filter(kind=RequestEvent.Kind.MESSAGE_RECEIVED).exists()
     page = service_client.get(reverse("admin:requests_request_change", args=[req.pk])).content.decode()
     assert "&lt;b&gt;ok&lt;/b&gt;" in page
+
+
+def test_staff_verifies_a_phone_request_by_visit(service_client, customer_service):
+    req = make_request(status=Request.Status.RECEIVED, received_via="phone", email="")
+    url = reverse("admin:requests_request_verify", args=[req.pk])
+    assert service_client.get(url).status_code == 200
+    response = service_client.post(url, {"method": "personal_visit", "note": "Driving licence seen"})
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.status == Request.Status.VERIFIED
+    assert req.verified_by == customer_service
+    assert req.verification_method == "personal_visit"
+
+
+def test_staff_can_email_a_verification_link_to_a_received_request(dpo_client):
+    req = make_request(status=Request.Status.RECEIVED, received_via="email", language="nb")
+    response = dpo_client.post(reverse("admin:requests_request_act", args=[req.pk, "send_verification"]))
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert req.status == Request.Status.AWAITING_VERIFICATION
+    assert "/nb/requests/verify/" in mail.outbox[0].body
+    assert not req.messages.exists()

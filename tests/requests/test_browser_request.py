@@ -1,0 +1,40 @@
+"""A customer makes a request in a real browser, in Swedish, and confirms it from the email link."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from requests.models import Request
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_customer_makes_and_confirms_a_request(page, live_server, screenshot):
+    page.goto(f"{live_server.url}/sv/requests/new/", wait_until="domcontentloaded")
+    assert page.locator("h1").inner_text() == "Gör en begäran om dina personuppgifter"
+    # The honeypot is in the page but off screen, out of people's way.
+    box = page.locator("#id_website").bounding_box()
+    assert box is None or box["x"] + box["width"] <= 0
+    page.select_option("#id_kind", "rectification")
+    page.fill("#id_email", "Asa.Oberg@example.org")
+    page.fill("#id_name", "Åsa Öberg")
+    page.fill("#id_rectification_wrong", "Gatuadressen är fel")
+    page.fill("#id_rectification_correct", "Storgatan 2")
+    screenshot(page, "request-form-sv")
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("button.primary")
+    assert page.url == f"{live_server.url}/sv/requests/sent/"
+    assert "Kontrollera din e-post" in page.locator("h1").inner_text()
+
+    link = re.search(r"https?://[^/]+(/sv/requests/verify/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    page.goto(live_server.url + link, wait_until="domcontentloaded")
+    assert Request.objects.get().status == Request.Status.AWAITING_VERIFICATION
+    with page.expect_navigation(wait_until="domcontentloaded"):
+        page.click("button.primary")
+    assert page.url == f"{live_server.url}/sv/requests/verified/"
+    assert "Begäran bekräftad" in page.locator("h1").inner_text()
+    screenshot(page, "request-confirmed-sv")
+    req = Request.objects.get()
+    assert req.status == Request.Status.VERIFIED
+    assert req.rectification_correct == "Storgatan 2"
