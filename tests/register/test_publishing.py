@@ -10,6 +10,15 @@ from tests.factories import make_complete_register, make_register
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _staff_language_english():
+    """The missing list is in the staff member's language; these tests read it in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def test_empty_register_is_refused_with_the_missing_items_named():
     register = make_register()
     with pytest.raises(RegisterIncomplete) as refused:
