@@ -200,6 +200,29 @@ def _admin_url(model, name: str, *args) -> str:
 # --- Customers ---------------------------------------------------------------------------------
 
 
+def latest_lift_notice(customer: Customer):
+    """The recorded "we will lift the restriction" email to the customer, if any (Art. 18(3))."""
+    from requests.rights import latest_lift_notice as find
+
+    return find(customer)
+
+
+def restriction_banner(model_admin: admin.ModelAdmin, request: HttpRequest, customer: Customer) -> None:
+    """Warn staff on the customer's pages that processing is restricted (GDPR Art. 18)."""
+    if customer.restricted_at is None or request.method != "GET":
+        return
+    model_admin.message_user(
+        request,
+        format_html(
+            "<strong>{}</strong> {}",
+            _("Processing restricted (GDPR Art. 18) since %(date)s.")
+            % {"date": date_format(customer.restricted_at, "SHORT_DATE_FORMAT")},
+            _("Only store this data: no marketing or other processing until the restriction is lifted."),
+        ),
+        messages.WARNING,
+    )
+
+
 @admin.register(Customer)
 class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
     sensitive_fields = {
@@ -266,6 +289,13 @@ class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
         (_("Orders and returns"), {"fields": ("recent_orders", "recent_returns")}),
     )
     actions = ("restrict_processing", "lift_restriction", "record_objection")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        customer = self.get_object(request, object_id)
+        if customer is not None:
+            restriction_banner(self, request, customer)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_search_results(self, request, queryset, search_term):
@@ -418,7 +448,7 @@ class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
         count, refused = 0, 0
         for customer in queryset.filter(restricted_at__isnull=False):
             try:
-                customer.lift_restriction()
+                customer.lift_restriction(by=request.user, notified_message=latest_lift_notice(customer))
             except ValueError as exc:
                 # The model refuses to lift a restriction the customer was not told about (Art. 18(3)).
                 refused += 1
@@ -490,6 +520,12 @@ class OrderAdmin(SimpleHistoryAdmin):
     readonly_fields = ("purge_after",)
     inlines = (OrderLineInline, InvoiceInline)
     actions = ("mark_shipped", "mark_delivered", "cancel_orders")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        if order is not None:
+            restriction_banner(self, request, order.customer)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -32,7 +32,10 @@ from requests.forms import (
 )
 from requests.models import (
     AccessReport,
+    ErasureRecord,
     InternalNote,
+    LegalClaim,
+    RecipientNotification,
     RectificationChange,
     Request,
     RequestEvent,
@@ -445,6 +448,7 @@ class RequestAdmin(admin.ModelAdmin):
             path("<int:pk>/reject/", wrap(self.reject_view), name="requests_request_reject"),
             path("<int:pk>/reply/", wrap(self.reply_view), name="requests_request_reply"),
             path("<int:pk>/incoming/", wrap(self.incoming_view), name="requests_request_incoming"),
+            *privacy_urls(self),
             *super().get_urls(),
         ]
 
@@ -839,3 +843,218 @@ class RectificationChangeAdmin(admin.ModelAdmin):
             "applied": obj.rectifications.filter(applied_at__isnull=False).select_related("applied_by"),
         }
         return TemplateResponse(request, "requests/rectification/review.html", context)
+
+
+# --- Erasure, restriction, objection, Art. 19 ---
+
+ERASE_PERMISSION = "requests.erase_customer"
+
+
+def privacy_urls(model_admin: RequestAdmin) -> list:
+    """Admin URLs of erasure, restriction, objection and Art. 19 on one request."""
+    wrap = model_admin.admin_site.admin_view
+
+    def view(func):
+        return wrap(lambda request, **kwargs: func(model_admin, request, **kwargs))
+
+    return [
+        path("<int:pk>/erasure/", view(erasure_view), name="requests_request_erasure"),
+        path("<int:pk>/rights/<str:action>/", view(rights_view), name="requests_request_rights"),
+    ]
+
+
+def erasure_view(model_admin: RequestAdmin, request: HttpRequest, pk: int) -> HttpResponse:
+    """Preview what erasure removes and retains (GET); erase with the permission (POST)."""
+    from requests.erasure import ErasureBlocked, erase_for_request, preview_erasure
+
+    obj = model_admin._get(request, pk)
+    if obj.kind != Request.Kind.ERASURE:
+        raise PermissionDenied
+    can_erase = request.user.has_perm(ERASE_PERMISSION)
+    if request.method == "POST":
+        if not can_erase:
+            raise PermissionDenied
+        try:
+            records = erase_for_request(obj, by=request.user)
+        except (ErasureBlocked, TransitionError) as exc:
+            model_admin.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            model_admin.message_user(
+                request,
+                gettext("%(count)d customer(s) erased; the customer was told what is retained.")
+                % {"count": len(records)},
+                messages.SUCCESS,
+            )
+        return model_admin._back(obj)
+    plans = [preview_erasure(customer) for customer in obj.customers.order_by("pk")]
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": Request._meta,
+        "original": obj,
+        "title": gettext("Preview erasure for %(number)s") % {"number": obj.number},
+        "plans": plans,
+        "can_erase": can_erase and obj.is_open and obj.is_verified,
+    }
+    return TemplateResponse(request, "requests/privacy/erasure_preview.html", context)
+
+
+def rights_view(model_admin: RequestAdmin, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One-click steps of restriction, objection, withdrawal and Art. 19; POST only (CSRF)."""
+    from requests import rights
+
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    obj = model_admin._get(request, pk)
+    steps = {
+        "restrict": (
+            lambda: rights.apply_restriction(obj, by=request.user),
+            gettext("Processing is restricted; the recipients to notify are listed."),
+        ),
+        "lift_notice": (
+            lambda: rights.send_lift_notice(obj, by=request.user),
+            gettext("The customer was told that the restriction will be lifted."),
+        ),
+        "lift": (
+            lambda: rights.lift_restriction(obj, by=request.user),
+            gettext("The restriction is lifted."),
+        ),
+        "confirm": (
+            lambda: rights.confirm_and_close(obj, by=request.user),
+            gettext("The confirmation was sent and the request is completed."),
+        ),
+        "tell_recipients": (
+            lambda: rights.tell_customer_recipients(obj, by=request.user),
+            gettext("The customer was told who the recipients are."),
+        ),
+    }
+    if action not in steps:
+        return HttpResponse(status=404)
+    apply, done = steps[action]
+    try:
+        with transaction.atomic():
+            apply()
+    except TransitionError as exc:
+        model_admin.message_user(request, " ".join(exc.messages), messages.ERROR)
+    else:
+        model_admin.message_user(request, done, messages.SUCCESS)
+    return model_admin._back(obj)
+
+
+class ImpossibleForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is notifying impossible or disproportionate?"), widget=forms.Textarea, required=True
+    )
+
+
+@admin.register(RecipientNotification)
+class RecipientNotificationAdmin(admin.ModelAdmin):
+    """Art. 19 tasks: staff mark each sent (or send the email from here) or impossible with a reason."""
+
+    list_display = ["recipient_name", "request", "action", "status", "created_at", "done_at", "done_by"]
+    list_filter = ["status", "action"]
+    list_select_related = ["request", "done_by"]
+    raw_id_fields = ["request", "recipient"]
+    readonly_fields = [
+        "request",
+        "recipient",
+        "recipient_name",
+        "recipient_email",
+        "action",
+        "status",
+        "reason",
+        "created_at",
+        "done_at",
+        "done_by",
+    ]
+    show_full_result_count = False
+    actions = ["send_and_mark_sent", "mark_sent", "mark_impossible"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_process_permission(self, request) -> bool:
+        return request.user.has_perm(PROCESS_PERMISSION)
+
+    @admin.action(description=_("Send the Art. 19 email and mark sent"), permissions=["process"])
+    def send_and_mark_sent(self, request, queryset):
+        from requests.rights import send_recipient_notification
+
+        sent, failed = 0, 0
+        for notification in queryset.select_related("request", "recipient__register"):
+            try:
+                send_recipient_notification(notification, by=request.user)
+                sent += 1
+            except TransitionError:
+                failed += 1
+        self.message_user(request, gettext("%(count)d notice(s) sent.") % {"count": sent}, messages.SUCCESS)
+        if failed:
+            self.message_user(
+                request,
+                gettext("%(count)d recipient(s) have no notification email.") % {"count": failed},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Mark sent (told by other means)"), permissions=["process"])
+    def mark_sent(self, request, queryset):
+        for notification in queryset:
+            notification.mark_sent(by=request.user)
+        self.message_user(request, gettext("Marked sent."), messages.SUCCESS)
+
+    @admin.action(description=_("Mark impossible or disproportionate…"), permissions=["process"])
+    def mark_impossible(self, request, queryset):
+        form = ImpossibleForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for notification in queryset:
+                notification.mark_impossible(by=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, gettext("Marked impossible, with the reason."), messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Why is notifying impossible or disproportionate?"),
+            "form": form,
+            "queryset": queryset,
+            "action": "mark_impossible",
+        }
+        return TemplateResponse(request, "requests/privacy/impossible_form.html", context)
+
+
+@admin.register(LegalClaim)
+class LegalClaimAdmin(admin.ModelAdmin):
+    """Legal claims noted by staff; while one is active the customer cannot be erased."""
+
+    list_display = ["customer", "noted_at", "until", "lifted_at", "noted_by"]
+    list_filter = ["lifted_at"]
+    list_select_related = ["customer", "noted_by"]
+    raw_id_fields = ["customer", "request"]
+    fields = ["customer", "request", "note", "until", "lifted_at"]
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.noted_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    """What each erasure removed and retained: models, rows and fields, never values."""
+
+    list_display = ["erased_at", "customer", "request", "erased_by", "reason"]
+    list_select_related = ["customer", "request", "erased_by"]
+    raw_id_fields = ["customer", "request"]
+    readonly_fields = ["customer", "request", "erased_at", "erased_by", "reason", "items"]
+    show_full_result_count = False
+    date_hierarchy = "erased_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,6 +14,9 @@ CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
     "requests.view_requestmessage",
     "requests.view_internalnote",
     "requests.add_internalnote",
+    # Art. 19 notifications of recipients: customer service sends them or records why not.
+    "requests.view_recipientnotification",
+    "requests.change_recipientnotification",
     # Reports hold identity numbers and bank accounts unmasked, which customer service may not
     # see (customers.view_sensitive_identifiers): they see that reports exist, the DPO makes them.
     "requests.view_accessreport",

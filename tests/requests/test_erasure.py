@@ -1,0 +1,130 @@
+"""Erasure: preview with holds per country, all-or-nothing, permissions and legal claims."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.forms.models import model_to_dict
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import Customer, Invoice, Order
+from requests.erasure import ErasureBlocked, erase_customer, preview_erasure
+from requests.models import LegalClaim, Request
+from requests.registry import registry
+from tests.factories import make_customer, make_invoice, make_order, make_payment, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def placed_2024():
+    return timezone.make_aware(datetime(2024, 5, 10, 12, 0))
+
+
+def held(plan, model):
+    return {(i.hold, i.until) for i in plan.retained if i.model is model}
+
+
+@pytest.mark.parametrize(
+    ("country", "until"),
+    [
+        ("FI", date(2030, 12, 31)),  # Kirjanpitolaki: vouchers 6 years from the end of the year
+        ("SE", date(2031, 12, 31)),  # Bokföringslagen: 7 years
+        ("NO", date(2029, 12, 31)),  # Bokføringsloven: 5 years
+        ("EE", date(2031, 12, 31)),  # Raamatupidamise seadus: 7 years
+    ],
+)
+def test_preview_lists_bookkeeping_hold_until_the_countrys_date(settings, country, until):
+    settings.SHOP_COUNTRY = country
+    order = make_order(placed_at=placed_2024())
+    plan = preview_erasure(order.customer)
+    assert held(plan, Order) == {("bookkeeping", until)}
+    assert Order.objects.get(pk=order.pk).delivery_name  # a preview changes nothing
+
+
+def test_preview_keeps_unfinished_orders_as_they_are():
+    order = make_order(status=Order.Status.PENDING)
+    plan = preview_erasure(order.customer)
+    item = next(i for i in plan.retained if i.model is Order)
+    assert (item.hold, item.keeps_identifiers, item.until) == ("pending_order", True, None)
+    erase_customer(order.customer, reason="test")
+    order.refresh_from_db()
+    assert order.delivery_name  # still needed to deliver
+
+
+def snapshot(customer: Customer) -> dict:
+    orders = Order.objects.filter(customer=customer)
+    return {
+        "customer": model_to_dict(Customer.objects.get(pk=customer.pk)),
+        "history": list(customer.history.values()),
+        "orders": [model_to_dict(o) for o in orders],
+        "invoices": [model_to_dict(i) for i in Invoice.objects.filter(order__in=orders)],
+        "consents": list(customer.consent_events.values()),
+    }
+
+
+def test_erasure_failing_halfway_leaves_the_customer_exactly_as_before(monkeypatch):
+    customer = make_customer()
+    make_payment(make_invoice(make_order(customer)))
+    customer.grant_consent("newsletter_email", via="checkout")
+    before = snapshot(customer)
+
+    def boom(declaration, pks, delete):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(registry.declaration(Invoice), "eraser", boom)
+    with pytest.raises(RuntimeError):
+        erase_customer(customer, reason="test")
+    assert snapshot(customer) == before
+
+
+def test_active_legal_claim_blocks_erasure(dpo):
+    customer = make_customer()
+    LegalClaim.objects.create(
+        customer=customer, note="Disputed payment", until=date(2099, 1, 1), noted_by=dpo
+    )
+    plan = preview_erasure(customer)
+    assert plan.blocked and {i.hold for i in plan.retained} == {"legal_claim"}
+    with pytest.raises(ErasureBlocked):
+        erase_customer(customer, reason="test")
+    customer.refresh_from_db()
+    assert customer.erased_at is None and customer.email
+
+
+def erasure_request(customer) -> Request:
+    req = make_request(kind=Request.Kind.ERASURE, email=customer.email)
+    req.customers.add(customer)
+    return req
+
+
+def test_customer_service_sees_the_preview_but_cannot_erase(service_client):
+    customer = make_customer()
+    make_invoice(make_order(customer, total=Decimal("12.00")))
+    req = erasure_request(customer)
+    url = reverse("admin:requests_request_erasure", args=[req.pk])
+    page = service_client.get(url)
+    assert page.status_code == 200
+    assert b'value="Erase"' not in page.content
+    assert service_client.post(url).status_code == 403
+    customer.refresh_from_db()
+    assert customer.erased_at is None
+
+
+def test_dpo_preview_shows_removed_and_retained_with_dates(dpo_client, settings):
+    settings.SHOP_COUNTRY = "SE"
+    customer = make_customer()
+    make_order(customer, placed_at=placed_2024())
+    req = erasure_request(customer)
+    page = dpo_client.get(reverse("admin:requests_request_erasure", args=[req.pk]))
+    assert page.status_code == 200
+    assert b"2031-12-31" in page.content and b'value="Erase"' in page.content
+    dpo_client.post(reverse("admin:requests_request_erasure", args=[req.pk]))
+    customer.refresh_from_db()
+    assert customer.erased_at is not None
+
+
+def test_retention_signature_erases_without_a_request():
+    customer = make_customer()
+    record = erase_customer(customer, request=None, by=None, reason="retention")
+    customer.refresh_from_db()
+    assert record.reason == "retention" and customer.erased_at is not None and customer.email == ""

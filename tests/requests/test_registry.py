@@ -1,0 +1,90 @@
+"""The privacy registry: exports and the system check for undeclared models and fields."""
+
+import json
+
+import pytest
+from django.core import checks
+from django.db import models
+from django.test.utils import isolate_apps
+
+from customers.models import Customer
+from requests.checks import check_privacy_declarations, find_problems
+from requests.registry import Personal, Registry, registry
+from tests.factories import make_consent, make_invoice, make_order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_project_models_are_all_declared():
+    assert check_privacy_declarations() == []
+
+
+@isolate_apps("requests")
+def test_check_catches_an_undeclared_model():
+    class Loyalty(models.Model):
+        card_number = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "requests"
+
+        def __str__(self) -> str:
+            return str(self.pk)
+
+    errors = find_problems(Registry(), [Loyalty])
+    assert [e.id for e in errors] == ["kundregister.E001"]
+    assert isinstance(errors[0], checks.Error)
+
+
+@isolate_apps("requests")
+def test_check_catches_an_undeclared_field():
+    class Loyalty(models.Model):
+        customer = models.ForeignKey(Customer, on_delete=models.CASCADE)
+        card_number = models.CharField(max_length=20)
+        nickname = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "requests"
+
+        def __str__(self) -> str:
+            return str(self.pk)
+
+    declarations = Registry()
+    declarations.register(
+        Loyalty,
+        category="loyalty",
+        path="customer",
+        personal={"card_number": Personal()},
+        not_personal=["id", "customer"],
+    )
+    errors = find_problems(declarations, [Loyalty])
+    assert [e.id for e in errors] == ["kundregister.E002"]
+    assert "nickname" in errors[0].msg
+
+
+def test_export_holds_every_declared_field_as_json():
+    order = make_order()
+    make_invoice(order)
+    make_consent(order.customer, "newsletter_email", "granted")
+    data = registry.export_customer(order.customer)
+    json.dumps(data)
+    profile = data["profile"]["customer"][0]
+    assert set(registry.declared_fields(Customer)) <= set(profile)
+    assert data["orders"]["order"][0]["number"] == order.number
+    assert data["consents"]["consent_event"][0]["purpose"] == "newsletter_email"
+
+
+def test_portability_exports_only_what_the_customer_provided():
+    order = make_order()
+    data = registry.export_customer(order.customer, provided_only=True)
+    assert "email" in data["profile"]["customer"][0]
+    assert "email_digest" not in data["profile"]["customer"][0]
+
+
+def test_tables_stream_with_a_bounded_number_of_queries(django_assert_max_num_queries):
+    order = make_order()
+    for _ in range(30):
+        make_order(order.customer)
+    with django_assert_max_num_queries(len(registry.with_personal_data()) + 2):
+        tables = {name: (header, list(rows)) for name, header, rows in registry.iter_tables(order.customer)}
+    assert len(tables["order"][1]) == 31
+    assert tables["order"][0][0] == "id"
