@@ -30,10 +30,10 @@ from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, Min, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, Min, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from simple_history.models import registered_models
 
 from register.legal import bookkeeping_hold_until
 from register.models import (
@@ -130,13 +130,31 @@ def history_model(model: type[models.Model]) -> type[models.Model] | None:
 
 
 def is_history_model(model: type[models.Model]) -> bool:
-    return registered_models.get(model._meta.db_table) is model or hasattr(model, "instance_type")
+    # django-simple-history gives each Historical* class the model it tracks as ``instance_type``.
+    return isinstance(getattr(model, "instance_type", None), type)
 
 
-def _chunks(values: list, size: int = 900) -> Iterator[list]:
-    # SQLite limits the parameters of one statement; stay well below it everywhere.
+def _chunks(values: list, size: int | None = None) -> Iterator[list]:
+    # SQLite limits the parameters of one statement; PostgreSQL takes large lists well.
+    size = size or (900 if connection.vendor == "sqlite" else 20_000)
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def among(queryset: models.QuerySet, field: str, values: list) -> models.QuerySet:
+    """``queryset.filter(<field>__in=values)``, sent to PostgreSQL as one array (``= ANY(%s)``).
+
+    A thousand separate parameters cost more to bind and plan than the delete itself.
+    """
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{field}__in": values})
+    model = queryset.model
+    column = model._meta.pk.column if field == "pk" else model._meta.get_field(field).column
+    quote = connection.ops.quote_name
+    condition = RawSQL(  # noqa: S611 (names from model metadata, values bound)
+        f"{quote(model._meta.db_table)}.{quote(column)} = ANY(%s)", (list(values),)
+    )
+    return queryset.filter(ExpressionWrapper(condition, output_field=models.BooleanField()))
 
 
 class ProtectedRows(Exception):
@@ -168,10 +186,10 @@ class Purger:
         if tracked is not None:
             pk_name = model._meta.pk.attname
             for chunk in _chunks(pks):
-                self._delete_queryset(tracked._base_manager.filter(**{f"{pk_name}__in": chunk}))
+                self._delete_queryset(among(tracked._base_manager.all(), pk_name, chunk))
         done = 0
         for chunk in _chunks(pks):
-            done += self._delete_queryset(model._base_manager.filter(pk__in=chunk))
+            done += self._delete_queryset(among(model._base_manager.all(), "pk", chunk))
         return done
 
     def update(self, queryset: models.QuerySet, **values) -> int:
@@ -199,9 +217,13 @@ class Purger:
         if on_delete is models.DO_NOTHING:
             return
         for chunk in _chunks(pks):
-            dependants = child._base_manager.filter(**{f"{fk.name}__in": chunk})
+            dependants = among(child._base_manager.all(), fk.name, chunk)
             if on_delete is models.CASCADE:
-                self.delete(child, dependants.values_list("pk", flat=True))
+                if self._reverse_relations(child) or history_model(child) is not None:
+                    self.delete(child, dependants.values_list("pk", flat=True))
+                else:
+                    # A leaf table (e.g. order lines): delete by the foreign key, no keys to collect.
+                    self._delete_queryset(dependants)
             elif on_delete is models.SET_NULL:
                 if self.dry_run:
                     dependants = dependants.exclude(pk__in=self._planned[child])
@@ -290,17 +312,18 @@ class Step:
     apply: Callable[[list, Purger], None]
 
 
-def _customer_held() -> Q:
-    """Customers whose data must stay: restricted (GDPR Art. 18), an open request, an unfinished order."""
+def _customer_held(today: date) -> Q:
+    """Customers whose data must stay: restricted (GDPR Art. 18), an active legal claim (Art. 17(3)(e)),
+    an open request, or an unfinished order."""
     from customers.models import Order
-    from requests.models import Request
+    from requests.models import LegalClaim, Request
 
+    customer = OuterRef("pk")
     through = Request.customers.through
-    open_request = through.objects.filter(
-        customer_id=OuterRef("pk"), request__status__in=Request.OPEN_STATUSES
-    )
-    unfinished = Order.objects.filter(customer_id=OuterRef("pk"), status__in=UNFINISHED_ORDER_STATUSES)
-    return Q(restricted_at__isnull=False) | Q(Exists(open_request)) | Q(Exists(unfinished))
+    open_request = through.objects.filter(customer_id=customer, request__status__in=Request.OPEN_STATUSES)
+    unfinished = Order.objects.filter(customer_id=customer, status__in=UNFINISHED_ORDER_STATUSES)
+    claim = LegalClaim.objects.active(today).filter(customer_id=customer)
+    return Q(restricted_at__isnull=False) | Q(Exists(open_request)) | Q(Exists(unfinished)) | Q(Exists(claim))
 
 
 class Rule:
@@ -338,7 +361,7 @@ class CustomerInactive(Rule):
             Customer.objects.alias(retention_anchor=anchor)
             .filter(erased_at__isnull=True, retention_anchor__lt=self.cutoff)
             .exclude(Exists(recent_order))
-            .exclude(_customer_held())
+            .exclude(_customer_held(self.today))
         )
         return [Step(candidates, anchor, self.anonymise)]
 
@@ -376,6 +399,7 @@ class OrderBookkeeping(Rule):
 
     def steps(self) -> list[Step]:
         from customers.models import Invoice, Order, Payment, Return
+        from requests.models import LegalClaim
 
         country = settings.SHOP_COUNTRY
         order_before = bookkeeping_threshold(self.config, ORDER_RECORD_KIND, self.today, country)
@@ -389,6 +413,9 @@ class OrderBookkeeping(Rule):
             .exclude(Exists(Payment.objects.filter(invoice__order_id=order, paid_at__gte=voucher_before)))
             .exclude(Exists(Return.objects.filter(order_id=order, returned_at__gte=voucher_before)))
             .exclude(customer__restricted_at__isnull=False)
+            .exclude(
+                Exists(LegalClaim.objects.active(self.today).filter(customer_id=OuterRef("customer_id")))
+            )
         )
         return [Step(candidates, "placed_at", self.delete)]
 
@@ -397,12 +424,12 @@ class OrderBookkeeping(Rule):
         from customers.models import Invoice, Order, Payment, Return
 
         # Bookkeeping records protect their order; delete them first, children before parents.
-        invoices = list(Invoice._base_manager.filter(order_id__in=pks).values_list("pk", flat=True))
+        invoices = list(among(Invoice._base_manager.all(), "order", pks).values_list("pk", flat=True))
         purger.delete(
-            Payment, Payment._base_manager.filter(invoice_id__in=invoices).values_list("pk", flat=True)
+            Payment, among(Payment._base_manager.all(), "invoice", invoices).values_list("pk", flat=True)
         )
         purger.delete(Invoice, invoices)
-        purger.delete(Return, Return._base_manager.filter(order_id__in=pks).values_list("pk", flat=True))
+        purger.delete(Return, among(Return._base_manager.all(), "order", pks).values_list("pk", flat=True))
         purger.delete(Order, pks)
 
 
@@ -572,10 +599,20 @@ class ErasedConsents(Rule):
 
 
 def erasure_proof() -> Q:
-    """Ledger events that prove the erasure: withdrawals recorded by the erasure request itself."""
+    """Ledger events that prove consent ended: per customer and purpose, the last event if a withdrawal.
+
+    Erasure reduces the ledger to one withdrawal per purpose ever granted (``requests.erasure``);
+    those rows are the evidence that marketing stopped (GDPR Art. 7(1), 17) and stay.
+    """
     from customers.models import ConsentEvent
 
-    return Q(action=ConsentEvent.Action.WITHDRAWN, via=ConsentEvent.Via.REQUEST)
+    later = ConsentEvent.objects.filter(
+        customer_id=OuterRef("customer_id"), purpose_id=OuterRef("purpose_id")
+    ).filter(
+        Q(occurred_at__gt=OuterRef("occurred_at"))
+        | Q(occurred_at=OuterRef("occurred_at"), pk__gt=OuterRef("pk"))
+    )
+    return Q(action=ConsentEvent.Action.WITHDRAWN) & ~Q(Exists(later))
 
 
 RULES: dict[str, type[Rule]] = {
