@@ -77,10 +77,10 @@ def diff_rows(request: Request, customer: Customer) -> list[dict]:
 
 
 def _notify_recipients(request: Request) -> None:
-    """Create the Art. 19 notifications when the recipient workflow is installed."""
+    """Create the Art. 19 tasks, one per recipient of customer data, for staff to send."""
     try:
-        from requests.erasure import create_recipient_notifications
-    except ImportError:
+        from requests.rights import create_recipient_notifications
+    except ImportError:  # installations without the Art. 19 workflow
         return
     create_recipient_notifications(request, "rectification")
 
