@@ -196,7 +196,8 @@ class Purger:
         """``UPDATE`` the rows (no history is written: callers delete or never keep it)."""
         label = queryset.model._meta.label
         done = queryset.count() if self.dry_run else queryset.update(**values)
-        self.counts[f"{label} (minimised)"] += done
+        if done:
+            self.counts[f"{label} (minimised)"] += done
         return done
 
     @staticmethod
@@ -227,10 +228,9 @@ class Purger:
             elif on_delete is models.SET_NULL:
                 if self.dry_run:
                     dependants = dependants.exclude(pk__in=self._planned[child])
-                label = f"{child._meta.label}.{fk.name} (emptied)"
-                self.counts[label] += (
-                    dependants.count() if self.dry_run else dependants.update(**{fk.name: None})
-                )
+                done = dependants.count() if self.dry_run else dependants.update(**{fk.name: None})
+                if done:
+                    self.counts[f"{child._meta.label}.{fk.name} (emptied)"] += done
             else:
                 if self.dry_run:
                     dependants = dependants.exclude(pk__in=self._planned[child])

@@ -203,6 +203,16 @@ class Command(BaseCommand):
                 size = min(BATCH, count - start)
                 self.write_batch(rng, pools, purposes, start, size, today, notice_version, offsets, totals)
             self.inserter.reset_sequences()
+        # Requests, reports, history and erased customers old enough for every retention rule.
+        from requests.demo import add_retention_examples
+
+        retention = add_retention_examples()
+        if retention:
+            self.stdout.write(
+                "Added for the retention rules: {requests} old requests, {access_reports} expired access "
+                "reports, {history_rows} old history rows, {erased_customers} erased customers, "
+                "{rules} rules.".format(**retention)
+            )
         self.stdout.write(
             "Generated {customers} customers ({old} inactive for over 6 years, {restricted} restricted), "
             "{orders} orders with {lines} lines, {invoices} invoices, {payments} payments, "
