@@ -32,6 +32,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -179,11 +180,24 @@ def _export(customer, provided_only: bool) -> dict:
     return registry.export_customer(customer, provided_only=provided_only)
 
 
-def _table_labels() -> dict[str, str]:
-    """Return {table name: the model's plural name in the active language}."""
+def _table_labels() -> dict[str, tuple[str, dict[str, str]]]:
+    """Return {table: (the model's plural name, {column: field name})} in the active language.
+
+    The readable page names tables and columns for people; data.json and the CSV files keep the
+    stable machine names.
+    """
     from requests.registry import registry
 
-    return {d.table: str(d.model._meta.verbose_name_plural).capitalize() for d in registry.declarations()}
+    labels = {}
+    for declaration in registry.declarations():
+        columns = {}
+        for name in declaration.personal:
+            try:
+                columns[name] = str(declaration.model._meta.get_field(name).verbose_name).capitalize()
+            except FieldDoesNotExist:
+                columns[name] = name
+        labels[declaration.table] = (str(declaration.model._meta.verbose_name_plural).capitalize(), columns)
+    return labels
 
 
 def notice_context(language: str, at: datetime | None = None) -> dict[str, Any]:
@@ -276,13 +290,14 @@ def _write_index(
                     )
                 for table, header, rows in _tables(customer, provided_only):
                     out.write(f'<section class="table" id="table-{index}-{escape(table)}">')
-                    out.write(f"<h4>{escape(labels.get(table, table))}</h4>")
+                    title, columns = labels.get(table, (table, {}))
+                    out.write(f"<h4>{escape(title)}</h4>")
                     out.write(
                         '<p class="muted">'
                         + escape(gettext("Also in the file %(file)s") % {"file": csv_names[(index, table)]})
                         + "</p>"
                     )
-                    _html_table(out, header, rows)
+                    _html_table(out, [columns.get(name, name) for name in header], rows)
                     out.write("</section>\n")
             out.write(tail)
             out.flush()

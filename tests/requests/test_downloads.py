@@ -141,7 +141,8 @@ def test_dpo_generates_from_the_request_page(dpo_client):
     request = make_matched_request([customer], kind=Request.Kind.PORTABILITY)
 
     page = dpo_client.get(reverse("admin:requests_request_change", args=[request.pk]))
-    assert b"Generate report" in page.content or b"report-panel" in page.content
+    assert b'id="report-panel"' in page.content
+    assert reverse("admin:requests_accessreport_generate", args=[request.pk]).encode() in page.content
     response = dpo_client.post(reverse("admin:requests_accessreport_generate", args=[request.pk]))
 
     assert response.status_code == 302
@@ -204,3 +205,12 @@ def test_report_list_shows_expiry_without_per_row_queries(dpo_client, dpo, djang
         response = dpo_client.get(reverse("admin:requests_accessreport_changelist"))
     assert response.status_code == 200
     assert response.content.count(b"Download (logged)") == 3
+
+
+def test_customer_service_sees_no_report_buttons(service_client):
+    request = make_matched_request([make_customer()])
+
+    page = service_client.get(reverse("admin:requests_request_change", args=[request.pk]))
+
+    assert page.status_code == 200
+    assert b'id="report-panel"' not in page.content
