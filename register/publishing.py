@@ -143,7 +143,16 @@ def missing_for_publication(register: Register) -> list[str]:
 
 
 def _choice(obj, field: str) -> dict[str, str]:
-    return in_every_language(getattr(obj, f"get_{field}_display")()) if getattr(obj, field) else {}
+    """Return the label of a choice field's value in every language.
+
+    ``get_FOO_display()`` would evaluate the lazy label in the active language only,
+    so the label is taken from the field's choices while it is still lazy.
+    """
+    value = getattr(obj, field)
+    if not value:
+        return {}
+    labels = dict(obj._meta.get_field(field).flatchoices)
+    return in_every_language(labels.get(value, value))
 
 
 def build_snapshot(register: Register) -> dict[str, Any]:
