@@ -706,22 +706,30 @@ def apply_rule(
         result.oldest = min(oldest) if oldest else None
         result.save(update_fields=["oldest"])
         for step in steps:
+            table = step.queryset.model._base_manager.all()
             last_pk = None
             while True:
                 with transaction.atomic():
-                    selection = step.queryset if last_pk is None else step.queryset.filter(pk__gt=last_pk)
-                    pks = list(selection.order_by("pk").values_list("pk", flat=True)[:batch_size])
-                    if not pks:
+                    # Walk the table in key windows and select within each window: the rule's filter
+                    # then never has to sort what is left of a huge table for every batch.
+                    window = table if last_pk is None else table.filter(pk__gt=last_pk)
+                    window_end = list(window.order_by("pk").values_list("pk", flat=True)[:batch_size])[-1:]
+                    if not window_end:
                         break
-                    purger = Purger(dry_run=run.dry_run)
-                    step.apply(pks, purger)
-                    result.total += len(pks)
-                    merged = Counter(result.counts)
-                    merged.update(purger.counts)
-                    result.counts = dict(sorted(merged.items()))
-                    result.save(update_fields=["total", "counts"])
-                last_pk = pks[-1]
-                if progress is not None:
+                    selection = step.queryset.filter(pk__lte=window_end[0])
+                    if last_pk is not None:
+                        selection = selection.filter(pk__gt=last_pk)
+                    pks = list(selection.order_by("pk").values_list("pk", flat=True))
+                    if pks:
+                        purger = Purger(dry_run=run.dry_run)
+                        step.apply(pks, purger)
+                        result.total += len(pks)
+                        merged = Counter(result.counts)
+                        merged.update(purger.counts)
+                        result.counts = dict(sorted(merged.items()))
+                        result.save(update_fields=["total", "counts"])
+                last_pk = window_end[0]
+                if progress is not None and pks:
                     elapsed = max(clock.monotonic() - started, 1e-6)
                     progress(config.rule, result.total, result.total / elapsed)
         result.status = PurgeRuleResult.Status.DONE
