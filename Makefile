@@ -10,7 +10,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-True}
 LANGS := sv fi nb en
 
-.PHONY: run test lint format messages compilemessages demo bench clean venv
+.PHONY: run test lint format messages compilemessages bench clean venv
 
 venv: $(STAMP)
 
@@ -48,8 +48,11 @@ messages: $(STAMP)
 	for app in customers requests; do (cd $$app && ../$(BIN)/django-admin $(MAKEMESSAGES)) || exit 1; done
 	$(MAKE) compilemessages
 
+# Benchmarks run on PostgreSQL in their own database (kr_bench), never on your data.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kr_bench
+BENCH_ARGS ?= --orders 100000
 bench: $(STAMP) compilemessages
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_purge $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
