@@ -192,6 +192,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _read("SECURE_HSTS_INCLUDE_SUBDOMAINS", bool, n
 SECURE_HSTS_PRELOAD = _read("SECURE_HSTS_PRELOAD", bool, not DEBUG)
 SESSION_COOKIE_SECURE = _read("SESSION_COOKIE_SECURE", bool, not DEBUG)
 CSRF_COOKIE_SECURE = _read("CSRF_COOKIE_SECURE", bool, not DEBUG)
+# Behind one reverse proxy that appends the client's address to X-Forwarded-For, the
+# rate limits of the public forms count by that address instead of the proxy's.
+USE_X_FORWARDED_FOR = _read("USE_X_FORWARDED_FOR", bool, False)
 if _read("USE_X_FORWARDED_PROTO", bool, False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -65,6 +65,15 @@ RIGHTS = [
 
 
 def client_address(request: HttpRequest) -> str:
+    """Return the address the rate limit counts by.
+
+    With settings.USE_X_FORWARDED_FOR the rightmost X-Forwarded-For entry is used: the one
+    our own proxy appended. Entries further left come from the client and can be forged.
+    """
+    if settings.USE_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -64,3 +64,21 @@ def test_cache_keys_hold_no_raw_email(limit, clock):
     assert keys
     assert not any("secret.person" in key for key in keys)
     assert not any("198.51.100.7" in key for key in keys)
+
+
+def test_behind_a_proxy_the_appended_forwarded_address_is_counted(settings, limit, clock):
+    settings.USE_X_FORWARDED_FOR = True
+    proxy = "10.0.0.1"
+
+    def via_proxy(email, client_ip, forged=""):
+        forwarded = f"{forged}, {client_ip}" if forged else client_ip
+        return Client().post(
+            new_url(), {"kind": "access", "email": email}, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded
+        )
+
+    for n in range(limit):
+        assert via_proxy(f"a{n}@example.org", "192.0.2.10", forged=f"198.51.100.{n}").status_code == 302
+    # The same client is limited however it forges the left part of the header...
+    assert via_proxy("b@example.org", "192.0.2.10", forged="198.51.100.200").status_code == 429
+    # ...while another client behind the same proxy is not.
+    assert via_proxy("c@example.org", "192.0.2.11").status_code == 302
