@@ -38,3 +38,20 @@ def test_customer_makes_and_confirms_a_request(page, live_server, screenshot):
     req = Request.objects.get()
     assert req.status == Request.Status.VERIFIED
     assert req.rectification_correct == "Storgatan 2"
+
+
+def test_form_shows_only_the_fields_of_the_chosen_kind(page, live_server):
+    page.goto(f"{live_server.url}/en/requests/new/", wait_until="domcontentloaded")
+    page.select_option("#id_kind", "access")
+    assert not page.locator("#id_rectification_wrong").is_visible()
+    assert not page.locator("#proposals").is_visible()
+    assert not page.locator("[data-for-kind=withdrawal]").is_visible()
+
+    page.select_option("#id_kind", "rectification")
+    assert page.locator("#id_rectification_wrong").is_visible()
+    assert page.locator("#proposals").is_visible()
+    assert not page.locator("[data-for-kind=withdrawal]").is_visible()
+
+    page.select_option("#id_kind", "withdrawal")
+    assert page.locator("[data-for-kind=withdrawal]").is_visible()
+    assert not page.locator("#proposals").is_visible()
