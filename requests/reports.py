@@ -174,12 +174,6 @@ def _tables(customer, provided_only: bool) -> Iterator[tuple[str, list[str], Ite
     yield from registry.iter_tables(customer, provided_only=provided_only)
 
 
-def _export(customer, provided_only: bool) -> dict:
-    from requests.registry import registry
-
-    return registry.export_customer(customer, provided_only=provided_only)
-
-
 def _table_labels() -> dict[str, tuple[str, dict[str, str]]]:
     """Return {table: (the model's plural name, {column: field name})} in the active language.
 
@@ -235,12 +229,45 @@ def _write_csv(archive: zipfile.ZipFile, name: str, header: list[str], rows: Ite
         text.detach()
 
 
-def _write_json(archive: zipfile.ZipFile, name: str, data: Any) -> None:
+def _write_data_json(
+    archive: zipfile.ZipFile, name: str, header: dict[str, Any], customers: list, provided_only: bool
+) -> None:
+    """Write ``{**header, "customers": [{category: {table: [rows]}}]}`` one row at a time.
+
+    The registry streams each table's rows, so memory does not grow with a customer's orders.
+    """
+    from requests.registry import registry
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, default=_json_default, ensure_ascii=False)
+
     with archive.open(name, "w") as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8")
-        json.dump(data, text, default=_json_default, ensure_ascii=False, indent=2)
-        text.flush()
-        text.detach()
+        out = io.TextIOWrapper(raw, encoding="utf-8")
+        out.write("{\n")
+        for key, value in header.items():
+            out.write(f"  {dump(key)}: {dump(value)},\n")
+        out.write('  "customers": [')
+        for customer_index, customer in enumerate(customers):
+            out.write(",\n    {" if customer_index else "\n    {")
+            category = None
+            for table_category, table, rows in registry.iter_export(customer, provided_only=provided_only):
+                if table_category != category:
+                    if category is not None:
+                        out.write("\n      },")
+                    out.write(f"\n      {dump(table_category)}: {{")
+                    category = table_category
+                else:
+                    out.write(",")
+                out.write(f"\n        {dump(table)}: [")
+                for row_index, row in enumerate(rows):
+                    out.write(("," if row_index else "") + "\n          " + dump(row))
+                out.write("\n        ]")
+            if category is not None:
+                out.write("\n      }")
+            out.write("\n    }")
+        out.write("\n  ]\n}\n")
+        out.flush()
+        out.detach()
 
 
 def _html_table(out: IO[str], header: list[str], rows: Iterable) -> int:
@@ -307,15 +334,8 @@ def _write_index(
 def _write_archive(target: IO[bytes], request: Request, customers: list, kind: str, now: datetime) -> None:
     provided_only = kind == AccessReport.Kind.PORTABILITY
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        data = {
-            "format": 1,
-            "kind": kind,
-            "request": request.number,
-            "generated_at": now.isoformat(),
-            "customers": [_export(customer, provided_only) for customer in customers],
-        }
-        _write_json(archive, "data.json", data)
-        del data
+        header = {"format": 1, "kind": kind, "request": request.number, "generated_at": now.isoformat()}
+        _write_data_json(archive, "data.json", header, customers, provided_only)
         csv_names: dict[tuple[int, str], str] = {}
         for index, customer in enumerate(customers):
             folder = f"customer-{index + 1}/" if len(customers) > 1 else ""

@@ -143,6 +143,30 @@ def test_data_json_contains_every_field_the_registry_declares(dpo):
     assert "T" in profile["created_at"]
 
 
+@pytest.mark.parametrize("kind", [Request.Kind.ACCESS, Request.Kind.PORTABILITY])
+def test_streamed_data_json_equals_the_registry_export(dpo, kind):
+    first, second = full_customer(), full_customer()
+    make_order(second)
+    request = make_matched_request([first, second], kind=kind)
+
+    report = build_access_report(request, by=dpo)
+    data = json.loads(read_zip(report).read("data.json"))
+
+    # The report and its "generated" event exist only once the archive is written.
+    def settled(export):
+        tables = export.get("requests", {})
+        return {**export, "requests": {t: rows for t, rows in tables.items() if t not in _REPORT_TABLES}}
+
+    provided_only = kind == Request.Kind.PORTABILITY
+    expected = [registry.export_customer(c, provided_only=provided_only) for c in (first, second)]
+    assert [settled(export) for export in data["customers"]] == [settled(export) for export in expected]
+    assert data["customers"][1]["orders"]["order"] == expected[1]["orders"]["order"]
+    assert len(data["customers"][1]["orders"]["order"]) == 2
+
+
+_REPORT_TABLES = {"access_report", "request_event"}
+
+
 def test_one_csv_per_table_with_header_and_rows(dpo):
     customer = full_customer()
     request = make_matched_request([customer])
