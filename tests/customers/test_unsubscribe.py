@@ -99,3 +99,16 @@ def test_page_is_in_the_customers_language(client, language, heading):
     assert response.status_code == 200
     assert heading in response.content.decode()
     assert f'lang="{language}"' in response.content.decode()
+
+
+def test_link_is_stable_and_does_not_expire(subscribed, monkeypatch):
+    import time
+
+    first = make_unsubscribe_token(subscribed, "newsletter_email")
+    # A year later (signing reads the clock through time.time) the link is the same and still works.
+    later = time.time() + 365 * 24 * 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert make_unsubscribe_token(subscribed, "newsletter_email") == first
+    response = Client().post(path_of(subscribed), {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert subscribed.current_consents()["newsletter_email"] is False
