@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from customers.models import ConsentEvent, Customer, Invoice, Order, OrderLine, Payment, Return
 
@@ -56,3 +57,20 @@ def test_generate_demo_data_is_deterministic_for_a_seed():
     wipe()
     call_command("generate_demo_data", customers=300, seed=8, verbosity=0)
     assert snapshot()["customers"] != first["customers"]
+
+
+def test_generate_demo_data_keeps_every_index_of_the_tables_it_fills():
+    # On SQLite the command drops secondary indexes for the bulk load and rebuilds them.
+    tables = [model._meta.db_table for model in (Customer, Order, OrderLine, Invoice, Payment, Return)]
+    tables.append(ConsentEvent._meta.db_table)
+
+    def indexes():
+        with connection.cursor() as cursor:
+            return {
+                table: sorted(connection.introspection.get_constraints(cursor, table)) for table in tables
+            }
+
+    before = indexes()
+    call_command("generate_demo_data", customers=50, seed=3, verbosity=0)
+    assert Customer.objects.count() == 50
+    assert indexes() == before

@@ -1,10 +1,10 @@
 """Generate realistic Nordic demo customers, orders, bookkeeping records, returns and consent histories.
 
 Deterministic for a seed (and the same starting database and day). Faker (sv_SE, fi_FI, et_EE, and
-no_NO for Norwegian Bokmål)
-fills pools of names and addresses once; rows are then combined from the pools and written with
-executemany in batches, so 100,000 customers take seconds, not minutes. bulk writes make no
-history rows, which is what demo data wants.
+no_NO for Norwegian Bokmål) fills pools of names and addresses once, with the contacts' normalised
+forms and keyed hashes computed per pool entry; rows are then combined from the pools as plain tuples
+and written with executemany in large batches inside one transaction, so 100,000 customers take
+seconds, not minutes. Bulk writes make no history rows, which is what demo data wants.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from types import SimpleNamespace as Row
+from itertools import accumulate
 
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
@@ -31,10 +33,16 @@ from customers.models import (
     OrderLine,
     Payment,
     Return,
+    Suppression,
     _current_notice_version,
+    hash_contact,
+    normalize_email,
+    normalize_phone,
 )
 
 POOL_SIZE = 400
+# Customers generated per round; their orders, lines, invoices, payments, returns and consent
+# events are written in the same round, one executemany per table.
 BATCH = 2000
 
 
@@ -64,7 +72,9 @@ MARKETS = (
     Market("no_NO", "NO", ("nb",), "NOK", Decimal("25.00"), ("Posten", "Bring", "Helthjem"), "no"),
     Market("et_EE", "EE", ("en",), "EUR", Decimal("22.00"), ("Omniva", "DPD", "Itella Smartpost"), "ee"),
 )
-MARKET_WEIGHTS = (45, 30, 15, 10)
+MARKET_INDEXES = tuple(range(len(MARKETS)))
+# Cumulative weights: random.choices then skips summing the weights on every call.
+MARKET_CUM_WEIGHTS = tuple(accumulate((45, 30, 15, 10)))
 PRODUCTS = (
     ("LIN-TOWEL", "Linen tea towel", Decimal("14.90")),
     ("WOOL-BLNK", "Wool blanket", Decimal("89.00")),
@@ -76,6 +86,89 @@ PRODUCTS = (
     ("CUSH-45", "Cushion cover 45×45", Decimal("24.90")),
 )
 RETURN_REASONS = ("Wrong size", "Damaged in transport", "Changed my mind", "Colour differs from the picture")
+ORDER_STATUSES = tuple(status.value for status in Order.Status)
+ORDER_STATUS_CUM_WEIGHTS = tuple(accumulate((3, 5, 5, 75, 6, 6)))
+BILLED = frozenset(
+    {
+        Order.Status.PAID.value,
+        Order.Status.SHIPPED.value,
+        Order.Status.DELIVERED.value,
+        Order.Status.RETURNED.value,
+    }
+)
+RETURNED = Order.Status.RETURNED.value
+DELIVERED = Order.Status.DELIVERED.value
+PAYMENT_METHODS = tuple(method.value for method in Payment.Method)
+WITHDRAWAL_CHANNELS = (ConsentEvent.Via.UNSUBSCRIBE.value, ConsentEvent.Via.PHONE.value)
+CENT = Decimal("0.01")
+RESTRICTION_REASON = "Accuracy of the data contested (GDPR Art. 18(1)(a))."
+
+CUSTOMER_COLUMNS = (
+    "id",
+    "customer_number",
+    "first_name",
+    "last_name",
+    "company",
+    "identity_number",
+    "email",
+    "email_normalized",
+    "email_digest",
+    "phone",
+    "phone_normalized",
+    "phone_digest",
+    "street_address",
+    "postal_code",
+    "city",
+    "country",
+    "language",
+    "username",
+    "bank_account",
+    "created_at",
+    "last_activity_at",
+    "relationship_ended_at",
+    "restricted_at",
+    "restriction_reason",
+)
+ORDER_COLUMNS = (
+    "id",
+    "customer_id",
+    "number",
+    "placed_at",
+    "status",
+    "total",
+    "currency",
+    "delivery_name",
+    "delivery_street",
+    "delivery_postal_code",
+    "delivery_city",
+    "delivery_country",
+    "delivery_phone",
+    "carrier",
+)
+LINE_COLUMNS = ("id", "order_id", "sku", "product_name", "quantity", "unit_price", "vat_rate")
+INVOICE_COLUMNS = (
+    "id",
+    "order_id",
+    "number",
+    "issued_at",
+    "amount",
+    "vat_amount",
+    "currency",
+    "billing_name",
+    "billing_address",
+)
+PAYMENT_COLUMNS = ("id", "invoice_id", "paid_at", "amount", "method", "reference")
+RETURN_COLUMNS = ("id", "order_id", "returned_at", "reason", "refund_amount", "refund_account", "status")
+CONSENT_COLUMNS = (
+    "id",
+    "customer_id",
+    "purpose_id",
+    "action",
+    "occurred_at",
+    "via",
+    "notice_version",
+    "evidence",
+)
 
 
 def ascii_slug(value: str) -> str:
@@ -84,7 +177,11 @@ def ascii_slug(value: str) -> str:
 
 
 class Pools:
-    """Per-market pools of Faker values, drawn once per run from a seeded Faker."""
+    """Per-market pools of Faker values, drawn once per run from a seeded Faker.
+
+    Phones are kept with their normalised form and keyed hash, names with their ASCII slug, so
+    the per-customer work is picking from lists.
+    """
 
     def __init__(self, market: Market, seed: int):
         fake = Faker(market.locale)
@@ -94,10 +191,17 @@ class Pools:
         self.streets = [fake.street_address() for _ in range(POOL_SIZE)]
         self.postcodes = [fake.postcode() for _ in range(POOL_SIZE)]
         self.cities = [fake.city() for _ in range(POOL_SIZE)]
-        self.phones = [fake.phone_number() for _ in range(POOL_SIZE)]
+        self.phones = [self._phone(fake.phone_number(), market.country) for _ in range(POOL_SIZE)]
         self.companies = [fake.company() for _ in range(POOL_SIZE // 4)]
         self.ssns = [self._safe(fake.ssn) for _ in range(POOL_SIZE)]
         self.ibans = [fake.iban() for _ in range(POOL_SIZE)]
+        self.slugs = {name: ascii_slug(name) for name in self.first_names + self.last_names}
+
+    @staticmethod
+    def _phone(phone: str, country: str) -> tuple[str, str, str]:
+        # The same normalisation and hash as Customer.refresh_derived_fields.
+        normalized = normalize_phone(phone, country)
+        return phone, normalized, hash_contact(Suppression.Kind.PHONE, normalized)
 
     @staticmethod
     def _safe(make) -> str:
@@ -107,50 +211,61 @@ class Pools:
             return ""
 
 
-class FastInserter:
-    """Insert model instances with one executemany per batch, assigning primary keys itself.
+def datetime_adapter() -> Callable[[datetime | None], object]:
+    """Return a function turning an aware datetime into what the database driver takes.
 
-    The ORM's bulk_create spends most of its time compiling SQL for each value; demo data of a
-    million rows only needs the values adapted for the database and sent in batches.
+    The same value as connection.ops.adapt_datetimefield_value, without its per-call checks: SQLite
+    stores naive text in the connection's time zone; PostgreSQL takes the aware datetime.
+    """
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datetimefield_value
+    zone = connection.timezone
+
+    def adapt(value: datetime | None) -> str | None:
+        return None if value is None else str(value.astimezone(zone).replace(tzinfo=None))
+
+    return adapt
+
+
+class FastInserter:
+    """Insert plain tuples with one executemany per table and round, assigning primary keys itself.
+
+    The ORM's bulk_create builds a model instance and compiles SQL for every value; demo data of a
+    million rows only needs the values, already adapted for the database, sent in large batches.
+    Columns not named get the field's default.
     """
 
     def __init__(self, model_classes: list[type[models.Model]]):
         self.models = model_classes
-        self.next_id = {}
+        self.last_id: dict[type[models.Model], int] = {}
         for model in model_classes:
-            last = model.objects.aggregate(last=models.Max("pk"))["last"] or 0
-            self.next_id[model] = last + 1
+            self.last_id[model] = model.objects.aggregate(last=models.Max("pk"))["last"] or 0
 
-    def _adapter(self, field: models.Field):
-        ops = connection.ops
-        if isinstance(field, models.DateTimeField):
-            return ops.adapt_datetimefield_value
-        if isinstance(field, models.DecimalField):
-            return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
-        return lambda value: value
+    def ids(self, model: type[models.Model]) -> Iterator[int]:
+        """Yield the next free primary keys of the model, in order."""
+        while True:
+            self.last_id[model] += 1
+            yield self.last_id[model]
 
-    def insert(self, model: type[models.Model], objs: list) -> None:
-        """Insert model instances or plain rows (attributes named like the fields' attnames)."""
-        if not objs:
+    def insert(self, model: type[models.Model], columns: Sequence[str], rows: list[tuple]) -> None:
+        if not rows:
             return
-        for obj in objs:
-            obj.id = self.next_id[model]
-            self.next_id[model] += 1
-        fields = list(model._meta.concrete_fields)
-        adapters = [self._adapter(f) for f in fields]
-        defaults = [None if f.primary_key else f.get_default() for f in fields]
+        given = set(columns)
+        rest = [f for f in model._meta.concrete_fields if f.attname not in given]
+        adapt_datetime = datetime_adapter()
+        tail = tuple(
+            adapt_datetime(f.get_default()) if isinstance(f, models.DateTimeField) else f.get_default()
+            for f in rest
+        )
+        names = [model._meta.get_field(name).column for name in columns] + [f.column for f in rest]
         quote = connection.ops.quote_name
         sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from model metadata)
             quote(model._meta.db_table),
-            ", ".join(quote(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
+            ", ".join(quote(name) for name in names),
+            ", ".join(["%s"] * len(names)),
         )
-        attnames = [f.attname for f in fields]
-        columns = list(zip(attnames, adapters, defaults, strict=True))
-        rows = [tuple(adapt(getattr(obj, name, default)) for name, adapt, default in columns) for obj in objs]
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), BATCH):
-                cursor.executemany(sql, rows[start : start + BATCH])
+            cursor.executemany(sql, [row + tail for row in rows] if tail else rows)
 
     def reset_sequences(self) -> None:
         """Move PostgreSQL's id sequences past the ids assigned here."""
@@ -158,6 +273,42 @@ class FastInserter:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+
+
+@contextmanager
+def sqlite_bulk_load(model_classes: list[type[models.Model]], rows_added: int) -> Iterator[None]:
+    """On SQLite, fill the tables first and build their secondary indexes afterwards.
+
+    Inserting rows in random key order into a dozen indexes costs more than sorting each index once
+    at the end. Used inside the command's transaction: SQLite's DDL is transactional, so a failed
+    run rolls the indexes back with the rows. Only when the run at least doubles the customer table;
+    on a big register, rebuilding its indexes would cost more than it saves. A larger page cache
+    (up to 256 MB, restored afterwards) keeps the unique indexes from spilling to the file.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    tables = [model._meta.db_table for model in model_classes]
+    rebuild = rows_added >= Customer.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous_cache,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -262144")  # in KiB
+        indexes = []
+        if rebuild:
+            # Unique constraints' automatic indexes have no SQL and stay.
+            cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'")
+            indexes = [(name, sql) for name, table, sql in cursor.fetchall() if sql and table in tables]
+            for name, _sql in indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+        with connection.cursor() as cursor:
+            for _name, sql in indexes:
+                cursor.execute(sql)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
 
 
 class Command(BaseCommand):
@@ -197,8 +348,10 @@ class Command(BaseCommand):
             ),
             0,
         )
-        with transaction.atomic():
-            self.inserter = FastInserter([Customer, Order, OrderLine, Invoice, Payment, Return, ConsentEvent])
+        tables = [Customer, Order, OrderLine, Invoice, Payment, Return, ConsentEvent]
+        with transaction.atomic(), sqlite_bulk_load(tables, count):
+            self.inserter = FastInserter(tables)
+            self.dt = datetime_adapter()
             for start in range(0, count, BATCH):
                 size = min(BATCH, count - start)
                 self.write_batch(rng, pools, purposes, start, size, today, notice_version, offsets, totals)
@@ -220,187 +373,241 @@ class Command(BaseCommand):
         )
 
     def write_batch(self, rng, pools, purposes, start, size, today, notice_version, offsets, totals) -> None:
+        """Generate and write ``size`` customers with their orders, bookkeeping records and consents.
+
+        Every random draw happens in a fixed order, so a seed always gives the same rows.
+        """
+        dt, inserter = self.dt, self.inserter
+        rand, choice, choices, randrange = rng.random, rng.choice, rng.choices, rng.randrange
+        customer_ids = inserter.ids(Customer)
+        old_start = datetime(2011, 1, 1, tzinfo=UTC)
+        old_end = min(datetime(2018, 12, 31, tzinfo=UTC), today - timedelta(days=6 * 366))
         customers, plans = [], []
         for i in range(start, start + size):
-            market_index = rng.choices(range(len(MARKETS)), weights=MARKET_WEIGHTS)[0]
+            market_index = choices(MARKET_INDEXES, cum_weights=MARKET_CUM_WEIGHTS)[0]
             market, pool = MARKETS[market_index], pools[market_index]
-            first, last = rng.choice(pool.first_names), rng.choice(pool.last_names)
+            first, last = choice(pool.first_names), choice(pool.last_names)
             number = offsets["customer"] + i + 1
-            old = rng.random() < 0.08
+            old = rand() < 0.08
             if old:
                 # Customers whose last order was 2012–2018: the retention job's work.
-                created = datetime(2011, 1, 1, tzinfo=UTC) + timedelta(days=rng.randrange(0, 6 * 365))
-                window_end = min(datetime(2018, 12, 31, tzinfo=UTC), today - timedelta(days=6 * 366))
+                created = old_start + timedelta(days=randrange(0, 6 * 365))
+                window_end = old_end
             else:
-                created = today - timedelta(days=rng.randrange(1, 5 * 365), seconds=rng.randrange(86400))
+                created = today - timedelta(days=randrange(1, 5 * 365), seconds=randrange(86400))
                 window_end = today
-            customer = Customer(
-                customer_number=f"K{number:07d}",
-                first_name=first,
-                last_name=last,
-                company=rng.choice(pool.companies) if rng.random() < 0.1 else "",
-                identity_number=rng.choice(pool.ssns) if rng.random() < 0.3 else "",
-                email=f"{ascii_slug(first)}.{ascii_slug(last)}{number}@example.{market.domain}",
-                phone=rng.choice(pool.phones),
-                street_address=rng.choice(pool.streets),
-                postal_code=rng.choice(pool.postcodes),
-                city=rng.choice(pool.cities),
-                country=market.country,
-                language=rng.choice(market.languages),
-                username=f"{ascii_slug(first)}{number}" if rng.random() < 0.5 else "",
-                bank_account=rng.choice(pool.ibans) if rng.random() < 0.2 else "",
-                created_at=created,
-            )
-            if rng.random() < 0.03:
-                customer.restricted_at = created + timedelta(days=rng.randrange(1, 400))
-                customer.restriction_reason = "Accuracy of the data contested (GDPR Art. 18(1)(a))."
+            company = choice(pool.companies) if rand() < 0.1 else ""
+            identity_number = choice(pool.ssns) if rand() < 0.3 else ""
+            email = f"{pool.slugs[first]}.{pool.slugs[last]}{number}@example.{market.domain}"
+            phone, phone_normalized, phone_digest = choice(pool.phones)
+            street, postcode, city = choice(pool.streets), choice(pool.postcodes), choice(pool.cities)
+            language = choice(market.languages)
+            username = f"{pool.slugs[first]}{number}" if rand() < 0.5 else ""
+            bank_account = choice(pool.ibans) if rand() < 0.2 else ""
+            restricted_at, restriction_reason = None, ""
+            if rand() < 0.03:
+                restricted_at = created + timedelta(days=randrange(1, 400))
+                restriction_reason = RESTRICTION_REASON
                 totals["restricted"] += 1
-            if rng.random() < 0.05 or old:
-                customer.relationship_ended_at = window_end - timedelta(days=rng.randrange(0, 60))
+            ended_at = None
+            if rand() < 0.05 or old:
+                ended_at = window_end - timedelta(days=randrange(0, 60))
             span = max(1, int((window_end - created).total_seconds()))
             placed_times = sorted(
-                created + timedelta(seconds=rng.randrange(span))
-                for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3, 4)))
+                created + timedelta(seconds=randrange(span)) for _ in range(choice((0, 1, 1, 1, 2, 2, 3, 4)))
             )
-            customer.last_activity_at = placed_times[-1] if placed_times else created
-            customer.refresh_derived_fields()
-            customers.append(customer)
-            plans.append((market, created, window_end, placed_times))
+            customer_id = next(customer_ids)
+            email_normalized = normalize_email(email)
+            full_name = " ".join(part for part in (first, last) if part)
+            customers.append(
+                (
+                    customer_id,
+                    f"K{number:07d}",
+                    first,
+                    last,
+                    company,
+                    identity_number,
+                    email,
+                    email_normalized,
+                    hash_contact(Suppression.Kind.EMAIL, email_normalized),
+                    phone,
+                    phone_normalized,
+                    phone_digest,
+                    street,
+                    postcode,
+                    city,
+                    market.country,
+                    language,
+                    username,
+                    bank_account,
+                    dt(created),
+                    dt(placed_times[-1] if placed_times else created),
+                    dt(ended_at),
+                    dt(restricted_at),
+                    restriction_reason,
+                )
+            )
+            plans.append(
+                (
+                    customer_id,
+                    market,
+                    created,
+                    window_end,
+                    placed_times,
+                    full_name,
+                    street,
+                    postcode,
+                    city,
+                    phone,
+                )
+                + (bank_account,)
+            )
             totals["old"] += old
-        self.inserter.insert(Customer, customers)
+        inserter.insert(Customer, CUSTOMER_COLUMNS, customers)
         totals["customers"] += len(customers)
 
-        orders, order_meta, events = [], [], []
-        for customer, (market, created, window_end, placed_times) in zip(customers, plans, strict=True):
+        # Orders as (id, placed_at, status, total, currency, billing name, billing address,
+        # refund account, market, lines), kept for the invoices, payments and returns below.
+        order_ids = inserter.ids(Order)
+        consent_ids = inserter.ids(ConsentEvent)
+        orders, order_rows, events = [], [], []
+        for plan in plans:
+            customer_id, market, created, window_end, placed_times, full_name, street, postcode, city = plan[
+                :9
+            ]
+            phone, bank_account = plan[9], plan[10]
             for placed in placed_times:
                 offsets["order"] += 1
-                status = rng.choices(list(Order.Status), weights=(3, 5, 5, 75, 6, 6))[0]
+                status = choices(ORDER_STATUSES, cum_weights=ORDER_STATUS_CUM_WEIGHTS)[0]
                 lines = [
-                    (product, rng.choice((1, 1, 1, 2, 3)))
-                    for product in rng.sample(PRODUCTS, rng.randint(1, 3))
+                    (product, choice((1, 1, 1, 2, 3))) for product in rng.sample(PRODUCTS, rng.randint(1, 3))
                 ]
                 total = sum((price * qty for (_sku, _name, price), qty in lines), Decimal("0"))
-                orders.append(
-                    Row(
-                        customer_id=customer.pk,
-                        bank_account=customer.bank_account,
-                        number=f"O{offsets['order']:08d}",
-                        placed_at=placed,
-                        status=status,
-                        total=total,
-                        currency=market.currency,
-                        delivery_name=customer.full_name,
-                        delivery_street=customer.street_address,
-                        delivery_postal_code=customer.postal_code,
-                        delivery_city=customer.city,
-                        delivery_country=customer.country,
-                        delivery_phone=customer.phone,
-                        carrier=rng.choice(market.carriers),
+                order_id = next(order_ids)
+                order_rows.append(
+                    (
+                        order_id,
+                        customer_id,
+                        f"O{offsets['order']:08d}",
+                        dt(placed),
+                        status,
+                        total,
+                        market.currency,
+                        full_name,
+                        street,
+                        postcode,
+                        city,
+                        market.country,
+                        phone,
+                        choice(market.carriers),
                     )
                 )
-                order_meta.append((market, lines))
-            events.extend(self.consent_history(rng, customer, purposes, created, window_end, notice_version))
-        self.inserter.insert(Order, orders)
-        self.inserter.insert(ConsentEvent, events)
-        totals["orders"] += len(orders)
+                orders.append(
+                    (order_id, placed, status, total, full_name, f"{street}, {postcode} {city}", bank_account)
+                    + (market, lines)
+                )
+            self.consent_history(
+                rng, events, consent_ids, customer_id, purposes, created, window_end, notice_version
+            )
+        inserter.insert(Order, ORDER_COLUMNS, order_rows)
+        inserter.insert(ConsentEvent, CONSENT_COLUMNS, events)
+        totals["orders"] += len(order_rows)
         totals["consents"] += len(events)
 
-        order_lines, invoices, invoice_orders, returns = [], [], [], []
-        billed = {Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED, Order.Status.RETURNED}
-        for order, (market, lines) in zip(orders, order_meta, strict=True):
-            for (sku, name, price), qty in lines:
-                order_lines.append(
-                    Row(
-                        order_id=order.id,
-                        sku=sku,
-                        product_name=name,
-                        quantity=qty,
-                        unit_price=price,
-                        vat_rate=market.vat,
-                    )
-                )
-            if order.status in billed:
+        line_ids, invoice_ids, return_ids = (
+            inserter.ids(OrderLine),
+            inserter.ids(Invoice),
+            inserter.ids(Return),
+        )
+        order_lines, invoices, returns = [], [], []
+        for order_id, placed, status, total, name, address, bank_account, market, lines in orders:
+            vat_rate = market.vat
+            for (sku, product_name, price), qty in lines:
+                order_lines.append((next(line_ids), order_id, sku, product_name, qty, price, vat_rate))
+            if status in BILLED:
                 offsets["invoice"] += 1
-                vat = (order.total * market.vat / (100 + market.vat)).quantize(Decimal("0.01"))
+                vat = (total * vat_rate / (100 + vat_rate)).quantize(CENT)
+                invoice_number = f"F{offsets['invoice']:08d}"
                 invoices.append(
-                    Row(
-                        order_id=order.id,
-                        number=f"F{offsets['invoice']:08d}",
-                        issued_at=order.placed_at,
-                        amount=order.total,
-                        vat_amount=vat,
-                        currency=order.currency,
-                        billing_name=order.delivery_name,
-                        billing_address=(
-                            f"{order.delivery_street}, {order.delivery_postal_code} {order.delivery_city}"
-                        ),
+                    (
+                        next(invoice_ids),
+                        order_id,
+                        invoice_number,
+                        placed,
+                        total,
+                        vat,
+                        market.currency,
+                        name,
+                        address,
                     )
                 )
-                invoice_orders.append(order)
-            if order.status == Order.Status.RETURNED or (
-                order.status == Order.Status.DELIVERED and rng.random() < 0.03
-            ):
+            if status == RETURNED or (status == DELIVERED and rand() < 0.03):
                 returns.append(
-                    Row(
-                        order_id=order.id,
-                        returned_at=order.placed_at + timedelta(days=rng.randint(3, 14)),
-                        reason=rng.choice(RETURN_REASONS),
-                        refund_amount=order.total,
-                        refund_account=order.bank_account,
-                        status=Return.Status.REFUNDED
-                        if order.status == Order.Status.RETURNED
-                        else Return.Status.RECEIVED,
+                    (
+                        next(return_ids),
+                        order_id,
+                        dt(placed + timedelta(days=rng.randint(3, 14))),
+                        choice(RETURN_REASONS),
+                        total,
+                        bank_account,
+                        Return.Status.REFUNDED.value if status == RETURNED else Return.Status.RECEIVED.value,
                     )
                 )
-        self.inserter.insert(OrderLine, order_lines)
-        self.inserter.insert(Invoice, invoices)
-        self.inserter.insert(Return, returns)
+        payment_ids = inserter.ids(Payment)
         payments = [
-            Row(
-                invoice_id=invoice.id,
-                paid_at=invoice.issued_at + timedelta(minutes=rng.randint(0, 3 * 24 * 60)),
-                amount=invoice.amount,
-                method=rng.choice(list(Payment.Method)),
-                reference=f"RF{invoice.number[1:]}",
+            (
+                next(payment_ids),
+                invoice_id,
+                dt(issued + timedelta(minutes=rng.randint(0, 3 * 24 * 60))),
+                amount,
+                choice(PAYMENT_METHODS),
+                f"RF{number[1:]}",
             )
-            for invoice in invoices
+            for invoice_id, _order_id, number, issued, amount, *_rest in invoices
         ]
-        self.inserter.insert(Payment, payments)
+        invoices = [(*row[:3], dt(row[3]), *row[4:]) for row in invoices]
+        inserter.insert(OrderLine, LINE_COLUMNS, order_lines)
+        inserter.insert(Invoice, INVOICE_COLUMNS, invoices)
+        inserter.insert(Return, RETURN_COLUMNS, returns)
+        inserter.insert(Payment, PAYMENT_COLUMNS, payments)
         totals["lines"] += len(order_lines)
         totals["invoices"] += len(invoices)
         totals["payments"] += len(payments)
         totals["returns"] += len(returns)
 
-    @staticmethod
-    def consent_history(rng, customer, purposes, created, window_end, notice_version) -> list[Row]:
+    def consent_history(
+        self, rng, events, ids, customer_id, purposes, created, window_end, notice_version
+    ) -> None:
         """Grants at checkout for some purposes, some later withdrawn by an unsubscribe link or phone."""
-        events = []
+        dt = self.dt
         span = max(1, int((window_end - created).total_seconds()))
         for purpose in purposes:
             if rng.random() >= 0.4:
                 continue
             granted_at = created + timedelta(seconds=rng.randrange(min(span, 3600)))
             events.append(
-                Row(
-                    customer_id=customer.pk,
-                    purpose_id=purpose.pk,
-                    action=ConsentEvent.Action.GRANTED,
-                    occurred_at=granted_at,
-                    via=ConsentEvent.Via.CHECKOUT,
-                    notice_version=notice_version,
-                    evidence="checkout form",
+                (
+                    next(ids),
+                    customer_id,
+                    purpose.pk,
+                    ConsentEvent.Action.GRANTED.value,
+                    dt(granted_at),
+                    ConsentEvent.Via.CHECKOUT.value,
+                    notice_version,
+                    "checkout form",
                 )
             )
             if rng.random() < 0.25:
+                withdrawn_at = min(window_end, granted_at + timedelta(seconds=1 + rng.randrange(span)))
                 events.append(
-                    Row(
-                        customer_id=customer.pk,
-                        purpose_id=purpose.pk,
-                        action=ConsentEvent.Action.WITHDRAWN,
-                        occurred_at=min(window_end, granted_at + timedelta(seconds=1 + rng.randrange(span))),
-                        via=rng.choice((ConsentEvent.Via.UNSUBSCRIBE, ConsentEvent.Via.PHONE)),
-                        notice_version=notice_version,
-                        evidence="demo data",
+                    (
+                        next(ids),
+                        customer_id,
+                        purpose.pk,
+                        ConsentEvent.Action.WITHDRAWN.value,
+                        dt(withdrawn_at),
+                        rng.choice(WITHDRAWAL_CHANNELS),
+                        notice_version,
+                        "demo data",
                     )
                 )
-        return events
