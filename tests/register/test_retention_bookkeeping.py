@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Invoice, Order, OrderLine, Payment, Return
-from register.models import PurgeRuleResult
-from register.retention import run_purge
+from register.models import PurgeRuleResult, RetentionRule
+from register.retention import OrderBookkeeping, run_purge
 from tests.factories import (
     make_invoice,
     make_order,
@@ -116,3 +116,16 @@ def test_orders_of_a_restricted_customer_or_with_a_later_purge_date_stay(setting
     assert purge_on(date(2025, 6, 1)).total == 0
     assert purge_on(date(2026, 1, 2)).total == 1
     assert set(Order.objects.all()) == {restricted}
+
+
+def test_the_order_selection_never_joins_the_customer_table():
+    # Joining every order batch to the customers made PostgreSQL hash the whole customer table per
+    # batch; the hold on restricted customers must stay a NOT EXISTS on the few restricted ones.
+    config = RetentionRule(
+        rule="order_bookkeeping", period_amount=1, period_unit="years", counts_from="creation"
+    )
+    step = OrderBookkeeping(config, timezone.now()).steps()[0]
+    sql = str(step.queryset.query)
+
+    assert "JOIN" not in sql.split("EXISTS")[0]
+    assert 'U0."restricted_at" IS NOT NULL' in sql
