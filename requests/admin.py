@@ -113,40 +113,38 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RequestEventInline(admin.TabularInline):
+class RecordInlineMixin:
+    """An inline of records that are evidence: shown read-only, never added, changed or deleted here."""
+
+    extra = 0
+    can_delete = False
+    select_related: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+
+class RequestEventInline(RecordInlineMixin, admin.TabularInline):
     model = RequestEvent
     verbose_name_plural = _("events (audit trail)")
     fields = ["at", "kind", "actor", "detail"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+    select_related = ("actor",)
 
 
-class RequestMessageInline(admin.StackedInline):
+class RequestMessageInline(RecordInlineMixin, admin.StackedInline):
     model = RequestMessage
     verbose_name_plural = _("correspondence with the customer")
     fields = ["sent_at", "direction", "template", "recipient", "language", "sent_by", "subject", "body"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("sent_by")
+    select_related = ("sent_by",)
 
 
 class InternalNoteInline(admin.StackedInline):
