@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from register.admin_base import ReadOnlyAdmin, ReadOnlyInlineMixin
 from requests import deadlines
 from requests.emails import send_request_email, send_verification
 from requests.forms import (
@@ -113,34 +114,14 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RecordInlineMixin:
-    """An inline of records that are evidence: shown read-only, never added, changed or deleted here."""
-
-    extra = 0
-    can_delete = False
-    select_related: tuple[str, ...] = ()
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.select_related)
-
-
-class RequestEventInline(RecordInlineMixin, admin.TabularInline):
+class RequestEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = RequestEvent
     verbose_name_plural = _("events (audit trail)")
     fields = ["at", "kind", "actor", "detail"]
     select_related = ("actor",)
 
 
-class RequestMessageInline(RecordInlineMixin, admin.StackedInline):
+class RequestMessageInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = RequestMessage
     verbose_name_plural = _("correspondence with the customer")
     fields = ["sent_at", "direction", "template", "recipient", "language", "sent_by", "subject", "body"]
@@ -602,7 +583,7 @@ class RequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestMessage)
-class RequestMessageAdmin(admin.ModelAdmin):
+class RequestMessageAdmin(ReadOnlyAdmin):
     """All correspondence across requests, read-only (sent messages are records)."""
 
     list_display = ["request", "direction", "template", "language", "sent_at", "sent_by"]
@@ -612,15 +593,6 @@ class RequestMessageAdmin(admin.ModelAdmin):
     show_full_result_count = False
     date_hierarchy = "sent_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- Access reports and rectification ---
 
@@ -629,8 +601,11 @@ RECTIFY_PERMISSION = "requests.apply_rectification"
 
 
 @admin.register(AccessReport)
-class AccessReportAdmin(admin.ModelAdmin):
-    """Generated reports with their expiry; downloads here are logged like the customer's."""
+class AccessReportAdmin(ReadOnlyAdmin):
+    """Generated reports with their expiry; downloads here are logged like the customer's.
+
+    Files are deleted by the retention job; the row stays as evidence of the answer.
+    """
 
     list_display = [
         "id",
@@ -661,16 +636,6 @@ class AccessReportAdmin(admin.ModelAdmin):
         "downloads_display",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Files are deleted by the retention job; the row stays as evidence of the answer.
-        return False
 
     @admin.display(description=_("state"))
     def state_display(self, obj: AccessReport) -> str:
@@ -764,7 +729,7 @@ class AccessReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(RectificationChange)
-class RectificationChangeAdmin(admin.ModelAdmin):
+class RectificationChangeAdmin(ReadOnlyAdmin):
     """Applied and proposed corrections (read-only); the review page applies them."""
 
     list_display = ["request", "customer", "field", "staff_edited", "applied_at", "applied_by"]
@@ -772,15 +737,6 @@ class RectificationChangeAdmin(admin.ModelAdmin):
     list_select_related = ["request", "customer", "applied_by"]
     raw_id_fields = ["request", "customer"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -1038,7 +994,7 @@ class LegalClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(ErasureRecord)
-class ErasureRecordAdmin(admin.ModelAdmin):
+class ErasureRecordAdmin(ReadOnlyAdmin):
     """What each erasure removed and retained: models, rows and fields, never values."""
 
     list_display = ["erased_at", "customer", "request", "erased_by", "reason"]
@@ -1047,12 +1003,3 @@ class ErasureRecordAdmin(admin.ModelAdmin):
     readonly_fields = ["customer", "request", "erased_at", "erased_by", "reason", "items"]
     show_full_result_count = False
     date_hierarchy = "erased_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
