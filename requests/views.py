@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from customers.models import normalize_email
 from requests import notice, ratelimit
 from requests.emails import send_request_email, send_verification
 from requests.forms import PublicRequestForm
-from requests.models import Request, RequestEvent, TransitionError, normalize_email
+from requests.models import Request, RequestEvent, TransitionError
 from requests.rectification import record_proposals
 
 # Plain-language explanation of each right, shown on the rights page and above the form.
