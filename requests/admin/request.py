@@ -30,7 +30,8 @@ from requests.forms import (
     StaffRequestForm,
     VerifyForm,
 )
-from requests.models import InternalNote, Request, RequestEvent, TransitionError
+from requests.intake import receive_request
+from requests.models import InternalNote, Request, TransitionError
 
 
 class RequestChangeForm(forms.ModelForm):
@@ -241,21 +242,24 @@ class RequestAdmin(RequestPagesMixin, admin.ModelAdmin):
         return self.inlines if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        super().save_model(request, obj, form, change)
-        if not change:
-            obj.log(RequestEvent.Kind.CREATED, by=request.user, detail=obj.get_received_via_display())
+        if change:
+            obj._history_user = request.user
+            super().save_model(request, obj, form, change)
+            return
+        received = receive_request(
+            **{name: getattr(obj, name) for name in self.add_form._meta.fields},
+            by=request.user,
+            verification_method=form.cleaned_data.get("verification_method", ""),
+            verification_note=form.cleaned_data.get("verification_note", ""),
+        )
+        # The add view goes on with the form's instance (admin log, redirect): make it the stored request.
+        vars(obj).update(vars(received))
 
     def save_related(self, request, form, formsets, change):
         obj = form.instance
         customers_changed = "customers" in form.changed_data
         super().save_related(request, form, formsets, change)
-        if not change:
-            method = form.cleaned_data.get("verification_method")
-            if method:
-                note = form.cleaned_data.get("verification_note", "")
-                obj.verify(by=request.user, method=method, note=note)
-        elif customers_changed:
+        if change and customers_changed:
             try:
                 obj.confirm_match(obj.customers.all(), by=request.user)
             except TransitionError as exc:
