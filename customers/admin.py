@@ -35,6 +35,7 @@ from customers.models import (
     normalize_phone,
     record_marketing_objection,
 )
+from register.admin_base import ReadOnlyAdmin
 
 SENSITIVE_PERMISSION = "customers.view_sensitive_identifiers"
 # The change page lists this many recent orders, returns and consent events, then links to the
@@ -662,19 +663,6 @@ class ConsentPurposeAdmin(admin.ModelAdmin):
     list_display = ("code", "name_en", "name_sv", "name_fi", "name_nb", "channel", "is_marketing")
     list_filter = ("channel", "is_marketing")
     search_fields = ("code", "name_en")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence is shown, never added, edited or deleted through the admin."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ConsentEvent)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from register.admin_base import ReadOnlyAdmin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from register.models import (
     BookkeepingPeriod,
     ContactPerson,
@@ -373,7 +374,7 @@ class BookkeepingPeriodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NoticeVersion)
-class NoticeVersionAdmin(SimpleHistoryAdmin):
+class NoticeVersionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Published notices are evidence (GDPR Art. 7(1), 13): read-only for everyone."""
 
     list_display = ["number", "published_at", "published_by", "public_link"]
@@ -386,23 +387,12 @@ class NoticeVersionAdmin(SimpleHistoryAdmin):
     def public_link(self, obj: NoticeVersion) -> str:
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), obj)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
 
 # --- Retention runs ---
 
 
-class PurgeRuleResultInline(admin.TabularInline):
+class PurgeRuleResultInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = PurgeRuleResult
-    extra = 0
-    can_delete = False
     fields = [
         "rule",
         "status",
@@ -414,7 +404,6 @@ class PurgeRuleResultInline(admin.TabularInline):
         "started_at",
         "finished_at",
     ]
-    readonly_fields = fields
 
     @admin.display(description=_("counts per table"))
     def counts_table(self, obj: PurgeRuleResult) -> str:
@@ -422,15 +411,9 @@ class PurgeRuleResultInline(admin.TabularInline):
             "", "<div>{}: {}</div>", ((label, count) for label, count in sorted(obj.counts.items()))
         )
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
 
 @admin.register(PurgeRun)
-class PurgeRunAdmin(admin.ModelAdmin):
+class PurgeRunAdmin(ReadOnlyAdmin):
     """Reports of the retention job: written by ``purge_expired`` only, read-only for everyone."""
 
     list_display = ["__str__", "started_at", "finished_at", "dry_run", "status", "rows", "host"]
@@ -447,12 +430,3 @@ class PurgeRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("rows"), ordering="row_total")
     def rows(self, obj: PurgeRun) -> int:
         return obj.row_total or 0
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -6,7 +6,6 @@ address has been verified.
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from customers.models import normalize_email
 from requests import notice, ratelimit
-from requests.emails import send_request_email, send_verification
+from requests.emails import send_request_email
 from requests.forms import PublicRequestForm
-from requests.models import Request, RequestEvent, TransitionError, normalize_email
-from requests.rectification import record_proposals
+from requests.intake import receive_request
+from requests.models import Request, TransitionError
 
 # Plain-language explanation of each right, shown on the rights page and above the form.
 RIGHTS = [
@@ -123,24 +123,21 @@ def new(request: HttpRequest) -> HttpResponse:
     if language not in {code for code, _name in settings.LANGUAGES}:
         language = settings.LANGUAGE_CODE
     data = form.cleaned_data
-    with transaction.atomic():
-        req = Request.objects.create(
-            kind=data["kind"],
-            email=data["email"],
-            name=data["name"],
-            customer_number=data["customer_number"],
-            order_number=data["order_number"],
-            message=data["message"],
-            rectification_wrong=data["rectification_wrong"],
-            rectification_correct=data["rectification_correct"],
-            withdrawal_purposes=list(data["withdrawal_purposes"]),
-            language=language,
-            received_via=Request.Channel.WEB_FORM,
-        )
-        req.log(RequestEvent.Kind.CREATED, detail=Request.Channel.WEB_FORM.label)
-        if req.kind == Request.Kind.RECTIFICATION:
-            record_proposals(req, form.proposals())
-        send_verification(req)
+    receive_request(
+        kind=data["kind"],
+        received_via=Request.Channel.WEB_FORM,
+        language=language,
+        email=data["email"],
+        name=data["name"],
+        customer_number=data["customer_number"],
+        order_number=data["order_number"],
+        message=data["message"],
+        rectification_wrong=data["rectification_wrong"],
+        rectification_correct=data["rectification_correct"],
+        withdrawal_purposes=data["withdrawal_purposes"],
+        proposals=form.proposals(),
+        email_verification_link=True,
+    )
     return HttpResponseRedirect(reverse("requests:sent"))
 
 

@@ -1,0 +1,145 @@
+"""Access reports (GDPR Art. 15) and portability exports (Art. 20): generate, download, send."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from register.admin_base import ReadOnlyAdmin
+from requests.admin.base import REPORT_PERMISSION, RequestPagesMixin
+from requests.models import AccessReport, TransitionError
+from requests.reports import build_access_report, send_report_link
+
+
+@admin.register(AccessReport)
+class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
+    """Generated reports with their expiry; downloads here are logged like the customer's.
+
+    Files are deleted by the retention job; the row stays as evidence of the answer.
+    """
+
+    list_display = [
+        "id",
+        "request",
+        "kind",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "state_display",
+        "download_link",
+    ]
+    list_filter = ["kind"]
+    list_select_related = ["request", "created_by"]
+    raw_id_fields = ["request"]
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "request",
+        "kind",
+        "created_at",
+        "created_by",
+        "expires_at",
+        "deleted_at",
+        "customer_count",
+        "size",
+        "sha256",
+        "state_display",
+        "downloads_display",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description=_("state"))
+    def state_display(self, obj: AccessReport) -> str:
+        if obj.deleted_at:
+            return gettext("File deleted")
+        if obj.expires_at <= timezone.now():
+            return gettext("Expired")
+        return gettext("Available")
+
+    @admin.display(description=_("download"))
+    def download_link(self, obj: AccessReport) -> str:
+        if obj.deleted_at or obj.expires_at <= timezone.now():
+            return "–"
+        url = reverse("admin:requests_accessreport_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Download (logged)"))
+
+    @admin.display(description=_("downloads"))
+    def downloads_display(self, obj: AccessReport) -> str:
+        rows = [
+            f"{entry.at:%Y-%m-%d %H:%M} — "
+            + (gettext("the customer") if entry.by_customer else entry.user.get_username())
+            for entry in obj.downloads.select_related("user")
+        ]
+        return "\n".join(rows) or "–"
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "generate/<int:request_pk>/",
+                wrap(self.generate_view),
+                name="requests_accessreport_generate",
+            ),
+            path("<int:pk>/download/", wrap(self.download_view), name="requests_accessreport_download"),
+            path("<int:pk>/send/", wrap(self.send_view), name="requests_accessreport_send"),
+            *super().get_urls(),
+        ]
+
+    def _require(self, request: HttpRequest) -> None:
+        # Reports hold every identifier unmasked, so only holders of the permission touch them.
+        if not request.user.has_perm(REPORT_PERMISSION):
+            raise PermissionDenied
+
+    def get_report(self, request: HttpRequest, pk: int) -> AccessReport:
+        """Return report ``pk`` as this admin shows it to the user, or raise Http404."""
+        return get_object_or_404(self.get_queryset(request).select_related("request"), pk=pk)
+
+    def generate_view(self, request: HttpRequest, request_pk: int) -> HttpResponse:
+        """Build the report of a verified access or portability request (POST only)."""
+        self._require(request)
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        obj = self.get_request(request, request_pk)
+        try:
+            report = build_access_report(obj, by=request.user)
+        except TransitionError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                gettext("Report %(id)s generated; its link expires on %(date)s.")
+                % {"id": report.pk, "date": timezone.localtime(report.expires_at).strftime("%Y-%m-%d")},
+                messages.SUCCESS,
+            )
+        return self.back_to_request(obj.pk)
+
+    def download_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._require(request)
+        report = self.get_report(request, pk)
+        if not report.is_available():
+            self.message_user(request, gettext("The report has expired or was deleted."), messages.ERROR)
+            return self.back_to_request(report.request_id)
+        report.log_download(user=request.user)
+        response = FileResponse(report.path.open("rb"), as_attachment=True, filename=report.filename)
+        response["Content-Type"] = "application/zip"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Email the signed link to the customer, in their language (POST only)."""
+        self._require(request)
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        report = self.get_report(request, pk)
+        try:
+            send_report_link(report, sent_by=request.user)
+        except TransitionError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, gettext("The download link was emailed to the customer."))
+        return self.back_to_request(report.request_id)

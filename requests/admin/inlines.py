@@ -1,0 +1,38 @@
+"""What the request's change page shows below the request: audit trail, correspondence, notes."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from register.admin_base import ReadOnlyInlineMixin
+from requests.models import InternalNote, RequestEvent, RequestMessage
+
+
+class RequestEventInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = RequestEvent
+    verbose_name_plural = _("events (audit trail)")
+    fields = ["at", "kind", "actor", "detail"]
+    select_related = ("actor",)
+
+
+class RequestMessageInline(ReadOnlyInlineMixin, admin.StackedInline):
+    model = RequestMessage
+    verbose_name_plural = _("correspondence with the customer")
+    fields = ["sent_at", "direction", "template", "recipient", "language", "sent_by", "subject", "body"]
+    select_related = ("sent_by",)
+
+
+class InternalNoteInline(admin.StackedInline):
+    """Notes for staff only; existing notes are read-only, new ones can be added."""
+
+    model = InternalNote
+    verbose_name_plural = _("internal notes (never sent to the customer)")
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    extra = 1
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")

@@ -1,0 +1,93 @@
+"""Art. 19 tasks: tell each recipient of a rectification, erasure or restriction."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from requests.admin.base import PROCESS_PERMISSION
+from requests.models import RecipientNotification, TransitionError
+from requests.rights import send_recipient_notification
+
+
+class ImpossibleForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is notifying impossible or disproportionate?"), widget=forms.Textarea, required=True
+    )
+
+
+@admin.register(RecipientNotification)
+class RecipientNotificationAdmin(admin.ModelAdmin):
+    """Art. 19 tasks: staff mark each sent (or send the email from here) or impossible with a reason."""
+
+    list_display = ["recipient_name", "request", "action", "status", "created_at", "done_at", "done_by"]
+    list_filter = ["status", "action"]
+    list_select_related = ["request", "done_by"]
+    raw_id_fields = ["request", "recipient"]
+    readonly_fields = [
+        "request",
+        "recipient",
+        "recipient_name",
+        "recipient_email",
+        "action",
+        "status",
+        "reason",
+        "created_at",
+        "done_at",
+        "done_by",
+    ]
+    show_full_result_count = False
+    actions = ["send_and_mark_sent", "mark_sent", "mark_impossible"]
+
+    # Tasks are created by the workflow and kept as evidence of Art. 19; staff close them
+    # with the actions below.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_process_permission(self, request) -> bool:
+        return request.user.has_perm(PROCESS_PERMISSION)
+
+    @admin.action(description=_("Send the Art. 19 email and mark sent"), permissions=["process"])
+    def send_and_mark_sent(self, request, queryset):
+        sent, failed = 0, 0
+        for notification in queryset.select_related("request", "recipient__register"):
+            try:
+                send_recipient_notification(notification, by=request.user)
+                sent += 1
+            except TransitionError:
+                failed += 1
+        self.message_user(request, gettext("%(count)d notice(s) sent.") % {"count": sent}, messages.SUCCESS)
+        if failed:
+            self.message_user(
+                request,
+                gettext("%(count)d recipient(s) have no notification email.") % {"count": failed},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Mark sent (told by other means)"), permissions=["process"])
+    def mark_sent(self, request, queryset):
+        for notification in queryset:
+            notification.mark_sent(by=request.user)
+        self.message_user(request, gettext("Marked sent."), messages.SUCCESS)
+
+    @admin.action(description=_("Mark impossible or disproportionate…"), permissions=["process"])
+    def mark_impossible(self, request, queryset):
+        form = ImpossibleForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for notification in queryset:
+                notification.mark_impossible(by=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, gettext("Marked impossible, with the reason."), messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Why is notifying impossible or disproportionate?"),
+            "form": form,
+            "queryset": queryset,
+            "action": "mark_impossible",
+        }
+        return TemplateResponse(request, "requests/privacy/impossible_form.html", context)

@@ -1,0 +1,83 @@
+"""Rectifications (GDPR Art. 16): the proposals and applied corrections, and the review page."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.utils.translation import gettext, ngettext
+
+from register.admin_base import ReadOnlyAdmin
+from requests.admin.base import RECTIFY_PERMISSION, RequestPagesMixin
+from requests.forms import RectificationReviewForm
+from requests.models import RectificationChange, Request
+from requests.rectification import apply_rectification, diff_rows
+
+
+@admin.register(RectificationChange)
+class RectificationChangeAdmin(RequestPagesMixin, ReadOnlyAdmin):
+    """Applied and proposed corrections (read-only); the review page applies them."""
+
+    list_display = ["request", "customer", "field", "staff_edited", "applied_at", "applied_by"]
+    list_filter = ["field", "staff_edited"]
+    list_select_related = ["request", "customer", "applied_by"]
+    raw_id_fields = ["request", "customer"]
+    show_full_result_count = False
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "review/<int:request_pk>/",
+                wrap(self.review_view),
+                name="requests_rectificationchange_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request: HttpRequest, request_pk: int) -> HttpResponse:
+        """Current against proposed values, side by side; staff may edit, then apply."""
+        if not request.user.has_perm(RECTIFY_PERMISSION):
+            raise PermissionDenied
+        obj = self.get_request(request, request_pk, kind=Request.Kind.RECTIFICATION)
+        customers = list(obj.customers.order_by("pk"))
+        customer = None
+        wanted = request.GET.get("customer") or request.POST.get("customer")
+        for candidate in customers:
+            if not wanted or str(candidate.pk) == wanted:
+                customer = candidate
+                break
+        rows = diff_rows(obj, customer) if customer else []
+        form = RectificationReviewForm(request.POST or None, rows=rows)
+        if request.method == "POST" and customer is not None and form.is_valid():
+            try:
+                applied = apply_rectification(
+                    obj, customer, form.values(), by=request.user, statement=form.cleaned_data["statement"]
+                )
+            except ValidationError as exc:
+                for name, errors in getattr(exc, "error_dict", {}).items():
+                    for error in errors:
+                        if f"value_{name}" in form.fields:
+                            form.add_error(f"value_{name}", error)
+                        else:
+                            form.add_error(None, error)
+                if not hasattr(exc, "error_dict"):
+                    form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d field corrected.", "%(count)d fields corrected.", len(applied))
+                    % {"count": len(applied)},
+                    messages.SUCCESS,
+                )
+                return self.back_to_request(obj.pk)
+        return self.request_page(
+            request,
+            obj,
+            "requests/rectification/review.html",
+            gettext("Rectification of %(number)s") % {"number": obj.number},
+            customers=customers,
+            customer=customer,
+            form=form,
+            rows=[(row, form[f"value_{row['field']}"]) for row in rows],
+            applied=obj.rectifications.filter(applied_at__isnull=False).select_related("applied_by"),
+        )

@@ -1,0 +1,535 @@
+"""The staff workflow for data-subject requests.
+
+The admin stays thin: buttons and actions call the model's transition methods, which
+refuse invalid moves with ``TransitionError`` and write the audit trail. Unverified
+requests are hidden from the default list (they are not actionable until the customer
+has confirmed their address).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from requests import deadlines, rights
+from requests.admin.base import ERASE_PERMISSION, PROCESS_PERMISSION, REJECT_PERMISSION, RequestPagesMixin
+from requests.admin.filters import AssigneeFilter, DeadlineFilter, StatusFilter
+from requests.admin.inlines import InternalNoteInline, RequestEventInline, RequestMessageInline
+from requests.emails import send_request_email, send_verification
+from requests.erasure import ErasureBlocked, erase_for_request, preview_erasure
+from requests.forms import (
+    ExtendForm,
+    IncomingMessageForm,
+    RejectForm,
+    ReplyForm,
+    StaffRequestForm,
+    VerifyForm,
+)
+from requests.intake import receive_request
+from requests.models import InternalNote, Request, TransitionError
+
+
+class RequestChangeForm(forms.ModelForm):
+    class Meta:
+        model = Request
+        fields = ["name", "customer_number", "order_number", "language", "customers"]
+
+
+@admin.register(Request)
+class RequestAdmin(RequestPagesMixin, admin.ModelAdmin):
+    form = RequestChangeForm
+    add_form = StaffRequestForm
+    list_display = [
+        "number_display",
+        "kind",
+        "status",
+        "days_left_display",
+        "effective_due_display",
+        "assignee",
+        "received_at",
+        "received_via",
+    ]
+    list_display_links = ["number_display"]
+    list_filter = [StatusFilter, "kind", DeadlineFilter, AssigneeFilter, "received_via"]
+    list_select_related = ["assignee"]
+    search_fields = ["=email_normalized", "name", "=customer_number", "=order_number"]
+    search_help_text = _("Search by request number, exact email, name, customer or order number.")
+    show_full_result_count = False
+    list_per_page = 50
+    ordering = ["due_date", "id"]
+    raw_id_fields = ["customers"]
+    inlines = [RequestEventInline, RequestMessageInline, InternalNoteInline]
+    actions = ["assign_to_me", "start_processing"]
+    readonly_fields = [
+        "number_display",
+        "kind",
+        "status",
+        "email",
+        "received_at",
+        "received_via",
+        "due_date",
+        "days_left_display",
+        "extended_due_date",
+        "extension_reason",
+        "extended_at",
+        "extended_by",
+        "assignee",
+        "message",
+        "rectification_wrong",
+        "rectification_correct",
+        "withdrawal_purposes",
+        "verified_at",
+        "verification_method",
+        "verification_note",
+        "verified_by",
+        "match_state_display",
+        "match_confirmed_at",
+        "match_confirmed_by",
+        "rejection_reason",
+        "rejection_justification",
+        "completed_at",
+        "closed_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "number_display",
+                    ("kind", "status"),
+                    ("received_at", "received_via"),
+                    "assignee",
+                ]
+            },
+        ),
+        (
+            _("Deadline (GDPR Art. 12(3))"),
+            {
+                "fields": [
+                    ("due_date", "days_left_display"),
+                    ("extended_due_date", "extended_at", "extended_by"),
+                    "extension_reason",
+                ]
+            },
+        ),
+        (
+            _("The customer's request"),
+            {
+                "fields": [
+                    "email",
+                    "name",
+                    ("customer_number", "order_number"),
+                    "language",
+                    "message",
+                    ("rectification_wrong", "rectification_correct"),
+                    "withdrawal_purposes",
+                ]
+            },
+        ),
+        (
+            _("Identity and match"),
+            {
+                "fields": [
+                    ("verified_at", "verification_method", "verified_by"),
+                    "verification_note",
+                    "customers",
+                    "match_state_display",
+                ]
+            },
+        ),
+        (
+            _("Outcome"),
+            {"fields": ["rejection_reason", "rejection_justification", "completed_at", "closed_at"]},
+        ),
+    ]
+
+    # --- permissions ---------------------------------------------------------------------
+
+    def has_process_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(PROCESS_PERMISSION)
+
+    def has_delete_permission(self, request, obj=None):
+        # Requests are evidence of how the controller answered (Art. 5(2)); the retention
+        # job deletes them when their period ends, not staff.
+        return False
+
+    # --- list ----------------------------------------------------------------------------
+
+    @admin.display(description=_("number"), ordering="id")
+    def number_display(self, obj: Request) -> str:
+        return obj.number
+
+    @admin.display(description=_("due"), ordering="due_date")
+    def effective_due_display(self, obj: Request):
+        return obj.effective_due_date
+
+    @admin.display(description=_("days left"))
+    def days_left_display(self, obj: Request):
+        if not obj.is_open:
+            return "–"
+        if not obj.is_verified:
+            return format_html('<span style="color:#666">{}</span>', gettext("not verified"))
+        days = obj.days_left()
+        if days < 0:
+            color = "#b00020"
+            text = ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
+        elif days <= deadlines.DUE_SOON_DAYS:
+            color = "#b26a00"
+            text = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+        else:
+            color = "inherit"
+            text = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
+        return format_html('<strong style="color:{}">{}</strong>', color, text)
+
+    @admin.display(description=_("match"))
+    def match_state_display(self, obj: Request) -> str:
+        if obj.match_confirmed_at:
+            return gettext("Confirmed")
+        if obj.pk and obj.is_verified:
+            return gettext("Proposed automatically; check and confirm")
+        return gettext("Not matched before verification")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        number = term.upper().removeprefix("R-")
+        if number.isdigit():
+            return queryset.filter(pk=int(number)), False
+        return super().get_search_results(request, queryset, term)
+
+    # --- add and change ------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (
+                    None,
+                    {
+                        "fields": [
+                            "kind",
+                            ("received_via", "received_at"),
+                            "language",
+                            "email",
+                            "name",
+                            ("customer_number", "order_number"),
+                            "message",
+                            ("rectification_wrong", "rectification_correct"),
+                            "withdrawal_purposes",
+                            "assignee",
+                        ]
+                    },
+                ),
+                (
+                    _("Identity verification"),
+                    {"fields": ["verification_method", "verification_note"]},
+                ),
+            ]
+        return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj._history_user = request.user
+            super().save_model(request, obj, form, change)
+            return
+        received = receive_request(
+            **{name: getattr(obj, name) for name in self.add_form._meta.fields},
+            by=request.user,
+            verification_method=form.cleaned_data.get("verification_method", ""),
+            verification_note=form.cleaned_data.get("verification_note", ""),
+        )
+        # The add view goes on with the form's instance (admin log, redirect): make it the stored request.
+        vars(obj).update(vars(received))
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        customers_changed = "customers" in form.changed_data
+        super().save_related(request, form, formsets, change)
+        if change and customers_changed:
+            try:
+                obj.confirm_match(obj.customers.all(), by=request.user)
+            except TransitionError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, InternalNote):
+                instance.author = request.user
+            instance.save()
+        formset.save_m2m()
+
+    # --- actions on many -----------------------------------------------------------------
+
+    def _apply(self, request, queryset, method: str, done: str) -> None:
+        ok, refused = 0, 0
+        for obj in queryset:
+            try:
+                if method == "assign":
+                    obj.assign(request.user, by=request.user)
+                else:
+                    getattr(obj, method)(by=request.user)
+                ok += 1
+            except TransitionError:
+                refused += 1
+        if ok:
+            self.message_user(request, done % {"count": ok}, messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d request was skipped: its status does not allow this.",
+                    "%(count)d requests were skipped: their status does not allow this.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Assign to me"), permissions=["process"])
+    def assign_to_me(self, request, queryset):
+        self._apply(request, queryset, "assign", gettext("%(count)d request(s) assigned to you."))
+
+    @admin.action(description=_("Start processing"), permissions=["process"])
+    def start_processing(self, request, queryset):
+        self._apply(request, queryset, "start", gettext("%(count)d request(s) in progress."))
+
+    # --- buttons on one ------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/act/<str:action>/", wrap(self.act_view), name="requests_request_act"),
+            path("<int:pk>/verify/", wrap(self.verify_view), name="requests_request_verify"),
+            path("<int:pk>/extend/", wrap(self.extend_view), name="requests_request_extend"),
+            path("<int:pk>/reject/", wrap(self.reject_view), name="requests_request_reject"),
+            path("<int:pk>/reply/", wrap(self.reply_view), name="requests_request_reply"),
+            path("<int:pk>/incoming/", wrap(self.incoming_view), name="requests_request_incoming"),
+            path("<int:pk>/erasure/", wrap(self.erasure_view), name="requests_request_erasure"),
+            path("<int:pk>/rights/<str:action>/", wrap(self.rights_view), name="requests_request_rights"),
+            *super().get_urls(),
+        ]
+
+    def _get(self, request: HttpRequest, pk: int, permission: str = PROCESS_PERMISSION) -> Request:
+        """Return the request for a button's view, refusing users without the permission."""
+        if not (self.has_change_permission(request) and request.user.has_perm(permission)):
+            raise PermissionDenied
+        return self.get_request(request, pk)
+
+    def act_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        """One-click transitions; POST only (CSRF-protected)."""
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        obj = self._get(request, pk)
+        done = {
+            "start": gettext("Processing started."),
+            "complete": gettext("The request is completed."),
+            "assign_me": gettext("The request is assigned to you."),
+            "confirm_match": gettext("The customer match is confirmed."),
+            "send_verification": gettext("A new verification link was emailed to the customer."),
+        }
+        if action not in done:
+            return HttpResponse(status=404)
+        try:
+            with transaction.atomic():
+                if action == "start":
+                    obj.start(by=request.user)
+                elif action == "complete":
+                    obj.complete(by=request.user)
+                elif action == "assign_me":
+                    obj.assign(request.user, by=request.user)
+                elif action == "confirm_match":
+                    obj.confirm_match(obj.customers.all(), by=request.user)
+                elif action == "send_verification":
+                    if not obj.email:
+                        raise TransitionError(gettext("The request has no email address."))
+                    send_verification(obj)
+        except TransitionError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, done[action], messages.SUCCESS)
+        return self.back_to_request(obj.pk)
+
+    def _run_form(self, request, obj, form_class, title, intro, apply, success) -> HttpResponse:
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                apply(form.cleaned_data)
+            except TransitionError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, success, messages.SUCCESS)
+                return self.back_to_request(obj.pk)
+        return self.request_page(
+            request, obj, "admin/requests/request/action_form.html", title, intro=intro, form=form
+        )
+
+    def verify_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk)
+        return self._run_form(
+            request,
+            obj,
+            VerifyForm,
+            gettext("Record identity verification for %(number)s") % {"number": obj.number},
+            gettext("For a request received by letter, phone or visit: say how identity was confirmed."),
+            lambda data: obj.verify(by=request.user, method=data["method"], note=data["note"]),
+            gettext("The request is verified."),
+        )
+
+    def extend_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk)
+        return self._run_form(
+            request,
+            obj,
+            ExtendForm,
+            gettext("Extend the deadline of %(number)s") % {"number": obj.number},
+            gettext(
+                "Once only, before %(date)s, by at most two months (GDPR Art. 12(3)). The customer "
+                "is emailed the reason in their language."
+            )
+            % {"date": obj.due_date.isoformat()},
+            lambda data: obj.extend(by=request.user, months=data["months"], reason=data["reason"]),
+            gettext("The deadline is extended and the customer was told why."),
+        )
+
+    def reject_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk, REJECT_PERMISSION)
+        return self._run_form(
+            request,
+            obj,
+            RejectForm,
+            gettext("Reject %(number)s") % {"number": obj.number},
+            gettext(
+                "The customer is emailed the reason, the justification and their right to complain "
+                "to the supervisory authority and to a court (GDPR Art. 12(4))."
+            ),
+            lambda data: obj.reject(
+                by=request.user, reason=data["reason"], justification=data["justification"]
+            ),
+            gettext("The request is rejected and the customer was told why."),
+        )
+
+    def reply_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk)
+
+        def send(data):
+            if not obj.email:
+                raise TransitionError(gettext("The request has no email address."))
+            send_request_email(obj, data["template"], sent_by=request.user, extra={"text": data["text"]})
+
+        return self._run_form(
+            request,
+            obj,
+            ReplyForm,
+            gettext("Reply to %(number)s") % {"number": obj.number},
+            gettext("The reply is written in the customer's language (%(language)s) and stored.")
+            % {"language": obj.get_language_display()},
+            send,
+            gettext("The reply was sent and stored."),
+        )
+
+    def incoming_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self._get(request, pk)
+        return self._run_form(
+            request,
+            obj,
+            IncomingMessageForm,
+            gettext("Record a message from the customer about %(number)s") % {"number": obj.number},
+            gettext("For an answer received by email, letter or phone; it is kept with the correspondence."),
+            lambda data: obj.record_incoming_message(
+                subject=data["subject"], body=data["body"], by=request.user
+            ),
+            gettext("The message is stored with the correspondence."),
+        )
+
+    # --- erasure, restriction, objection, Art. 19 ---------------------------------------------
+
+    def erasure_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Preview what erasure removes and retains (GET); erase with the permission (POST)."""
+        obj = self._get(request, pk)
+        if obj.kind != Request.Kind.ERASURE:
+            raise PermissionDenied
+        can_erase = request.user.has_perm(ERASE_PERMISSION)
+        if request.method == "POST":
+            if not can_erase:
+                raise PermissionDenied
+            try:
+                records = erase_for_request(obj, by=request.user)
+            except (ErasureBlocked, TransitionError) as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(count)d customer(s) erased; the customer was told what is retained.")
+                    % {"count": len(records)},
+                    messages.SUCCESS,
+                )
+            return self.back_to_request(obj.pk)
+        return self.request_page(
+            request,
+            obj,
+            "requests/privacy/erasure_preview.html",
+            gettext("Preview erasure for %(number)s") % {"number": obj.number},
+            plans=[preview_erasure(customer) for customer in obj.customers.order_by("pk")],
+            can_erase=can_erase and obj.is_open and obj.is_verified,
+        )
+
+    def rights_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        """One-click steps of restriction, objection, withdrawal and Art. 19; POST only (CSRF)."""
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        obj = self._get(request, pk)
+        steps = {
+            "restrict": (
+                lambda: rights.apply_restriction(obj, by=request.user),
+                gettext("Processing is restricted; the recipients to notify are listed."),
+            ),
+            "lift_notice": (
+                lambda: rights.send_lift_notice(obj, by=request.user),
+                gettext("The customer was told that the restriction will be lifted."),
+            ),
+            "lift": (
+                lambda: rights.lift_restriction(obj, by=request.user),
+                gettext("The restriction is lifted."),
+            ),
+            "confirm": (
+                lambda: rights.confirm_and_close(obj, by=request.user),
+                gettext("The confirmation was sent and the request is completed."),
+            ),
+            "tell_recipients": (
+                lambda: rights.tell_customer_recipients(obj, by=request.user),
+                gettext("The customer was told who the recipients are."),
+            ),
+        }
+        if action not in steps:
+            return HttpResponse(status=404)
+        apply, done = steps[action]
+        try:
+            with transaction.atomic():
+                apply()
+        except TransitionError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        else:
+            self.message_user(request, done, messages.SUCCESS)
+        return self.back_to_request(obj.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["can_process"] = self.has_process_permission(request)
+        extra_context["can_reject"] = request.user.has_perm(REJECT_PERMISSION)
+        extra_context["due_soon_days"] = deadlines.DUE_SOON_DAYS
+        return super().change_view(request, object_id, form_url, extra_context)

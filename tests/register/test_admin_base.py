@@ -1,0 +1,56 @@
+"""Records that are evidence are shown in the admin but never added, changed or deleted there."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+
+from register.admin_base import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+
+EVIDENCE_MODELS = [
+    "register.noticeversion",
+    "register.purgerun",
+    "customers.consentevent",
+    "customers.suppression",
+    "requests.requestmessage",
+    "requests.accessreport",
+    "requests.rectificationchange",
+    "requests.erasurerecord",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", EVIDENCE_MODELS)
+def test_evidence_admins_refuse_add_change_and_delete_even_for_the_dpo(dpo_client, dpo, label):
+    model = apps.get_model(label)
+    model_admin = admin.site.get_model_admin(model)
+    request = RequestFactory().get("/")
+    request.user = dpo
+    assert isinstance(model_admin, ReadOnlyAdminMixin)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    assert model_admin.has_view_permission(request)
+    opts = model._meta
+    assert dpo_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 403
+    assert dpo_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_audit_trail_and_correspondence_inlines_are_read_only(dpo):
+    from requests.models import Request, RequestEvent, RequestMessage
+
+    request = RequestFactory().get("/")
+    request.user = dpo
+    request_admin = admin.site.get_model_admin(Request)
+    inlines = [
+        inline
+        for inline in request_admin.get_inline_instances(request, Request(pk=1))
+        if isinstance(inline, ReadOnlyInlineMixin)
+    ]
+    assert {inline.model for inline in inlines} == {RequestEvent, RequestMessage}
+    for inline in inlines:
+        assert not inline.has_add_permission(request, None)
+        assert not inline.has_change_permission(request, None)
+        assert list(inline.get_readonly_fields(request)) == list(inline.fields)
