@@ -456,3 +456,13 @@ class PurgeRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+# The task library's own list of task rows is not a staff page: the outgoing-message queue above
+# shows what staff need, in their language.
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+from register import admin_outbox  # noqa: E402, F401  (registers the outgoing-message admin)
+
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
