@@ -10,22 +10,38 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-True}
 LANGS := sv fi nb en
 
-.PHONY: run test lint format messages compilemessages bench clean venv
+.PHONY: run test lint format messages compilemessages bench clean venv lock audit
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt
+# Development installs the locked development set (runtime + tools), every package checked by hash.
+# Production installs requirements.txt alone: `pip install --require-hashes -r requirements.txt`.
+$(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
+
+# Re-pin after editing requirements.in or requirements-dev.in (or to take new releases: add --upgrade).
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: $(STAMP)
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+
+# Known vulnerabilities in the pinned runtime set (needs the PyPI advisory service; run before upgrades).
+audit: $(STAMP)
+	$(BIN)/pip-audit --require-hashes --disable-pip --progress-spinner off -r requirements.txt
 
 compilemessages: $(STAMP)
 	$(RUN_ENV) $(PY) manage.py compile_translations
 
+# The site and, beside it, the background worker that sends mail; stopping the site stops both.
 run: $(STAMP) compilemessages
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py send_queued_messages --verbosity 0
+	@$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) compilemessages

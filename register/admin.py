@@ -430,3 +430,13 @@ class PurgeRunAdmin(ReadOnlyAdmin):
     @admin.display(description=_("rows"), ordering="row_total")
     def rows(self, obj: PurgeRun) -> int:
         return obj.row_total or 0
+
+
+# The task library's own list of task rows is not a staff page: the outgoing-message queue
+# (register/admin_outbox.py) shows what staff need, in their language.
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+from register import admin_outbox  # noqa: E402, F401  (registers the outgoing-message admin)
+
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

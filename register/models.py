@@ -692,3 +692,80 @@ class PurgeRuleResult(models.Model):
 
     def __str__(self) -> str:
         return self.get_rule_display()
+
+
+# --- Outgoing messages ---
+
+
+class OutboxQuerySet(models.QuerySet):
+    @staticmethod
+    def due_q(now: datetime) -> Q:
+        """Queued, due, and not claimed by a live worker."""
+        return (
+            Q(status=OutboxMessage.Status.QUEUED)
+            & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        )
+
+    def due(self, now: datetime | None = None) -> OutboxQuerySet:
+        return self.filter(self.due_q(now or timezone.now()))
+
+    def failed(self) -> OutboxQuerySet:
+        return self.filter(status=OutboxMessage.Status.FAILED)
+
+
+class OutboxMessage(models.Model):
+    """One email or webhook on the durable queue (``register.outbox``), and what became of it."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Webhook")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed: not delivered")
+        CANCELLED = "cancelled", _("Cancelled, not sent")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    target = models.TextField(
+        _("recipient"), blank=True, help_text=_("Email addresses (one per line) or the webhook URL.")
+    )
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    html = models.TextField(_("HTML version"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=2, blank=True)
+    reference = models.CharField(
+        _("about"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("What the message is about, e.g. a request."),
+    )
+    deliverer = models.CharField(_("deliverer"), max_length=200, blank=True, editable=False)
+    notify = models.CharField(_("on outcome"), max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_until = models.DateTimeField(_("being sent until"), null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = OutboxQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        ordering = ["-created_at", "-id"]
+        permissions = [("resend_outboxmessage", _("Can send failed messages again"))]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_next"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or gettext("Message %(number)s") % {"number": self.pk}
+
+    def recipients(self) -> list[str]:
+        return [line.strip() for line in self.target.splitlines() if line.strip()]

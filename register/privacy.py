@@ -32,3 +32,11 @@ for name in ("PurgeRun", "PurgeRuleResult"):
         registry.register_without_personal_data(
             getattr(models, name), reason="Reports of the retention job: counts per rule."
         )
+
+# The outgoing-message queue keeps a recipient and a text only until delivery, then removes them; the
+# record of what a customer was told is the request's correspondence (exported with the request), and
+# erasure cancels and empties queued messages about the customer's requests (register.outbox.cancel_for).
+registry.register_without_personal_data(
+    models.OutboxMessage,
+    reason="Messages waiting to be sent; emptied once delivered or when the customer is erased.",
+)

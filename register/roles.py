@@ -32,8 +32,10 @@ REGISTER_CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
         "rightschannel",
         "noticeversion",
         "bookkeepingperiod",
+        # The outgoing-message queue: customer service sees failed emails and sends them again.
+        "outboxmessage",
     )
-]
+] + ["register.resend_outboxmessage"]
 
 
 def customer_service_permissions() -> list[str]:

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "register",
     "customers",
     "requests",
@@ -166,6 +168,19 @@ except (ValueError, KeyError, environ.ImproperlyConfigured) as exc:
     raise ImproperlyConfigured(f"EMAIL_URL has an invalid value: {exc}") from exc
 DEFAULT_FROM_EMAIL = _read("DEFAULT_FROM_EMAIL", str, "kundregister@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (mail, webhooks, large reports) runs on one durable task queue. "database" (the
+# default) stores tasks in DATABASE_URL and needs no other server: run `manage.py db_worker`.
+# "redis" runs them on Redis-backed RQ workers (`manage.py rqworker`), for a shop with several hosts.
+TASK_QUEUE = _read("TASK_QUEUE", str, "database").lower()
+if TASK_QUEUE == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASK_QUEUE == "redis":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": _read("REDIS_URL", str, "redis://127.0.0.1:6379/0")}}
+else:
+    raise ImproperlyConfigured(f"TASK_QUEUE must be database or redis, not {TASK_QUEUE!r}")
 
 # Keyed hash for the marketing suppression list (GDPR Art. 21(3)): the list
 # survives erasure, so it must not hold addresses in clear.

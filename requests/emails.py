@@ -8,13 +8,13 @@ language (``Request.language``); every email tied to a request is stored as a
 """
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from register import outbox
 from requests import notice
 from requests.models import Request, RequestEvent, RequestMessage
 
@@ -50,13 +50,24 @@ def send_email(
     context: dict,
     request: Request | None = None,
     sent_by=None,
+    about=None,
 ) -> RequestMessage | None:
-    """Render template ``name`` in ``language``, send it to ``to``, and store it on ``request``."""
+    """Render template ``name`` in ``language``, queue it for ``to``, and store it on ``request``.
+
+    The email goes out after the current transaction commits, through the outgoing-message queue
+    (``register.outbox``), which retries until the mail server takes it; a rollback sends nothing.
+    ``about`` names what an email belongs to when it is not stored as a request's correspondence
+    (a verification link, an erasure outcome, an Art. 19 notice), so it can be found in the queue.
+    """
     subject, text, html = render_email(name, language, context)
-    mail = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    if html:
-        mail.attach_alternative(html, "text/html")
-    mail.send()
+    outbox.queue_email(
+        to=to,
+        subject=subject,
+        body=text,
+        html=html,
+        reference=outbox.reference_for(about or request) if (about or request) is not None else "",
+        language=language,
+    )
     if request is None:
         return None
     message = RequestMessage.objects.create(
@@ -88,6 +99,7 @@ def send_verification(request: Request) -> None:
         to=[request.email],
         language=request.language,
         context={"link": link, "kind": kind, "hours": settings.REQUEST_VERIFICATION_HOURS},
+        about=request,
     )
 
 

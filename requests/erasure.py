@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from customers.models import ConsentEvent, Customer, Order, Suppression
+from register import outbox
 from requests.models import (
     ErasureRecord,
     LegalClaim,
@@ -372,6 +373,8 @@ def erase_customer(
             for purpose_id in sorted(granted)
         )
         _set_purge_after(plan)
+        # Queued or failed emails about the customer's requests still hold the address and the text.
+        outbox.cancel_for(outbox.reference_for(r) for r in customer.data_requests.all())
         if suppress:
             Suppression.add(email=email or None, phone=phone or None, reason=Suppression.Reason.ERASURE)
         now = timezone.now()
@@ -450,7 +453,7 @@ def send_outcome(request: Request, records: list[ErasureRecord], *, to: str, lan
     with translation.override(language):
         context = request_context(request, {"retained": retained_summary(records, language)})
     subject, text, _html = render_outcome(context, language)
-    send_email("erasure_outcome", to=[to], language=language, context=context, request=None)
+    send_email("erasure_outcome", to=[to], language=language, context=context, about=request)
     RequestMessage.objects.create(
         request=request,
         direction=RequestMessage.Direction.OUTGOING,

@@ -226,7 +226,7 @@ def send_recipient_notification(notification: RecipientNotification, *, by) -> N
         to=[notification.recipient_email],
         language=language,
         context=context,
-        request=None,
+        about=notification,
     )
     request.log(
         RequestEvent.Kind.MESSAGE_SENT,

@@ -10,3 +10,7 @@ from register.settings import *  # noqa: E402, F403
 
 # Fast hashing: tests log users in many times.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background tasks run at once, in the test's own thread and transaction; the queue's own tests
+# switch to the database backend to check what happens across commits, failures and workers.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -74,7 +74,7 @@ class Command(BaseCommand):
             try:
                 with transaction.atomic():
                     # Record first: the unique (request, date) row is the once-a-day guarantee;
-                    # a failed send rolls it back so the next run tries again.
+                    # the email is queued in the same transaction, so both happen or neither.
                     recipient = ", ".join(recipients)
                     ReminderLog.objects.bulk_create(
                         [ReminderLog(request=r, date=today, recipient=recipient) for r in requests]
