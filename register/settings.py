@@ -220,7 +220,11 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        # One line per record: time, level, logger and message (messages carry ids, never personal data).
+        "line": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", str, "INFO")},
     "loggers": {
         # Request logs carry URLs only; no personal data is ever put in a URL.

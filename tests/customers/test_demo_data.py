@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 
+from customers.demo import generate_customers
 from customers.models import ConsentEvent, Customer, Invoice, Order, OrderLine, Payment, Return
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -74,3 +76,39 @@ def test_generate_demo_data_keeps_every_index_of_the_tables_it_fills():
     call_command("generate_demo_data", customers=50, seed=3, verbosity=0)
     assert Customer.objects.count() == 50
     assert indexes() == before
+
+
+def test_demo_customers_hold_the_derived_contacts_a_save_would_store():
+    generate_customers(200, seed=4)
+    derived = ("email_normalized", "email_digest", "phone_normalized", "phone_digest")
+    for customer in Customer.objects.all():
+        stored = [getattr(customer, name) for name in derived]
+        customer.refresh_derived_fields()
+        assert stored == [getattr(customer, name) for name in derived]
+    assert Customer.objects.exclude(phone_digest="").exists()
+
+
+def test_demo_orders_and_invoices_carry_the_customers_full_name():
+    generate_customers(100, seed=4)
+    for order in Order.objects.select_related("customer"):
+        assert order.delivery_name == order.customer.full_name
+    for invoice in Invoice.objects.select_related("order__customer"):
+        assert invoice.billing_name == invoice.order.customer.full_name
+
+
+def test_customer_demo_data_records_consents_under_the_notice_in_force_and_adds_no_requests():
+    from register.models import NoticeVersion
+    from requests.models import Request
+
+    call_command("load_example_register", "jalonom", verbosity=0)
+    generate_customers(50, seed=2)
+
+    assert Customer.objects.count() == 50
+    notice_numbers = set(ConsentEvent.objects.values_list("notice_version", flat=True))
+    assert notice_numbers == {NoticeVersion.objects.current().number}
+    assert not Request.objects.exists()
+
+
+def test_generate_demo_data_refuses_a_negative_count():
+    with pytest.raises(CommandError):
+        call_command("generate_demo_data", customers=-1, verbosity=0)

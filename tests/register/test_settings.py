@@ -1,6 +1,7 @@
 """Settings read from the environment fail loudly and name the variable."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,29 @@ def test_deploy_check_passes_with_only_the_three_production_variables():
         ALLOWED_HOSTS="shop.example",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def log_one_line(**env_vars: str) -> str:
+    """Log one INFO record through the configured logging; return what reached stderr."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "DEBUG": "True", **env_vars}
+    code = "import logging; logging.getLogger('register.retention').info('Purge run %s finished', 5)"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def test_log_lines_carry_time_level_logger_and_message():
+    line = log_one_line().strip()
+    pattern = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO register\.retention Purge run 5 finished"
+    assert re.fullmatch(pattern, line), line
+
+
+def test_log_level_setting_silences_lower_levels():
+    assert log_one_line(LOG_LEVEL="WARNING") == ""

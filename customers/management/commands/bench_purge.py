@@ -13,8 +13,10 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
+from customers.models import Customer, Order, OrderLine
 from register.models import PurgeRun, RetentionRule
 from register.retention import DEFAULT_BATCH_SIZE, apply_rule, history_model
 
@@ -43,8 +45,6 @@ class Command(BaseCommand):
             raise CommandError("--orders and --batch-size must be at least 1")
         self.create_database(db)
         call_command("migrate", verbosity=0)
-        from customers.models import Customer, Order, OrderLine
-
         self.tables = [Customer, Order, OrderLine, history_model(Order), history_model(Customer)]
 
         self.build(orders)
@@ -89,8 +89,6 @@ class Command(BaseCommand):
 
     def build(self, orders: int) -> None:
         """Fill the tables server-side with generate_series: expired orders, 2 lines each, 1 history row."""
-        from customers.models import Customer, Order, OrderLine
-
         customers = max(1, orders // ORDERS_PER_CUSTOMER)
         quote = connection.ops.quote_name
         with transaction.atomic(), connection.cursor() as cursor:
@@ -151,8 +149,6 @@ class Command(BaseCommand):
                 cursor.execute(sql)
 
     def count_rows(self) -> dict[str, int]:
-        from customers.models import Order, OrderLine
-
         return {
             "orders": Order.objects.count(),
             "lines": OrderLine.objects.count(),
@@ -169,8 +165,6 @@ class Command(BaseCommand):
 
     @staticmethod
     def plain_delete() -> None:
-        from customers.models import Order, OrderLine
-
         quote = connection.ops.quote_name
         orders = quote(Order._meta.db_table)
         expired = f"SELECT id FROM {orders} WHERE placed_at < TIMESTAMPTZ '2012-01-01'"  # noqa: S608
@@ -179,12 +173,6 @@ class Command(BaseCommand):
             history = quote(history_model(Order)._meta.db_table)
             cursor.execute(f"DELETE FROM {history} WHERE id IN ({expired})")  # noqa: S608
             cursor.execute(f"DELETE FROM {orders} WHERE placed_at < TIMESTAMPTZ '2012-01-01'")  # noqa: S608
-
-
-def no_style():
-    from django.core.management.color import no_style as style
-
-    return style()
 
 
 def insert_series(model, count: int, values: dict[str, str], pk_column: str = "id") -> str:

@@ -1,10 +1,14 @@
-"""Generate realistic Nordic demo customers, orders, bookkeeping records, returns and consent histories.
+"""Realistic Nordic demo customers, orders, bookkeeping records, returns and consent histories.
 
 Deterministic for a seed (and the same starting database and day). Faker (sv_SE, fi_FI, et_EE, and
-no_NO for Norwegian Bokmål) fills pools of names and addresses once, with the contacts' normalised
-forms and keyed hashes computed per pool entry; rows are then combined from the pools as plain tuples
-and written with executemany in large batches inside one transaction, so 100,000 customers take
-seconds, not minutes. Bulk writes make no history rows, which is what demo data wants.
+no_NO for Norwegian Bokmål) fills pools of names and addresses once; rows are then combined from the
+pools as plain tuples and written with executemany in large batches inside one transaction, so
+100,000 customers take seconds, not minutes. Normalised contacts and their keyed hashes come from
+``Customer.refresh_derived_fields()``, the code every save runs. Bulk writes make no history rows,
+which is what demo data wants.
+
+Rows of the apps that build on customers (requests, access reports) are added by their own demo
+module; the ``generate_demo_data`` command of the ``requests`` app runs both.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
-from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from faker import Faker
@@ -33,12 +36,8 @@ from customers.models import (
     OrderLine,
     Payment,
     Return,
-    Suppression,
-    _current_notice_version,
-    hash_contact,
-    normalize_email,
-    normalize_phone,
 )
+from register.models import NoticeVersion
 
 POOL_SIZE = 400
 # Customers generated per round; their orders, lines, invoices, payments, returns and consent
@@ -179,8 +178,7 @@ def ascii_slug(value: str) -> str:
 class Pools:
     """Per-market pools of Faker values, drawn once per run from a seeded Faker.
 
-    Phones are kept with their normalised form and keyed hash, names with their ASCII slug, so
-    the per-customer work is picking from lists.
+    Names are kept with their ASCII slug, so the per-customer work is picking from lists.
     """
 
     def __init__(self, market: Market, seed: int):
@@ -191,17 +189,11 @@ class Pools:
         self.streets = [fake.street_address() for _ in range(POOL_SIZE)]
         self.postcodes = [fake.postcode() for _ in range(POOL_SIZE)]
         self.cities = [fake.city() for _ in range(POOL_SIZE)]
-        self.phones = [self._phone(fake.phone_number(), market.country) for _ in range(POOL_SIZE)]
+        self.phones = [fake.phone_number() for _ in range(POOL_SIZE)]
         self.companies = [fake.company() for _ in range(POOL_SIZE // 4)]
         self.ssns = [self._safe(fake.ssn) for _ in range(POOL_SIZE)]
         self.ibans = [fake.iban() for _ in range(POOL_SIZE)]
         self.slugs = {name: ascii_slug(name) for name in self.first_names + self.last_names}
-
-    @staticmethod
-    def _phone(phone: str, country: str) -> tuple[str, str, str]:
-        # The same normalisation and hash as Customer.refresh_derived_fields.
-        normalized = normalize_phone(phone, country)
-        return phone, normalized, hash_contact(Suppression.Kind.PHONE, normalized)
 
     @staticmethod
     def _safe(make) -> str:
@@ -311,73 +303,79 @@ def sqlite_bulk_load(model_classes: list[type[models.Model]], rows_added: int) -
             cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
 
 
-class Command(BaseCommand):
-    help = "Generate deterministic demo customers, orders, invoices, payments, returns and consents."
+TOTALS = ("customers", "orders", "lines", "invoices", "payments", "returns", "consents", "old", "restricted")
 
-    def add_arguments(self, parser) -> None:
-        parser.add_argument("--customers", type=int, default=1000)
-        parser.add_argument("--seed", type=int, default=1)
 
-    def handle(self, *args, **options) -> None:
-        count: int = options["customers"]
-        seed: int = options["seed"]
-        if count < 0:
-            raise CommandError("--customers must not be negative")
-        purposes = list(ConsentPurpose.objects.order_by("code"))
-        rng = random.Random(seed)
-        pools = [Pools(market, seed + n) for n, market in enumerate(MARKETS)]
+def generate_customers(count: int, seed: int) -> dict[str, int]:
+    """Add ``count`` customers with orders, lines, invoices, payments, returns and consent histories.
+
+    Writes in one transaction; the same seed on the same starting database and day gives the same
+    rows. Returns how many rows of each kind were written, with "old" (customers inactive for over
+    six years) and "restricted" (customers whose processing is restricted).
+    """
+    if count < 0:
+        raise ValueError("count must not be negative")
+    generator = DemoGenerator(seed)
+    tables = [Customer, Order, OrderLine, Invoice, Payment, Return, ConsentEvent]
+    with transaction.atomic(), sqlite_bulk_load(tables, count):
+        inserter = FastInserter(tables)
+        for start in range(0, count, BATCH):
+            generator.write_batch(inserter, start, min(BATCH, count - start))
+        inserter.reset_sequences()
+    return generator.totals
+
+
+class DemoGenerator:
+    """The state of one run: the seeded random source, the pools and the numbers handed out so far."""
+
+    def __init__(self, seed: int):
+        self.purposes = list(ConsentPurpose.objects.order_by("code"))
+        self.rng = random.Random(seed)
+        self.pools = [Pools(market, seed + n) for n, market in enumerate(MARKETS)]
         # Dates are relative to the start of today, so a seed gives the same data all day.
-        today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        notice_version = _current_notice_version()
-        offsets = {
+        self.today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+        notice = NoticeVersion.objects.current()
+        self.notice_version = notice.number if notice is not None else None
+        self.offsets = {
             "customer": Customer.objects.count(),
             "order": Order.objects.count(),
             "invoice": Invoice.objects.count(),
         }
-        totals = dict.fromkeys(
-            (
-                "customers",
-                "orders",
-                "lines",
-                "invoices",
-                "payments",
-                "returns",
-                "consents",
-                "old",
-                "restricted",
-            ),
-            0,
-        )
-        tables = [Customer, Order, OrderLine, Invoice, Payment, Return, ConsentEvent]
-        with transaction.atomic(), sqlite_bulk_load(tables, count):
-            self.inserter = FastInserter(tables)
-            self.dt = datetime_adapter()
-            for start in range(0, count, BATCH):
-                size = min(BATCH, count - start)
-                self.write_batch(rng, pools, purposes, start, size, today, notice_version, offsets, totals)
-            self.inserter.reset_sequences()
-        # Requests, reports, history and erased customers old enough for every retention rule.
-        from requests.demo import add_retention_examples
+        self.totals = dict.fromkeys(TOTALS, 0)
+        self.dt = datetime_adapter()
+        # One unsaved customer, reused for every row: its full_name and refresh_derived_fields() give
+        # each row's derived values exactly as a saved customer has them.
+        self.scratch = Customer()
 
-        retention = add_retention_examples()
-        if retention:
-            self.stdout.write(
-                "Added for the retention rules: {requests} old requests, {access_reports} expired access "
-                "reports, {history_rows} old history rows, {erased_customers} erased customers, "
-                "{rules} rules.".format(**retention)
-            )
-        self.stdout.write(
-            "Generated {customers} customers ({old} inactive for over 6 years, {restricted} restricted), "
-            "{orders} orders with {lines} lines, {invoices} invoices, {payments} payments, "
-            "{returns} returns, {consents} consent events (seed {seed}).".format(seed=seed, **totals)
+    def derived_fields(
+        self, first_name: str, last_name: str, email: str, phone: str, country: str
+    ) -> tuple[str, str, str, str, str]:
+        """Return the full name, normalised email and phone and their keyed hashes as the model has them."""
+        customer = self.scratch
+        customer.first_name, customer.last_name = first_name, last_name
+        customer.email, customer.phone, customer.country = email, phone, country
+        customer.refresh_derived_fields()
+        return (
+            customer.full_name,
+            customer.email_normalized,
+            customer.email_digest,
+            customer.phone_normalized,
+            customer.phone_digest,
         )
 
-    def write_batch(self, rng, pools, purposes, start, size, today, notice_version, offsets, totals) -> None:
+    def write_batch(self, inserter: FastInserter, start: int, size: int) -> None:
         """Generate and write ``size`` customers with their orders, bookkeeping records and consents.
 
         Every random draw happens in a fixed order, so a seed always gives the same rows.
         """
-        dt, inserter = self.dt, self.inserter
+        dt, rng, pools, offsets, totals, today = (
+            self.dt,
+            self.rng,
+            self.pools,
+            self.offsets,
+            self.totals,
+            self.today,
+        )
         rand, choice, choices, randrange = rng.random, rng.choice, rng.choices, rng.randrange
         customer_ids = inserter.ids(Customer)
         old_start = datetime(2011, 1, 1, tzinfo=UTC)
@@ -399,7 +397,7 @@ class Command(BaseCommand):
             company = choice(pool.companies) if rand() < 0.1 else ""
             identity_number = choice(pool.ssns) if rand() < 0.3 else ""
             email = f"{pool.slugs[first]}.{pool.slugs[last]}{number}@example.{market.domain}"
-            phone, phone_normalized, phone_digest = choice(pool.phones)
+            phone = choice(pool.phones)
             street, postcode, city = choice(pool.streets), choice(pool.postcodes), choice(pool.cities)
             language = choice(market.languages)
             username = f"{pool.slugs[first]}{number}" if rand() < 0.5 else ""
@@ -417,8 +415,9 @@ class Command(BaseCommand):
                 created + timedelta(seconds=randrange(span)) for _ in range(choice((0, 1, 1, 1, 2, 2, 3, 4)))
             )
             customer_id = next(customer_ids)
-            email_normalized = normalize_email(email)
-            full_name = " ".join(part for part in (first, last) if part)
+            full_name, email_normalized, email_digest, phone_normalized, phone_digest = self.derived_fields(
+                first, last, email, phone, market.country
+            )
             customers.append(
                 (
                     customer_id,
@@ -429,7 +428,7 @@ class Command(BaseCommand):
                     identity_number,
                     email,
                     email_normalized,
-                    hash_contact(Suppression.Kind.EMAIL, email_normalized),
+                    email_digest,
                     phone,
                     phone_normalized,
                     phone_digest,
@@ -448,34 +447,21 @@ class Command(BaseCommand):
                 )
             )
             plans.append(
-                (
-                    customer_id,
-                    market,
-                    created,
-                    window_end,
-                    placed_times,
-                    full_name,
-                    street,
-                    postcode,
-                    city,
-                    phone,
-                )
-                + (bank_account,)
+                (customer_id, market, created, window_end, placed_times, full_name)
+                + (street, postcode, city, phone, bank_account)
             )
             totals["old"] += old
         inserter.insert(Customer, CUSTOMER_COLUMNS, customers)
         totals["customers"] += len(customers)
 
-        # Orders as (id, placed_at, status, total, currency, billing name, billing address,
-        # refund account, market, lines), kept for the invoices, payments and returns below.
+        # Orders as (id, placed_at, status, total, billing name, billing address, refund account,
+        # market, lines), kept for the invoices, payments and returns below.
         order_ids = inserter.ids(Order)
         consent_ids = inserter.ids(ConsentEvent)
         orders, order_rows, events = [], [], []
         for plan in plans:
-            customer_id, market, created, window_end, placed_times, full_name, street, postcode, city = plan[
-                :9
-            ]
-            phone, bank_account = plan[9], plan[10]
+            customer_id, market, created, window_end, placed_times, full_name = plan[:6]
+            street, postcode, city, phone, bank_account = plan[6:]
             for placed in placed_times:
                 offsets["order"] += 1
                 status = choices(ORDER_STATUSES, cum_weights=ORDER_STATUS_CUM_WEIGHTS)[0]
@@ -506,9 +492,7 @@ class Command(BaseCommand):
                     (order_id, placed, status, total, full_name, f"{street}, {postcode} {city}", bank_account)
                     + (market, lines)
                 )
-            self.consent_history(
-                rng, events, consent_ids, customer_id, purposes, created, window_end, notice_version
-            )
+            self.consent_history(events, consent_ids, customer_id, created, window_end)
         inserter.insert(Order, ORDER_COLUMNS, order_rows)
         inserter.insert(ConsentEvent, CONSENT_COLUMNS, events)
         totals["orders"] += len(order_rows)
@@ -575,13 +559,11 @@ class Command(BaseCommand):
         totals["payments"] += len(payments)
         totals["returns"] += len(returns)
 
-    def consent_history(
-        self, rng, events, ids, customer_id, purposes, created, window_end, notice_version
-    ) -> None:
+    def consent_history(self, events, ids, customer_id, created, window_end) -> None:
         """Grants at checkout for some purposes, some later withdrawn by an unsubscribe link or phone."""
-        dt = self.dt
+        dt, rng = self.dt, self.rng
         span = max(1, int((window_end - created).total_seconds()))
-        for purpose in purposes:
+        for purpose in self.purposes:
             if rng.random() >= 0.4:
                 continue
             granted_at = created + timedelta(seconds=rng.randrange(min(span, 3600)))
@@ -593,7 +575,7 @@ class Command(BaseCommand):
                     ConsentEvent.Action.GRANTED.value,
                     dt(granted_at),
                     ConsentEvent.Via.CHECKOUT.value,
-                    notice_version,
+                    self.notice_version,
                     "checkout form",
                 )
             )
@@ -607,7 +589,7 @@ class Command(BaseCommand):
                         ConsentEvent.Action.WITHDRAWN.value,
                         dt(withdrawn_at),
                         rng.choice(WITHDRAWAL_CHANNELS),
-                        notice_version,
+                        self.notice_version,
                         "demo data",
                     )
                 )

@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from customers.models import Customer
+from register.models import NoticeVersion
 from register.roles import CUSTOMER_SERVICE, DATA_PROTECTION_OFFICER, ensure_roles
 
 DEMO_USERS = (
@@ -35,12 +37,8 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([groups[group]])
 
-        from register.models import NoticeVersion
-
         if not NoticeVersion.objects.exists():
             call_command("load_example_register", options["register"], verbosity=options["verbosity"])
-
-        from customers.models import Customer
 
         if not Customer.objects.exists():
             call_command(
