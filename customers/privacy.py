@@ -1,6 +1,6 @@
 """What the customers app holds about customers, and how it is exported and erased.
 
-One declaration per model (see ``requests.registry``). Orders, invoices, payments and returns
+One declaration per model (see ``register.registry``). Orders, invoices, payments and returns
 are bookkeeping records: on erasure they stay without direct identifiers until the period of
 the shop's country ends (GDPR Art. 17(3)(b)); unfinished orders and open returns stay as
 they are until they are finished (Art. 6(1)(b)).
@@ -20,7 +20,7 @@ from customers.models import (
     Return,
     Suppression,
 )
-from requests.registry import KEEP, Hold, HoldName, Personal, RowAction, bookkeeping_hold, registry
+from register.registry import KEEP, Hold, HoldName, Personal, RowAction, bookkeeping_hold, registry
 
 UNFINISHED_ORDER_STATUSES = [Order.Status.PENDING, Order.Status.PAID, Order.Status.SHIPPED]
 OPEN_RETURN_STATUSES = [Return.Status.REQUESTED, Return.Status.RECEIVED]

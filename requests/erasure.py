@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from customers.models import ConsentEvent, Customer, Order, Suppression
+from register.registry import ERASED_TEXT, Declaration, HoldName, RowAction, registry
 from requests.models import (
     ErasureRecord,
     LegalClaim,
@@ -31,7 +32,6 @@ from requests.models import (
     RequestMessage,
     TransitionError,
 )
-from requests.registry import ERASED_TEXT, Declaration, HoldName, RowAction, registry
 
 CHUNK = 500
 RETAIN = "retain"

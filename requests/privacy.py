@@ -5,8 +5,8 @@ minimised, not deleted. Its kind, dates and outcome stay; the email, name and ev
 text go.
 """
 
+from register.registry import ERASED_TEXT, KEEP, Personal, registry
 from requests import models
-from requests.registry import ERASED_TEXT, KEEP, Personal, registry
 
 registry.register(
     models.Request,
@@ -97,58 +97,54 @@ registry.register_without_personal_data(
 )
 
 # Models of the access-report and rectification workflows (GDPR Art. 15, 16, 20).
-if hasattr(models, "AccessReport"):
-    registry.register(
-        models.AccessReport,
-        category="requests",
-        path="request__customers",
-        table="access_report",
-        personal={
-            "kind": Personal(erase=KEEP),
-            "created_at": Personal(erase=KEEP),
-            "expires_at": Personal(erase=KEEP),
-        },
-        not_personal=[
-            "id",
-            "request",
-            "file_path",
-            "created_by",
-            "deleted_at",
-            "sha256",
-            "size",
-            "customer_count",
-        ],
-    )
-if hasattr(models, "DownloadLog"):
-    registry.register_without_personal_data(
-        models.DownloadLog, reason="When a report was downloaded and by whom (staff or the customer)."
-    )
-if hasattr(models, "RectificationChange"):
-    registry.register(
-        models.RectificationChange,
-        category="requests",
-        path="customer",
-        table="rectification_change",
-        personal={
-            "field": Personal(provided=True, erase=KEEP),
-            "current_value": Personal(),
-            "customer_value": Personal(provided=True),
-            "proposed_value": Personal(),
-            "created_at": Personal(erase=KEEP),
-            "applied_at": Personal(erase=KEEP),
-            "rejected_at": Personal(erase=KEEP),
-        },
-        not_personal=["id", "request", "customer", "staff_edited", "applied_by"],
-    )
-if hasattr(models, "SupplementaryStatement"):
-    registry.register(
-        models.SupplementaryStatement,
-        category="requests",
-        path="customer",
-        table="supplementary_statement",
-        personal={"text": Personal(provided=True, erase=ERASED_TEXT), "created_at": Personal(erase=KEEP)},
-        not_personal=["id", "customer", "request", "created_by"],
-    )
+registry.register(
+    models.AccessReport,
+    category="requests",
+    path="request__customers",
+    table="access_report",
+    personal={
+        "kind": Personal(erase=KEEP),
+        "created_at": Personal(erase=KEEP),
+        "expires_at": Personal(erase=KEEP),
+    },
+    not_personal=[
+        "id",
+        "request",
+        "file_path",
+        "created_by",
+        "deleted_at",
+        "sha256",
+        "size",
+        "customer_count",
+    ],
+)
+registry.register_without_personal_data(
+    models.DownloadLog, reason="When a report was downloaded and by whom (staff or the customer)."
+)
+registry.register(
+    models.RectificationChange,
+    category="requests",
+    path="customer",
+    table="rectification_change",
+    personal={
+        "field": Personal(provided=True, erase=KEEP),
+        "current_value": Personal(),
+        "customer_value": Personal(provided=True),
+        "proposed_value": Personal(),
+        "created_at": Personal(erase=KEEP),
+        "applied_at": Personal(erase=KEEP),
+        "rejected_at": Personal(erase=KEEP),
+    },
+    not_personal=["id", "request", "customer", "staff_edited", "applied_by"],
+)
+registry.register(
+    models.SupplementaryStatement,
+    category="requests",
+    path="customer",
+    table="supplementary_statement",
+    personal={"text": Personal(provided=True, erase=ERASED_TEXT), "created_at": Personal(erase=KEEP)},
+    not_personal=["id", "customer", "request", "created_by"],
+)
 
 # Erasure, restriction, objection, Art. 19.
 registry.register_without_personal_data(

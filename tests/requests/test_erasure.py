@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, Invoice, Order
+from register.registry import registry
 from requests.erasure import ErasureBlocked, erase_customer, preview_erasure
 from requests.models import LegalClaim, Request
-from requests.registry import registry
 from tests.factories import make_customer, make_invoice, make_order, make_payment, make_request
 
 pytestmark = pytest.mark.django_db
