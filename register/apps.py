@@ -8,9 +8,10 @@ class RegisterConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app declares its personal data in <app>/privacy.py (register.registry); the
-        # system check kundregister.E001/E002 then finds anything undeclared.
+        # system check kundregister.E001/E002 then finds anything undeclared. Each app's
+        # roles.py grants the customer-service role its permissions (register.roles).
         from django.utils.module_loading import autodiscover_modules
 
         from register import checks  # noqa: F401  (registers the system check)
 
-        autodiscover_modules("privacy")
+        autodiscover_modules("privacy", "roles")
