@@ -18,6 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from customers.contacts import (
+    hash_contact,
+    mask_bank_account,
+    mask_identity_number,
+    normalize_email,
+    normalize_phone,
+)
 from customers.models import (
     ConsentEvent,
     ConsentPurpose,
@@ -28,11 +35,6 @@ from customers.models import (
     Payment,
     Return,
     Suppression,
-    hash_contact,
-    mask_bank_account,
-    mask_identity_number,
-    normalize_email,
-    normalize_phone,
     record_marketing_objection,
 )
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from customers.models import normalize_email
+from customers.contacts import normalize_email
 from requests import deadlines
 
 

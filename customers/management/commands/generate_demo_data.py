@@ -24,6 +24,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from faker import Faker
 
+from customers.contacts import hash_contact, normalize_email, normalize_phone
 from customers.models import (
     ConsentEvent,
     ConsentPurpose,
@@ -35,9 +36,6 @@ from customers.models import (
     Return,
     Suppression,
     _current_notice_version,
-    hash_contact,
-    normalize_email,
-    normalize_phone,
 )
 
 POOL_SIZE = 400
