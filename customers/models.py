@@ -8,6 +8,7 @@ erasure without holding an address in clear.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import models, transaction
@@ -284,16 +285,14 @@ class Customer(models.Model):
         self._history_user = by
         self.save(update_fields=["restricted_at", "restriction_reason"])
 
-    def lift_restriction(self, by=None, notified_message=None) -> None:
+    def lift_restriction(self, by=None, notified_at: datetime | None = None) -> None:
         """Lift a restriction once the customer has been told it will be lifted (GDPR Art. 18(3)).
 
-        ``notified_message`` is the recorded "we will lift the restriction" email
-        (``requests.RequestMessage``, template ``restriction_lift``) sent to this customer after
-        the restriction began; without it the restriction stays.
+        ``notified_at`` is when the recorded "we will lift the restriction" notice was sent to
+        this customer; without one, or with one sent before the restriction began, the
+        restriction stays.
         """
-        from requests.rights import is_lift_notice_for
-
-        if not is_lift_notice_for(notified_message, self):
+        if notified_at is None or (self.restricted_at is not None and notified_at < self.restricted_at):
             raise ValueError("Tell the customer before lifting the restriction (GDPR Art. 18(3)).")
         self.restricted_at = None
         self.restriction_reason = ""

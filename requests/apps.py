@@ -6,3 +6,11 @@ class RequestsConfig(AppConfig):
     name = "requests"
     label = "requests"
     verbose_name = _("Data-subject requests")
+
+    def ready(self) -> None:
+        # This app sends and records the notice that a restriction will be lifted (GDPR
+        # Art. 18(3)); the customer admin's "Lift restriction" asks it when that was.
+        from customers.admin import lift_notice_providers
+        from requests.rights import lift_notice_sent_at
+
+        lift_notice_providers.append(lift_notice_sent_at)
