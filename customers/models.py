@@ -396,6 +396,9 @@ class Order(models.Model):
 
     history = HistoricalRecords()
 
+    # Orders not yet finished: they hold their customer and their delivery data (GDPR Art. 6(1)(b)).
+    UNFINISHED_STATUSES = [Status.PENDING, Status.PAID, Status.SHIPPED]
+
     class Meta:
         verbose_name = _("order")
         verbose_name_plural = _("orders")

@@ -22,19 +22,18 @@ from customers.models import (
 )
 from register.registry import KEEP, Hold, HoldName, Personal, RowAction, bookkeeping_hold, registry
 
-UNFINISHED_ORDER_STATUSES = [Order.Status.PENDING, Order.Status.PAID, Order.Status.SHIPPED]
 OPEN_RETURN_STATUSES = [Return.Status.REQUESTED, Return.Status.RECEIVED]
 
 PENDING_ORDER_HOLD = Hold(
     name=HoldName.PENDING_ORDER,
     reason=_("The order is not yet delivered; the delivery data is needed until it is."),
-    rows=lambda qs: qs.filter(status__in=UNFINISHED_ORDER_STATUSES),
+    rows=lambda qs: qs.filter(status__in=Order.UNFINISHED_STATUSES),
     keeps_identifiers=True,
 )
 PENDING_ORDER_LINES_HOLD = Hold(
     name=HoldName.PENDING_ORDER,
     reason=_("The order is not yet delivered; the delivery data is needed until it is."),
-    rows=lambda qs: qs.filter(order__status__in=UNFINISHED_ORDER_STATUSES),
+    rows=lambda qs: qs.filter(order__status__in=Order.UNFINISHED_STATUSES),
     keeps_identifiers=True,
 )
 OPEN_RETURN_HOLD = Hold(

@@ -1,8 +1,8 @@
 """What the requests app holds about customers, and how it is exported and erased.
 
-A request is evidence that the controller answered (GDPR Art. 5(2)): on erasure it is
-minimised, not deleted. Its kind, dates and outcome stay; the email, name and every free
-text go.
+A request is evidence that the controller answered (GDPR Art. 5(2)): on erasure, and by the
+completed_request retention rule, it is minimised, not deleted. Its kind, dates, outcome and the
+controller's own reasons stay; the email, name and the customer's free texts go.
 """
 
 from register.registry import ERASED_TEXT, KEEP, Personal, registry
@@ -27,9 +27,11 @@ registry.register(
         "language": Personal(provided=True, erase=KEEP),
         "received_at": Personal(erase=KEEP),
         "received_via": Personal(erase=KEEP),
-        "extension_reason": Personal(),
+        # The controller's own reasoning, evidence that the extension or refusal was explained
+        # (GDPR Art. 12(4), 12(5)): exported, but kept by erasure and retention.
+        "extension_reason": Personal(erase=KEEP),
         "verification_note": Personal(),
-        "rejection_justification": Personal(),
+        "rejection_justification": Personal(erase=KEEP),
     },
     not_personal=[
         "id",
