@@ -34,7 +34,7 @@ class Country(models.TextChoices):
     ESTONIA = "EE", _("Estonia")
 
 
-class RegisterQuerySet(models.QuerySet):
+class RegisterManager(models.Manager):
     def current(self) -> Register | None:
         """Return the register this installation keeps (there is at most one current)."""
         return self.filter(is_current=True).first()
@@ -98,7 +98,7 @@ class Register(TranslatedModel):
     staff_note = models.TextField(_("staff note"), blank=True, help_text=_("Never shown to customers."))
 
     history = HistoricalRecords()
-    objects = RegisterQuerySet.as_manager()
+    objects = RegisterManager()
 
     class Meta:
         verbose_name = _("register description")
@@ -549,7 +549,7 @@ class BookkeepingPeriod(models.Model):
         return f"{self.get_country_display()}: {self.get_kind_display()}"
 
 
-class NoticeVersionQuerySet(models.QuerySet):
+class NoticeVersionManager(models.Manager):
     def current(self) -> NoticeVersion | None:
         """Return the notice in force now, or None if nothing has been published."""
         return self.order_by("-number").first()
@@ -581,7 +581,7 @@ class NoticeVersion(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = NoticeVersionQuerySet.as_manager()
+    objects = NoticeVersionManager()
 
     class Meta:
         verbose_name = _("published notice")

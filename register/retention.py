@@ -362,7 +362,7 @@ def history_tracked_models() -> list[type[models.Model]]:
 
 def published_register() -> Register | None:
     """The register whose notice is in force (its retention rules are what customers were told)."""
-    notice = NoticeVersion.objects.select_related("register").current()
+    notice = NoticeVersion.objects.current()
     return notice.register if notice is not None else None
 
 
