@@ -26,17 +26,13 @@ from customers.contacts import (
     normalize_email,
     normalize_phone,
 )
+from register.models import NoticeVersion
 
 
 def _current_notice_version() -> int | None:
     """Return the number of the privacy notice in force, or None when none is published."""
-    try:
-        from register.models import NoticeVersion
-
-        current = NoticeVersion.objects.current()
-    except (ImportError, LookupError, AttributeError):
-        return None
-    return getattr(current, "number", None) if current is not None else None
+    current = NoticeVersion.objects.current()
+    return current.number if current is not None else None
 
 
 # --- Customers ---------------------------------------------------------------------------------
