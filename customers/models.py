@@ -59,13 +59,6 @@ class CustomerQuerySet(models.QuerySet):
             return self.none()
         return self.filter(email_normalized=normalized)
 
-    def matching_phone(self, phone: str | None) -> CustomerQuerySet:
-        """Customers whose normalised phone number equals the given one."""
-        normalized = normalize_phone(phone)
-        if not normalized:
-            return self.none()
-        return self.filter(phone_normalized=normalized)
-
     def with_consent_state(self, purpose_code: str) -> CustomerQuerySet:
         """Annotate ``consent_action`` with the latest ledger action for the purpose (or None)."""
         latest = (
@@ -294,11 +287,6 @@ class Customer(models.Model):
         self.restriction_reason = ""
         self._history_user = by
         self.save(update_fields=["restricted_at", "restriction_reason"])
-
-    def end_relationship(self, when=None) -> None:
-        """Mark the customer relationship as ended; retention periods run from this date."""
-        self.relationship_ended_at = when or timezone.now()
-        self.save(update_fields=["relationship_ended_at"])
 
     def latest_consent_event(self, purpose: ConsentPurpose | str) -> ConsentEvent | None:
         """Return the latest ledger event for the purpose, or None when there is none."""

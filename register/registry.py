@@ -200,9 +200,6 @@ class Registry:
     def with_personal_data(self) -> list[Declaration]:
         return [d for d in self._declarations.values() if d.holds_personal_data]
 
-    def is_declared(self, model: type[models.Model]) -> bool:
-        return model in self._declarations
-
     def declared_fields(self, model: type[models.Model], *, provided_only: bool = False) -> list[str]:
         """The personal fields declared for ``model`` (only those the customer provided, if asked)."""
         declaration = self._declarations.get(model)

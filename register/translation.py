@@ -7,7 +7,6 @@ them like any other column. ``obj.text`` returns the active language, falling ba
 to the register's original language.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -106,8 +105,3 @@ def localise(data: Any, language: str) -> Any:
     if isinstance(data, list | tuple):
         return [localise(value, language) for value in data]
     return data
-
-
-def translated_field_names(names: Iterable[str]) -> list[str]:
-    """Expand text names to their columns, for admin ``fields`` declarations."""
-    return [f"{name}_{code}" for name in names for code in LANGUAGE_CODES]

@@ -116,9 +116,6 @@ class ErasurePlan:
     def retained(self) -> list[PlanItem]:
         return [item for item in self.items if item.action == RETAIN]
 
-    def pks_of(self, model: type[models.Model]) -> list[int]:
-        return [pk for item in self.items if item.model is model for pk in item.pks]
-
 
 def _chunks(values: list[int], size: int = CHUNK) -> Iterator[list[int]]:
     for start in range(0, len(values), size):

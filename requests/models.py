@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -42,10 +41,6 @@ def hash_token(token: str) -> str:
 
 
 class RequestQuerySet(models.QuerySet):
-    def with_effective_due(self) -> "RequestQuerySet":
-        """Annotate ``effective_due``: the extended due date when there is one."""
-        return self.annotate(effective_due=Coalesce("extended_due_date", "due_date"))
-
     def open(self) -> "RequestQuerySet":
         return self.filter(status__in=Request.OPEN_STATUSES)
 

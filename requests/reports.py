@@ -412,12 +412,3 @@ def build_access_report(request: Request, by, now: datetime | None = None) -> Ac
         final.unlink(missing_ok=True)
         raise
     return report
-
-
-def delete_expired_reports(now: datetime | None = None) -> int:
-    """Delete the files of every expired report; return how many (the retention job calls this)."""
-    count = 0
-    for report in AccessReport.objects.expired(now).iterator():
-        report.delete_file(now)
-        count += 1
-    return count
