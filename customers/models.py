@@ -27,6 +27,7 @@ from customers.contacts import (
     normalize_phone,
 )
 from register.models import NoticeVersion
+from register.translation import Language
 
 
 def _current_notice_version() -> int | None:
@@ -36,13 +37,6 @@ def _current_notice_version() -> int | None:
 
 
 # --- Customers ---------------------------------------------------------------------------------
-
-
-class Language(models.TextChoices):
-    SWEDISH = "sv", _("Swedish")
-    FINNISH = "fi", _("Finnish")
-    NORWEGIAN = "nb", _("Norwegian Bokmål")
-    ENGLISH = "en", _("English")
 
 
 class Gender(models.TextChoices):
@@ -156,7 +150,7 @@ class Customer(models.Model):
         _("language"),
         max_length=2,
         choices=Language.choices,
-        default=Language.ENGLISH,
+        default=Language.EN,
         help_text=_("Language of emails and pages sent to this customer."),
     )
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)

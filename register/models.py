@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from register.translation import LANGUAGE_CODES, Translated, TranslatedModel
+from register.translation import LANGUAGE_CODES, Language, Translated, TranslatedModel
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -90,7 +90,7 @@ class Register(TranslatedModel):
     language = models.CharField(
         _("original language"),
         max_length=2,
-        choices=settings.LANGUAGES,
+        choices=Language.choices,
         help_text=_("The language the description is written in; other languages fall back to it."),
     )
     drawn_up_on = models.DateField(_("drawn up on"), null=True, blank=True)

@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.text import format_lazy
 
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+# The languages of pages, emails and texts (settings.LANGUAGES) as model choices: Language.SV, ….
+Language = models.TextChoices("Language", [(code.upper(), (code, name)) for code, name in settings.LANGUAGES])
 
 
 class Translated:

@@ -21,18 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.contacts import normalize_email
+from register.translation import Language
 from requests import deadlines
 
 
 class TransitionError(ValidationError):
     """A status change or action that the request's current state does not allow."""
-
-
-class Language(models.TextChoices):
-    SV = "sv", _("Swedish")
-    FI = "fi", _("Finnish")
-    NB = "nb", _("Norwegian Bokmål")
-    EN = "en", _("English")
 
 
 def hash_token(token: str) -> str:
