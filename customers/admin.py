@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
@@ -18,6 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from customers.contacts import (
+    hash_contact,
+    mask_bank_account,
+    mask_identity_number,
+    normalize_email,
+    normalize_phone,
+)
 from customers.models import (
     ConsentEvent,
     ConsentPurpose,
@@ -28,11 +36,6 @@ from customers.models import (
     Payment,
     Return,
     Suppression,
-    hash_contact,
-    mask_bank_account,
-    mask_identity_number,
-    normalize_email,
-    normalize_phone,
     record_marketing_objection,
 )
 from register.admin_base import ReadOnlyAdmin
@@ -201,11 +204,14 @@ def _admin_url(model, name: str, *args) -> str:
 # --- Customers ---------------------------------------------------------------------------------
 
 
-def latest_lift_notice(customer: Customer):
-    """The recorded "we will lift the restriction" email to the customer, if any (Art. 18(3))."""
-    from requests.rights import latest_lift_notice as find
+# Functions telling when the customer was last told, since the restriction began, that it will be
+# lifted (GDPR Art. 18(3)), or None; the app that sends and records that notice adds one (requests.apps).
+lift_notice_providers: list[Callable[[Customer], datetime | None]] = []
 
-    return find(customer)
+
+def lift_notice_sent_at(customer: Customer) -> datetime | None:
+    """When the customer was last told that the restriction will be lifted, or None."""
+    return max((when for provide in lift_notice_providers if (when := provide(customer))), default=None)
 
 
 def restriction_banner(model_admin: admin.ModelAdmin, request: HttpRequest, customer: Customer) -> None:
@@ -451,7 +457,7 @@ class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
         count, refused = 0, 0
         for customer in queryset.filter(restricted_at__isnull=False):
             try:
-                customer.lift_restriction(by=request.user, notified_message=latest_lift_notice(customer))
+                customer.lift_restriction(by=request.user, notified_at=lift_notice_sent_at(customer))
             except ValueError as exc:
                 # The model refuses to lift a restriction the customer was not told about (Art. 18(3)).
                 refused += 1

@@ -8,12 +8,9 @@ erasure without holding an address in clear.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
+from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -21,106 +18,25 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-# --- Normalisation and keyed hashes -------------------------------------------------------------
-
-# International calling codes of the shops' countries, used to bring a national number
-# ("040 123 4567") to the same form as an international one ("+358 40 123 4567").
-CALLING_CODES = {"FI": "358", "SE": "46", "NO": "47", "EE": "372"}
-# Finland and Sweden dial a trunk "0" before national numbers; Norway and Estonia do not.
-TRUNK_PREFIX_COUNTRIES = {"FI", "SE"}
-
-
-def normalize_email(value: str | None) -> str:
-    """Return the email as it is matched: surrounding whitespace removed, case folded."""
-    return (value or "").strip().casefold()
-
-
-def normalize_phone(value: str | None, country: str | None = None) -> str:
-    """Return the phone number as digits with a leading "+" (E.164 style) for matching.
-
-    A number already in international form ("+358…", "00358…") keeps its country code. A
-    national number gets the calling code of ``country`` (default: the shop's country,
-    settings.SHOP_COUNTRY). An empty or digit-less value gives "".
-    """
-    raw = (value or "").strip()
-    digits = re.sub(r"\D", "", raw)
-    if not digits:
-        return ""
-    if raw.startswith("+"):
-        return "+" + digits
-    if digits.startswith("00"):
-        return "+" + digits[2:]
-    country = (country or settings.SHOP_COUNTRY or "").upper()
-    code = CALLING_CODES.get(country)
-    if code is None:
-        return "+" + digits
-    if country in TRUNK_PREFIX_COUNTRIES:
-        if digits.startswith("0"):
-            return "+" + code + digits[1:]
-        if digits.startswith(code):
-            return "+" + digits
-        return "+" + code + digits
-    if digits.startswith(code) and len(digits) > 8:
-        return "+" + digits
-    return "+" + code + digits
-
-
-def hash_contact(kind: str, value: str | None) -> str:
-    """Return the keyed hash (HMAC-SHA256, settings.SUPPRESSION_HASH_KEY) of a normalised contact.
-
-    ``kind`` is "email" or "phone". An empty value hashes to "" so that it never matches.
-    """
-    if kind == Suppression.Kind.EMAIL:
-        normalized = normalize_email(value)
-    elif kind == Suppression.Kind.PHONE:
-        normalized = normalize_phone(value)
-    else:
-        raise ValueError(f"unknown contact kind {kind!r}")
-    if not normalized:
-        return ""
-    key = settings.SUPPRESSION_HASH_KEY.encode()
-    return hmac.new(key, f"{kind}:{normalized}".encode(), hashlib.sha256).hexdigest()
-
-
-def mask_identity_number(value: str | None) -> str:
-    """Mask a personal identity number, keeping only its last four characters ("******-123A")."""
-    value = value or ""
-    if not value:
-        return ""
-    head, tail = value[:-4], value[-4:]
-    return re.sub(r"[0-9A-Za-z]", "*", head) + tail
-
-
-def mask_bank_account(value: str | None) -> str:
-    """Mask an IBAN, keeping the country letters and the last two digits ("FI** **** **** **34")."""
-    compact = re.sub(r"\s", "", value or "").upper()
-    if not compact:
-        return ""
-    if len(compact) <= 4:
-        return "*" * len(compact)
-    masked = compact[:2] + "*" * (len(compact) - 4) + compact[-2:]
-    return " ".join(masked[i : i + 4] for i in range(0, len(masked), 4))
+from customers import contacts
+from customers.contacts import (
+    hash_contact,
+    mask_bank_account,
+    mask_identity_number,
+    normalize_email,
+    normalize_phone,
+)
+from register.models import NoticeVersion
+from register.translation import Language
 
 
 def _current_notice_version() -> int | None:
     """Return the number of the privacy notice in force, or None when none is published."""
-    try:
-        from register.models import NoticeVersion
-
-        current = NoticeVersion.objects.current()
-    except (ImportError, LookupError, AttributeError):
-        return None
-    return getattr(current, "number", None) if current is not None else None
+    current = NoticeVersion.objects.current()
+    return current.number if current is not None else None
 
 
 # --- Customers ---------------------------------------------------------------------------------
-
-
-class Language(models.TextChoices):
-    SWEDISH = "sv", _("Swedish")
-    FINNISH = "fi", _("Finnish")
-    NORWEGIAN = "nb", _("Norwegian Bokmål")
-    ENGLISH = "en", _("English")
 
 
 class Gender(models.TextChoices):
@@ -136,13 +52,6 @@ class CustomerQuerySet(models.QuerySet):
         if not normalized:
             return self.none()
         return self.filter(email_normalized=normalized)
-
-    def matching_phone(self, phone: str | None) -> CustomerQuerySet:
-        """Customers whose normalised phone number equals the given one."""
-        normalized = normalize_phone(phone)
-        if not normalized:
-            return self.none()
-        return self.filter(phone_normalized=normalized)
 
     def with_consent_state(self, purpose_code: str) -> CustomerQuerySet:
         """Annotate ``consent_action`` with the latest ledger action for the purpose (or None)."""
@@ -241,7 +150,7 @@ class Customer(models.Model):
         _("language"),
         max_length=2,
         choices=Language.choices,
-        default=Language.ENGLISH,
+        default=Language.EN,
         help_text=_("Language of emails and pages sent to this customer."),
     )
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
@@ -359,26 +268,19 @@ class Customer(models.Model):
         self._history_user = by
         self.save(update_fields=["restricted_at", "restriction_reason"])
 
-    def lift_restriction(self, by=None, notified_message=None) -> None:
+    def lift_restriction(self, by=None, notified_at: datetime | None = None) -> None:
         """Lift a restriction once the customer has been told it will be lifted (GDPR Art. 18(3)).
 
-        ``notified_message`` is the recorded "we will lift the restriction" email
-        (``requests.RequestMessage``, template ``restriction_lift``) sent to this customer after
-        the restriction began; without it the restriction stays.
+        ``notified_at`` is when the recorded "we will lift the restriction" notice was sent to
+        this customer; without one, or with one sent before the restriction began, the
+        restriction stays.
         """
-        from requests.rights import is_lift_notice_for
-
-        if not is_lift_notice_for(notified_message, self):
+        if notified_at is None or (self.restricted_at is not None and notified_at < self.restricted_at):
             raise ValueError("Tell the customer before lifting the restriction (GDPR Art. 18(3)).")
         self.restricted_at = None
         self.restriction_reason = ""
         self._history_user = by
         self.save(update_fields=["restricted_at", "restriction_reason"])
-
-    def end_relationship(self, when=None) -> None:
-        """Mark the customer relationship as ended; retention periods run from this date."""
-        self.relationship_ended_at = when or timezone.now()
-        self.save(update_fields=["relationship_ended_at"])
 
     def latest_consent_event(self, purpose: ConsentPurpose | str) -> ConsentEvent | None:
         """Return the latest ledger event for the purpose, or None when there is none."""
@@ -471,6 +373,9 @@ class Order(models.Model):
     )
 
     history = HistoricalRecords()
+
+    # Orders not yet finished: they hold their customer and their delivery data (GDPR Art. 6(1)(b)).
+    UNFINISHED_STATUSES = [Status.PENDING, Status.PAID, Status.SHIPPED]
 
     class Meta:
         verbose_name = _("order")
@@ -756,8 +661,8 @@ class Suppression(models.Model):
     """An objection to direct marketing (GDPR Art. 21(3)), kept as a keyed hash only."""
 
     class Kind(models.TextChoices):
-        EMAIL = "email", _("Email")
-        PHONE = "phone", _("Phone")
+        EMAIL = contacts.EMAIL, _("Email")
+        PHONE = contacts.PHONE, _("Phone")
 
     class Reason(models.TextChoices):
         OBJECTION = "objection", _("Objection to direct marketing (Art. 21)")

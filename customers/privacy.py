@@ -1,6 +1,6 @@
 """What the customers app holds about customers, and how it is exported and erased.
 
-One declaration per model (see ``requests.registry``). Orders, invoices, payments and returns
+One declaration per model (see ``register.registry``). Orders, invoices, payments and returns
 are bookkeeping records: on erasure they stay without direct identifiers until the period of
 the shop's country ends (GDPR Art. 17(3)(b)); unfinished orders and open returns stay as
 they are until they are finished (Art. 6(1)(b)).
@@ -20,21 +20,20 @@ from customers.models import (
     Return,
     Suppression,
 )
-from requests.registry import KEEP, Hold, HoldName, Personal, RowAction, bookkeeping_hold, registry
+from register.registry import KEEP, Hold, HoldName, Personal, RowAction, bookkeeping_hold, registry
 
-UNFINISHED_ORDER_STATUSES = [Order.Status.PENDING, Order.Status.PAID, Order.Status.SHIPPED]
 OPEN_RETURN_STATUSES = [Return.Status.REQUESTED, Return.Status.RECEIVED]
 
 PENDING_ORDER_HOLD = Hold(
     name=HoldName.PENDING_ORDER,
     reason=_("The order is not yet delivered; the delivery data is needed until it is."),
-    rows=lambda qs: qs.filter(status__in=UNFINISHED_ORDER_STATUSES),
+    rows=lambda qs: qs.filter(status__in=Order.UNFINISHED_STATUSES),
     keeps_identifiers=True,
 )
 PENDING_ORDER_LINES_HOLD = Hold(
     name=HoldName.PENDING_ORDER,
     reason=_("The order is not yet delivered; the delivery data is needed until it is."),
-    rows=lambda qs: qs.filter(order__status__in=UNFINISHED_ORDER_STATUSES),
+    rows=lambda qs: qs.filter(order__status__in=Order.UNFINISHED_STATUSES),
     keeps_identifiers=True,
 )
 OPEN_RETURN_HOLD = Hold(

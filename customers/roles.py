@@ -1,9 +1,11 @@
-"""Permissions of the customer-service role in this app (see register/roles.py).
+"""Permissions of the customer-service role in this app (see ``register.roles``).
 
 Customer service works with customers, orders and returns and reads the consent ledger,
 but may not delete customers or see personal identity numbers and bank accounts in full
 (``customers.view_sensitive_identifiers``): least privilege, GDPR Art. 5(1)(f) and 32.
 """
+
+from register.roles import grant_customer_service
 
 CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
     "customers.view_customer",
@@ -18,3 +20,5 @@ CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
     "customers.view_consentevent",
     "customers.view_consentpurpose",
 ]
+
+grant_customer_service(CUSTOMER_SERVICE_PERMISSIONS)

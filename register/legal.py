@@ -14,15 +14,6 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-# GDPR Art. 12(3): answer a request without undue delay and at the latest one month
-# after receipt; extendable by two further months where necessary, and the customer
-# must be told of the extension, with reasons, within the first month.
-RESPONSE_DEADLINE_MONTHS = 1
-MAX_EXTENSION_MONTHS = 2
-EXTENSION_NOTICE_MONTHS = 1
-# GDPR Art. 12(4): when no action is taken, the customer is told within one month.
-NO_ACTION_NOTICE_MONTHS = 1
-
 
 @dataclass(frozen=True)
 class SupervisoryAuthority:

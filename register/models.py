@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from register.translation import LANGUAGE_CODES, Translated, TranslatedModel
+from register.translation import LANGUAGE_CODES, Language, Translated, TranslatedModel
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -34,7 +34,7 @@ class Country(models.TextChoices):
     ESTONIA = "EE", _("Estonia")
 
 
-class RegisterQuerySet(models.QuerySet):
+class RegisterManager(models.Manager):
     def current(self) -> Register | None:
         """Return the register this installation keeps (there is at most one current)."""
         return self.filter(is_current=True).first()
@@ -90,7 +90,7 @@ class Register(TranslatedModel):
     language = models.CharField(
         _("original language"),
         max_length=2,
-        choices=settings.LANGUAGES,
+        choices=Language.choices,
         help_text=_("The language the description is written in; other languages fall back to it."),
     )
     drawn_up_on = models.DateField(_("drawn up on"), null=True, blank=True)
@@ -98,7 +98,7 @@ class Register(TranslatedModel):
     staff_note = models.TextField(_("staff note"), blank=True, help_text=_("Never shown to customers."))
 
     history = HistoricalRecords()
-    objects = RegisterQuerySet.as_manager()
+    objects = RegisterManager()
 
     class Meta:
         verbose_name = _("register description")
@@ -549,7 +549,7 @@ class BookkeepingPeriod(models.Model):
         return f"{self.get_country_display()}: {self.get_kind_display()}"
 
 
-class NoticeVersionQuerySet(models.QuerySet):
+class NoticeVersionManager(models.Manager):
     def current(self) -> NoticeVersion | None:
         """Return the notice in force now, or None if nothing has been published."""
         return self.order_by("-number").first()
@@ -581,7 +581,7 @@ class NoticeVersion(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = NoticeVersionQuerySet.as_manager()
+    objects = NoticeVersionManager()
 
     class Meta:
         verbose_name = _("published notice")

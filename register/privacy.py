@@ -1,11 +1,11 @@
-"""The register description holds no personal data about customers (see ``requests.registry``).
+"""The register description holds no personal data about customers (see ``register.registry``).
 
 Controller and contact-person rows name the shop and its staff, not data subjects of the
 customer register; they are published in the privacy notice on purpose.
 """
 
 from register import models
-from requests.registry import registry
+from register.registry import registry
 
 REGISTER_DESCRIPTION = "Part of the register description, published in the privacy notice."
 
@@ -27,11 +27,8 @@ for model in (
     registry.register_without_personal_data(model, reason=REGISTER_DESCRIPTION)
 
 # Reports of the retention job: counts per rule, no personal data.
-for name in ("PurgeRun", "PurgeRuleResult"):
-    if hasattr(models, name):
-        registry.register_without_personal_data(
-            getattr(models, name), reason="Reports of the retention job: counts per rule."
-        )
+for model in (models.PurgeRun, models.PurgeRuleResult):
+    registry.register_without_personal_data(model, reason="Reports of the retention job: counts per rule.")
 
 # The outgoing-message queue keeps a recipient and a text only until delivery, then removes them; the
 # record of what a customer was told is the request's correspondence (exported with the request), and

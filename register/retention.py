@@ -1,5 +1,10 @@
 """The retention job: apply the register's executable retention rules (GDPR Art. 5(1)(e), 17(1)(a)).
 
+This module is the engine: the lock, set-based deletion, batching and the run's report, and the
+``history_rows`` rule. The other rules live beside their data, in ``<app>/retention.py`` (discovered in
+``RegisterConfig.ready()``), each a ``Rule`` subclass registered for its ``RetentionKey`` with
+``@register_rule``.
+
 Each rule finds what its period has run out for with one idempotent query and walks that selection in
 batches ordered by primary key. Every batch is one transaction that either anonymises customers through
 the erasure workflow the erasure request uses, or works set-based: it deletes children first, then the
@@ -27,12 +32,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
-from django.apps import apps
-from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Exists, ExpressionWrapper, F, Min, OuterRef, Q
+from django.db.models import ExpressionWrapper, Min
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from register.legal import bookkeeping_hold_until
@@ -41,11 +43,11 @@ from register.models import (
     NoticeVersion,
     PurgeRuleResult,
     PurgeRun,
-    RecordKind,
     Register,
     RetentionKey,
     RetentionRule,
 )
+from register.registry import registry
 
 logger = logging.getLogger(__name__)
 
@@ -53,25 +55,10 @@ DEFAULT_BATCH_SIZE = 1000
 
 # Any number identifying the purge among PostgreSQL advisory locks ("KR" + "purge").
 ADVISORY_LOCK_KEY = 0x4B52_7075_7267
-# Which BookkeepingPeriod kind each bookkeeping record is (LEGAL.md): an order with its lines is the
-# order confirmation, secondary documentation under Bokføringsloven § 13; payments and returns (credit
-# notes) are vouchers; invoices have their own period (Estonia counts them from issue, VAT Act § 36).
-ORDER_RECORD_KIND = RecordKind.SECONDARY
-INVOICE_RECORD_KIND = RecordKind.INVOICE
-VOUCHER_RECORD_KIND = RecordKind.VOUCHER
-# The history_rows rule trims the history tables of the apps that hold customers' personal data.
-# The register's own history (published notices, bookkeeping periods) is evidence and is kept.
-HISTORY_APPS = ("customers", "requests")
-# Orders not yet finished hold their customer (a pending order, GDPR Art. 17(3)(b) via the contract).
-UNFINISHED_ORDER_STATUSES = ("pending", "paid", "shipped")
 
 
 class PurgeLocked(Exception):
     """Another purge is running."""
-
-
-class RuleNotAvailable(Exception):
-    """The code a rule needs is not installed."""
 
 
 # --- Locking -------------------------------------------------------------------------------------
@@ -312,21 +299,9 @@ class Step:
     apply: Callable[[list, Purger], None]
 
 
-def _customer_held(today: date) -> Q:
-    """Customers whose data must stay: restricted (GDPR Art. 18), an active legal claim (Art. 17(3)(e)),
-    an open request, or an unfinished order."""
-    from customers.models import Order
-    from requests.models import LegalClaim, Request
-
-    customer = OuterRef("pk")
-    through = Request.customers.through
-    open_request = through.objects.filter(customer_id=customer, request__status__in=Request.OPEN_STATUSES)
-    unfinished = Order.objects.filter(customer_id=customer, status__in=UNFINISHED_ORDER_STATUSES)
-    claim = LegalClaim.objects.active(today).filter(customer_id=customer)
-    return Q(restricted_at__isnull=False) | Q(Exists(open_request)) | Q(Exists(unfinished)) | Q(Exists(claim))
-
-
 class Rule:
+    """An executable retention rule: ``steps()`` selects what the configured period has run out for."""
+
     key: str = ""
     verb: str = "deleted"
 
@@ -343,227 +318,19 @@ class Rule:
         raise NotImplementedError
 
 
-class CustomerInactive(Rule):
-    """Customers with no order or activity for the period, and nothing holding them: anonymise."""
-
-    key = RetentionKey.CUSTOMER_INACTIVE
-    verb = "anonymised"
-
-    def steps(self) -> list[Step]:
-        from customers.models import Customer, Order
-
-        if self.config.counts_from == CountsFrom.END_OF_RELATIONSHIP:
-            anchor = F("relationship_ended_at")
-        else:
-            anchor = Coalesce("last_activity_at", "created_at")
-        recent_order = Order.objects.filter(customer_id=OuterRef("pk"), placed_at__gte=self.cutoff)
-        candidates = (
-            Customer.objects.alias(retention_anchor=anchor)
-            .filter(erased_at__isnull=True, retention_anchor__lt=self.cutoff)
-            .exclude(Exists(recent_order))
-            .exclude(_customer_held(self.today))
-        )
-        return [Step(candidates, anchor, self.anonymise)]
-
-    def anonymise(self, pks: list, purger: Purger) -> None:
-        from customers.models import Customer
-
-        if purger.dry_run:
-            purger.counts[Customer._meta.label] += len(pks)
-            return
-        erase = erasure_function()
-        reason = (
-            f"Retention rule {self.key}: no order or activity for {self.config.period_amount} "
-            f"{self.config.period_unit} (GDPR Art. 5(1)(e))"
-        )
-        for customer in Customer.objects.filter(pk__in=pks).order_by("pk"):
-            erase(customer, reason=reason)
-            purger.counts[Customer._meta.label] += 1
+# The executable rules by ``RetentionKey``, filled by ``register_rule`` as the apps' retention modules load.
+rules: dict[str, type[Rule]] = {}
 
 
-def erasure_function() -> Callable:
-    """The erasure workflow shared with erasure requests (``requests.erasure.erase_customer``)."""
-    try:
-        from requests.erasure import erase_customer
-    except ImportError as exc:
-        raise RuleNotAvailable(
-            "the erasure workflow (requests.erasure.erase_customer) is not installed"
-        ) from exc
-    return erase_customer
+def register_rule(rule: type[Rule]) -> type[Rule]:
+    """Make ``rule`` the executable rule of its ``RetentionKey`` (a class decorator)."""
+    if rule.key not in RetentionKey.values:
+        raise ValueError(f"{rule.__name__}.key {rule.key!r} is not a RetentionKey")
+    rules[rule.key] = rule
+    return rule
 
 
-class OrderBookkeeping(Rule):
-    """Orders with their lines, invoices, payments and returns once every record's period is over."""
-
-    key = RetentionKey.ORDER_BOOKKEEPING
-
-    def steps(self) -> list[Step]:
-        from customers.models import Customer, Invoice, Order, Payment, Return
-        from requests.models import LegalClaim
-
-        country = settings.SHOP_COUNTRY
-        order_before = bookkeeping_threshold(self.config, ORDER_RECORD_KIND, self.today, country)
-        invoice_before = bookkeeping_threshold(self.config, INVOICE_RECORD_KIND, self.today, country)
-        voucher_before = bookkeeping_threshold(self.config, VOUCHER_RECORD_KIND, self.today, country)
-        order = OuterRef("pk")
-        candidates = (
-            Order.objects.filter(placed_at__lt=order_before)
-            .filter(Q(purge_after__isnull=True) | Q(purge_after__lt=self.today))
-            .exclude(Exists(Invoice.objects.filter(order_id=order, issued_at__gte=invoice_before)))
-            .exclude(Exists(Payment.objects.filter(invoice__order_id=order, paid_at__gte=voucher_before)))
-            .exclude(Exists(Return.objects.filter(order_id=order, returned_at__gte=voucher_before)))
-            # An anti-join on the restricted customers, not a join on the customer: a join needs every
-            # customer (nearly all are unrestricted), and PostgreSQL hashed the whole customer table for
-            # every batch, so each batch cost grew with the register. The restricted_at index finds the
-            # few restricted customers instead.
-            .exclude(Exists(Customer.objects.filter(pk=OuterRef("customer_id"), restricted_at__isnull=False)))
-            .exclude(
-                Exists(LegalClaim.objects.active(self.today).filter(customer_id=OuterRef("customer_id")))
-            )
-        )
-        return [Step(candidates, "placed_at", self.delete)]
-
-    @staticmethod
-    def delete(pks: list, purger: Purger) -> None:
-        from customers.models import Invoice, Order, Payment, Return
-
-        # Bookkeeping records protect their order; delete them first, children before parents.
-        invoices = list(among(Invoice._base_manager.all(), "order", pks).values_list("pk", flat=True))
-        purger.delete(
-            Payment, among(Payment._base_manager.all(), "invoice", invoices).values_list("pk", flat=True)
-        )
-        purger.delete(Invoice, invoices)
-        purger.delete(Return, among(Return._base_manager.all(), "order", pks).values_list("pk", flat=True))
-        purger.delete(Order, pks)
-
-
-class UnverifiedRequest(Rule):
-    """Requests whose email was never confirmed, after the period (7 days): delete."""
-
-    key = RetentionKey.UNVERIFIED_REQUEST
-
-    def steps(self) -> list[Step]:
-        from requests.models import Request
-
-        unverified = [*Request.UNVERIFIED_STATUSES, Request.Status.EXPIRED]
-        candidates = Request.objects.filter(
-            status__in=unverified, verified_at__isnull=True, received_at__lt=self.cutoff
-        )
-        return [Step(candidates, "received_at", lambda pks, purger: purger.delete(Request, pks))]
-
-
-class CompletedRequest(Rule):
-    """Closed requests after the period: keep the record of handling, remove who and what was asked."""
-
-    key = RetentionKey.COMPLETED_REQUEST
-    verb = "minimised"
-
-    # The request keeps its kind, status, dates, deadline and verification method: the proof that it
-    # was answered in time (GDPR Art. 5(2), 12(3)). Everything naming or describing the customer goes.
-    PERSONAL_FIELDS = (
-        "email",
-        "email_normalized",
-        "name",
-        "customer_number",
-        "order_number",
-        "message",
-        "rectification_wrong",
-        "rectification_correct",
-        "verification_note",
-    )
-    # Event details that may quote the customer; rejection and extension details are the
-    # controller's own reasons (Art. 12(4), 12(5)) and stay.
-    SCRUBBED_EVENT_KINDS = (
-        "verified",
-        "match_proposed",
-        "match_confirmed",
-        "message_sent",
-        "message_received",
-        "assigned",
-    )
-
-    def steps(self) -> list[Step]:
-        from requests.models import InternalNote, Request, RequestEvent, RequestMessage
-
-        closed = Coalesce("closed_at", "completed_at")
-        request = OuterRef("pk")
-        personal = Q()
-        for name in self.PERSONAL_FIELDS:
-            personal |= ~Q(**{name: ""})
-        personal |= Q(Exists(Request.customers.through.objects.filter(request_id=request)))
-        personal |= Q(Exists(InternalNote.objects.filter(request_id=request)))
-        personal |= Q(
-            Exists(RequestMessage.objects.filter(request_id=request).exclude(body="", recipient=""))
-        )
-        personal |= Q(
-            Exists(
-                RequestEvent.objects.filter(request_id=request, kind__in=self.SCRUBBED_EVENT_KINDS).exclude(
-                    detail=""
-                )
-            )
-        )
-        personal |= Q(Exists(history_model(Request)._base_manager.filter(id=request)))
-        candidates = (
-            Request.objects.alias(closed_on=closed)
-            .filter(status__in=[Request.Status.COMPLETED, Request.Status.REJECTED], closed_on__lt=self.cutoff)
-            .filter(personal)
-        )
-        return [Step(candidates, closed, self.minimise)]
-
-    def minimise(self, pks: list, purger: Purger) -> None:
-        from requests.models import InternalNote, Request, RequestEvent, RequestMessage
-
-        requests = Request._base_manager.filter(pk__in=pks)
-        blank = dict.fromkeys(self.PERSONAL_FIELDS, "")
-        purger.update(requests, token_hash=None, **blank)
-        purger.update(
-            RequestMessage._base_manager.filter(request_id__in=pks).exclude(body="", recipient=""),
-            body="",
-            recipient="",
-        )
-        purger.update(
-            RequestEvent._base_manager.filter(request_id__in=pks, kind__in=self.SCRUBBED_EVENT_KINDS).exclude(
-                detail=""
-            ),
-            detail="",
-        )
-        purger.delete(
-            InternalNote, InternalNote._base_manager.filter(request_id__in=pks).values_list("pk", flat=True)
-        )
-        through = Request.customers.through
-        purger.delete(through, through._base_manager.filter(request_id__in=pks).values_list("pk", flat=True))
-        # The history holds every earlier version of the request, with the data just removed.
-        purger._delete_queryset(history_model(Request)._base_manager.filter(id__in=pks))
-
-
-class AccessReportFiles(Rule):
-    """Access-report files whose download link has expired: delete the file, mark the report."""
-
-    key = RetentionKey.ACCESS_REPORT
-
-    def steps(self) -> list[Step]:
-        model = access_report_model()
-        return [Step(model.objects.expired(now=self.now), "expires_at", self.delete_files)]
-
-    def delete_files(self, pks: list, purger: Purger) -> None:
-        model = access_report_model()
-        label = f"{model._meta.label} (file deleted)"
-        if purger.dry_run:
-            purger.counts[label] += len(pks)
-            return
-        # One file per report: the rows stay as evidence that a copy was given (GDPR Art. 15(3)).
-        for report in model.objects.filter(pk__in=pks).order_by("pk"):
-            report.delete_file(now=self.now)
-            purger.counts[label] += 1
-
-
-def access_report_model() -> type[models.Model]:
-    try:
-        return apps.get_model("requests", "AccessReport")
-    except LookupError as exc:
-        raise RuleNotAvailable("access reports (requests.AccessReport) are not installed") from exc
-
-
+@register_rule
 class HistoryRows(Rule):
     """History rows older than the period in the apps holding personal data: delete."""
 
@@ -583,54 +350,11 @@ class HistoryRows(Rule):
 
 
 def history_tracked_models() -> list[type[models.Model]]:
-    """The history-tracked models of ``HISTORY_APPS``."""
-    found = []
-    for label in HISTORY_APPS:
-        found.extend(m for m in apps.get_app_config(label).get_models() if history_model(m) is not None)
-    return found
+    """The history-tracked models holding customers' personal data (their privacy declarations).
 
-
-class ErasedConsents(Rule):
-    """Consent-ledger events of customers erased longer than the period ago, except the proof."""
-
-    key = RetentionKey.ERASED_CONSENTS
-
-    def steps(self) -> list[Step]:
-        from customers.models import ConsentEvent
-
-        candidates = ConsentEvent.objects.filter(customer__erased_at__lt=self.cutoff).exclude(erasure_proof())
-        return [Step(candidates, "occurred_at", lambda pks, purger: purger.delete(ConsentEvent, pks))]
-
-
-def erasure_proof() -> Q:
-    """Ledger events that prove consent ended: per customer and purpose, the last event if a withdrawal.
-
-    Erasure reduces the ledger to one withdrawal per purpose ever granted (``requests.erasure``);
-    those rows are the evidence that marketing stopped (GDPR Art. 7(1), 17) and stay.
+    The register's own history (published notices, bookkeeping periods) is evidence and is kept.
     """
-    from customers.models import ConsentEvent
-
-    later = ConsentEvent.objects.filter(
-        customer_id=OuterRef("customer_id"), purpose_id=OuterRef("purpose_id")
-    ).filter(
-        Q(occurred_at__gt=OuterRef("occurred_at"))
-        | Q(occurred_at=OuterRef("occurred_at"), pk__gt=OuterRef("pk"))
-    )
-    return Q(action=ConsentEvent.Action.WITHDRAWN) & ~Q(Exists(later))
-
-
-RULES: dict[str, type[Rule]] = {
-    rule.key: rule
-    for rule in (
-        CustomerInactive,
-        OrderBookkeeping,
-        UnverifiedRequest,
-        CompletedRequest,
-        AccessReportFiles,
-        HistoryRows,
-        ErasedConsents,
-    )
-}
+    return [d.model for d in registry.with_personal_data() if history_model(d.model) is not None]
 
 
 # --- Running -------------------------------------------------------------------------------------
@@ -638,15 +362,15 @@ RULES: dict[str, type[Rule]] = {
 
 def published_register() -> Register | None:
     """The register whose notice is in force (its retention rules are what customers were told)."""
-    notice = NoticeVersion.objects.select_related("register").current()
+    notice = NoticeVersion.objects.current()
     return notice.register if notice is not None else None
 
 
 def configured_rules(register: Register) -> list[RetentionRule]:
     """The register's executable retention rules, in the order ``RetentionKey`` lists them."""
     order = list(RetentionKey.values)
-    rules = [rule for rule in register.retention_rules.exclude(rule="") if rule.rule in RULES]
-    return sorted(rules, key=lambda rule: order.index(rule.rule))
+    executable = [rule for rule in register.retention_rules.exclude(rule="") if rule.rule in rules]
+    return sorted(executable, key=lambda rule: order.index(rule.rule))
 
 
 Progress = Callable[[str, int, float], None]
@@ -674,10 +398,10 @@ def run_purge(
     register = published_register()
     if register is None:
         raise LookupError("nothing is published: publish the register description first")
-    rules = configured_rules(register)
+    configs = configured_rules(register)
     if only is not None:
-        rules = [rule for rule in rules if rule.rule == only]
-        if not rules:
+        configs = [config for config in configs if config.rule == only]
+        if not configs:
             raise LookupError(f"the published register has no retention rule {only!r}")
     with purge_lock():
         # Holding the lock, any run still marked running was killed.
@@ -685,7 +409,7 @@ def run_purge(
         run = PurgeRun.objects.create(
             dry_run=dry_run, host=socket.gethostname()[:200], command=command[:500], batch_size=batch_size
         )
-        for config in rules:
+        for config in configs:
             apply_rule(run, config, now=now, batch_size=batch_size, progress=progress)
         run.finish()
     return run
@@ -703,7 +427,7 @@ def apply_rule(
     result = PurgeRuleResult.objects.create(run=run, rule=config.rule, period=str(config))
     started = clock.monotonic()
     try:
-        rule = RULES[config.rule](config, now)
+        rule = rules[config.rule](config, now)
         steps = rule.steps()
         oldest = [s.queryset.aggregate(oldest=Min(s.date))["oldest"] for s in steps]
         oldest = [value for value in oldest if isinstance(value, datetime)]

@@ -1,11 +1,13 @@
 """Staff roles: least privilege for customer service, full rights for the data-protection officer.
 
 The DPO holds every permission of the three apps. Customer service holds what each
-app lists in its ``CUSTOMER_SERVICE_PERMISSIONS`` (``app_label.codename``): it works
-with the register's content and requests but may not erase, publish or see masked
-fields. ``ensure_roles()`` creates or updates the groups; ``manage.py ensure_roles``
-runs it after migrating.
+app's ``roles.py`` grants it with ``grant_customer_service()`` (``app_label.codename``;
+the modules are discovered in ``RegisterConfig.ready()``): it works with the register's
+content and requests but may not erase, publish or see masked fields. ``ensure_roles()``
+creates or updates the groups; ``manage.py ensure_roles`` runs it after migrating.
 """
+
+from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -38,12 +40,20 @@ REGISTER_CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
 ] + ["register.resend_outboxmessage"]
 
 
+_customer_service: dict[str, None] = {}
+
+
+def grant_customer_service(permissions: Iterable[str]) -> None:
+    """Add permissions (``app_label.codename``) to the customer-service role."""
+    _customer_service.update(dict.fromkeys(permissions))
+
+
 def customer_service_permissions() -> list[str]:
     """Return the permission names of the customer-service role."""
-    from customers.roles import CUSTOMER_SERVICE_PERMISSIONS as customers_perms
-    from requests.roles import CUSTOMER_SERVICE_PERMISSIONS as requests_perms
+    return list(_customer_service)
 
-    return [*REGISTER_CUSTOMER_SERVICE_PERMISSIONS, *customers_perms, *requests_perms]
+
+grant_customer_service(REGISTER_CUSTOMER_SERVICE_PERMISSIONS)
 
 
 @transaction.atomic

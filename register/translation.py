@@ -7,7 +7,6 @@ them like any other column. ``obj.text`` returns the active language, falling ba
 to the register's original language.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +15,8 @@ from django.utils import translation
 from django.utils.text import format_lazy
 
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+# The languages of pages, emails and texts (settings.LANGUAGES) as model choices: Language.SV, ….
+Language = models.TextChoices("Language", [(code.upper(), (code, name)) for code, name in settings.LANGUAGES])
 
 
 class Translated:
@@ -106,8 +107,3 @@ def localise(data: Any, language: str) -> Any:
     if isinstance(data, list | tuple):
         return [localise(value, language) for value in data]
     return data
-
-
-def translated_field_names(names: Iterable[str]) -> list[str]:
-    """Expand text names to their columns, for admin ``fields`` declarations."""
-    return [f"{name}_{code}" for name in names for code in LANGUAGE_CODES]

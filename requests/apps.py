@@ -8,10 +8,9 @@ class RequestsConfig(AppConfig):
     verbose_name = _("Data-subject requests")
 
     def ready(self) -> None:
-        # Each app declares its personal data in <app>/privacy.py (requests.registry); the
-        # system check kundregister.E001/E002 then finds anything undeclared.
-        from django.utils.module_loading import autodiscover_modules
+        # This app sends and records the notice that a restriction will be lifted (GDPR
+        # Art. 18(3)); the customer admin's "Lift restriction" asks it when that was.
+        from customers.admin import lift_notice_providers
+        from requests.rights import lift_notice_sent_at
 
-        from requests import checks  # noqa: F401  (registers the system check)
-
-        autodiscover_modules("privacy")
+        lift_notice_providers.append(lift_notice_sent_at)

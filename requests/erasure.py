@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from customers.models import ConsentEvent, Customer, Order, Suppression
 from register import outbox
+from register.registry import ERASED_TEXT, Declaration, HoldName, RowAction, registry
 from requests.models import (
     ErasureRecord,
     LegalClaim,
@@ -32,7 +33,6 @@ from requests.models import (
     RequestMessage,
     TransitionError,
 )
-from requests.registry import ERASED_TEXT, Declaration, HoldName, RowAction, registry
 
 CHUNK = 500
 RETAIN = "retain"
@@ -116,9 +116,6 @@ class ErasurePlan:
     @property
     def retained(self) -> list[PlanItem]:
         return [item for item in self.items if item.action == RETAIN]
-
-    def pks_of(self, model: type[models.Model]) -> list[int]:
-        return [pk for item in self.items if item.model is model for pk in item.pks]
 
 
 def _chunks(values: list[int], size: int = CHUNK) -> Iterator[list[int]]:

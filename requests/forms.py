@@ -4,8 +4,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from register.translation import Language
 from requests.emails import REPLY_TEMPLATES
-from requests.models import Language, Request
+from requests.models import Request
 from requests.rectification import RECTIFIABLE_FIELDS
 
 # Prefix of the public form's structured correction fields ("proposed_email", ...).

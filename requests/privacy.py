@@ -1,12 +1,12 @@
 """What the requests app holds about customers, and how it is exported and erased.
 
-A request is evidence that the controller answered (GDPR Art. 5(2)): on erasure it is
-minimised, not deleted. Its kind, dates and outcome stay; the email, name and every free
-text go.
+A request is evidence that the controller answered (GDPR Art. 5(2)): on erasure, and by the
+completed_request retention rule, it is minimised, not deleted. Its kind, dates, outcome and the
+controller's own reasons stay; the email, name and the customer's free texts go.
 """
 
+from register.registry import ERASED_TEXT, KEEP, Personal, registry
 from requests import models
-from requests.registry import ERASED_TEXT, KEEP, Personal, registry
 
 registry.register(
     models.Request,
@@ -27,9 +27,11 @@ registry.register(
         "language": Personal(provided=True, erase=KEEP),
         "received_at": Personal(erase=KEEP),
         "received_via": Personal(erase=KEEP),
-        "extension_reason": Personal(),
+        # The controller's own reasoning, evidence that the extension or refusal was explained
+        # (GDPR Art. 12(4), 12(5)): exported, but kept by erasure and retention.
+        "extension_reason": Personal(erase=KEEP),
         "verification_note": Personal(),
-        "rejection_justification": Personal(),
+        "rejection_justification": Personal(erase=KEEP),
     },
     not_personal=[
         "id",
@@ -97,58 +99,54 @@ registry.register_without_personal_data(
 )
 
 # Models of the access-report and rectification workflows (GDPR Art. 15, 16, 20).
-if hasattr(models, "AccessReport"):
-    registry.register(
-        models.AccessReport,
-        category="requests",
-        path="request__customers",
-        table="access_report",
-        personal={
-            "kind": Personal(erase=KEEP),
-            "created_at": Personal(erase=KEEP),
-            "expires_at": Personal(erase=KEEP),
-        },
-        not_personal=[
-            "id",
-            "request",
-            "file_path",
-            "created_by",
-            "deleted_at",
-            "sha256",
-            "size",
-            "customer_count",
-        ],
-    )
-if hasattr(models, "DownloadLog"):
-    registry.register_without_personal_data(
-        models.DownloadLog, reason="When a report was downloaded and by whom (staff or the customer)."
-    )
-if hasattr(models, "RectificationChange"):
-    registry.register(
-        models.RectificationChange,
-        category="requests",
-        path="customer",
-        table="rectification_change",
-        personal={
-            "field": Personal(provided=True, erase=KEEP),
-            "current_value": Personal(),
-            "customer_value": Personal(provided=True),
-            "proposed_value": Personal(),
-            "created_at": Personal(erase=KEEP),
-            "applied_at": Personal(erase=KEEP),
-            "rejected_at": Personal(erase=KEEP),
-        },
-        not_personal=["id", "request", "customer", "staff_edited", "applied_by"],
-    )
-if hasattr(models, "SupplementaryStatement"):
-    registry.register(
-        models.SupplementaryStatement,
-        category="requests",
-        path="customer",
-        table="supplementary_statement",
-        personal={"text": Personal(provided=True, erase=ERASED_TEXT), "created_at": Personal(erase=KEEP)},
-        not_personal=["id", "customer", "request", "created_by"],
-    )
+registry.register(
+    models.AccessReport,
+    category="requests",
+    path="request__customers",
+    table="access_report",
+    personal={
+        "kind": Personal(erase=KEEP),
+        "created_at": Personal(erase=KEEP),
+        "expires_at": Personal(erase=KEEP),
+    },
+    not_personal=[
+        "id",
+        "request",
+        "file_path",
+        "created_by",
+        "deleted_at",
+        "sha256",
+        "size",
+        "customer_count",
+    ],
+)
+registry.register_without_personal_data(
+    models.DownloadLog, reason="When a report was downloaded and by whom (staff or the customer)."
+)
+registry.register(
+    models.RectificationChange,
+    category="requests",
+    path="customer",
+    table="rectification_change",
+    personal={
+        "field": Personal(provided=True, erase=KEEP),
+        "current_value": Personal(),
+        "customer_value": Personal(provided=True),
+        "proposed_value": Personal(),
+        "created_at": Personal(erase=KEEP),
+        "applied_at": Personal(erase=KEEP),
+        "rejected_at": Personal(erase=KEEP),
+    },
+    not_personal=["id", "request", "customer", "staff_edited", "applied_by"],
+)
+registry.register(
+    models.SupplementaryStatement,
+    category="requests",
+    path="customer",
+    table="supplementary_statement",
+    personal={"text": Personal(provided=True, erase=ERASED_TEXT), "created_at": Personal(erase=KEEP)},
+    not_personal=["id", "customer", "request", "created_by"],
+)
 
 # Erasure, restriction, objection, Art. 19.
 registry.register_without_personal_data(

@@ -169,7 +169,7 @@ def _customers_of(request: Request) -> list:
 
 
 def _tables(customer, provided_only: bool) -> Iterator[tuple[str, list[str], Iterable[Iterable[Any]]]]:
-    from requests.registry import registry
+    from register.registry import registry
 
     yield from registry.iter_tables(customer, provided_only=provided_only)
 
@@ -180,7 +180,7 @@ def _table_labels() -> dict[str, tuple[str, dict[str, str]]]:
     The readable page names tables and columns for people; data.json and the CSV files keep the
     stable machine names.
     """
-    from requests.registry import registry
+    from register.registry import registry
 
     labels = {}
     for declaration in registry.declarations():
@@ -236,7 +236,7 @@ def _write_data_json(
 
     The registry streams each table's rows, so memory does not grow with a customer's orders.
     """
-    from requests.registry import registry
+    from register.registry import registry
 
     def dump(value: Any) -> str:
         return json.dumps(value, default=_json_default, ensure_ascii=False)
@@ -412,12 +412,3 @@ def build_access_report(request: Request, by, now: datetime | None = None) -> Ac
         final.unlink(missing_ok=True)
         raise
     return report
-
-
-def delete_expired_reports(now: datetime | None = None) -> int:
-    """Delete the files of every expired report; return how many (the retention job calls this)."""
-    count = 0
-    for report in AccessReport.objects.expired(now).iterator():
-        report.delete_file(now)
-        count += 1
-    return count

@@ -6,6 +6,8 @@ verified, and the admin calls the rest.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
@@ -123,17 +125,6 @@ def send_lift_notice(request: Request, *, by) -> RequestMessage:
     return send_request_email(request, LIFT_NOTICE_TEMPLATE, sent_by=by)
 
 
-def is_lift_notice_for(message: RequestMessage | None, customer: Customer) -> bool:
-    """Whether ``message`` is a recorded lift notice to ``customer``, sent after the restriction began."""
-    if message is None or not isinstance(message, RequestMessage):
-        return False
-    if message.template != LIFT_NOTICE_TEMPLATE or message.direction != RequestMessage.Direction.OUTGOING:
-        return False
-    if customer.restricted_at and message.sent_at < customer.restricted_at:
-        return False
-    return message.request.customers.filter(pk=customer.pk).exists()
-
-
 def latest_lift_notice(customer: Customer) -> RequestMessage | None:
     """The latest recorded lift notice to ``customer`` since the restriction began, if any."""
     messages = RequestMessage.objects.filter(
@@ -146,6 +137,12 @@ def latest_lift_notice(customer: Customer) -> RequestMessage | None:
     return messages.order_by("-sent_at", "-id").first()
 
 
+def lift_notice_sent_at(customer: Customer) -> datetime | None:
+    """When the customer was last told, since the restriction began, that it will be lifted."""
+    notice = latest_lift_notice(customer)
+    return notice.sent_at if notice is not None else None
+
+
 def lift_restriction(request: Request, *, by) -> int:
     """Lift the restriction of the request's customers that were told beforehand."""
     lifted = 0
@@ -156,7 +153,7 @@ def lift_restriction(request: Request, *, by) -> int:
                 raise TransitionError(
                     gettext("Tell the customer before lifting the restriction (GDPR Art. 18(3)).")
                 )
-            customer.lift_restriction(by=by, notified_message=notice)
+            customer.lift_restriction(by=by, notified_at=notice.sent_at)
             lifted += 1
     return lifted
 

@@ -1,8 +1,10 @@
-"""Permissions of the customer-service role in this app (see register/roles.py).
+"""Permissions of the customer-service role in this app (see ``register.roles``).
 
 Customer service processes requests end to end (verify, assign, extend, reply, complete,
 reject); deleting a request is nobody's task in the admin.
 """
+
+from register.roles import grant_customer_service
 
 CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
     "requests.view_request",
@@ -24,3 +26,5 @@ CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
     "requests.view_rectificationchange",
     "requests.apply_rectification",
 ]
+
+grant_customer_service(CUSTOMER_SERVICE_PERMISSIONS)

@@ -14,26 +14,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from customers.models import normalize_email
+from customers.contacts import normalize_email
+from register.translation import Language
 from requests import deadlines
 
 
 class TransitionError(ValidationError):
     """A status change or action that the request's current state does not allow."""
-
-
-class Language(models.TextChoices):
-    SV = "sv", _("Swedish")
-    FI = "fi", _("Finnish")
-    NB = "nb", _("Norwegian Bokmål")
-    EN = "en", _("English")
 
 
 def hash_token(token: str) -> str:
@@ -42,10 +35,6 @@ def hash_token(token: str) -> str:
 
 
 class RequestQuerySet(models.QuerySet):
-    def with_effective_due(self) -> "RequestQuerySet":
-        """Annotate ``effective_due``: the extended due date when there is one."""
-        return self.annotate(effective_due=Coalesce("extended_due_date", "due_date"))
-
     def open(self) -> "RequestQuerySet":
         return self.filter(status__in=Request.OPEN_STATUSES)
 

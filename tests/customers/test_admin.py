@@ -2,7 +2,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from customers.models import ConsentEvent, Customer, mask_bank_account
+from customers.contacts import mask_bank_account
+from customers.models import ConsentEvent, Customer
 from tests.factories import make_consent, make_customer, make_order, make_return
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from register.models import PurgeRuleResult, PurgeRun
-from register.retention import UnverifiedRequest, sqlite_lock_path
+from register.retention import sqlite_lock_path
 from requests.models import Request
+from requests.retention import UnverifiedRequest
 from tests.factories import make_published_retention_register, make_request
 
 pytestmark = pytest.mark.django_db

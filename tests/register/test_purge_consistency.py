@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer, Invoice, Order, OrderLine, Payment, Return
+from customers.retention import hooks
 from register.models import PurgeRuleResult, PurgeRun
 from register.retention import Purger, history_model, run_purge
 from tests.factories import make_published_retention_register, make_retention_world
@@ -108,7 +109,7 @@ class Rollback(Exception):
 
 def test_interrupted_run_finishes_on_rerun_in_the_same_state(world, monkeypatch):
     # Real erasure stamps the time of day; a deterministic stand-in lets the states compare exactly.
-    monkeypatch.setattr("register.retention.erasure_function", lambda: fake_erase_customer)
+    monkeypatch.setattr(hooks, "erase_customer", fake_erase_customer)
     # The state an uninterrupted run leaves, measured inside a savepoint that is then undone.
     try:
         with transaction.atomic():

@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Invoice, Order, OrderLine, Payment, Return
+from customers.retention import OrderBookkeeping
 from register.models import PurgeRuleResult, RetentionRule
-from register.retention import OrderBookkeeping, run_purge
+from register.retention import run_purge
 from tests.factories import (
     make_invoice,
     make_order,

@@ -7,7 +7,9 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from customers.models import ConsentEvent, Customer, Order
+from customers.retention import hooks
 from register.models import PurgeRuleResult
+from register.registry import Personal, registry
 from register.retention import run_purge
 from requests.models import InternalNote, Request, RequestEvent, RequestMessage
 from tests.factories import (
@@ -33,7 +35,7 @@ def fake_erase_customer(customer, *, request=None, by=None, reason: str):
 
 @pytest.fixture
 def fake_erasure(monkeypatch):
-    monkeypatch.setattr("register.retention.erasure_function", lambda: fake_erase_customer)
+    monkeypatch.setattr(hooks, "erase_customer", fake_erase_customer)
 
 
 def run(rule: str, **kwargs):
@@ -208,3 +210,24 @@ def test_access_report_files_are_deleted_once_expired(settings):
     assert reports["past"].deleted_at is not None and not (folder / "past.zip").exists()
     assert result.total == 1
     assert run("access_report").total == 0
+
+
+def test_completed_request_clears_the_fields_its_privacy_declaration_erases(monkeypatch):
+    make_published_retention_register()
+    past = make_request(
+        status=Request.Status.REJECTED,
+        closed_at=NOW - relativedelta(years=3),
+        rejection_reason=Request.RejectionReason.OTHER,
+        rejection_justification="Not a request about personal data.",
+        extension_reason="Waiting for the shop's records.",
+        message="Mitt ärende",
+    )
+    declaration = registry.declaration(Request)
+    monkeypatch.setitem(declaration.personal, "extension_reason", Personal())
+
+    run("completed_request")
+
+    past.refresh_from_db()
+    assert past.message == "" and past.extension_reason == ""
+    # Declared personal but kept: the controller's own reasoning stays (GDPR Art. 12(5)).
+    assert past.rejection_justification == "Not a request about personal data."

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.utils import translation
 
 from register.models import NoticeVersion
+from register.registry import registry
 from register.translation import localise
 from requests.models import AccessReport, Request, RequestEvent
-from requests.registry import registry
 from requests.reports import ReportError, build_access_report
 from tests.factories import (
     make_consent,

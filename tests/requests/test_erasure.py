@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.models import Customer, Invoice, Order
+from register.registry import registry
 from requests.erasure import ErasureBlocked, erase_customer, preview_erasure
 from requests.models import LegalClaim, Request
-from requests.registry import registry
 from tests.factories import make_customer, make_invoice, make_order, make_payment, make_request
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +128,25 @@ def test_retention_signature_erases_without_a_request():
     record = erase_customer(customer, request=None, by=None, reason="retention")
     customer.refresh_from_db()
     assert record.reason == "retention" and customer.erased_at is not None and customer.email == ""
+
+
+def test_erasing_a_customer_with_a_rejected_request_keeps_the_justification():
+    customer = make_customer()
+    rejected = make_request(
+        kind=Request.Kind.ERASURE,
+        status=Request.Status.REJECTED,
+        rejection_reason=Request.RejectionReason.EXCESSIVE,
+        rejection_justification="The fourth identical request this month.",
+        extension_reason="Many records to check.",
+        message="Radera allt",
+    )
+    rejected.customers.add(customer)
+
+    erase_customer(customer, reason="test")
+
+    rejected.refresh_from_db()
+    assert (rejected.email, rejected.name, rejected.message) == ("", "", "")
+    # The controller's own reasons are evidence (GDPR Art. 12(4), 12(5)), not the customer's data.
+    assert rejected.rejection_justification == "The fourth identical request this month."
+    assert rejected.extension_reason == "Many records to check."
+    assert Customer.objects.get(pk=customer.pk).erased_at is not None

@@ -1,5 +1,7 @@
 """Restriction (Art. 18): applied from a verified request; lifting needs a recorded notice."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -32,7 +34,7 @@ def test_lift_is_refused_without_a_recorded_notice(dpo):
     customer = make_customer()
     customer.restrict("accuracy contested", by=dpo)
     with pytest.raises(ValueError):
-        customer.lift_restriction(by=dpo, notified_message=None)
+        customer.lift_restriction(by=dpo, notified_at=None)
     customer.refresh_from_db()
     assert customer.is_restricted
 
@@ -61,3 +63,27 @@ def test_banner_on_customer_and_order_pages(service_client, customer_service):
     ):
         page = service_client.get(url, follow=True)
         assert b"GDPR Art. 18" in page.content
+
+
+def test_lift_is_refused_with_a_notice_sent_before_the_restriction(dpo):
+    customer = make_customer()
+    customer.restrict("accuracy contested", by=dpo)
+    with pytest.raises(ValueError):
+        customer.lift_restriction(by=dpo, notified_at=customer.restricted_at - timedelta(minutes=1))
+    customer.refresh_from_db()
+    assert customer.is_restricted
+
+
+def test_customer_admin_lifts_only_after_the_customer_was_told(service_client):
+    customer = make_customer()
+    req = restriction_request(customer)
+    service_client.post(reverse("admin:requests_request_rights", args=[req.pk, "restrict"]))
+    lift = {"action": "lift_restriction", "_selected_action": [customer.pk]}
+    page = service_client.post(reverse("admin:customers_customer_changelist"), lift, follow=True)
+    customer.refresh_from_db()
+    assert customer.is_restricted
+    assert b"Art. 18(3)" in page.content
+    service_client.post(reverse("admin:requests_request_rights", args=[req.pk, "lift_notice"]))
+    service_client.post(reverse("admin:customers_customer_changelist"), lift)
+    customer.refresh_from_db()
+    assert not customer.is_restricted

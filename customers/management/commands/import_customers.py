@@ -22,7 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from customers.models import ConsentEvent, ConsentPurpose, Customer, Order, normalize_email
+from customers.contacts import normalize_email
+from customers.models import ConsentEvent, ConsentPurpose, Customer, Order
 
 CUSTOMER_FIELDS = [
     "customer_number",

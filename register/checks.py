@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core import checks
 from django.db import models
 
-from requests.registry import Registry, registry
+from register.registry import Registry, registry
 
 PROJECT_APPS = ("register", "customers", "requests")
 

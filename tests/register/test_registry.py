@@ -8,8 +8,8 @@ from django.db import models
 from django.test.utils import isolate_apps
 
 from customers.models import Customer
-from requests.checks import check_privacy_declarations, find_problems
-from requests.registry import Personal, Registry, registry
+from register.checks import check_privacy_declarations, find_problems
+from register.registry import Personal, Registry, registry
 from tests.factories import make_consent, make_invoice, make_order
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """One registry of the personal data every model holds, and how to export and erase it.
 
-Each app declares its models in ``<app>/privacy.py`` (discovered in ``RequestsConfig.ready()``),
+Each app declares its models in ``<app>/privacy.py`` (discovered in ``RegisterConfig.ready()``),
 in one place per model:
 
 * which fields are personal data (``Personal``) and which are not (``not_personal``),
@@ -12,7 +12,7 @@ in one place per model:
 * the legal holds (``Hold``) that keep rows, with a function computing until when.
 
 The access report reads ``export_customer()`` and ``iter_tables()``; erasure
-(``requests.erasure``) reads the same declarations. ``requests.checks`` fails when a model of
+(``requests.erasure``) reads the same declarations. ``register.checks`` fails when a model of
 the project apps, or a field of a declared model, is not declared, so nothing can be forgotten.
 
 Two kinds of table are covered by rules rather than declarations: the django-simple-history
@@ -191,9 +191,6 @@ class Registry:
         self._declarations[model] = declaration
         return declaration
 
-    def unregister(self, model: type[models.Model]) -> None:
-        self._declarations.pop(model, None)
-
     def declaration(self, model: type[models.Model]) -> Declaration | None:
         return self._declarations.get(model)
 
@@ -202,9 +199,6 @@ class Registry:
 
     def with_personal_data(self) -> list[Declaration]:
         return [d for d in self._declarations.values() if d.holds_personal_data]
-
-    def is_declared(self, model: type[models.Model]) -> bool:
-        return model in self._declarations
 
     def declared_fields(self, model: type[models.Model], *, provided_only: bool = False) -> list[str]:
         """The personal fields declared for ``model`` (only those the customer provided, if asked)."""

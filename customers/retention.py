@@ -1,0 +1,157 @@
+"""Retention rules for the customers app's data: inactive customers, orders with their bookkeeping
+records, and the consent ledger of erased customers (the engine is ``register.retention``).
+
+Some reasons to keep a customer's data are known only to the apps built on this one (an open
+request, an active legal claim), and customers are anonymised through the erasure workflow an
+erasure request uses. Those apps add them to ``hooks`` (``requests/retention.py``), so the rules
+here never import them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
+
+from customers.models import ConsentEvent, Customer, Invoice, Order, Payment, Return
+from register.models import CountsFrom, RecordKind, RetentionKey
+from register.retention import Purger, Rule, Step, among, bookkeeping_threshold, register_rule
+
+# Which BookkeepingPeriod kind each bookkeeping record is (LEGAL.md): an order with its lines is the
+# order confirmation, secondary documentation under Bokføringsloven § 13; payments and returns (credit
+# notes) are vouchers; invoices have their own period (Estonia counts them from issue, VAT Act § 36).
+ORDER_RECORD_KIND = RecordKind.SECONDARY
+INVOICE_RECORD_KIND = RecordKind.INVOICE
+VOUCHER_RECORD_KIND = RecordKind.VOUCHER
+
+
+@dataclass
+class Hooks:
+    """What the apps built on this one add to its retention rules.
+
+    ``customer_holds``: conditions ``(today) -> Q`` over ``Customer`` under which a customer is not
+    anonymised, however long inactive. ``order_holds``: conditions ``(today) -> Q`` over ``Order``
+    under which an order and its bookkeeping records stay past their period. ``erase_customer``:
+    the erasure workflow, called as ``erase_customer(customer, reason=...)``.
+    """
+
+    customer_holds: list[Callable[[date], Q]] = field(default_factory=list)
+    order_holds: list[Callable[[date], Q]] = field(default_factory=list)
+    erase_customer: Callable[..., object] | None = None
+
+
+hooks = Hooks()
+
+
+def customer_held(today: date) -> Q:
+    """Customers whose data must stay: restricted (GDPR Art. 18), an unfinished order, or a hold another
+    app adds (an open request, an active legal claim, Art. 17(3)(e))."""
+    unfinished = Order.objects.filter(customer_id=OuterRef("pk"), status__in=Order.UNFINISHED_STATUSES)
+    held = Q(restricted_at__isnull=False) | Q(Exists(unfinished))
+    for hold in hooks.customer_holds:
+        held |= hold(today)
+    return held
+
+
+@register_rule
+class CustomerInactive(Rule):
+    """Customers with no order or activity for the period, and nothing holding them: anonymise."""
+
+    key = RetentionKey.CUSTOMER_INACTIVE
+    verb = "anonymised"
+
+    def steps(self) -> list[Step]:
+        if self.config.counts_from == CountsFrom.END_OF_RELATIONSHIP:
+            anchor = F("relationship_ended_at")
+        else:
+            anchor = Coalesce("last_activity_at", "created_at")
+        recent_order = Order.objects.filter(customer_id=OuterRef("pk"), placed_at__gte=self.cutoff)
+        candidates = (
+            Customer.objects.alias(retention_anchor=anchor)
+            .filter(erased_at__isnull=True, retention_anchor__lt=self.cutoff)
+            .exclude(Exists(recent_order))
+            .exclude(customer_held(self.today))
+        )
+        return [Step(candidates, anchor, self.anonymise)]
+
+    def anonymise(self, pks: list, purger: Purger) -> None:
+        if purger.dry_run:
+            purger.counts[Customer._meta.label] += len(pks)
+            return
+        reason = (
+            f"Retention rule {self.key}: no order or activity for {self.config.period_amount} "
+            f"{self.config.period_unit} (GDPR Art. 5(1)(e))"
+        )
+        for customer in Customer.objects.filter(pk__in=pks).order_by("pk"):
+            hooks.erase_customer(customer, reason=reason)
+            purger.counts[Customer._meta.label] += 1
+
+
+@register_rule
+class OrderBookkeeping(Rule):
+    """Orders with their lines, invoices, payments and returns once every record's period is over."""
+
+    key = RetentionKey.ORDER_BOOKKEEPING
+
+    def steps(self) -> list[Step]:
+        country = settings.SHOP_COUNTRY
+        order_before = bookkeeping_threshold(self.config, ORDER_RECORD_KIND, self.today, country)
+        invoice_before = bookkeeping_threshold(self.config, INVOICE_RECORD_KIND, self.today, country)
+        voucher_before = bookkeeping_threshold(self.config, VOUCHER_RECORD_KIND, self.today, country)
+        order = OuterRef("pk")
+        candidates = (
+            Order.objects.filter(placed_at__lt=order_before)
+            .filter(Q(purge_after__isnull=True) | Q(purge_after__lt=self.today))
+            .exclude(Exists(Invoice.objects.filter(order_id=order, issued_at__gte=invoice_before)))
+            .exclude(Exists(Payment.objects.filter(invoice__order_id=order, paid_at__gte=voucher_before)))
+            .exclude(Exists(Return.objects.filter(order_id=order, returned_at__gte=voucher_before)))
+            # An anti-join on the restricted customers, not a join on the customer: a join needs every
+            # customer (nearly all are unrestricted), and PostgreSQL hashed the whole customer table for
+            # every batch, so each batch cost grew with the register. The restricted_at index finds the
+            # few restricted customers instead.
+            .exclude(Exists(Customer.objects.filter(pk=OuterRef("customer_id"), restricted_at__isnull=False)))
+        )
+        for hold in hooks.order_holds:
+            candidates = candidates.exclude(hold(self.today))
+        return [Step(candidates, "placed_at", self.delete)]
+
+    @staticmethod
+    def delete(pks: list, purger: Purger) -> None:
+        # Bookkeeping records protect their order; delete them first, children before parents.
+        invoices = list(among(Invoice._base_manager.all(), "order", pks).values_list("pk", flat=True))
+        purger.delete(
+            Payment, among(Payment._base_manager.all(), "invoice", invoices).values_list("pk", flat=True)
+        )
+        purger.delete(Invoice, invoices)
+        purger.delete(Return, among(Return._base_manager.all(), "order", pks).values_list("pk", flat=True))
+        purger.delete(Order, pks)
+
+
+@register_rule
+class ErasedConsents(Rule):
+    """Consent-ledger events of customers erased longer than the period ago, except the proof."""
+
+    key = RetentionKey.ERASED_CONSENTS
+
+    def steps(self) -> list[Step]:
+        candidates = ConsentEvent.objects.filter(customer__erased_at__lt=self.cutoff).exclude(erasure_proof())
+        return [Step(candidates, "occurred_at", lambda pks, purger: purger.delete(ConsentEvent, pks))]
+
+
+def erasure_proof() -> Q:
+    """Ledger events that prove consent ended: per customer and purpose, the last event if a withdrawal.
+
+    Erasure reduces the ledger to one withdrawal per purpose ever granted (``requests.erasure``);
+    those rows are the evidence that marketing stopped (GDPR Art. 7(1), 17) and stay.
+    """
+    later = ConsentEvent.objects.filter(
+        customer_id=OuterRef("customer_id"), purpose_id=OuterRef("purpose_id")
+    ).filter(
+        Q(occurred_at__gt=OuterRef("occurred_at"))
+        | Q(occurred_at=OuterRef("occurred_at"), pk__gt=OuterRef("pk"))
+    )
+    return Q(action=ConsentEvent.Action.WITHDRAWN) & ~Q(Exists(later))

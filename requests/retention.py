@@ -1,0 +1,153 @@
+"""Retention rules for the requests app's data: unverified requests, closed requests and access-report
+files (the engine is ``register.retention``).
+
+This app also tells the customers app's rules what only it knows: a customer with an open request
+or an active legal claim is not anonymised, an active legal claim keeps the customer's bookkeeping
+records (GDPR Art. 17(3)(e)), and customers are anonymised through ``erase_customer``, the same
+workflow an erasure request uses.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
+
+from customers.retention import hooks
+from register.models import RetentionKey
+from register.registry import registry
+from register.retention import Purger, Rule, Step, history_model, register_rule
+from requests.erasure import erase_customer
+from requests.models import AccessReport, InternalNote, LegalClaim, Request, RequestEvent, RequestMessage
+
+
+def open_request_or_legal_claim(today: date) -> Q:
+    """Customers with an open request or an active legal claim (a condition over ``Customer``)."""
+    customer = OuterRef("pk")
+    open_request = Request.customers.through.objects.filter(
+        customer_id=customer, request__status__in=Request.OPEN_STATUSES
+    )
+    claim = LegalClaim.objects.active(today).filter(customer_id=customer)
+    return Q(Exists(open_request)) | Q(Exists(claim))
+
+
+def legal_claim_on_customer(today: date) -> Q:
+    """Orders whose customer has an active legal claim (a condition over ``Order``)."""
+    return Q(Exists(LegalClaim.objects.active(today).filter(customer_id=OuterRef("customer_id"))))
+
+
+hooks.customer_holds.append(open_request_or_legal_claim)
+hooks.order_holds.append(legal_claim_on_customer)
+hooks.erase_customer = erase_customer
+
+
+@register_rule
+class UnverifiedRequest(Rule):
+    """Requests whose email was never confirmed, after the period (7 days): delete."""
+
+    key = RetentionKey.UNVERIFIED_REQUEST
+
+    def steps(self) -> list[Step]:
+        unverified = [*Request.UNVERIFIED_STATUSES, Request.Status.EXPIRED]
+        candidates = Request.objects.filter(
+            status__in=unverified, verified_at__isnull=True, received_at__lt=self.cutoff
+        )
+        return [Step(candidates, "received_at", lambda pks, purger: purger.delete(Request, pks))]
+
+
+@register_rule
+class CompletedRequest(Rule):
+    """Closed requests after the period: keep the record of handling, remove who and what was asked.
+
+    The request keeps its kind, status, dates, deadline, verification method and the controller's
+    own reasons: the proof that it was answered in time (GDPR Art. 5(2), 12(3)). The personal fields
+    its privacy declaration erases go, with the values erasure gives them.
+    """
+
+    key = RetentionKey.COMPLETED_REQUEST
+    verb = "minimised"
+
+    # Event details that may quote the customer; rejection and extension details are the
+    # controller's own reasons (Art. 12(4), 12(5)) and stay.
+    SCRUBBED_EVENT_KINDS = (
+        "verified",
+        "match_proposed",
+        "match_confirmed",
+        "message_sent",
+        "message_received",
+        "assigned",
+    )
+
+    @staticmethod
+    def erased_values() -> dict:
+        """The request's personal fields, as its privacy declaration erases them."""
+        return registry.declaration(Request).erase_values()
+
+    def steps(self) -> list[Step]:
+        closed = Coalesce("closed_at", "completed_at")
+        request = OuterRef("pk")
+        personal = Q()
+        for name, erased in self.erased_values().items():
+            personal |= ~Q(**{name: erased})
+        personal |= Q(Exists(Request.customers.through.objects.filter(request_id=request)))
+        personal |= Q(Exists(InternalNote.objects.filter(request_id=request)))
+        personal |= Q(
+            Exists(RequestMessage.objects.filter(request_id=request).exclude(body="", recipient=""))
+        )
+        personal |= Q(
+            Exists(
+                RequestEvent.objects.filter(request_id=request, kind__in=self.SCRUBBED_EVENT_KINDS).exclude(
+                    detail=""
+                )
+            )
+        )
+        personal |= Q(Exists(history_model(Request)._base_manager.filter(id=request)))
+        candidates = (
+            Request.objects.alias(closed_on=closed)
+            .filter(status__in=[Request.Status.COMPLETED, Request.Status.REJECTED], closed_on__lt=self.cutoff)
+            .filter(personal)
+        )
+        return [Step(candidates, closed, self.minimise)]
+
+    def minimise(self, pks: list, purger: Purger) -> None:
+        requests = Request._base_manager.filter(pk__in=pks)
+        purger.update(requests, token_hash=None, **self.erased_values())
+        purger.update(
+            RequestMessage._base_manager.filter(request_id__in=pks).exclude(body="", recipient=""),
+            body="",
+            recipient="",
+        )
+        purger.update(
+            RequestEvent._base_manager.filter(request_id__in=pks, kind__in=self.SCRUBBED_EVENT_KINDS).exclude(
+                detail=""
+            ),
+            detail="",
+        )
+        purger.delete(
+            InternalNote, InternalNote._base_manager.filter(request_id__in=pks).values_list("pk", flat=True)
+        )
+        through = Request.customers.through
+        purger.delete(through, through._base_manager.filter(request_id__in=pks).values_list("pk", flat=True))
+        # The history holds every earlier version of the request, with the data just removed.
+        purger._delete_queryset(history_model(Request)._base_manager.filter(id__in=pks))
+
+
+@register_rule
+class AccessReportFiles(Rule):
+    """Access-report files whose download link has expired: delete the file, mark the report."""
+
+    key = RetentionKey.ACCESS_REPORT
+
+    def steps(self) -> list[Step]:
+        return [Step(AccessReport.objects.expired(now=self.now), "expires_at", self.delete_files)]
+
+    def delete_files(self, pks: list, purger: Purger) -> None:
+        label = f"{AccessReport._meta.label} (file deleted)"
+        if purger.dry_run:
+            purger.counts[label] += len(pks)
+            return
+        # One file per report: the rows stay as evidence that a copy was given (GDPR Art. 15(3)).
+        for report in AccessReport.objects.filter(pk__in=pks).order_by("pk"):
+            report.delete_file(now=self.now)
+            purger.counts[label] += 1

@@ -1,0 +1,67 @@
+"""The apps depend one way: register <- customers <- requests.
+
+``register`` (the register description, the privacy registry, the purge engine) imports neither
+``customers`` nor ``requests``, and ``customers`` does not import ``requests`` — not at module level
+and not inside functions. Where a lower app must reach a higher one, the higher one registers itself
+(``<app>/privacy.py``, ``roles.py``, ``retention.py``, discovered in ``RegisterConfig.ready()``).
+"""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# What each app may not import.
+FORBIDDEN = {"register": {"customers", "requests"}, "customers": {"requests"}}
+# The project's settings name every app; the example registers are data.
+NOT_CHECKED = ("register/settings.py", "register/examples/")
+
+
+def modules(app: str) -> list[str]:
+    """The project-relative paths of the app's modules that are checked."""
+    paths = (path.relative_to(ROOT) for path in sorted((ROOT / app).rglob("*.py")))
+    return [
+        path.as_posix()
+        for path in paths
+        if "migrations" not in path.parts and not path.as_posix().startswith(NOT_CHECKED)
+    ]
+
+
+def imported_packages(source: str, app: str) -> list[tuple[int, str]]:
+    """(line, top-level package) of every import in ``source``, wherever it is written.
+
+    A relative import stays inside the module's own ``app``.
+    """
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name.split(".")[0]) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.lineno, app if node.level else (node.module or "").split(".")[0]))
+    return found
+
+
+def upward_imports() -> dict[str, list[str]]:
+    """{module path: ["line: package", …]} of the imports that run against the dependency order."""
+    result: dict[str, list[str]] = {}
+    for app, forbidden in FORBIDDEN.items():
+        for path in modules(app):
+            found = imported_packages((ROOT / path).read_text(), app)
+            hits = [f"{line}: {name}" for line, name in found if name in forbidden]
+            if hits:
+                result[path] = hits
+    return result
+
+
+def test_register_and_customers_import_nothing_from_the_apps_above_them():
+    assert upward_imports() == {}
+
+
+def test_imports_inside_functions_are_found():
+    source = (
+        "def f():\n"
+        "    from requests.erasure import erase_customer\n"
+        "    import customers.models\n"
+        "    from .models import Customer\n"
+    )
+    found = imported_packages(source, "customers")
+    assert [(line, name) for line, name in found] == [(2, "requests"), (3, "customers"), (4, "customers")]
