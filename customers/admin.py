@@ -49,7 +49,7 @@ RECENT_ROWS = 10
 class EstimatedCountPaginator(Paginator):
     """Use PostgreSQL's row estimate for an unfiltered big table instead of count(*).
 
-    On millions of rows the exact count dominates the change list's time (LEGAL.md, known traps);
+    On millions of rows the exact count dominates the change list's time (docs/legal.md, known traps);
     filtered lists still count exactly.
     """
 

@@ -219,7 +219,7 @@ class Customer(models.Model):
         ]
 
     def __str__(self) -> str:
-        # The admin log copies str(); a customer number is not a name (LEGAL.md, "Known traps").
+        # The admin log copies str(); a customer number is not a name (docs/legal.md, "Known traps").
         return self.customer_number
 
     def save(self, *args, **kwargs) -> None:

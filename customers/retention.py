@@ -21,7 +21,7 @@ from customers.models import ConsentEvent, Customer, Invoice, Order, Payment, Re
 from register.models import CountsFrom, RecordKind, RetentionKey
 from register.retention import Purger, Rule, Step, among, bookkeeping_threshold, register_rule
 
-# Which BookkeepingPeriod kind each bookkeeping record is (LEGAL.md): an order with its lines is the
+# Which BookkeepingPeriod kind each bookkeeping record is (docs/legal.md): an order with its lines is the
 # order confirmation, secondary documentation under Bokføringsloven § 13; payments and returns (credit
 # notes) are vouchers; invoices have their own period (Estonia counts them from issue, VAT Act § 36).
 ORDER_RECORD_KIND = RecordKind.SECONDARY

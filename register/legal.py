@@ -1,4 +1,4 @@
-"""Legal facts the product encodes (see LEGAL.md). Engineering input, not legal advice.
+"""Legal facts the product encodes (see docs/legal.md). Engineering input, not legal advice.
 
 Bookkeeping periods live in the ``BookkeepingPeriod`` table (the DPO can change them in
 the admin); the initial rows come from ``BOOKKEEPING_PERIODS`` below through a data

@@ -17,7 +17,7 @@ the project apps, or a field of a declared model, is not declared, so nothing ca
 
 Two kinds of table are covered by rules rather than declarations: the django-simple-history
 ``Historical*`` table of a declared model is scrubbed together with its model, and the admin's
-``LogEntry`` rows of the affected objects are scrubbed (LEGAL.md, "Known traps").
+``LogEntry`` rows of the affected objects are scrubbed (docs/legal.md, "Known traps").
 """
 
 from __future__ import annotations
@@ -320,7 +320,7 @@ def bookkeeping_hold(
 
     The period is that of the shop's country (settings.SHOP_COUNTRY) for the record kind, read
     from the BookkeepingPeriod table through ``register.legal.bookkeeping_hold_until``
-    (LEGAL.md: Kirjanpitolaki, Bokföringslagen, Bokføringsloven, Raamatupidamise seadus).
+    (docs/legal.md: Kirjanpitolaki, Bokföringslagen, Bokføringsloven, Raamatupidamise seadus).
     """
 
     def make_until() -> Callable[[dict], datetime.date | None]:

@@ -9,7 +9,7 @@ Each rule finds what its period has run out for with one idempotent query and wa
 batches ordered by primary key. Every batch is one transaction that either anonymises customers through
 the erasure workflow the erasure request uses, or works set-based: it deletes children first, then the
 rows, then their ``Historical*`` rows, with plain SQL ``DELETE``s (no per-object ``delete()``, so no
-signals and no history copy of what is deleted; LEGAL.md, "Known traps").
+signals and no history copy of what is deleted; docs/legal.md, "Known traps").
 
 A run killed at any moment leaves whole batches done and the rest untouched; the next run's selection no
 longer contains what was done, so it finishes the job without doing anything twice. Two runs never
@@ -412,6 +412,10 @@ def run_purge(
         for config in configs:
             apply_rule(run, config, now=now, batch_size=batch_size, progress=progress)
         run.finish()
+    totals = ", ".join(f"{r.rule}={r.total}" for r in run.results.order_by("id"))
+    logger.info(
+        "Purge run %s %s%s: %s", run.pk, run.status, " (dry run)" if dry_run else "", totals or "no rules"
+    )
     return run
 
 

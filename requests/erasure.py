@@ -9,6 +9,7 @@ erasure request and tells the customer the outcome, in their language.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from requests.models import (
     RequestMessage,
     TransitionError,
 )
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 500
 RETAIN = "retain"
@@ -191,7 +194,7 @@ def default_eraser(declaration: Declaration, pks: list[int], delete: bool) -> No
     """Anonymise or delete rows ``pks`` of the declaration's model, set-based.
 
     ``QuerySet.update()`` writes no history rows, so the old values are not copied into the
-    history table on the way out (LEGAL.md, "Known traps"); ``scrub_history`` then cleans
+    history table on the way out (docs/legal.md, "Known traps"); ``scrub_history`` then cleans
     what the history table already holds.
     """
     manager = declaration.model._default_manager
@@ -386,6 +389,14 @@ def erase_customer(
         )
         if request is not None:
             request.log(RequestEvent.Kind.ERASED, by=by, detail=str(customer.pk))
+    # Ids only: the log never holds what was erased.
+    logger.info(
+        "Customer %s erased: erasure record %s, request %s, by user %s",
+        customer.pk,
+        record.pk,
+        request.pk if request is not None else "-",
+        getattr(by, "pk", None) or "-",
+    )
     return record
 
 

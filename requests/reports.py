@@ -20,6 +20,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import os
 import secrets
 import tempfile
@@ -42,6 +43,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from requests.models import AccessReport, Request, RequestEvent, TransitionError
+
+logger = logging.getLogger(__name__)
 
 # The signer's salt keeps report links from being valid for any other signed value.
 DOWNLOAD_SALT = "requests.report-download"
@@ -140,6 +143,7 @@ def send_report_link(report: AccessReport, *, sent_by=None):
     )
     message.body = text
     message.save(update_fields=["body"])
+    logger.info("Report %s of request %s released: link emailed to the customer", report.pk, req.pk)
     return message
 
 

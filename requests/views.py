@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from customers.models import normalize_email
+from customers.contacts import normalize_email
 from requests import notice, ratelimit
 from requests.emails import send_request_email
 from requests.forms import PublicRequestForm

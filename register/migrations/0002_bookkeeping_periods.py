@@ -1,4 +1,4 @@
-"""Initial bookkeeping periods from LEGAL.md (frozen here; the DPO edits them in the admin)."""
+"""Initial bookkeeping periods from docs/legal.md (frozen here; the DPO edits them in the admin)."""
 
 from decimal import Decimal
 

@@ -270,7 +270,7 @@ class Request(models.Model):
         ]
 
     def __str__(self) -> str:
-        # No name or email: the admin log copies this string (see LEGAL.md, known traps).
+        # No name or email: the admin log copies this string (see docs/legal.md, known traps).
         return gettext("Request %(number)s") % {"number": self.number}
 
     def save(self, *args, **kwargs) -> None:

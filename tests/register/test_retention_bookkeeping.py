@@ -1,4 +1,4 @@
-"""Orders and their bookkeeping records go when the shop country's period is over (LEGAL.md).
+"""Orders and their bookkeeping records go when the shop country's period is over (docs/legal.md).
 
 Periods count from the end of the right year: the calendar year (FI, SE), the financial year
 (NO, EE) or, for Estonian invoices, the issue date. A record one day inside stays; one day past goes.
