@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Max, Sum
@@ -9,9 +11,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from register.admin_base import ReadOnlyAdmin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from register.admin_base import (
+    HistoryAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+    StrictAdminMixin,
+)
 from register.models import (
     BookkeepingPeriod,
     ContactPerson,
@@ -152,7 +159,7 @@ class RightsChannelInline(PartInline):
 
 
 @admin.register(Register)
-class RegisterAdmin(SimpleHistoryAdmin):
+class RegisterAdmin(HistoryAdmin):
     change_form_template = "register/admin/register_change_form.html"
     list_display = ["__str__", "country", "language", "is_current", "latest_version"]
     actions = ["publish_selected"]
@@ -292,7 +299,7 @@ class RegisterAdmin(SimpleHistoryAdmin):
         return response
 
 
-class PartAdmin(SimpleHistoryAdmin):
+class PartAdmin(HistoryAdmin):
     """Each part also has its own page, where its history can be read."""
 
     list_select_related = ["register"]
@@ -368,13 +375,13 @@ class RightsChannelAdmin(PartAdmin):
 
 
 @admin.register(BookkeepingPeriod)
-class BookkeepingPeriodAdmin(SimpleHistoryAdmin):
+class BookkeepingPeriodAdmin(HistoryAdmin):
     list_display = ["country", "kind", "years", "counts_from", "statute"]
     list_filter = ["country", "kind"]
 
 
 @admin.register(NoticeVersion)
-class NoticeVersionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class NoticeVersionAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Published notices are evidence (GDPR Art. 7(1), 13): read-only for everyone."""
 
     list_display = ["number", "published_at", "published_by", "public_link"]
@@ -440,3 +447,18 @@ from register import admin_outbox  # noqa: E402, F401  (registers the outgoing-m
 
 if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
+
+
+# Staff accounts and groups get the same strict lists as every other admin page.
+class UserAdmin(StrictAdminMixin, auth_admin.UserAdmin):
+    pass
+
+
+class GroupAdmin(StrictAdminMixin, auth_admin.GroupAdmin):
+    pass
+
+
+for model, model_admin in ((User, UserAdmin), (Group, GroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

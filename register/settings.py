@@ -182,6 +182,9 @@ elif TASK_QUEUE == "redis":
 else:
     raise ImproperlyConfigured(f"TASK_QUEUE must be database or redis, not {TASK_QUEUE!r}")
 
+# Past versions in the admin's history are shown, never written back (register.admin_base.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Keyed hash for the marketing suppression list (GDPR Art. 21(3)): the list
 # survives erasure, so it must not hold addresses in clear.
 SUPPRESSION_HASH_KEY = _read("SUPPRESSION_HASH_KEY", str, "") or SECRET_KEY

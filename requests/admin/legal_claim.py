@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from register.admin_base import ModelAdmin
 from requests.models import LegalClaim
 
 
 @admin.register(LegalClaim)
-class LegalClaimAdmin(admin.ModelAdmin):
+class LegalClaimAdmin(ModelAdmin):
     """Legal claims noted by staff; while one is active the customer cannot be erased."""
 
     list_display = ["customer", "noted_at", "until", "lifted_at", "noted_by"]
