@@ -220,17 +220,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Loggers that write request paths. A path may hold a link token (verification, report download,
+# unsubscribe), so each of them, the root logger and the console handler mask tokens
+# (register.log_filters): no log line at any level carries one.
+PATH_LOGGERS = ("django.request", "django.security.csrf", "django.server")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_tokens": {"()": "register.log_filters.MaskTokens"}},
     "formatters": {
         # One line per record: time, level, logger and message (messages carry ids, never personal data).
         "line": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
-    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", str, "INFO")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["mask_tokens"]},
+    },
+    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", str, "INFO"), "filters": ["mask_tokens"]},
     "loggers": {
-        # Request logs carry URLs only; no personal data is ever put in a URL.
-        "django.server": {"level": "INFO"},
+        **{name: {"filters": ["mask_tokens"]} for name in PATH_LOGGERS},
+        # Request lines of runserver; gunicorn's access log is configured by gunicorn.
+        "django.server": {"level": "INFO", "filters": ["mask_tokens"]},
     },
 }
