@@ -229,3 +229,19 @@ def test_fixture_clients_have_given_the_second_factor(dpo_client):
     assert dpo_client.get(INDEX).status_code == 200
     other = login_with_second_factor(Client(), make_staff("boss", None, is_superuser=True))
     assert other.get(INDEX).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "code_page", "setup_page"),
+    [
+        ("sv", "Ange den sexsiffriga kod", "Aktivera tvåfaktorsautentisering"),
+        ("fi", "Syötä todennussovelluksesi", "Ota kaksivaiheinen tunnistautuminen käyttöön"),
+        ("nb", "Skriv inn den sekssifrede koden", "Slå på tofaktorautentisering"),
+        ("en", "Enter the six-digit code", "Set up two-factor authentication"),
+    ],
+)
+def test_second_factor_pages_are_translated(dpo, customer_service, language, code_page, setup_page):
+    app_for(dpo)
+    assert code_page in signed_in(dpo).get(VERIFY, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    setup = signed_in(customer_service).get(SETUP, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert setup_page in setup
