@@ -60,6 +60,10 @@ MODELS: dict[str, tuple[frozenset, frozenset, frozenset, frozenset]] = {
     "requests.request": (STAFF, STAFF, STAFF, NOBODY),
     "requests.recipientnotification": (STAFF, NOBODY, STAFF, NOBODY),
     "requests.legalclaim": (DPO, DPO, DPO, DPO),
+    # Staff sign-in records: for the DPO, read-only.
+    "staff.failedlogin": (DPO, NOBODY, NOBODY, NOBODY),
+    "staff.stafflogin": (DPO, NOBODY, NOBODY, NOBODY),
+    "staff.authenticatorapp": (DPO, NOBODY, NOBODY, NOBODY),
 }
 
 
@@ -93,7 +97,10 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     "app_list/register": (STAFF, STAFF),
     "app_list/customers": (STAFF, STAFF),
     "app_list/requests": (STAFF, STAFF),
+    "app_list/staff": (DPO, DPO),
     "catch_all": (NOBODY, NOBODY),
+    "two_factor_verify": (STAFF, STAFF),
+    "two_factor_setup": (STAFF, STAFF),
     "auth_user_password_change": (NOBODY, NOBODY),
     # The register: publishing is the DPO's; the record of processing is for all who read it.
     "register_register_publish": (DPO, DPO),
@@ -142,4 +149,6 @@ ACTIONS: dict[str, frozenset] = {
     "requests.recipientnotification.send_and_mark_sent": STAFF,
     "requests.recipientnotification.mark_sent": STAFF,
     "requests.recipientnotification.mark_impossible": STAFF,
+    "staff.failedlogin.release": DPO,
+    "staff.authenticatorapp.reset": DPO,
 }

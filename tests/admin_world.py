@@ -25,6 +25,7 @@ def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
     from requests.models import LegalClaim, Request
     from requests.rectification import record_proposals
     from requests.reports import build_access_report
+    from staff.models import AuthenticatorApp, FailedLogin, StaffLogin
     from tests.factories import (
         make_consent,
         make_customer,
@@ -60,6 +61,18 @@ def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
     record_proposals(make_matched_request([customer], kind=Request.Kind.RECTIFICATION), {"city": "Åbo"})
     rights.apply_restriction(make_matched_request([customer], kind=Request.Kind.RESTRICTION), by=dpo)
     LegalClaim.objects.create(customer=customer, note="Dispute over an invoice", noted_by=dpo)
+
+    # Staff sign-in: a failed login, a login, the DPO's authenticator app.
+    FailedLogin.objects.create(
+        username="dpo",
+        ip_address="192.0.2.1",
+        user_agent="test",
+        failures_since_start=1,
+        get_data="",
+        post_data="",
+    )
+    StaffLogin.objects.create(username="dpo", ip_address="192.0.2.1", user_agent="test")
+    AuthenticatorApp.objects.get_or_create(user=dpo, defaults={"name": "Test app", "confirmed": True})
 
     world = {}
     for model in admin.site._registry:

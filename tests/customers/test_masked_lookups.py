@@ -15,14 +15,13 @@ from customers.admin import CustomerAdmin
 from customers.contacts import MASKED_FIELDS
 from customers.models import Customer
 from tests.admin_world import HETU, IBAN, make_admin_world
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return login_with_second_factor(Client(), user)
 
 
 def changelist(model) -> str:

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from requests.models import Request
 from tests.admin_world import make_admin_world
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +38,7 @@ FILTER_VALUES = ["\x00", HUGE, "²"]
 
 
 def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return login_with_second_factor(Client(), user)
 
 
 def hostile_queries(client, model) -> list[dict]:

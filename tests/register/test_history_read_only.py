@@ -16,6 +16,7 @@ from simple_history.utils import get_history_manager_for_model
 from register.admin_base import HistoryAdmin
 from register.models import BookkeepingPeriod
 from tests.admin_world import make_admin_world
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +33,7 @@ def world(dpo):
 
 
 def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return login_with_second_factor(Client(), user)
 
 
 def model_of(label):
