@@ -22,7 +22,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import DataError, models, router, transaction
+from django.db import DataError, models
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
@@ -108,13 +108,13 @@ class StrictChangeList(ChangeList):
         return order_field
 
     def get_results(self, request):
-        # Values the ORM accepted may still be refused when the query is built or run: a year
-        # out of range, a number that does not fit, a NUL in text on PostgreSQL. The savepoint keeps
-        # a refused statement from breaking the rest of the request's transaction.
+        # Values the ORM accepted may still be refused when the query is built or run: a year out
+        # of range, a number that does not fit. What PostgreSQL itself would refuse (a NUL in text,
+        # a broken regular expression) is refused before the query (StrictAdminMixin); should it
+        # still refuse a value, requests run in autocommit, so the failed statement breaks nothing.
         try:
-            with transaction.atomic(using=router.db_for_read(self.model)):
-                super().get_results(request)
-                len(self.result_list)  # run the page's query here, not while the template renders
+            super().get_results(request)
+            len(self.result_list)  # run the page's query here, not while the template renders
         except (ValueError, ArithmeticError, ValidationError, DataError) as exc:
             raise IncorrectLookupParameters(exc) from exc
 
