@@ -42,6 +42,7 @@ from register.admin_base import HistoryAdmin, ModelAdmin, ReadOnlyAdmin, protect
 # No admin lets staff without the permission filter, order or search by a masked field.
 for _label, _fields in MASKED_FIELDS.items():
     protect_fields(_label, _fields, SENSITIVE_PERMISSION)
+
 # The change page lists this many recent orders, returns and consent events, then links to the
 # full filtered list, so a customer with thousands of orders still opens at once.
 RECENT_ROWS = 10
