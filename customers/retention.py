@@ -63,6 +63,7 @@ class CustomerInactive(Rule):
 
     key = RetentionKey.CUSTOMER_INACTIVE
     verb = "anonymised"
+    events = (CountsFrom.LAST_ACTIVITY, CountsFrom.END_OF_RELATIONSHIP)
 
     def steps(self) -> list[Step]:
         if self.config.counts_from == CountsFrom.END_OF_RELATIONSHIP:
@@ -96,6 +97,7 @@ class OrderBookkeeping(Rule):
     """Orders with their lines, invoices, payments and returns once every record's period is over."""
 
     key = RetentionKey.ORDER_BOOKKEEPING
+    events = (CountsFrom.CREATION, CountsFrom.END_OF_CALENDAR_YEAR, CountsFrom.END_OF_FINANCIAL_YEAR)
 
     def steps(self) -> list[Step]:
         country = settings.SHOP_COUNTRY
@@ -136,6 +138,8 @@ class ErasedConsents(Rule):
     """Consent-ledger events of customers erased longer than the period ago, except the proof."""
 
     key = RetentionKey.ERASED_CONSENTS
+    # Counted from the customer's erasure, the moment the kept ledger rows were last written.
+    events = (CountsFrom.CREATION,)
 
     def steps(self) -> list[Step]:
         candidates = ConsentEvent.objects.filter(customer__erased_at__lt=self.cutoff).exclude(erasure_proof())

@@ -300,10 +300,16 @@ class Step:
 
 
 class Rule:
-    """An executable retention rule: ``steps()`` selects what the configured period has run out for."""
+    """An executable retention rule: ``steps()`` selects what the configured period has run out for.
+
+    ``events`` are the ``CountsFrom`` events the rule's selection honours; a configured rule counting
+    from another event is refused when saved and when published. A period of zero means "at the
+    event": the cutoff is then the run's own moment.
+    """
 
     key: str = ""
     verb: str = "deleted"
+    events: tuple[str, ...] = tuple(CountsFrom.values)
 
     def __init__(self, config: RetentionRule, now: datetime) -> None:
         self.config = config
@@ -335,6 +341,7 @@ class HistoryRows(Rule):
     """History rows older than the period in the apps holding personal data: delete."""
 
     key = RetentionKey.HISTORY_ROWS
+    events = (CountsFrom.CREATION,)
 
     def steps(self) -> list[Step]:
         steps = []

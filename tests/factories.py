@@ -150,6 +150,7 @@ def make_register(**fields):
     defaults = {
         "country": "FI",
         "language": "sv",
+        "published_languages": ["sv", "fi", "nb", "en"],
         **_texts("name", "Kundregister"),
         **_texts("data_subjects", "Kunder"),
         **_texts("transfers", "Inga överföringar"),
@@ -179,7 +180,7 @@ def make_complete_register(**fields):
     Controller.objects.create(
         register=register,
         name="Testbutik Oy",
-        business_id="1234567-8",
+        business_id="1234567-1",
         business_id_kind="y_tunnus",
         street_address="Esplanaden 1",
         postal_code="00100",
@@ -195,14 +196,14 @@ def make_complete_register(**fields):
     )
     category = DataCategory.objects.create(register=register, **_texts("name", "Kontaktuppgifter"))
     category.purposes.set([purpose])
-    RetentionRule.objects.create(
+    rule = RetentionRule.objects.create(
         register=register,
-        category=category,
         period_amount=3,
         period_unit="years",
         counts_from="last_activity",
         rule="customer_inactive",
     )
+    rule.categories.set([category])
     Source.objects.create(register=register, **_texts("text", "Kunden själv"))
     Recipient.objects.create(register=register, kind="carrier", country="FI", **_texts("name", "Posti"))
     ProtectionPrinciple.objects.create(register=register, **_texts("text", "Krypterade förbindelser"))
