@@ -107,6 +107,23 @@ def browser():
         chromium.close()
 
 
+def login_in_browser(context, live_server, user) -> None:
+    """Log ``user`` in for a browser ``context``: a session made by the test client, set as its cookie.
+
+    Staff login is done here in one place (no password typed into the login form), so the way staff
+    sign in can change without touching each browser test.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="sv-SE")
