@@ -43,6 +43,7 @@ def test_swedish_luhn_by_hand():
     assert luhn_valid("5560125790")
     # 556042-7220: doubled 5,6,4,7,2 → 1,3,8,5,4 (21); kept 5,0,2,2,0 (9); 30.
     assert luhn_valid("5560427220")
+    assert luhn_valid("5560360793")  # the example of docs/legal.md
     assert not luhn_valid("5560125791")
 
 
@@ -51,6 +52,8 @@ def test_norwegian_mod_11_by_hand():
     assert organisasjonsnummer_check_digit("92360901") == 6
     # 984 851 006: 27 + 16 + 28 + 48 + 25 + 4 + 0 + 0 = 148; 148 mod 11 = 5; C = 6.
     assert organisasjonsnummer_check_digit("98485100") == 6
+    # 12345678 (docs/legal.md): 3 + 4 + 21 + 24 + 25 + 24 + 21 + 16 = 138; 138 mod 11 = 6; C = 5.
+    assert organisasjonsnummer_check_digit("12345678") == 5
     # 00020000: 2·6 = 12; 11 − 1 = 10: invalid whatever the last digit.
     assert organisasjonsnummer_check_digit("00020000") is None
     # 00000000: 11 − 0 = 11 gives 0.
