@@ -3,7 +3,7 @@
 import pytest
 
 from register.models import NoticeVersion, Register, Right
-from tests.conftest import login_in_browser
+from tests.conftest import login_in_browser, watch_csp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +29,7 @@ def test_norwegian_register_entered_in_the_admin_publishes_in_norwegian(
     browser, live_server, dpo, screenshot
 ):
     context = browser.new_context(locale="nb-NO")
+    violations = watch_csp(context)
     login_in_browser(context, live_server, dpo)
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/register/register/add/", wait_until="domcontentloaded")
@@ -114,7 +115,9 @@ def test_norwegian_register_entered_in_the_admin_publishes_in_norwegian(
     version = NoticeVersion.objects.get()
     assert set(version.content) == {"nb"}
 
-    visitor = browser.new_context(locale="nb-NO").new_page()
+    visitor_context = browser.new_context(locale="nb-NO")
+    visitor_violations = watch_csp(visitor_context)
+    visitor = visitor_context.new_page()
     visitor.goto(f"{live_server.url}/nb/privacy/", wait_until="domcontentloaded")
     assert visitor.locator("h1").inner_text() == "Kunderegister for Fjordbutikken"
     assert visitor.locator("html").get_attribute("lang") == "nb"
@@ -136,5 +139,7 @@ def test_norwegian_register_entered_in_the_admin_publishes_in_norwegian(
     assert visitor.locator('div[lang="nb"] .privacy-notice').count() == 1
     assert "Opplysningene lagres så lenge kundeforholdet varer." in visitor.locator("main").inner_text()
     screenshot(visitor, "privacy-sv-fallback-to-nb")
-    visitor.context.close()
+    visitor_context.close()
     context.close()
+    # Nothing on these pages (the admin forms, the refusal list, the notice) breaks the strict CSP.
+    assert violations == [] and visitor_violations == []
