@@ -466,6 +466,8 @@ class PurgeRuleResultInline(ReadOnlyInlineMixin, admin.TabularInline):
         "total",
         "oldest",
         "counts_table",
+        "failed",
+        "failed_ids",
         "error",
         "started_at",
         "finished_at",

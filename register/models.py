@@ -950,8 +950,8 @@ class PurgeRun(models.Model):
         return gettext("Purge run %(number)s") % {"number": self.pk}
 
     def finish(self) -> None:
-        """Close the run: failed when any rule failed, succeeded otherwise."""
-        failed = self.results.filter(status=PurgeRuleResult.Status.FAILED).exists()
+        """Close the run: finished with errors when any rule or any row failed, succeeded otherwise."""
+        failed = self.results.filter(Q(status=PurgeRuleResult.Status.FAILED) | Q(failed__gt=0)).exists()
         self.status = self.Status.FAILED if failed else self.Status.SUCCEEDED
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "finished_at"])
@@ -976,6 +976,17 @@ class PurgeRuleResult(models.Model):
     )
     counts = models.JSONField(_("counts per table"), default=dict, blank=True)
     oldest = models.DateTimeField(_("oldest date concerned"), null=True, blank=True)
+    failed = models.PositiveIntegerField(
+        _("rows failed"),
+        default=0,
+        help_text=_("Rows left as they were because processing them failed; the other rows were processed."),
+    )
+    failed_ids = models.JSONField(
+        _("ids of failed rows"),
+        default=list,
+        blank=True,
+        help_text=_("The first ids of the rows that failed (ids only, never their data); see the log."),
+    )
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
