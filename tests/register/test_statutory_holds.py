@@ -29,6 +29,7 @@ from register.retention import run_purge
 from requests.erasure import erase_customer, erase_for_request, preview_erasure
 from requests.models import Request
 from requests.reports import build_access_report
+from tests.conftest import login_with_second_factor
 from tests.factories import (
     make_complete_register,
     make_customer,
@@ -290,11 +291,12 @@ def test_dpo_edits_holds_and_customer_service_only_reads_them(client, dpo, custo
         "is_active": "on",
         "note": "Checked with our DPO",
     }
-    client.force_login(customer_service)
-    assert client.get(url).status_code == 200
+    login_with_second_factor(client, customer_service)
+    page = client.get(url)
+    assert page.status_code == 200 and b'name="statute"' not in page.content  # read-only
     assert client.post(url, data).status_code == 403
     assert client.get(reverse("admin:register_statutoryhold_history", args=[hold.pk])).status_code == 200
-    client.force_login(dpo)
+    login_with_second_factor(client, dpo)
     assert client.post(url, data).status_code == 302
     hold.refresh_from_db()
     assert hold.records == ["orders", "returns"] and not hold.needs_review
