@@ -344,6 +344,9 @@ class Command(BaseCommand):
         order.total = parse_decimal(row["total"], "total")
         if row.get("controller"):
             order.controller = self.find_controller(row["controller"])
+        elif created:
+            # The register's main controller, found once for the whole file (Order.save would ask per row).
+            order.controller = self.controllers()[0] if self.controllers() else None
         if "delivered_at" in row:
             order.delivered_at = parse_moment(row["delivered_at"], "delivered_at")
         order.full_clean()
@@ -358,19 +361,23 @@ class Command(BaseCommand):
         else:
             summary.unchanged += 1
 
-    def find_controller(self, value: str) -> Controller:
-        """The current register's controller with this business id or name (case and spaces ignored)."""
+    def controllers(self) -> list[Controller]:
+        """The current register's controllers, the main one first."""
         if not hasattr(self, "_controllers"):
             register = Register.objects.current()
-            self._controllers = list(register.controllers.all()) if register is not None else []
+            self._controllers = list(register.controllers.order_by("position", "id")) if register else []
+        return self._controllers
+
+    def find_controller(self, value: str) -> Controller:
+        """The current register's controller with this business id or name (case and spaces ignored)."""
         wanted = " ".join(value.split()).casefold()
-        for controller in self._controllers:
+        for controller in self.controllers():
             if wanted in {
                 " ".join(controller.business_id.split()).casefold(),
                 " ".join(controller.name.split()).casefold(),
             } - {""}:
                 return controller
-        names = ", ".join(c.name for c in self._controllers) or "none"
+        names = ", ".join(c.name for c in self.controllers()) or "none"
         raise RowError(
             f"controller: {value!r} is not the business id or name of a controller (controllers: {names})"
         )
