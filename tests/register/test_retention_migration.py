@@ -6,8 +6,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("register", "0005_notice_facts")]
-AFTER = [("register", "0006_retention_rule_categories")]
+BEFORE = [("register", "0009_notice_facts")]
+AFTER = [("register", "0010_retention_rule_categories")]
 
 
 def migrate(targets):

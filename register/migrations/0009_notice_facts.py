@@ -27,7 +27,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0004_outgoing_messages'),
+        ('register', '0008_purge_row_failures'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0003_customer_name_prefix_indexes'),
+        ('customers', '0004_order_seller_delivery_invoice_collection'),
     ]
 
     operations = [

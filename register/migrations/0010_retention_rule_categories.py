@@ -25,7 +25,7 @@ def category_from_categories(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0005_notice_facts'),
+        ('register', '0009_notice_facts'),
     ]
 
     operations = [
