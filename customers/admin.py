@@ -38,6 +38,7 @@ from customers.models import (
     record_marketing_objection,
 )
 from register.admin_base import HistoryAdmin, ModelAdmin, ReadOnlyAdmin, protect_fields
+from register.models import Controller
 
 # No admin lets staff without the permission filter, order or search by a masked field.
 for _label, _fields in MASKED_FIELDS.items():
@@ -518,10 +519,11 @@ class OrderAdmin(HistoryAdmin):
         "total",
         "currency",
         "carrier",
+        "controller",
         "purge_after",
     )
-    list_filter = ("status", "currency", "delivery_country")
-    list_select_related = ("customer",)
+    list_filter = ("status", "controller", "currency", "delivery_country")
+    list_select_related = ("customer", "controller")
     search_fields = ("number",)
     search_help_text = _("Exact order number or customer number.")
     raw_id_fields = ("customer",)
@@ -531,6 +533,12 @@ class OrderAdmin(HistoryAdmin):
     readonly_fields = ("purge_after",)
     inlines = (OrderLineInline, InvoiceInline)
     actions = ("mark_shipped", "mark_delivered", "cancel_orders")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "controller":
+            # The seller is one of the current register's controllers (docs/staff.md).
+            kwargs["queryset"] = Controller.objects.filter(register__is_current=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         order = self.get_object(request, object_id)
@@ -581,7 +589,7 @@ class PaymentInline(admin.TabularInline):
 
 @admin.register(Invoice)
 class InvoiceAdmin(HistoryAdmin):
-    list_display = ("number", "order", "issued_at", "amount", "vat_amount", "currency")
+    list_display = ("number", "order", "issued_at", "due_on", "amount", "vat_amount", "currency")
     list_select_related = ("order",)
     search_fields = ("number",)
     raw_id_fields = ("order",)

@@ -7,21 +7,29 @@ Staff edit the live register in the admin; ``publish()`` freezes it into an immu
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from register.translation import LANGUAGE_CODES, Language, Translated, TranslatedModel
+from register.business_ids import BusinessIdKind, normalise
+from register.email_address import (
+    EmailAddressField,
+    email_lines,
+    validate_email_address,
+    validate_email_lines,
+)
+from register.translation import LANGUAGE_CODES, Language, LanguagesField, Translated, TranslatedModel
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -34,10 +42,38 @@ class Country(models.TextChoices):
     ESTONIA = "EE", _("Estonia")
 
 
+def default_country() -> str:
+    """The country a new register starts with: the SHOP_COUNTRY setting (docs/operations.md)."""
+    return settings.SHOP_COUNTRY
+
+
 class RegisterManager(models.Manager):
     def current(self) -> Register | None:
         """Return the register this installation keeps (there is at most one current)."""
         return self.filter(is_current=True).first()
+
+
+def shop_country() -> str:
+    """The country whose law the shop follows now: the current register's.
+
+    Staff-side computations use it: erasure holds, the retention job, phone numbers typed without a
+    country code (docs/development.md, "One country"). Before any register exists, the country a new
+    register would get.
+    """
+    country = Register.objects.filter(is_current=True).values_list("country", flat=True).first()
+    return country or default_country()
+
+
+def notice_country() -> str:
+    """The country customers are told about: the one in the notice in force, else ``shop_country()``.
+
+    Customer-facing texts use it: the supervisory authority on the rights page, in every email and in
+    the access report, so they always agree with the published notice (docs/development.md).
+    """
+    notice = NoticeVersion.objects.current()
+    snapshot = notice.snapshot if notice is not None else None
+    country = snapshot.get("country") if isinstance(snapshot, dict) else None
+    return country if country in Country.values else shop_country()
 
 
 class Register(TranslatedModel):
@@ -60,6 +96,15 @@ class Register(TranslatedModel):
         _("regular disclosures"),
         required=False,
         help_text=_("Statement on regular disclosures, shown above the list of recipients."),
+    )
+    no_regular_disclosures = models.BooleanField(
+        _("no regular disclosures"),
+        default=False,
+        help_text=_(
+            "Tick when customer data is not regularly disclosed to anyone: the notice then says so in "
+            "place of a list of recipients. Without this, publishing needs at least one recipient "
+            "(GDPR Art. 13(1)(e))."
+        ),
     )
     transfers = Translated(
         models.TextField,
@@ -85,13 +130,27 @@ class Register(TranslatedModel):
         _("shop country"),
         max_length=2,
         choices=Country.choices,
-        help_text=_("Decides the supervisory authority and the bookkeeping periods."),
+        default=default_country,
+        help_text=_(
+            "The one country of the shop: decides the supervisory authority and the bookkeeping periods "
+            "(for orders a controller in another country sold, that controller's country decides)."
+        ),
     )
     language = models.CharField(
         _("original language"),
         max_length=2,
         choices=Language.choices,
         help_text=_("The language the description is written in; other languages fall back to it."),
+    )
+    published_languages = LanguagesField(
+        _("published languages"),
+        blank=True,
+        default=list,
+        help_text=_(
+            "The languages the privacy notice is published in; the original language always is. "
+            "Publishing needs every text in these languages only. A visitor who reads another language "
+            "sees the notice in the original language, with a line saying so."
+        ),
     )
     drawn_up_on = models.DateField(_("drawn up on"), null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=True)
@@ -116,11 +175,37 @@ class Register(TranslatedModel):
     def original_language(self) -> str | None:
         return self.language
 
-    def missing_for_publication(self) -> list[str]:
-        """Return what GDPR Art. 13 requires and this register lacks (empty when publishable)."""
-        from register.publishing import missing_for_publication
+    def publishing_languages(self) -> list[str]:
+        """The languages the notice is published in: the original and the chosen ones, in settings order."""
+        chosen = set(self.published_languages or ())
+        return [code for code in LANGUAGE_CODES if code == self.language or code in chosen]
 
-        return missing_for_publication(self)
+    def main_controller(self) -> Controller | None:
+        """The controller listed first: by default the one that sold an order."""
+        return self.controllers.order_by("position", "id").first()
+
+    def law_countries(self) -> list[str]:
+        """The countries whose bookkeeping and consumer law apply: the register's, then its controllers'."""
+        countries = [self.country]
+        for controller in self.controllers.all():
+            country = controller.law_country()
+            if country not in countries:
+                countries.append(country)
+        return countries
+
+    def missing_for_publication(self) -> list[str]:
+        """Return what GDPR Art. 13 requires and this register lacks, one line each (empty when publishable).
+
+        GDPR gaps come first, then one line per language with missing translations. The grouped
+        list, with a link to each item's field, is ``publication_check()``.
+        """
+        return self.publication_check().as_list()
+
+    def publication_check(self):
+        """Return the grouped refusal list (``register.publishing.PublicationCheck``)."""
+        from register.publishing import check_publication
+
+        return check_publication(self)
 
 
 class RegisterPart(TranslatedModel):
@@ -143,29 +228,59 @@ class RegisterPart(TranslatedModel):
         ordering = ["position", "id"]
 
 
-class BusinessIdKind(models.TextChoices):
-    FO_NUMMER = "fo_nummer", _("FO-nummer (Finland)")
-    Y_TUNNUS = "y_tunnus", _("Y-tunnus (Finland)")
-    ORGANISATIONSNUMMER = "organisationsnummer", _("Organisationsnummer (Sweden)")
-    ORGANISASJONSNUMMER = "organisasjonsnummer", _("Organisasjonsnummer (Norway)")
-    REGISTRIKOOD = "registrikood", _("Registrikood (Estonia)")
+class PostalAddress(models.Model):
+    """A postal address, as the notice prints it."""
 
-
-class Controller(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="controllers")
-    name = models.CharField(_("name"), max_length=200)
-    business_id = models.CharField(_("business id"), max_length=40, blank=True)
-    business_id_kind = models.CharField(
-        _("kind of business id"), max_length=30, choices=BusinessIdKind.choices, blank=True
-    )
     street_address = models.CharField(_("street address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. FI."))
+
+    class Meta:
+        abstract = True
+
+    def address_lines(self) -> list[str]:
+        place = " ".join(p for p in (self.postal_code, self.city) if p)
+        return [line for line in (self.street_address, place, self.region, self.country) if line]
+
+
+class ControllerQuerySet(models.QuerySet):
+    def law_countries(self) -> dict[int, str]:
+        """``{controller id: country}``: whose bookkeeping and consumer law keep the orders it sold."""
+        return {
+            pk: country.upper() if country.upper() in Country.values else register_country
+            for pk, country, register_country in self.values_list("pk", "country", "register__country")
+        }
+
+
+class Controller(RegisterPart, PostalAddress):
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="controllers")
+    name = models.CharField(_("name"), max_length=200)
+    business_id = models.CharField(
+        _("business id"),
+        max_length=40,
+        blank=True,
+        help_text=_("Checked against its check digit and written the customary way when saved."),
+    )
+    business_id_kind = models.CharField(
+        _("kind of business id"), max_length=30, choices=BusinessIdKind.choices, blank=True
+    )
+    # The address's country, which also decides whose law keeps this controller's orders.
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        help_text=_(
+            "ISO code, e.g. FI. The bookkeeping and consumer law of this country keep the orders this "
+            "controller sold; empty (or another country): the register's."
+        ),
+    )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    email = EmailAddressField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+
+    objects = ControllerQuerySet.as_manager()
 
     class Meta(RegisterPart.Meta):
         verbose_name = _("controller")
@@ -174,13 +289,30 @@ class Controller(RegisterPart):
     def __str__(self) -> str:
         return self.name
 
-    def address_lines(self) -> list[str]:
-        place = " ".join(p for p in (self.postal_code, self.city) if p)
-        return [line for line in (self.street_address, place, self.region, self.country) if line]
+    def law_country(self) -> str:
+        """The country whose bookkeeping and consumer law keep this controller's orders."""
+        country = self.country.upper()
+        return country if country in Country.values else self.register.country
 
     def clean(self) -> None:
-        if self.business_id and not self.business_id_kind:
+        if not self.business_id:
+            return
+        if not self.business_id_kind:
             raise ValidationError({"business_id_kind": _("Say which kind of business id this is.")})
+        try:
+            self.business_id = normalise(self.business_id_kind, self.business_id)
+        except ValidationError as error:
+            raise ValidationError({"business_id": error}) from None
+
+    def business_id_error(self) -> str:
+        """Why the stored business id is not valid for its kind ("" when it is, or when there is none)."""
+        if not self.business_id:
+            return ""
+        try:
+            normalise(self.business_id_kind, self.business_id)
+        except ValidationError as error:
+            return " ".join(error.messages)
+        return ""
 
 
 class ContactRole(models.TextChoices):
@@ -189,13 +321,15 @@ class ContactRole(models.TextChoices):
     CONTACT = "contact", _("Contact person")
 
 
-class ContactPerson(RegisterPart):
+class ContactPerson(RegisterPart, PostalAddress):
     register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(
         _("role"), max_length=20, choices=ContactRole.choices, default=ContactRole.CONTACT
     )
-    emails = models.TextField(_("email addresses"), blank=True, help_text=_("One per line."))
+    emails = models.TextField(
+        _("email addresses"), blank=True, validators=[validate_email_lines], help_text=_("One per line.")
+    )
     phones = models.TextField(_("phone numbers"), blank=True, help_text=_("One per line."))
 
     class Meta(RegisterPart.Meta):
@@ -206,7 +340,7 @@ class ContactPerson(RegisterPart):
         return self.name
 
     def email_list(self) -> list[str]:
-        return [line.strip() for line in self.emails.splitlines() if line.strip()]
+        return email_lines(self.emails)
 
     def phone_list(self) -> list[str]:
         return [line.strip() for line in self.phones.splitlines() if line.strip()]
@@ -221,6 +355,17 @@ class LegalBasis(models.TextChoices):
     VITAL_INTERESTS = "d", _("Vital interests (GDPR Art. 6(1)(d))")
     PUBLIC_TASK = "e", _("Public task (GDPR Art. 6(1)(e))")
     LEGITIMATE_INTEREST = "f", _("Legitimate interest (GDPR Art. 6(1)(f))")
+
+
+class RecipientKind(models.TextChoices):
+    PROCESSOR = "processor", _("Processor")
+    CARRIER = "carrier", _("Carrier")
+    PAYMENT = "payment", _("Payment service")
+    ACCOUNTING = "accounting", _("Accounting")
+    DEBT_COLLECTION = "debt_collection", _("Debt collection")
+    IT_SERVICE = "it_service", _("IT service")
+    AUTHORITY = "authority", _("Authority")
+    OTHER = "other", _("Other")
 
 
 class Purpose(RegisterPart):
@@ -243,6 +388,16 @@ class Purpose(RegisterPart):
         _("direct marketing"),
         default=False,
         help_text=_("The customer may object at any time and without reason (GDPR Art. 21(2))."),
+    )
+    needs_recipient_kind = models.CharField(
+        _("needs a recipient of kind"),
+        max_length=20,
+        choices=RecipientKind.choices,
+        blank=True,
+        help_text=_(
+            "For a purpose that cannot be carried out without one, e.g. delivering orders needs a carrier "
+            "and taking payments a payment service. Publishing then requires a recipient of this kind."
+        ),
     )
 
     class Meta(RegisterPart.Meta):
@@ -291,16 +446,6 @@ class Source(RegisterPart):
         return self.text[:80]
 
 
-class RecipientKind(models.TextChoices):
-    PROCESSOR = "processor", _("Processor")
-    CARRIER = "carrier", _("Carrier")
-    PAYMENT = "payment", _("Payment service")
-    ACCOUNTING = "accounting", _("Accounting")
-    IT_SERVICE = "it_service", _("IT service")
-    AUTHORITY = "authority", _("Authority")
-    OTHER = "other", _("Other")
-
-
 class Safeguard(models.TextChoices):
     """GDPR Art. 45, 46, 47, 49."""
 
@@ -335,7 +480,7 @@ class Recipient(RegisterPart):
             "Recipients that receive customer data are told of rectification and erasure (GDPR Art. 19)."
         ),
     )
-    email = models.EmailField(
+    email = EmailAddressField(
         _("notification email"), blank=True, help_text=_("Where GDPR Art. 19 notifications are sent.")
     )
 
@@ -409,6 +554,16 @@ class CountsFrom(models.TextChoices):
     CREATION = "creation", _("creation")
 
 
+# Events that end something: a period of zero counted from one of them means "until then", e.g. "as
+# long as the customer relationship lasts". From the other events zero would mean "not kept at all".
+ZERO_PERIOD_EVENTS = (
+    CountsFrom.END_OF_RELATIONSHIP,
+    CountsFrom.END_OF_FINANCIAL_YEAR,
+    CountsFrom.END_OF_CALENDAR_YEAR,
+    CountsFrom.REQUEST_COMPLETED,
+)
+
+
 class RetentionAction(models.TextChoices):
     ANONYMISE = "anonymise", _("anonymise")
     DELETE = "delete", _("delete")
@@ -428,16 +583,21 @@ class RetentionKey(models.TextChoices):
 
 class RetentionRule(RegisterPart):
     register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="retention_rules")
-    category = models.ForeignKey(
+    categories = models.ManyToManyField(
         DataCategory,
-        on_delete=models.CASCADE,
-        null=True,
         blank=True,
         related_name="retention_rules",
-        verbose_name=_("data category"),
+        verbose_name=_("data categories"),
+        help_text=_("The data categories this rule covers; one rule may cover several."),
     )
     description = Translated(models.TextField, _("description"), required=False)
-    period_amount = models.PositiveIntegerField(_("period"), validators=[MinValueValidator(1)])
+    period_amount = models.PositiveIntegerField(
+        _("period"),
+        help_text=_(
+            "0 means until the event, e.g. 0 from the end of the customer relationship: as long as the "
+            "customer relationship lasts."
+        ),
+    )
     period_unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices)
     counts_from = models.CharField(_("counts from"), max_length=30, choices=CountsFrom.choices)
     action = models.CharField(
@@ -458,11 +618,59 @@ class RetentionRule(RegisterPart):
             models.UniqueConstraint(
                 fields=["register", "rule"], condition=~Q(rule=""), name="retention_rule_key_once"
             ),
-            models.CheckConstraint(condition=Q(period_amount__gte=1), name="retention_period_positive"),
+            models.CheckConstraint(
+                condition=Q(period_amount__gte=1) | Q(counts_from__in=ZERO_PERIOD_EVENTS),
+                name="retention_period_positive_or_until_event",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.period_amount} {self.get_period_unit_display()}, {self.get_counts_from_display()}"
+        return self.period_sentence()
+
+    def period_sentence(self) -> str:
+        """How long, from which event, as one sentence in the active language."""
+        from register.retention_text import period_sentence
+
+        return period_sentence(self.period_amount, self.period_unit, self.counts_from)
+
+    def sentence(self) -> str:
+        """The whole rule as the notice states it, in the active language."""
+        from register.retention_text import retention_sentence
+
+        return retention_sentence(self.period_amount, self.period_unit, self.counts_from, self.action)
+
+    def label(self, number: int | None = None) -> str:
+        """A name staff can find the rule by: its categories, else its executable rule."""
+        names = [str(category) for category in self.categories.all()] if self.pk else []
+        if names:
+            return gettext("Retention rule for %(categories)s") % {"categories": ", ".join(names)}
+        if self.rule:
+            return gettext("Retention rule “%(rule)s”") % {"rule": self.get_rule_display()}
+        if number is not None:
+            return gettext("Retention rule %(number)s") % {"number": number}
+        return gettext("Retention rule")
+
+    def event_error(self) -> str:
+        """Why this rule's event does not fit its period or its executable rule ("" when it does)."""
+        from register.retention import rules
+
+        if self.period_amount == 0 and self.counts_from and self.counts_from not in ZERO_PERIOD_EVENTS:
+            return gettext(
+                "A period of 0 is possible only from an event that ends something (the end of the customer "
+                "relationship, of the financial or calendar year, or completion of the request)."
+            )
+        executable = rules.get(self.rule)
+        if executable is not None and self.counts_from and self.counts_from not in executable.events:
+            labels = dict(CountsFrom.choices)
+            return gettext("The executable rule “%(rule)s” counts from: %(events)s.") % {
+                "rule": self.get_rule_display(),
+                "events": ", ".join(str(labels[event]) for event in executable.events),
+            }
+        return ""
+
+    def clean(self) -> None:
+        if error := self.event_error():
+            raise ValidationError({"counts_from": error})
 
 
 class Right(models.TextChoices):
@@ -504,6 +712,13 @@ class RightsChannel(RegisterPart):
 
     def __str__(self) -> str:
         return f"{self.get_right_display()}: {self.get_channel_display()}"
+
+    def clean(self) -> None:
+        if self.channel == Channel.EMAIL and self.value:
+            try:
+                validate_email_address(self.value.strip())
+            except ValidationError as error:
+                raise ValidationError({"value": error}) from None
 
 
 class CountsFromBookkeeping(models.TextChoices):
@@ -547,6 +762,232 @@ class BookkeepingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_country_display()}: {self.get_kind_display()}"
+
+
+class HoldKind(models.TextChoices):
+    """Why a statute keeps records after an erasure request (GDPR Art. 17(3)(b), (e))."""
+
+    CONSUMER_COMPLAINT = "consumer_complaint", _("Consumer complaints and claims")
+    LIMITATION = "limitation", _("General limitation period for claims")
+    DEBT_COLLECTION = "debt_collection", _("Debt collection of an unpaid invoice")
+    OTHER = "other", _("Other statutory obligation")
+
+    def reason(self) -> str:
+        """Why a record under a hold of this kind is kept, for staff and customers, in the active language."""
+        reasons = {
+            self.CONSUMER_COMPLAINT: _(
+                "The customer may still complain or make a claim under consumer law; the record is kept "
+                "until that period ends."
+            ),
+            self.LIMITATION: _(
+                "A claim about the purchase is not yet time-barred; the record is kept until it is."
+            ),
+            self.DEBT_COLLECTION: _(
+                "The invoice is unpaid and in debt collection; the record is kept until it is paid."
+            ),
+            self.OTHER: _("A statute requires keeping this record."),
+        }
+        return str(reasons[self])
+
+
+class HeldRecord(models.TextChoices):
+    """The kinds of record a statutory hold can keep."""
+
+    ORDERS = "orders", _("orders")
+    ORDER_LINES = "order_lines", _("order lines")
+    INVOICES = "invoices", _("invoices")
+    PAYMENTS = "payments", _("payments")
+    RETURNS = "returns", _("returns")
+
+
+class HoldEvent(models.TextChoices):
+    """The event a statutory hold's period counts from; an order's records count from the order's event."""
+
+    DELIVERY = "delivery", _("delivery")
+    PURCHASE = "purchase", _("purchase (order date)")
+    INVOICE_ISSUE = "invoice_issue", _("invoice issue date")
+    INVOICE_DUE = "invoice_due", _("invoice due date")
+    RETURN = "return", _("return")
+
+
+class HoldCondition(models.TextChoices):
+    ALWAYS = "always", _("every order")
+    UNPAID_IN_COLLECTION = (
+        "unpaid_in_collection",
+        _("only orders with an unpaid invoice in debt collection, until it is paid"),
+    )
+
+
+class StatutoryHoldQuerySet(models.QuerySet):
+    def in_force(self) -> StatutoryHoldQuerySet:
+        return self.filter(is_active=True)
+
+    def for_country(self, country: str) -> StatutoryHoldQuerySet:
+        """The holds of ``country`` and those of every country."""
+        return self.filter(Q(country=country) | Q(country=""))
+
+    def for_countries(self, countries: list[str]) -> StatutoryHoldQuerySet:
+        return self.filter(Q(country__in=countries) | Q(country=""))
+
+
+class StatutoryHold(models.Model):
+    """A statute, other than bookkeeping law, that keeps some records after an erasure request.
+
+    Like ``BookkeepingPeriod`` it is data the DPO keeps (GDPR Art. 17(3)(b), (e); docs/legal.md,
+    "Other statutory holds"): which records of an order it keeps, from which event and for how long,
+    or while a condition lasts. Erasure keeps the covered records (without direct identifiers unless
+    the hold says otherwise) until the latest end of every hold that applies, and the retention job
+    deletes no order still under one.
+    """
+
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        choices=Country.choices,
+        blank=True,
+        help_text=_("The country whose law this is; empty: it applies in every country."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=HoldKind.choices)
+    statute = models.CharField(
+        _("statute"), max_length=200, help_text=_("Name and section, as shown to customers.")
+    )
+    records = models.JSONField(
+        _("records kept"), default=list, help_text=_("Which records of an order the statute keeps.")
+    )
+    counts_from = models.CharField(_("counts from"), max_length=20, choices=HoldEvent.choices)
+    period_amount = models.PositiveIntegerField(
+        _("period"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: as long as the condition lasts (e.g. until the invoice is paid)."),
+    )
+    period_unit = models.CharField(
+        _("unit"),
+        max_length=10,
+        choices=[(PeriodUnit.YEARS, PeriodUnit.YEARS.label), (PeriodUnit.MONTHS, PeriodUnit.MONTHS.label)],
+        default=PeriodUnit.YEARS,
+    )
+    condition = models.CharField(
+        _("applies to"), max_length=30, choices=HoldCondition.choices, default=HoldCondition.ALWAYS
+    )
+    keeps_identifiers = models.BooleanField(
+        _("keeps names and addresses"),
+        default=False,
+        help_text=_(
+            "Tick when the records must stay as they are (e.g. to collect a debt); otherwise they are "
+            "kept without direct identifiers."
+        ),
+    )
+    is_active = models.BooleanField(
+        _("in force for this shop"),
+        default=True,
+        help_text=_("Untick a hold that does not concern the shop (e.g. the durable-goods period)."),
+    )
+    needs_review = models.BooleanField(
+        _("check with your DPO"),
+        default=True,
+        help_text=_(
+            "A defensible default, not legal advice: untick once your data-protection officer agreed."
+        ),
+    )
+    note = models.TextField(
+        _("staff note"), blank=True, help_text=_("Source and reasoning; never shown to customers.")
+    )
+
+    history = HistoricalRecords()
+    objects = StatutoryHoldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statutory hold")
+        verbose_name_plural = _("statutory holds")
+        ordering = ["country", "kind", "period_amount", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_amount__isnull=True) | Q(period_amount__gte=1),
+                name="statutory_hold_period_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_amount__isnull=False) | ~Q(condition=HoldCondition.ALWAYS),
+                name="statutory_hold_period_or_condition",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_unit__in=[PeriodUnit.YEARS, PeriodUnit.MONTHS]),
+                name="statutory_hold_unit_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        country = self.get_country_display() if self.country else gettext("Every country")
+        return f"{country}: {self.get_kind_display()} ({self.statute})"
+
+    def clean(self) -> None:
+        records = self.records if isinstance(self.records, list) else []
+        if not records or any(record not in HeldRecord.values for record in records):
+            raise ValidationError({"records": _("Choose at least one kind of record.")})
+        if self.period_amount is None and self.condition == HoldCondition.ALWAYS:
+            raise ValidationError(
+                {"period_amount": _("A hold on every order needs a period; only a condition may end it.")}
+            )
+
+    def end_for(self, event: date | None) -> date | None:
+        """The last day the hold keeps records whose order's event was on ``event`` (None: open-ended)."""
+        if self.period_amount is None or event is None:
+            return None
+        return event + relativedelta(**{self.period_unit: self.period_amount})
+
+    def records_text(self) -> str:
+        """The kinds of record kept, in the active language."""
+        labels = dict(HeldRecord.choices)
+        return ", ".join(str(labels[r]) for r in HeldRecord.values if r in self.records)
+
+    def period_text(self) -> str:
+        """The period as a whole sentence fragment in the active language, e.g. "3 years from delivery"."""
+        if self.period_amount is None:
+            return gettext("until the invoice is paid")
+        text = period_sentence(self.period_amount, self.period_unit, self.counts_from)
+        if self.condition == HoldCondition.UNPAID_IN_COLLECTION:
+            return gettext("until the invoice is paid, at most %(period)s") % {"period": text}
+        return text
+
+
+def period_sentence(amount: int, unit: str, event: str) -> str:
+    """ "3 years from delivery" in the active language: one whole phrase per unit and event.
+
+    Each language builds these phrases differently (Finnish inflects the event), so no event name is
+    inserted into a shared template.
+    """
+    years = unit == PeriodUnit.YEARS
+    phrases = {
+        HoldEvent.DELIVERY: (
+            ngettext("%(count)d year from delivery", "%(count)d years from delivery", amount)
+            if years
+            else ngettext("%(count)d month from delivery", "%(count)d months from delivery", amount)
+        ),
+        HoldEvent.PURCHASE: (
+            ngettext("%(count)d year from the purchase", "%(count)d years from the purchase", amount)
+            if years
+            else ngettext("%(count)d month from the purchase", "%(count)d months from the purchase", amount)
+        ),
+        HoldEvent.INVOICE_ISSUE: (
+            ngettext("%(count)d year from the invoice date", "%(count)d years from the invoice date", amount)
+            if years
+            else ngettext(
+                "%(count)d month from the invoice date", "%(count)d months from the invoice date", amount
+            )
+        ),
+        HoldEvent.INVOICE_DUE: (
+            ngettext("%(count)d year from the due date", "%(count)d years from the due date", amount)
+            if years
+            else ngettext("%(count)d month from the due date", "%(count)d months from the due date", amount)
+        ),
+        HoldEvent.RETURN: (
+            ngettext("%(count)d year from the return", "%(count)d years from the return", amount)
+            if years
+            else ngettext("%(count)d month from the return", "%(count)d months from the return", amount)
+        ),
+    }
+    return phrases[HoldEvent(event)] % {"count": amount}
 
 
 class NoticeVersionManager(models.Manager):
@@ -603,13 +1044,17 @@ class NoticeVersion(models.Model):
 
         return reverse("register:privacy-version", kwargs={"version": self.number})
 
-    def content_in(self, language: str) -> str:
-        """The stored HTML in ``language``, else in the register's original language."""
+    def language_shown(self, language: str) -> str:
+        """The language a reader of ``language`` is shown: theirs if published, else the original."""
         original = self.snapshot.get("language") if isinstance(self.snapshot, dict) else None
         for code in (language, original, *LANGUAGE_CODES):
             if code and self.content.get(code):
-                return self.content[code]
-        return ""
+                return code
+        return language
+
+    def content_in(self, language: str) -> str:
+        """The stored HTML in ``language``, else in the register's original language."""
+        return self.content.get(self.language_shown(language), "")
 
 
 def publish(register: Register, by: AbstractBaseUser | None = None) -> NoticeVersion:
@@ -654,8 +1099,8 @@ class PurgeRun(models.Model):
         return gettext("Purge run %(number)s") % {"number": self.pk}
 
     def finish(self) -> None:
-        """Close the run: failed when any rule failed, succeeded otherwise."""
-        failed = self.results.filter(status=PurgeRuleResult.Status.FAILED).exists()
+        """Close the run: finished with errors when any rule or any row failed, succeeded otherwise."""
+        failed = self.results.filter(Q(status=PurgeRuleResult.Status.FAILED) | Q(failed__gt=0)).exists()
         self.status = self.Status.FAILED if failed else self.Status.SUCCEEDED
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "finished_at"])
@@ -680,6 +1125,17 @@ class PurgeRuleResult(models.Model):
     )
     counts = models.JSONField(_("counts per table"), default=dict, blank=True)
     oldest = models.DateTimeField(_("oldest date concerned"), null=True, blank=True)
+    failed = models.PositiveIntegerField(
+        _("rows failed"),
+        default=0,
+        help_text=_("Rows left as they were because processing them failed; the other rows were processed."),
+    )
+    failed_ids = models.JSONField(
+        _("ids of failed rows"),
+        default=list,
+        blank=True,
+        help_text=_("The first ids of the rows that failed (ids only, never their data); see the log."),
+    )
     error = models.TextField(_("error"), blank=True)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -3,12 +3,11 @@ import unicodedata
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
 from customers.contacts import normalize_email
+from register.email_address import EmailAddressFormField
 from register.translation import Language
 from requests.emails import REPLY_TEMPLATES
 from requests.models import Request
@@ -41,58 +40,10 @@ class CleanCharField(forms.CharField):
         return strip_control_characters(value) if value else value
 
 
-def strip_invisible_characters(value: str) -> str:
-    """Remove control and format characters: NUL, zero-width spaces and joiners, direction marks."""
-    return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf"))
-
-
-# The longest address email can carry (RFC 5321 path) and the register can store.
-EMAIL_MAX_LENGTH = 254
-
-TOO_LONG = _(
-    "This email address is too long: email allows at most 254 characters, and some letters "
-    "(such as ß) count as two."
-)
-DOMAIN_TOO_LONG = _(
-    "The part after @ cannot be used for email: a part of it between dots is too long "
-    "(at most 63 characters, and letters such as ä or ß count as more than one)."
-)
-
-
-def email_as_sent(address: str) -> str:
-    """The address as mail is sent to it: the domain in its ASCII (IDNA) form, as Django's mail does.
-
-    Raises UnicodeError when the domain has no such form (a part longer than 63 characters once
-    converted: "ä" and "ß" become more than one character).
-    """
-    local, _at, domain = address.rpartition("@")
-    return f"{local}@{punycode(domain)}"
-
-
-def validate_email_for_sending(value: str) -> None:
-    """Refuse an address that grows too long when it is normalised, stored or sent."""
-    try:
-        validate_email(value)
-    except ValidationError:
-        return  # the email validator says what is wrong
-    if len(normalize_email(value)) > EMAIL_MAX_LENGTH:
-        raise ValidationError(TOO_LONG, code="too_long")
-    try:
-        sent = email_as_sent(value)
-    except UnicodeError as exc:
-        raise ValidationError(DOMAIN_TOO_LONG, code="domain") from exc
-    if len(sent) > EMAIL_MAX_LENGTH:
-        raise ValidationError(TOO_LONG, code="too_long")
-
-
-class CleanEmailField(forms.EmailField):
-    """An email field that keeps what mail can be sent to: no invisible characters, sendable length."""
-
-    default_validators = [*forms.EmailField.default_validators, validate_email_for_sending]
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return strip_invisible_characters(value).strip() if value else value
+# The product's one email field (register.email_address): invisible characters removed, every address
+# Django's validator accepts, including internationalised domain names, that fits once case-folded
+# and once sent.
+CleanEmailField = EmailAddressFormField
 
 
 def email_rate_key(value: str) -> str:
@@ -217,7 +168,6 @@ class StaffRequestForm(forms.ModelForm):
             "withdrawal_purposes",
             "assignee",
         ]
-        field_classes = {"email": CleanEmailField}
 
     def clean(self):
         data = super().clean()

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from customers.retention import hooks
-from register.models import RetentionKey
+from register.models import CountsFrom, RetentionKey
 from register.registry import registry
 from register.retention import Purger, Rule, Step, history_model, register_rule
 from requests.erasure import erase_customer
@@ -47,6 +47,7 @@ class UnverifiedRequest(Rule):
     """Requests whose email was never confirmed, after the period (7 days): delete."""
 
     key = RetentionKey.UNVERIFIED_REQUEST
+    events = (CountsFrom.REQUEST_RECEIVED,)
 
     def steps(self) -> list[Step]:
         unverified = [*Request.UNVERIFIED_STATUSES, Request.Status.EXPIRED]
@@ -67,6 +68,7 @@ class CompletedRequest(Rule):
 
     key = RetentionKey.COMPLETED_REQUEST
     verb = "minimised"
+    events = (CountsFrom.REQUEST_COMPLETED,)
 
     # Event details that may quote the customer; rejection and extension details are the
     # controller's own reasons (Art. 12(4), 12(5)) and stay.
@@ -138,6 +140,8 @@ class AccessReportFiles(Rule):
     """Access-report files whose download link has expired: delete the file, mark the report."""
 
     key = RetentionKey.ACCESS_REPORT
+    # The files go when their download link expires; the period is the link's lifetime.
+    events = (CountsFrom.CREATION,)
 
     def steps(self) -> list[Step]:
         return [Step(AccessReport.objects.expired(now=self.now), "expires_at", self.delete_files)]

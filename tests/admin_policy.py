@@ -37,6 +37,7 @@ MODELS: dict[str, tuple[frozenset, frozenset, frozenset, frozenset]] = {
             "retentionrule",
             "rightschannel",
             "bookkeepingperiod",
+            "statutoryhold",
         )
     },
     # Evidence: read-only for everyone.

@@ -17,7 +17,14 @@ IBAN = "FI2112345600000785"
 
 def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
     from customers.models import ConsentEvent, record_marketing_objection
-    from register.models import BookkeepingPeriod, Cookie, NoticeVersion, OutboxMessage, Recipient
+    from register.models import (
+        BookkeepingPeriod,
+        Cookie,
+        NoticeVersion,
+        OutboxMessage,
+        Recipient,
+        StatutoryHold,
+    )
     from register.retention import run_purge
     from requests import rights
     from requests.emails import send_request_email
@@ -42,8 +49,10 @@ def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
     Cookie.objects.create(register=register, provider="Shop", name="sessionid", category="necessary")
     Recipient.objects.filter(register=register).update(receives_customer_data=True, email="dpo@posti.example")
     run_purge()
-    # Bookkeeping periods come from a data migration, without history: give one a version.
+    # Bookkeeping periods and statutory holds come from data migrations, without history: give one
+    # of each a version.
     BookkeepingPeriod.objects.order_by("pk").first().save()
+    StatutoryHold.objects.order_by("pk").first().save()
 
     customer = make_customer(identity_number=HETU, bank_account=IBAN, first_name="Maja")
     order = make_order(customer)

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from customers.unsubscribe import make_unsubscribe_token
-from requests.forms import EMAIL_MAX_LENGTH, PROPOSAL_PREFIX, email_as_sent
+from register.email_address import MAX_LENGTH, as_sent
+from requests.forms import PROPOSAL_PREFIX
 from requests.models import Request
 from requests.rectification import RECTIFIABLE_FIELDS
 from requests.reports import build_access_report, make_download_token
@@ -124,8 +125,8 @@ def test_the_request_form_never_answers_5xx_in_any_language(unlimited):
         if Request.objects.count() > stored:
             # What was taken in can be stored and mailed: the verification link goes out.
             request = Request.objects.latest("pk")
-            assert len(request.email_normalized) <= EMAIL_MAX_LENGTH
-            assert len(email_as_sent(request.email)) <= EMAIL_MAX_LENGTH
+            assert len(request.email_normalized) <= MAX_LENGTH
+            assert len(as_sent(request.email)) <= MAX_LENGTH
 
     submit()
 

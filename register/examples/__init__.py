@@ -65,6 +65,9 @@ def load_example(key: str, by: AbstractBaseUser | None = None) -> NoticeVersion:
     """
     data = EXAMPLES[key]
     register = Register.objects.select_for_update().filter(is_current=True).first() or Register()
+    # What one example states must not stay behind when another is loaded over it.
+    register.no_regular_disclosures = False
+    register.published_languages = []
     for name, value in _expand(Register, data["register"]).items():
         setattr(register, name, value)
     register.drawn_up_on = (
@@ -72,11 +75,16 @@ def load_example(key: str, by: AbstractBaseUser | None = None) -> NoticeVersion:
     )
     register.is_current = True
     register.save()
+    # Controllers are kept by name: orders name the controller that sold them (and protect it).
+    controllers = {c.name: c for c in register.controllers.all()} if register.pk else {}
+    wanted = {item["name"] for item in data["controllers"]}
+    for name, controller in controllers.items():
+        if name not in wanted:
+            controller.delete()
     for related in (
         register.retention_rules,
         register.categories,
         register.purposes,
-        register.controllers,
         register.contacts,
         register.sources,
         register.recipients,
@@ -88,7 +96,12 @@ def load_example(key: str, by: AbstractBaseUser | None = None) -> NoticeVersion:
             obj.delete()
 
     for position, item in enumerate(data["controllers"]):
-        Controller.objects.create(register=register, position=position, **item)
+        controller = Controller(register=register, position=position, **item)
+        if item["name"] in controllers:
+            # Every field from the example, the same row.
+            controller.pk = controllers[item["name"]].pk
+            controller._state.adding = False
+        controller.save()
     for position, item in enumerate(data["contacts"]):
         ContactPerson.objects.create(register=register, position=position, **item)
     purposes = {}
@@ -117,8 +130,11 @@ def load_example(key: str, by: AbstractBaseUser | None = None) -> NoticeVersion:
         ProtectionPrinciple.objects.create(register=register, position=position, **_texts("text", text))
     for position, item in enumerate(data["retention"]):
         item = dict(item)
-        item["category"] = categories[item["category"]]
-        RetentionRule.objects.create(register=register, position=position, **_expand(RetentionRule, item))
+        covered = [categories[key_] for key_ in item.pop("categories")]
+        rule = RetentionRule.objects.create(
+            register=register, position=position, **_expand(RetentionRule, item)
+        )
+        rule.categories.set(covered)
     for position, item in enumerate(data["rights"]):
         RightsChannel.objects.create(register=register, position=position, **_expand(RightsChannel, item))
     return publish(register, by=by)

@@ -86,6 +86,7 @@ JALONOM: dict[str, Any] = {
     "register": {
         "country": "FI",
         "language": "sv",
+        "published_languages": ["sv", "fi", "nb", "en"],
         "drawn_up_on": "2018-07-08",
         "staff_note": "Loaded from the example description of Jalonom. The original lists legal bases "
         "(section 4) without tying them to purposes; each purpose got the basis that fits it. The "
@@ -255,11 +256,17 @@ JALONOM: dict[str, Any] = {
             "street_address": "Vanha Maantie 1",
             "postal_code": "02650",
             "city": "Esbo",
-            "country": "FI",
+            "country": country,
             "staff_note": "The original gives one address for “Jalonom” (both companies) and no "
-            "business ids.",
+            "business ids."
+            + (
+                " The country SE is taken from the company's name: a Swedish company keeps its books, "
+                "and the orders it sells, under Swedish law — check."
+                if country == "SE"
+                else ""
+            ),
         }
-        for name in ("Jalonom Oy", "Jalonom Sweden Ab")
+        for name, country in (("Jalonom Oy", "FI"), ("Jalonom Sweden Ab", "SE"))
     ],
     "contacts": [
         {
@@ -680,16 +687,12 @@ JALONOM: dict[str, Any] = {
         ),
     ],
     "retention": [
-        inactive("contact", rule="customer_inactive"),
-        inactive("name"),
-        inactive("company"),
-        inactive("personal_id"),
-        inactive("business_id"),
-        inactive("websites"),
-        inactive("social"),
-        inactive("related"),
+        inactive(
+            ["contact", "name", "company", "personal_id", "business_id", "websites", "social", "related"],
+            rule="customer_inactive",
+        ),
         {
-            "category": "invoicing",
+            "categories": ["invoicing", "orders"],
             "period_amount": 6,
             "period_unit": "years",
             "counts_from": "end_of_calendar_year",
@@ -698,17 +701,7 @@ JALONOM: dict[str, Any] = {
             "description": FI_BOOKKEEPING,
             "staff_note": ADDED,
         },
-        {
-            "category": "orders",
-            "period_amount": 6,
-            "period_unit": "years",
-            "counts_from": "end_of_calendar_year",
-            "action": "anonymise",
-            "description": FI_BOOKKEEPING,
-            "staff_note": ADDED,
-        },
-        months_from_creation("ip", 14),
-        months_from_creation("usage", 14),
+        months_from_creation(["ip", "usage"], 14),
     ],
     "rights": [
         # Section 11: access and rectification by written request; section 12: erasure,
