@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
+from requests.fulfilment import confirm_no_data_held
 from requests.models import Request, RequestEvent, TransitionError
 from tests.factories import make_request
 
@@ -17,6 +18,8 @@ def test_happy_path_leaves_an_event_and_history_for_every_transition(dpo):
     req.issue_verification_token()
     req.verify(by=dpo, method=Request.VerificationMethod.PERSONAL_VISIT, note="Passport seen at office")
     req.start(by=dpo)
+    req.confirm_match([], by=dpo)
+    confirm_no_data_held(req, by=dpo)
     req.complete(by=dpo)
     req.refresh_from_db()
     assert req.status == Request.Status.COMPLETED
