@@ -22,10 +22,17 @@ class RequestMessageInline(ReadOnlyInlineMixin, admin.StackedInline):
 
 
 class InternalNoteInline(admin.StackedInline):
-    """Notes for staff only; existing notes are read-only, new ones can be added."""
+    """Notes staff write about the request; existing notes are read-only, new ones can be added.
+
+    The heading says what happens to them: a note about a person is their personal data and is part
+    of their access report (``InternalNote``).
+    """
 
     model = InternalNote
-    verbose_name_plural = _("internal notes (never sent to the customer)")
+    verbose_name_plural = _(
+        "internal notes — never emailed, but part of the customer's access report "
+        "(GDPR Art. 15; CJEU C-434/16 Nowak)"
+    )
     fields = ["text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
     extra = 1
