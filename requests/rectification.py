@@ -62,6 +62,15 @@ def customer_proposals(request: Request) -> dict[str, str]:
     }
 
 
+def open_proposal_fields(request: Request) -> list[str]:
+    """The fields the customer proposed that are neither applied nor recorded as not applied."""
+    applied = set(request.rectifications.filter(applied_at__isnull=False).values_list("field", flat=True))
+    proposed = request.rectifications.filter(customer__isnull=True, rejected_at__isnull=True)
+    return [
+        name for name in RECTIFIABLE_FIELDS if name in set(proposed.values_list("field", flat=True)) - applied
+    ]
+
+
 def diff_rows(request: Request, customer: Customer) -> list[dict]:
     """Return one row per rectifiable field: label, current value, customer's proposal."""
     proposals = customer_proposals(request)
