@@ -38,7 +38,7 @@ from customers.models import (
     Suppression,
     record_marketing_objection,
 )
-from register.admin_base import ReadOnlyAdmin
+from register.admin_base import NoDeleteAdminMixin, ReadOnlyAdmin
 
 SENSITIVE_PERMISSION = "customers.view_sensitive_identifiers"
 # The change page lists this many recent orders, returns and consent events, then links to the
@@ -231,7 +231,7 @@ def restriction_banner(model_admin: admin.ModelAdmin, request: HttpRequest, cust
 
 
 @admin.register(Customer)
-class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
+class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     sensitive_fields = {
         "identity_number": ("masked_identity_number", mask_identity_number),
         "bank_account": ("masked_bank_account", mask_bank_account),
@@ -488,13 +488,13 @@ class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
 # --- Orders and bookkeeping --------------------------------------------------------------------
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(NoDeleteAdminMixin, admin.TabularInline):
     model = OrderLine
     extra = 0
     fields = ("sku", "product_name", "quantity", "unit_price", "vat_rate")
 
 
-class InvoiceInline(admin.TabularInline):
+class InvoiceInline(NoDeleteAdminMixin, admin.TabularInline):
     model = Invoice
     extra = 0
     fields = ("number", "issued_at", "amount", "vat_amount", "currency")
@@ -507,7 +507,7 @@ class InvoiceInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(SimpleHistoryAdmin):
+class OrderAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "number",
         "customer",
@@ -571,14 +571,14 @@ class OrderAdmin(SimpleHistoryAdmin):
         )
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(NoDeleteAdminMixin, admin.TabularInline):
     model = Payment
     extra = 0
     fields = ("paid_at", "amount", "method", "reference")
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(SimpleHistoryAdmin):
+class InvoiceAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = ("number", "order", "issued_at", "amount", "vat_amount", "currency")
     list_select_related = ("order",)
     search_fields = ("number",)
@@ -595,7 +595,7 @@ class InvoiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
+class PaymentAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = ("invoice", "paid_at", "amount", "method", "reference")
     list_filter = ("method",)
     list_select_related = ("invoice",)
@@ -612,7 +612,7 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Return)
-class ReturnAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
+class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     sensitive_fields = {"refund_account": ("masked_refund_account", mask_bank_account)}
     list_display = ("id", "order", "returned_at", "status", "refund_amount", "refund_account")
     list_filter = ("status",)

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from register.admin_base import ReadOnlyInlineMixin
+from register.admin_base import NoDeleteAdminMixin, ReadOnlyInlineMixin
 from requests.models import InternalNote, RequestEvent, RequestMessage
 
 
@@ -21,7 +21,7 @@ class RequestMessageInline(ReadOnlyInlineMixin, admin.StackedInline):
     select_related = ("sent_by",)
 
 
-class InternalNoteInline(admin.StackedInline):
+class InternalNoteInline(NoDeleteAdminMixin, admin.StackedInline):
     """Notes staff write about the request; existing notes are read-only, new ones can be added.
 
     The heading says what happens to them: a note about a person is their personal data and is part
