@@ -130,3 +130,30 @@ def test_overdue_and_due_within_use_the_extended_date():
     assert set(Request.objects.due_within(7, today)) == {overdue, soon}
     assert later not in Request.objects.due_within(7, today)
     assert extended not in Request.objects.overdue(today)
+
+
+def test_a_move_on_a_request_someone_else_just_closed_is_refused_and_changes_nothing(dpo):
+    req = make_request(status=Request.Status.IN_PROGRESS)
+    seen_by_second = Request.objects.get(pk=req.pk)  # the second staff member's page, read earlier
+    req.reject(by=dpo, reason=Request.RejectionReason.OTHER, justification="First decision.")
+    mail.outbox.clear()
+
+    with translation.override("en"), pytest.raises(TransitionError) as exc:
+        seen_by_second.reject(by=dpo, reason=Request.RejectionReason.EXCESSIVE, justification="Second.")
+
+    assert exc.value.messages == ["This request was rejected by someone else a moment ago."]
+    req.refresh_from_db()
+    assert req.rejection_justification == "First decision."
+    assert req.events.filter(kind=RequestEvent.Kind.REJECTED).count() == 1
+    assert mail.outbox == []
+
+
+def test_a_transition_rereads_the_locked_row_and_keeps_what_others_saved(dpo):
+    req = make_request(status=Request.Status.VERIFIED, name="Kund Kundsson")
+    stale = Request.objects.get(pk=req.pk)
+    Request.objects.filter(pk=req.pk).update(name="Changed meanwhile")
+
+    stale.start(by=dpo)
+
+    req.refresh_from_db()
+    assert req.status == Request.Status.IN_PROGRESS and req.name == "Changed meanwhile"
