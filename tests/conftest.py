@@ -127,3 +127,27 @@ def screenshot():
         return target
 
     return take
+
+
+def login_in_browser(context, live_server, user) -> None:
+    """Log ``user`` in to the admin in a Playwright browser ``context`` (no password typed).
+
+    The session is made with ``django.test.Client().force_login`` and handed to the browser as its
+    session cookie: staff login gets more steps than a password, and this is the one place browser
+    tests depend on how a staff member signs in.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+                "httpOnly": True,
+            }
+        ]
+    )
