@@ -10,7 +10,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-True}
 LANGS := sv fi nb en
 
-.PHONY: run test lint format messages compilemessages bench clean venv lock audit
+.PHONY: run test lint format messages compilemessages bench clean venv lock audit otp
 
 venv: $(STAMP)
 
@@ -44,6 +44,11 @@ run: $(STAMP) compilemessages
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The current second-factor code of a demo user (load_demo gives them known authenticator apps).
+WHO ?= admin
+otp: $(STAMP)
+	@$(RUN_ENV) $(PY) manage.py demo_otp_code $(WHO)
+
 test: $(STAMP) compilemessages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -60,8 +65,8 @@ format: $(STAMP)
 # requests/ keep their own catalogues in <app>/locale/.
 MAKEMESSAGES := makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS))
 messages: $(STAMP)
-	DEBUG=True $(PY) manage.py $(MAKEMESSAGES) --ignore=.venv --ignore=tests --ignore=customers --ignore=requests --ignore=artifacts
-	for app in customers requests; do (cd $$app && ../$(BIN)/django-admin $(MAKEMESSAGES)) || exit 1; done
+	DEBUG=True $(PY) manage.py $(MAKEMESSAGES) --ignore=.venv --ignore=tests --ignore=staff --ignore=customers --ignore=requests --ignore=artifacts
+	for app in staff customers requests; do (cd $$app && ../$(BIN)/django-admin $(MAKEMESSAGES)) || exit 1; done
 	$(MAKE) compilemessages
 
 # Benchmarks run on PostgreSQL in their own database (kr_bench), never on your data.

@@ -5,7 +5,7 @@ but may not delete customers or see personal identity numbers and bank accounts 
 (``customers.view_sensitive_identifiers``): least privilege, GDPR Art. 5(1)(f) and 32.
 """
 
-from register.roles import grant_customer_service
+from register.roles import grant_customer_service, require_two_factor
 
 CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
     "customers.view_customer",
@@ -22,3 +22,6 @@ CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
 ]
 
 grant_customer_service(CUSTOMER_SERVICE_PERMISSIONS)
+
+# Whoever may see identity numbers and bank accounts in full signs in with a second factor.
+require_two_factor(["customers.view_sensitive_identifiers"])

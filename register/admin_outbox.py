@@ -65,11 +65,15 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj: OutboxMessage):
-        colours = {OutboxMessage.Status.FAILED: "#b00020", OutboxMessage.Status.QUEUED: "#b26a00"}
+        # Classes of register/static/register/admin.css (the CSP allows no inline styles).
+        attention = {
+            OutboxMessage.Status.FAILED: "attention-now",
+            OutboxMessage.Status.QUEUED: "attention-soon",
+        }
         label = obj.get_status_display()
         if obj.status == OutboxMessage.Status.QUEUED and obj.attempts:
             label = gettext("%(status)s (retrying)") % {"status": label}
-        return format_html('<strong style="color:{}">{}</strong>', colours.get(obj.status, "inherit"), label)
+        return format_html('<strong class="{}">{}</strong>', attention.get(obj.status, ""), label)
 
     @admin.action(description=_("Send again now"), permissions=["resend"])
     def send_again(self, request, queryset):

@@ -1,10 +1,12 @@
 """Staff roles: least privilege for customer service, full rights for the data-protection officer.
 
-The DPO holds every permission of the three apps. Customer service holds what each
+The DPO holds every permission of the project's apps. Customer service holds what each
 app's ``roles.py`` grants it with ``grant_customer_service()`` (``app_label.codename``;
 the modules are discovered in ``RegisterConfig.ready()``): it works with the register's
 content and requests but may not erase, publish or see masked fields. ``ensure_roles()``
 creates or updates the groups; ``manage.py ensure_roles`` runs it after migrating.
+Holders of the permissions named with ``require_two_factor()``, and every DPO, sign in with a
+second factor (``staff.twofactor``).
 """
 
 from collections.abc import Iterable
@@ -15,7 +17,7 @@ from django.db import transaction
 DATA_PROTECTION_OFFICER = "Data protection officer"
 CUSTOMER_SERVICE = "Customer service"
 
-PROJECT_APPS = ("register", "customers", "requests")
+PROJECT_APPS = ("register", "staff", "customers", "requests")
 
 # Customer service may read the register description but not change or publish it.
 REGISTER_CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
@@ -41,6 +43,7 @@ REGISTER_CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
 
 
 _customer_service: dict[str, None] = {}
+_two_factor: dict[str, None] = {}
 
 
 def grant_customer_service(permissions: Iterable[str]) -> None:
@@ -51,6 +54,16 @@ def grant_customer_service(permissions: Iterable[str]) -> None:
 def customer_service_permissions() -> list[str]:
     """Return the permission names of the customer-service role."""
     return list(_customer_service)
+
+
+def require_two_factor(permissions: Iterable[str]) -> None:
+    """Require two-factor authentication of anyone who holds one of ``permissions`` (staff.twofactor)."""
+    _two_factor.update(dict.fromkeys(permissions))
+
+
+def two_factor_permissions() -> list[str]:
+    """Return the permissions whose holders must use two-factor authentication."""
+    return list(_two_factor)
 
 
 grant_customer_service(REGISTER_CUSTOMER_SERVICE_PERMISSIONS)

@@ -4,9 +4,11 @@ One ``environ.Env()`` reads every variable. A wrong value stops start-up with a
 message that names the variable, so a broken deployment never half-starts.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +52,8 @@ CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", list, [])
 SITE_URL = _read("SITE_URL", str, "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site that asks staff for their second factor (staff.sites.StaffAdminSite).
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,21 +62,38 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "register",
+    "staff",
     "customers",
     "requests",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "register.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it turns a lockout found during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes checks every login against the lockout first; then the usual password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "register.urls"
@@ -89,6 +109,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # CSP_NONCE: the nonce of this response, for the few inline <script> and <style> blocks.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -216,6 +238,93 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Staff sign-in (docs/operations.md, "Security model") ---------------------------------------
+# Lockout (django-axes): LOGIN_FAILURE_LIMIT failed logins for one username from one address, or
+# LOGIN_FAILURE_LIMIT_PER_ADDRESS from one address whatever the usernames, lock that address out
+# (for that username, or for every one) until LOGIN_LOCKOUT_MINUTES have passed since the last
+# failure. Failures count until that long passes without one. A username alone is never locked,
+# so nobody can lock a colleague out from elsewhere; the second factor stops guessing from many addresses.
+LOGIN_FAILURE_LIMIT = _read("LOGIN_FAILURE_LIMIT", int, 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = _read("LOGIN_FAILURE_LIMIT_PER_ADDRESS", int, 20)
+LOGIN_LOCKOUT_MINUTES = _read("LOGIN_LOCKOUT_MINUTES", int, 30)
+for _name in ("LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_LIMIT_PER_ADDRESS", "LOGIN_LOCKOUT_MINUTES"):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {vars()[_name]}")
+AXES_HANDLER = "staff.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "register.security.client_address"
+AXES_LOCKOUT_CALLABLE = "staff.views.locked_out"
+# A success does not wipe the count: a login to one account must not reset the address's failures
+# against another.
+AXES_RESET_ON_SUCCESS = False
+# A failure during a lockout does not extend it: the lockout ends LOGIN_LOCKOUT_MINUTES after it began.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Log lines name no username or address (they may be personal data, or a password typed in the
+# wrong field); the DPO sees both under Staff sign-in in the admin.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken", "next"]
+# Failed attempts are kept (as lockout counters) in AccessAttempt; a separate failure log is not kept.
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_ENABLE_ADMIN = False  # staff/admin.py shows the records, translated and for the DPO only
+
+# Two-factor authentication (django-otp, TOTP with backup codes): see staff/twofactor.py for who must.
+OTP_TOTP_ISSUER = _read("OTP_TOTP_ISSUER", str, "Kundregister")
+# After each wrong code the next try waits twice as long (1 s, 2 s, 4 s, …) for that device.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Sessions end after STAFF_IDLE_MINUTES without a request (each request renews the cookie and the
+# stored session), and when the browser closes.
+STAFF_IDLE_MINUTES = _read("STAFF_IDLE_MINUTES", int, 8 * 60 if DEBUG else 30)
+if STAFF_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(f"STAFF_IDLE_MINUTES must be at least 1, not {STAFF_IDLE_MINUTES}")
+SESSION_COOKIE_AGE = STAFF_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy (django-csp) on every response: only this site's own files; the few inline
+# <script> and <style> blocks carry the response's nonce (templates use {{ CSP_NONCE }}); no inline
+# style attributes but one of django-simple-history's history page ("border-top: 0", allowed by its
+# hash alone); no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the site never uses are switched off for it and anything it could embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from customers.contacts import normalize_email
+from register.security import client_address
 from requests import notice, ratelimit
 from requests.emails import send_request_email
 from requests.forms import PublicRequestForm
@@ -62,19 +63,6 @@ RIGHTS = [
         _("You may withdraw a consent you have given, as easily as you gave it (Art. 7(3))."),
     ),
 ]
-
-
-def client_address(request: HttpRequest) -> str:
-    """Return the address the rate limit counts by.
-
-    With settings.USE_X_FORWARDED_FOR the rightmost X-Forwarded-For entry is used: the one
-    our own proxy appended. Entries further left come from the client and can be forged.
-    """
-    if settings.USE_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

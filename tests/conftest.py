@@ -3,6 +3,11 @@
 Personas: ``dpo`` (data-protection officer, every permission of the project's apps),
 ``customer_service`` (staff without erasure, publishing or unmasking rights) and
 ``outsider`` (a logged-in account with no staff rights).
+
+``dpo_client`` and ``service_client`` are signed in with a second factor already given, as after
+a real login (staff.twofactor); ``login_with_second_factor`` does the same for any client and user,
+``login_in_browser`` for a browser context. Browser pages fail their test on any
+Content-Security-Policy violation.
 """
 
 import os
@@ -10,7 +15,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from register.roles import CUSTOMER_SERVICE, DATA_PROTECTION_OFFICER, ensure_roles
 
@@ -58,16 +65,41 @@ def outsider(db):
     return get_user_model().objects.create_user(username="outsider", password=PASSWORD, is_staff=False)
 
 
+def login_with_second_factor(client: Client, user) -> Client:
+    """Log ``user`` in on ``client`` with a verified authenticator app, as a full login leaves it."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from staff.twofactor import mark_verified
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    mark_verified(session, device)
+    session.save()
+    return client
+
+
+def totp_code(key_hex: str) -> str:
+    """The code an authenticator app with this secret (hex, as TOTPDevice.key) shows now."""
+    import time
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(unhexlify(key_hex))
+    totp.time = time.time()
+    return f"{totp.token():06d}"
+
+
 @pytest.fixture
 def dpo_client(client, dpo):
-    client.force_login(dpo)
-    return client
+    return login_with_second_factor(client, dpo)
 
 
 @pytest.fixture
 def service_client(client, customer_service):
-    client.force_login(customer_service)
-    return client
+    return login_with_second_factor(client, customer_service)
 
 
 # --- Browser tests -------------------------------------------------------------------------------
@@ -107,12 +139,53 @@ def browser():
         chromium.close()
 
 
+# Reports every Content-Security-Policy violation of a page to the test (csp_violation below).
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolation(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} ` +
+                      `at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """Collect every Content-Security-Policy violation on the pages of ``context``."""
+    violations: list[str] = []
+
+    def report(text: str) -> None:
+        violations.append(text)
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.expose_function("cspViolation", report)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
-def page(browser):
+def context(browser):
+    """A browser context in Swedish whose pages fail the test on any CSP violation."""
     context = browser.new_context(locale="sv-SE")
-    page = context.new_page()
-    yield page
+    violations = watch_csp(context)
+    yield context
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+def login_in_browser(context, live_server, user) -> None:
+    """Sign ``user`` in for the pages of ``context``, second factor given, without typing a password."""
+    client = login_with_second_factor(Client(), user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
 @pytest.fixture
@@ -127,27 +200,3 @@ def screenshot():
         return target
 
     return take
-
-
-def login_in_browser(context, live_server, user) -> None:
-    """Log ``user`` in to the admin in a Playwright browser ``context`` (no password typed).
-
-    The session is made with ``django.test.Client().force_login`` and handed to the browser as its
-    session cookie: staff login gets more steps than a password, and this is the one place browser
-    tests depend on how a staff member signs in.
-    """
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-                "httpOnly": True,
-            }
-        ]
-    )

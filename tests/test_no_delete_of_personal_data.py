@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from register.registry import registry
 from requests.models import LegalClaim
+from tests.conftest import login_with_second_factor
 from tests.factories import (
     make_consent,
     make_customer,
@@ -69,7 +70,7 @@ def test_delete_urls_answer_403_for_a_superuser(client, superuser):
         ),
         "requests_request": make_matched_request([customer]),
     }
-    client.force_login(superuser)
+    login_with_second_factor(client, superuser)
 
     for name, row in rows.items():
         url = reverse(f"admin:{name}_delete", args=[row.pk])

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CATALOGUE_DIRS = [ROOT / "locale", ROOT / "customers" / "locale", ROOT / "requests" / "locale"]
+CATALOGUE_DIRS = [ROOT / "locale", *(ROOT / app / "locale" for app in ("staff", "customers", "requests"))]
 LANGUAGES = ["sv", "fi", "nb", "en"]
 
 

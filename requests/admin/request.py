@@ -174,18 +174,19 @@ class RequestAdmin(RequestPagesMixin, admin.ModelAdmin):
         if not obj.is_open:
             return "–"
         if not obj.is_verified:
-            return format_html('<span style="color:#666">{}</span>', gettext("not verified"))
+            return format_html('<span class="muted">{}</span>', gettext("not verified"))
         days = obj.days_left()
+        # Classes of register/static/register/admin.css (the CSP allows no inline styles).
         if days < 0:
-            color = "#b00020"
+            attention = "attention-now"
             text = ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
         elif days <= deadlines.DUE_SOON_DAYS:
-            color = "#b26a00"
+            attention = "attention-soon"
             text = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
         else:
-            color = "inherit"
+            attention = ""
             text = ngettext("%(days)d day", "%(days)d days", days) % {"days": days}
-        return format_html('<strong style="color:{}">{}</strong>', color, text)
+        return format_html('<strong class="{}">{}</strong>', attention, text)
 
     @admin.display(description=_("match"))
     def match_state_display(self, obj: Request) -> str:

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from customers.contacts import mask_bank_account
 from customers.models import ConsentEvent, Customer
+from tests.conftest import login_with_second_factor
 from tests.factories import make_consent, make_customer, make_order, make_return
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +76,7 @@ def test_dpo_sees_identifiers_in_full(dpo_client, sensitive):
 
 def test_return_refund_account_is_masked_for_customer_service(service_client, dpo):
     item = make_return(refund_account="FI21 1234 5600 0007 85")
-    dpo_client = Client()
-    dpo_client.force_login(dpo)
+    dpo_client = login_with_second_factor(Client(), dpo)
     listing = service_client.get(reverse("admin:customers_return_changelist")).content.decode()
     assert "1234 5600" not in listing and mask_bank_account("FI21 1234 5600 0007 85") in listing
     change = service_client.get(reverse("admin:customers_return_change", args=[item.pk])).content.decode()

@@ -43,6 +43,8 @@ def test_debug_mode_runs_without_secret_key():
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("SHOP_COUNTRY", "DE"),
         ("REQUEST_RATE_LIMIT", "many"),
+        ("LOGIN_FAILURE_LIMIT", "0"),
+        ("STAFF_IDLE_MINUTES", "soon"),
     ],
 )
 def test_wrong_value_fails_at_start_up_naming_the_variable(name, value):

@@ -50,8 +50,8 @@ def test_days_left_is_coloured_for_due_soon_and_overdue(dpo_client):
     make_request(due_date=due_in(5))
     make_request(due_date=due_in(20))
     content = changelist(dpo_client).content.decode()
-    assert "color:#b00020" in content and "3 days overdue" in content
-    assert "color:#b26a00" in content and "5 days" in content
+    assert '<strong class="attention-now">3 days overdue' in content
+    assert '<strong class="attention-soon">5 days' in content
     assert "20 days" in content
 
 

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from customers.models import Customer
 from register.models import NoticeVersion
@@ -34,6 +36,17 @@ def test_load_demo_creates_staff_a_published_register_customers_and_requests(set
     assert Customer.objects.count() == 50
     assert Request.objects.exists()
     assert "admin / kundregister-demo" in out.getvalue()
+    # Both demo users have a known authenticator app, printed for the phone, and a code command.
+    for username in ("admin", "service"):
+        app = TOTPDevice.objects.get(user=users[username], confirmed=True)
+        assert app.config_url in out.getvalue()
+    assert "make otp" in out.getvalue()
+    code = io.StringIO()
+    call_command("demo_otp_code", "admin", stdout=code)
+    client = Client()
+    client.force_login(users["admin"])
+    assert client.post("/admin/two-factor/", {"code": code.getvalue().strip()}).status_code == 302
+    assert client.get("/admin/").status_code == 200
 
 
 def test_load_demo_keeps_existing_data_on_a_second_run(settings):

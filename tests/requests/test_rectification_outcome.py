@@ -8,6 +8,7 @@ from customers.models import Customer
 from requests.fulfilment import decline_rectifications
 from requests.models import Request
 from requests.rectification import apply_rectification, record_proposals
+from tests.conftest import login_with_second_factor
 from tests.factories import make_customer, make_matched_request
 
 pytestmark = pytest.mark.django_db
@@ -66,9 +67,9 @@ def test_masked_fields_stay_masked_in_the_history_without_the_permission(client,
     customer.identity_number = "010203-123A"
     customer.save()
 
-    client.force_login(customer_service)
+    login_with_second_factor(client, customer_service)
     masked = changes_shown(client, customer)
-    client.force_login(dpo)
+    login_with_second_factor(client, dpo)
     full = changes_shown(client, customer)
 
     (change,) = [c for c in masked if "identity" in c["field"].lower()]

@@ -1,9 +1,12 @@
 """Prepare a development database for `make run`: roles, demo staff, a register and customers."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from customers.models import Customer
 from register.models import NoticeVersion
@@ -14,6 +17,12 @@ DEMO_USERS = (
     ("admin", "kundregister-demo", DATA_PROTECTION_OFFICER, True),
     ("service", "kundregister-demo", CUSTOMER_SERVICE, False),
 )
+DEMO_APP_NAME = "Demo authenticator app"
+
+
+def demo_totp_key(username: str) -> str:
+    """The demo user's authenticator secret, the same on every machine: a phone set up once keeps working."""
+    return hashlib.sha1(f"kundregister-demo:{username}".encode()).hexdigest()  # noqa: S324 (not a password hash)
 
 
 class Command(BaseCommand):
@@ -36,6 +45,10 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.set([groups[group]])
+            TOTPDevice.objects.filter(user=user).exclude(name=DEMO_APP_NAME).delete()
+            TOTPDevice.objects.update_or_create(
+                user=user, name=DEMO_APP_NAME, defaults={"key": demo_totp_key(username), "confirmed": True}
+            )
 
         if not NoticeVersion.objects.exists():
             call_command("load_example_register", options["register"], verbosity=options["verbosity"])
@@ -48,6 +61,12 @@ class Command(BaseCommand):
                 verbosity=options["verbosity"],
             )
 
+        apps = "\n".join(
+            f"    {device.user.username}: {device.config_url}"
+            for device in TOTPDevice.objects.filter(name=DEMO_APP_NAME)
+            .select_related("user")
+            .order_by("user__username")
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 "\nDemo ready at http://127.0.0.1:8000/\n"
@@ -55,5 +74,8 @@ class Command(BaseCommand):
                 "  Admin:           http://127.0.0.1:8000/admin/\n"
                 "  Data-protection officer login: admin / kundregister-demo\n"
                 "  Customer service login:        service / kundregister-demo\n"
+                "  Then the second factor: the current code is printed by `make otp` (admin) or\n"
+                "  `make otp WHO=service`; or add the demo users' authenticator apps to your phone:\n"
+                f"{apps}\n"
             )
         )

@@ -1,0 +1,59 @@
+"""The admin site: Django's, with the second factor in front of every page (staff.twofactor)."""
+
+from functools import update_wrapper
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+
+from staff import twofactor
+
+
+class StaffAdminSite(admin.AdminSite):
+    def step_redirect(self, request: HttpRequest, step: str) -> HttpResponse:
+        url = reverse(step, current_app=self.name)
+        return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+
+    def admin_view(self, view, cacheable: bool = False):
+        """Wrap ``view`` as Django does, and first send staff to their second factor if it is due."""
+        checked = super().admin_view(view, cacheable)
+
+        def inner(request: HttpRequest, *args, **kwargs):
+            step = twofactor.next_step(request)
+            if step and request.path != reverse("admin:logout", current_app=self.name):
+                return self.step_redirect(request, step)
+            return checked(request, *args, **kwargs)
+
+        return update_wrapper(inner, checked)
+
+    def login(self, request: HttpRequest, extra_context=None):
+        step = twofactor.next_step(request)
+        if step and request.method == "GET":
+            return self.step_redirect(request, step)
+        return super().login(request, extra_context)
+
+    def two_factor_view(self, view):
+        """Wrap a second-factor page: for signed-in active staff only, CSRF-checked, never cached."""
+
+        def inner(request: HttpRequest, *args, **kwargs):
+            if not (request.user.is_active and request.user.is_staff):
+                return redirect_to_login(
+                    request.get_full_path(), reverse("admin:login", current_app=self.name)
+                )
+            request.current_app = self.name
+            return view(request, *args, **kwargs)
+
+        return update_wrapper(csrf_protect(never_cache(inner)), view)
+
+    def get_urls(self):
+        from staff import views
+
+        return [
+            path("two-factor/", self.two_factor_view(views.verify), name="two_factor_verify"),
+            path("two-factor/setup/", self.two_factor_view(views.setup), name="two_factor_setup"),
+            *super().get_urls(),
+        ]
