@@ -150,7 +150,7 @@ def send_report_link(report: AccessReport, *, sent_by=None):
     )
     message.body = text
     message.save(update_fields=["body"])
-    logger.info("Report %s of request %s released: link emailed to the customer", report.pk, req.pk)
+    logger.info("Report %s of request %s: link emailed to the customer", report.pk, req.pk)
     return message
 
 
@@ -302,7 +302,13 @@ def _write_data_json(
 
 
 def _html_table(
-    out: IO[str], header: list[str], rows: Iterable, *, table: str = "", names: list[str] = (), withheld=None
+    out: IO[str],
+    header: list[str],
+    rows: Iterable,
+    *,
+    table: str = "",
+    names: list[str] | None = None,
+    withheld: Withheld | None = None,
 ) -> int:
     out.write("<table><thead><tr>")
     out.write("".join(f'<th scope="col">{escape(h)}</th>' for h in header))
@@ -666,3 +672,4 @@ def release_report(report: AccessReport, *, by, reviewed_sha256: str) -> None:
             detail=gettext("Report %(id)s, %(count)d item(s) withheld")
             % {"id": report.pk, "count": report.withheld_items.count()},
         )
+    logger.info("Report %s of request %s released by user %s", report.pk, request.pk, getattr(by, "pk", "-"))

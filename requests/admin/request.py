@@ -246,7 +246,12 @@ class RequestAdmin(RequestPagesMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj._history_user = request.user
-            super().save_model(request, obj, form, change)
+            # Only what this form changed: a full save would write the status and dates read when the
+            # page was opened over a transition someone else saved meanwhile.
+            fields = [name for name in form.changed_data if name in RequestChangeForm.Meta.fields]
+            fields = [name for name in fields if not Request._meta.get_field(name).many_to_many]
+            if fields:
+                obj.save(update_fields=fields)
             return
         received = receive_request(
             **{name: getattr(obj, name) for name in self.add_form._meta.fields},

@@ -157,3 +157,37 @@ def test_a_transition_rereads_the_locked_row_and_keeps_what_others_saved(dpo):
 
     req.refresh_from_db()
     assert req.status == Request.Status.IN_PROGRESS and req.name == "Changed meanwhile"
+
+
+def test_saving_the_request_form_keeps_a_transition_saved_meanwhile(dpo_client, dpo):
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from requests.admin import RequestAdmin
+
+    req = make_request(status=Request.Status.IN_PROGRESS, name="Kund Kundsson")
+    change = reverse("admin:requests_request_change", args=[req.pk])
+    page = dpo_client.get(change).context
+    form = page["adminform"].form
+    data = {
+        name: form[name].value() or "" for name in ("name", "customer_number", "order_number", "language")
+    }
+    data.update({"name": "Kund K. Kundsson", "customers": ""})
+    for inline in page["inline_admin_formsets"]:  # the page's inlines, nothing added
+        formset = inline.formset
+        data.update(
+            {f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()}
+        )
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.management_form.initial["INITIAL_FORMS"]
+    # The admin reads the request, then someone else rejects it before the admin saves.
+    read_before = Request.objects.get(pk=req.pk)
+    req.reject(by=dpo, reason=Request.RejectionReason.OTHER, justification="Decided meanwhile.")
+
+    with mock.patch.object(RequestAdmin, "get_object", return_value=read_before):
+        response = dpo_client.post(change, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    req.refresh_from_db()
+    assert req.name == "Kund K. Kundsson"
+    assert req.status == Request.Status.REJECTED and req.rejection_justification == "Decided meanwhile."
