@@ -39,6 +39,7 @@ from customers.models import (
     record_marketing_objection,
 )
 from register.admin_base import NoDeleteAdminMixin, ReadOnlyAdmin
+from register.models import Controller
 
 SENSITIVE_PERMISSION = "customers.view_sensitive_identifiers"
 # The change page lists this many recent orders, returns and consent events, then links to the
@@ -516,10 +517,11 @@ class OrderAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
         "total",
         "currency",
         "carrier",
+        "controller",
         "purge_after",
     )
-    list_filter = ("status", "currency", "delivery_country")
-    list_select_related = ("customer",)
+    list_filter = ("status", "controller", "currency", "delivery_country")
+    list_select_related = ("customer", "controller")
     search_fields = ("number",)
     search_help_text = _("Exact order number or customer number.")
     raw_id_fields = ("customer",)
@@ -529,6 +531,12 @@ class OrderAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     readonly_fields = ("purge_after",)
     inlines = (OrderLineInline, InvoiceInline)
     actions = ("mark_shipped", "mark_delivered", "cancel_orders")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "controller":
+            # The seller is one of the current register's controllers (docs/staff.md).
+            kwargs["queryset"] = Controller.objects.filter(register__is_current=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         order = self.get_object(request, object_id)
@@ -579,7 +587,7 @@ class PaymentInline(NoDeleteAdminMixin, admin.TabularInline):
 
 @admin.register(Invoice)
 class InvoiceAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
-    list_display = ("number", "order", "issued_at", "amount", "vat_amount", "currency")
+    list_display = ("number", "order", "issued_at", "due_on", "amount", "vat_amount", "currency")
     list_select_related = ("order",)
     search_fields = ("number",)
     raw_id_fields = ("order",)

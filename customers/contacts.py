@@ -14,6 +14,8 @@ import re
 
 from django.conf import settings
 
+from register.models import shop_country
+
 # The kinds of contact a keyed hash is made of (``Suppression.Kind``).
 EMAIL = "email"
 PHONE = "phone"
@@ -34,8 +36,8 @@ def normalize_phone(value: str | None, country: str | None = None) -> str:
     """Return the phone number as digits with a leading "+" (E.164 style) for matching.
 
     A number already in international form ("+358…", "00358…") keeps its country code. A
-    national number gets the calling code of ``country`` (default: the shop's country,
-    settings.SHOP_COUNTRY). An empty or digit-less value gives "".
+    national number gets the calling code of ``country`` (default: the shop's country, that of the
+    current register). An empty or digit-less value gives "".
     """
     raw = (value or "").strip()
     digits = re.sub(r"\D", "", raw)
@@ -45,7 +47,7 @@ def normalize_phone(value: str | None, country: str | None = None) -> str:
         return "+" + digits
     if digits.startswith("00"):
         return "+" + digits[2:]
-    country = (country or settings.SHOP_COUNTRY or "").upper()
+    country = (country or shop_country()).upper()
     code = CALLING_CODES.get(country)
     if code is None:
         return "+" + digits

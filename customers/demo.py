@@ -37,7 +37,7 @@ from customers.models import (
     Payment,
     Return,
 )
-from register.models import NoticeVersion
+from register.models import NoticeVersion, Register
 
 POOL_SIZE = 400
 # Customers generated per round; their orders, lines, invoices, payments, returns and consent
@@ -131,6 +131,7 @@ CUSTOMER_COLUMNS = (
 ORDER_COLUMNS = (
     "id",
     "customer_id",
+    "controller_id",
     "number",
     "placed_at",
     "status",
@@ -143,6 +144,7 @@ ORDER_COLUMNS = (
     "delivery_country",
     "delivery_phone",
     "carrier",
+    "delivered_at",
 )
 LINE_COLUMNS = ("id", "order_id", "sku", "product_name", "quantity", "unit_price", "vat_rate")
 INVOICE_COLUMNS = (
@@ -155,6 +157,7 @@ INVOICE_COLUMNS = (
     "currency",
     "billing_name",
     "billing_address",
+    "due_on",
 )
 PAYMENT_COLUMNS = ("id", "invoice_id", "paid_at", "amount", "method", "reference")
 RETURN_COLUMNS = ("id", "order_id", "returned_at", "reason", "refund_amount", "refund_account", "status")
@@ -325,6 +328,25 @@ def generate_customers(count: int, seed: int) -> dict[str, int]:
     return generator.totals
 
 
+def sellers_by_market() -> dict[str | None, int | None]:
+    """``{country: controller id}``: which of the current register's controllers sells to each market.
+
+    A market is served by the controller whose law country it is (Jalonom: the Swedish company sells
+    in Sweden); every other market by the main controller (key None). Deterministic: no random draw.
+    """
+    register = Register.objects.current()
+    if register is None:
+        return {}
+    controllers = list(register.controllers.select_related("register").order_by("position", "id"))
+    sellers: dict[str | None, int | None] = {None: controllers[0].pk if controllers else None}
+    for controller in reversed(controllers):
+        sellers[controller.law_country()] = controller.pk
+    if controllers:
+        # The main controller serves its own country even when another controller shares it.
+        sellers[controllers[0].law_country()] = controllers[0].pk
+    return sellers
+
+
 class DemoGenerator:
     """The state of one run: the seeded random source, the pools and the numbers handed out so far."""
 
@@ -336,6 +358,7 @@ class DemoGenerator:
         self.today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         notice = NoticeVersion.objects.current()
         self.notice_version = notice.number if notice is not None else None
+        self.sellers = sellers_by_market()
         self.offsets = {
             "customer": Customer.objects.count(),
             "order": Order.objects.count(),
@@ -470,10 +493,16 @@ class DemoGenerator:
                 ]
                 total = sum((price * qty for (_sku, _name, price), qty in lines), Decimal("0"))
                 order_id = next(order_ids)
+                # Delivered a few days after the order (never in the future); no random draw, so
+                # the rest of a seed's data stays as it was.
+                delivered = None
+                if status in (DELIVERED, RETURNED):
+                    delivered = min(placed + timedelta(days=2 + order_id % 5), today)
                 order_rows.append(
                     (
                         order_id,
                         customer_id,
+                        self.sellers.get(market.country, self.sellers.get(None)),
                         f"O{offsets['order']:08d}",
                         dt(placed),
                         status,
@@ -486,6 +515,7 @@ class DemoGenerator:
                         market.country,
                         phone,
                         choice(market.carriers),
+                        dt(delivered),
                     )
                 )
                 orders.append(
@@ -523,6 +553,7 @@ class DemoGenerator:
                         market.currency,
                         name,
                         address,
+                        connection.ops.adapt_datefield_value((placed + timedelta(days=14)).date()),
                     )
                 )
             if status == RETURNED or (status == DELIVERED and rand() < 0.03):

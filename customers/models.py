@@ -12,7 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,7 @@ from customers.contacts import (
     normalize_email,
     normalize_phone,
 )
-from register.models import NoticeVersion
+from register.models import NoticeVersion, Register
 from register.translation import Language
 
 
@@ -347,8 +348,28 @@ class Order(models.Model):
     customer = models.ForeignKey(
         Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
     )
+    # PROTECT: the seller decides which country's bookkeeping and consumer law keep the order
+    # (docs/legal.md); deleting a controller must not silently move its orders to another law.
+    controller = models.ForeignKey(
+        "register.Controller",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("sold by"),
+        help_text=_(
+            "The controller (company) that sold the order; its country's bookkeeping and consumer law "
+            "keep the order. Empty: the register's country."
+        ),
+    )
     number = models.CharField(_("order number"), max_length=32, unique=True)
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(
+        _("delivered at"),
+        null=True,
+        blank=True,
+        help_text=_("Consumer complaint periods count from delivery; empty: from the order date."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -388,6 +409,13 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding and self.controller_id is None:
+            # By default the register's main controller sold the order (docs/staff.md).
+            register = Register.objects.current()
+            self.controller = register.main_controller() if register is not None else None
+        super().save(*args, **kwargs)
+
     @property
     def delivery_address(self) -> str:
         return ", ".join(
@@ -413,9 +441,10 @@ class Order(models.Model):
             self.carrier = carrier
         self.save(update_fields=["status", "carrier"])
 
-    def mark_delivered(self) -> None:
+    def mark_delivered(self, at: datetime | None = None) -> None:
         self.status = self.Status.DELIVERED
-        self.save(update_fields=["status"])
+        self.delivered_at = at or timezone.now()
+        self.save(update_fields=["status", "delivered_at"])
 
 
 class OrderLine(models.Model):
@@ -441,6 +470,25 @@ class OrderLine(models.Model):
         return self.unit_price * self.quantity
 
 
+class InvoiceQuerySet(models.QuerySet):
+    def unpaid_in_collection(self) -> InvoiceQuerySet:
+        """Invoices in debt collection whose payments do not yet cover the amount."""
+        paid = (
+            Payment.objects.filter(invoice_id=OuterRef("pk"))
+            .values("invoice_id")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        amount = models.DecimalField(max_digits=12, decimal_places=2)
+        return (
+            self.filter(collection_started_on__isnull=False)
+            .alias(
+                paid=Coalesce(Subquery(paid, output_field=amount), Value(Decimal("0")), output_field=amount)
+            )
+            .filter(amount__gt=F("paid"))
+        )
+
+
 class Invoice(models.Model):
     """A bookkeeping voucher: kept for the statutory period even after the customer is erased."""
 
@@ -456,8 +504,19 @@ class Invoice(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     billing_name = models.CharField(_("billing name"), max_length=200, blank=True)
     billing_address = models.TextField(_("billing address"), blank=True)
+    due_on = models.DateField(_("payment due date"), null=True, blank=True)
+    collection_started_on = models.DateField(
+        _("sent to debt collection on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "While the invoice is unpaid and in debt collection, a statutory hold keeps it and its order "
+            "as they are, even after an erasure request (GDPR Art. 17(3)(e))."
+        ),
+    )
 
     history = HistoricalRecords()
+    objects = InvoiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invoice")

@@ -1,14 +1,16 @@
 """What the customers app holds about customers, and how it is exported and erased.
 
 One declaration per model (see ``register.registry``). Orders, invoices, payments and returns
-are bookkeeping records: on erasure they stay without direct identifiers until the period of
-the shop's country ends (GDPR Art. 17(3)(b)); unfinished orders and open returns stay as
-they are until they are finished (Art. 6(1)(b)).
+are bookkeeping records: on erasure they stay without direct identifiers until the bookkeeping
+period of the seller's country ends (GDPR Art. 17(3)(b)), and as long as a statutory hold
+(``customers.holds``: consumer complaints, debt collection) keeps them; unfinished orders and open
+returns stay as they are until they are finished (Art. 6(1)(b)).
 """
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from customers.holds import statutory_hold
 from customers.models import (
     ConsentEvent,
     ConsentPurpose,
@@ -20,6 +22,7 @@ from customers.models import (
     Return,
     Suppression,
 )
+from register.models import HeldRecord
 from register.registry import KEEP, Hold, HoldName, Personal, RowAction, bookkeeping_hold, registry
 
 OPEN_RETURN_STATUSES = [Return.Status.REQUESTED, Return.Status.RECEIVED]
@@ -99,10 +102,16 @@ registry.register(
         "delivery_country": Personal(provided=True, erase=KEEP),
         "delivery_phone": Personal(provided=True),
         "carrier": Personal(erase=KEEP),
+        "delivered_at": Personal(erase=KEEP),
         "purge_after": Personal(erase=KEEP),
     },
-    not_personal=["id", "customer"],
-    holds=[PENDING_ORDER_HOLD, bookkeeping_hold("placed_at", kind="voucher")],
+    # The controller that sold the order is the shop, not the customer.
+    not_personal=["id", "customer", "controller"],
+    holds=[
+        PENDING_ORDER_HOLD,
+        bookkeeping_hold("placed_at", kind="voucher"),
+        statutory_hold(HeldRecord.ORDERS),
+    ],
 )
 
 registry.register(
@@ -118,7 +127,11 @@ registry.register(
         "vat_rate": Personal(erase=KEEP),
     },
     not_personal=["id", "order"],
-    holds=[PENDING_ORDER_LINES_HOLD, bookkeeping_hold("order__placed_at", kind="voucher")],
+    holds=[
+        PENDING_ORDER_LINES_HOLD,
+        bookkeeping_hold("order__placed_at", kind="voucher", controller="order__controller"),
+        statutory_hold(HeldRecord.ORDER_LINES),
+    ],
 )
 
 registry.register(
@@ -134,9 +147,14 @@ registry.register(
         "currency": Personal(erase=KEEP),
         "billing_name": Personal(provided=True),
         "billing_address": Personal(provided=True),
+        "due_on": Personal(erase=KEEP),
+        "collection_started_on": Personal(erase=KEEP),
     },
     not_personal=["id"],
-    holds=[bookkeeping_hold("issued_at", kind="invoice")],
+    holds=[
+        bookkeeping_hold("issued_at", kind="invoice", controller="order__controller"),
+        statutory_hold(HeldRecord.INVOICES),
+    ],
 )
 
 registry.register(
@@ -152,7 +170,10 @@ registry.register(
         "reference": Personal(erase=KEEP),
     },
     not_personal=["id"],
-    holds=[bookkeeping_hold("paid_at", kind="voucher")],
+    holds=[
+        bookkeeping_hold("paid_at", kind="voucher", controller="invoice__order__controller"),
+        statutory_hold(HeldRecord.PAYMENTS),
+    ],
 )
 
 registry.register(
@@ -170,7 +191,13 @@ registry.register(
     not_personal=["id"],
     holds=[
         OPEN_RETURN_HOLD,
-        bookkeeping_hold("returned_at", kind="voucher", rows=lambda qs: qs.filter(~Q(refund_amount=0))),
+        bookkeeping_hold(
+            "returned_at",
+            kind="voucher",
+            controller="order__controller",
+            rows=lambda qs: qs.filter(~Q(refund_amount=0)),
+        ),
+        statutory_hold(HeldRecord.RETURNS),
     ],
 )
 

@@ -9,16 +9,19 @@ here never import them.
 
 from __future__ import annotations
 
+import logging
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 
+from customers.holds import applies_in, held_orders, holds_in_force
 from customers.models import ConsentEvent, Customer, Invoice, Order, Payment, Return
-from register.models import CountsFrom, RecordKind, RetentionKey
+from register.models import Controller, CountsFrom, RecordKind, RetentionKey, shop_country
 from register.retention import Purger, Rule, Step, among, bookkeeping_threshold, register_rule
 
 # Which BookkeepingPeriod kind each bookkeeping record is (docs/legal.md): an order with its lines is the
@@ -45,6 +48,7 @@ class Hooks:
 
 
 hooks = Hooks()
+logger = logging.getLogger(__name__)
 
 
 def customer_held(today: date) -> Q:
@@ -63,6 +67,14 @@ class CustomerInactive(Rule):
 
     key = RetentionKey.CUSTOMER_INACTIVE
     verb = "anonymised"
+    # Deleted old orders (also unfinished ones) and unverified requests no longer hold a customer; and
+    # erasure minimises the customer's requests and report files, which those rules count first.
+    runs_after = (
+        RetentionKey.ORDER_BOOKKEEPING,
+        RetentionKey.UNVERIFIED_REQUEST,
+        RetentionKey.COMPLETED_REQUEST,
+        RetentionKey.ACCESS_REPORT,
+    )
 
     def steps(self) -> list[Step]:
         if self.config.counts_from == CountsFrom.END_OF_RELATIONSHIP:
@@ -79,6 +91,11 @@ class CustomerInactive(Rule):
         return [Step(candidates, anchor, self.anonymise)]
 
     def anonymise(self, pks: list, purger: Purger) -> None:
+        """Erase each customer through the erasure workflow, each in its own savepoint.
+
+        A customer whose erasure fails is left as they were and recorded on the run's report; the
+        others go on. A dry run only counts: erasure logs and queues, which a rollback cannot undo.
+        """
         if purger.dry_run:
             purger.counts[Customer._meta.label] += len(pks)
             return
@@ -87,28 +104,32 @@ class CustomerInactive(Rule):
             f"{self.config.period_unit} (GDPR Art. 5(1)(e))"
         )
         for customer in Customer.objects.filter(pk__in=pks).order_by("pk"):
-            hooks.erase_customer(customer, reason=reason)
+            try:
+                with transaction.atomic():
+                    hooks.erase_customer(customer, reason=reason)
+            except Exception:  # noqa: BLE001 (one customer must not stop the others)
+                logger.exception("Retention rule %s could not erase customer %s", self.key, customer.pk)
+                purger.failed.append(customer.pk)
+                continue
             purger.counts[Customer._meta.label] += 1
 
 
 @register_rule
 class OrderBookkeeping(Rule):
-    """Orders with their lines, invoices, payments and returns once every record's period is over."""
+    """Orders with their lines, invoices, payments and returns once every record's period is over.
+
+    The periods are those of the country whose law keeps the order: its seller's (``Order.controller``),
+    else the current register's. Orders still under a statutory hold of that country (a consumer
+    complaint period, an unpaid invoice in debt collection; ``customers.holds``) stay. Set-based: the
+    selection is one query whose condition is an ``OR`` of one condition per country.
+    """
 
     key = RetentionKey.ORDER_BOOKKEEPING
 
     def steps(self) -> list[Step]:
-        country = settings.SHOP_COUNTRY
-        order_before = bookkeeping_threshold(self.config, ORDER_RECORD_KIND, self.today, country)
-        invoice_before = bookkeeping_threshold(self.config, INVOICE_RECORD_KIND, self.today, country)
-        voucher_before = bookkeeping_threshold(self.config, VOUCHER_RECORD_KIND, self.today, country)
-        order = OuterRef("pk")
         candidates = (
-            Order.objects.filter(placed_at__lt=order_before)
+            Order.objects.filter(self.expired())
             .filter(Q(purge_after__isnull=True) | Q(purge_after__lt=self.today))
-            .exclude(Exists(Invoice.objects.filter(order_id=order, issued_at__gte=invoice_before)))
-            .exclude(Exists(Payment.objects.filter(invoice__order_id=order, paid_at__gte=voucher_before)))
-            .exclude(Exists(Return.objects.filter(order_id=order, returned_at__gte=voucher_before)))
             # An anti-join on the restricted customers, not a join on the customer: a join needs every
             # customer (nearly all are unrestricted), and PostgreSQL hashed the whole customer table for
             # every batch, so each batch cost grew with the register. The restricted_at index finds the
@@ -118,6 +139,34 @@ class OrderBookkeeping(Rule):
         for hold in hooks.order_holds:
             candidates = candidates.exclude(hold(self.today))
         return [Step(candidates, "placed_at", self.delete)]
+
+    def expired(self) -> Q:
+        """Orders whose country's bookkeeping periods and statutory holds are all over, per country."""
+        default = shop_country()
+        sellers: dict[str, list[int]] = defaultdict(list)
+        for controller_id, country in Controller.objects.law_countries().items():
+            sellers[country].append(controller_id)
+        statutory = holds_in_force()
+        expired = Q(pk__in=[])
+        for country in sorted({default, *sellers}):
+            sold_there = Q(controller_id__in=sellers[country])
+            if country == default:
+                sold_there |= Q(controller_id__isnull=True)
+            expired |= sold_there & self.expired_in(country, [h for h in statutory if applies_in(h, country)])
+        return expired
+
+    def expired_in(self, country: str, holds: list) -> Q:
+        order_before = bookkeeping_threshold(self.config, ORDER_RECORD_KIND, self.today, country)
+        invoice_before = bookkeeping_threshold(self.config, INVOICE_RECORD_KIND, self.today, country)
+        voucher_before = bookkeeping_threshold(self.config, VOUCHER_RECORD_KIND, self.today, country)
+        order = OuterRef("pk")
+        return (
+            Q(placed_at__lt=order_before)
+            & ~Q(Exists(Invoice.objects.filter(order_id=order, issued_at__gte=invoice_before)))
+            & ~Q(Exists(Payment.objects.filter(invoice__order_id=order, paid_at__gte=voucher_before)))
+            & ~Q(Exists(Return.objects.filter(order_id=order, returned_at__gte=voucher_before)))
+            & ~held_orders(holds, self.today)
+        )
 
     @staticmethod
     def delete(pks: list, purger: Purger) -> None:
@@ -136,6 +185,7 @@ class ErasedConsents(Rule):
     """Consent-ledger events of customers erased longer than the period ago, except the proof."""
 
     key = RetentionKey.ERASED_CONSENTS
+    runs_after = (RetentionKey.CUSTOMER_INACTIVE,)
 
     def steps(self) -> list[Step]:
         candidates = ConsentEvent.objects.filter(customer__erased_at__lt=self.cutoff).exclude(erasure_proof())

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -18,6 +19,7 @@ from register.models import (
     Controller,
     Cookie,
     DataCategory,
+    HeldRecord,
     NoticeVersion,
     ProtectionPrinciple,
     PurgeRuleResult,
@@ -28,6 +30,7 @@ from register.models import (
     RetentionRule,
     RightsChannel,
     Source,
+    StatutoryHold,
 )
 from register.publishing import RegisterIncomplete, missing_for_publication, publish
 from register.record import build_record, record_csv
@@ -373,6 +376,69 @@ class BookkeepingPeriodAdmin(SimpleHistoryAdmin):
     list_filter = ["country", "kind"]
 
 
+class StatutoryHoldForm(forms.ModelForm):
+    records = forms.MultipleChoiceField(
+        label=_("records kept"),
+        choices=HeldRecord.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Which records of an order the statute keeps."),
+    )
+
+    class Meta:
+        model = StatutoryHold
+        fields = [
+            "country",
+            "kind",
+            "statute",
+            "records",
+            "counts_from",
+            "period_amount",
+            "period_unit",
+            "condition",
+            "keeps_identifiers",
+            "is_active",
+            "needs_review",
+            "note",
+        ]
+
+
+@admin.register(StatutoryHold)
+class StatutoryHoldAdmin(SimpleHistoryAdmin):
+    """Statutes besides bookkeeping law that keep records after an erasure request (docs/legal.md).
+
+    The data-protection officer edits them; customer service may only read them.
+    """
+
+    form = StatutoryHoldForm
+    list_display = [
+        "country_or_every",
+        "kind",
+        "statute",
+        "records_kept",
+        "period",
+        "is_active",
+        "needs_review",
+    ]
+    list_filter = ["country", "kind", "is_active", "needs_review"]
+    fieldsets = [
+        (None, {"fields": ["country", "kind", "statute", "records"]}),
+        (_("How long"), {"fields": ["counts_from", ("period_amount", "period_unit"), "condition"]}),
+        (_("How"), {"fields": ["keeps_identifiers", "is_active", "needs_review", "note"]}),
+    ]
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_or_every(self, obj: StatutoryHold) -> str:
+        return obj.get_country_display() if obj.country else gettext("Every country")
+
+    @admin.display(description=_("records kept"))
+    def records_kept(self, obj: StatutoryHold) -> str:
+        return obj.records_text()
+
+    @admin.display(description=_("period"))
+    def period(self, obj: StatutoryHold) -> str:
+        return obj.period_text()
+
+
 @admin.register(NoticeVersion)
 class NoticeVersionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Published notices are evidence (GDPR Art. 7(1), 13): read-only for everyone."""
@@ -400,6 +466,8 @@ class PurgeRuleResultInline(ReadOnlyInlineMixin, admin.TabularInline):
         "total",
         "oldest",
         "counts_table",
+        "failed",
+        "failed_ids",
         "error",
         "started_at",
         "finished_at",

@@ -1,8 +1,8 @@
 """Legal facts the product encodes (see docs/legal.md). Engineering input, not legal advice.
 
-Bookkeeping periods live in the ``BookkeepingPeriod`` table (the DPO can change them in
-the admin); the initial rows come from ``BOOKKEEPING_PERIODS`` below through a data
-migration.
+Bookkeeping periods live in the ``BookkeepingPeriod`` table and other statutory holds in the
+``StatutoryHold`` table (the DPO can change both in the admin); the initial rows come from
+``BOOKKEEPING_PERIODS`` and ``STATUTORY_HOLDS`` below through data migrations.
 """
 
 from __future__ import annotations
@@ -112,6 +112,80 @@ BOOKKEEPING_PERIODS: list[tuple[str, str, Decimal, str, str]] = [
     ("EE", "invoice", Decimal("7"), ISSUE_DATE, EE_KMS),
     ("EE", "primary", Decimal("7"), END_OF_FINANCIAL_YEAR, EE_RAAMATUPIDAMISE_SEADUS),
     ("EE", "secondary", Decimal("7"), END_OF_FINANCIAL_YEAR, EE_RAAMATUPIDAMISE_SEADUS),
+]
+
+
+# Statutory holds besides bookkeeping (docs/legal.md, "Other statutory holds"): the initial
+# StatutoryHold rows, engineering defaults marked for the DPO to check. Consumer-protection law keeps
+# order, delivery and return records while the customer may still complain or claim.
+SE_KONSUMENTKOPLAGEN = "Konsumentköplagen (2022:260)"
+NO_FORBRUKERKJOPSLOVEN = "Forbrukerkjøpsloven § 27"
+EE_VOLAOIGUSSEADUS = "Võlaõigusseadus § 218"
+FI_VANHENTUMISLAKI = "Laki velan vanhentumisesta (728/2003) 4 §"
+GDPR_LEGAL_CLAIMS = "GDPR Art. 17(3)(e)"
+
+CONSUMER_RECORDS = ["orders", "order_lines", "returns"]
+DEBT_RECORDS = ["orders", "order_lines", "invoices", "payments"]
+
+
+@dataclass(frozen=True)
+class StatutoryHoldDefault:
+    country: str
+    kind: str
+    statute: str
+    records: list[str]
+    counts_from: str
+    years: int | None
+    condition: str = "always"
+    keeps_identifiers: bool = False
+    is_active: bool = True
+    note: str = ""
+
+
+STATUTORY_HOLDS: list[StatutoryHoldDefault] = [
+    # Sweden: complaints about goods within 3 years of delivery.
+    StatutoryHoldDefault("SE", "consumer_complaint", SE_KONSUMENTKOPLAGEN, CONSUMER_RECORDS, "delivery", 3),
+    # Norway: 2 years from delivery, 5 years for goods meant to last considerably longer. The shop
+    # chooses: the durable-goods row starts out of force.
+    StatutoryHoldDefault("NO", "consumer_complaint", NO_FORBRUKERKJOPSLOVEN, CONSUMER_RECORDS, "delivery", 2),
+    StatutoryHoldDefault(
+        "NO",
+        "consumer_complaint",
+        f"{NO_FORBRUKERKJOPSLOVEN} (goods meant to last considerably longer)",
+        CONSUMER_RECORDS,
+        "delivery",
+        5,
+        is_active=False,
+        note="Put in force when the shop sells goods meant to last considerably longer than two years "
+        "(furniture, appliances, …); the longer period then keeps every order.",
+    ),
+    # Estonia: consumer claims on goods within 2 years.
+    StatutoryHoldDefault("EE", "consumer_complaint", EE_VOLAOIGUSSEADUS, CONSUMER_RECORDS, "delivery", 2),
+    # Finland: kuluttajansuojalaki sets no fixed period ("reasonable time"); the general limitation
+    # period of 3 years bounds a claim.
+    StatutoryHoldDefault(
+        "FI",
+        "limitation",
+        FI_VANHENTUMISLAKI,
+        CONSUMER_RECORDS,
+        "delivery",
+        3,
+        note="Kuluttajansuojalaki has no fixed complaint period (reasonable time); the general limitation "
+        "period bounds a claim.",
+    ),
+    # Every country: an unpaid invoice in debt collection stays, with its order, until it is paid.
+    StatutoryHoldDefault(
+        "",
+        "debt_collection",
+        GDPR_LEGAL_CLAIMS,
+        DEBT_RECORDS,
+        "invoice_due",
+        None,
+        condition="unpaid_in_collection",
+        keeps_identifiers=True,
+        note="The shop's own claim: kept until settled. Set a period to end it also when the claim is "
+        "time-barred.",
+    ),
 ]
 
 

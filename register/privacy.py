@@ -22,6 +22,7 @@ for model in (
     models.RetentionRule,
     models.RightsChannel,
     models.BookkeepingPeriod,
+    models.StatutoryHold,
     models.NoticeVersion,
 ):
     registry.register_without_personal_data(model, reason=REGISTER_DESCRIPTION)

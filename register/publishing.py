@@ -7,20 +7,28 @@ register into a snapshot (every text in every language) and renders the notice f
 
 from __future__ import annotations
 
+from decimal import ROUND_CEILING, Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from register.legal import SUPERVISORY_AUTHORITIES
 from register.models import (
+    BookkeepingPeriod,
+    Country,
+    HoldKind,
     NoticeVersion,
     Register,
     Right,
+    StatutoryHold,
 )
 from register.translation import LANGUAGE_CODES, in_every_language, localise
 
@@ -155,6 +163,62 @@ def _choice(obj, field: str) -> dict[str, str]:
     return in_every_language(labels.get(value, value))
 
 
+def law_snapshot(register: Register) -> dict[str, Any]:
+    """What the law keeps longer, per country of the register and its controllers, in every language.
+
+    ``bookkeeping``: per country, the bookkeeping statutes and their longest period; ``statutory_holds``:
+    the statutory holds in force there (docs/legal.md). Rendered in the notice's retention section,
+    the access report and the record of processing.
+    """
+    countries = register.law_countries()
+    country_labels = dict(Country.choices)
+    bookkeeping = []
+    for country in countries:
+        periods = list(BookkeepingPeriod.objects.filter(country=country))
+        if not periods:
+            continue
+        years = max(period.years for period in periods)
+        bookkeeping.append(
+            {
+                "country": country,
+                "country_label": in_every_language(country_labels[country]),
+                "statutes": "; ".join(dict.fromkeys(period.statute for period in periods)),
+                "text": in_every_language(lazy(partial(bookkeeping_text, years), str)()),
+            }
+        )
+    order = {country: index for index, country in enumerate(countries)}
+    holds = sorted(
+        StatutoryHold.objects.in_force().for_countries(countries),
+        key=lambda hold: (order.get(hold.country, len(order)), hold.kind, hold.period_amount or 0, hold.pk),
+    )
+    statutory = [
+        {
+            "country": hold.country,
+            "country_label": in_every_language(
+                country_labels[hold.country] if hold.country else gettext_lazy("Every country")
+            ),
+            "kind": hold.kind,
+            "kind_label": in_every_language(HoldKind(hold.kind).label),
+            "statute": hold.statute,
+            "records": in_every_language(lazy(hold.records_text, str)()),
+            "period": in_every_language(lazy(hold.period_text, str)()),
+            "keeps_identifiers": hold.keeps_identifiers,
+        }
+        for hold in holds
+    ]
+    return {"bookkeeping": bookkeeping, "statutory_holds": statutory}
+
+
+def bookkeeping_text(years: Decimal) -> str:
+    """ "bookkeeping records …: up to 7 years" in the active language."""
+    shown = formats.number_format(years.normalize(), use_l10n=True)
+    return ngettext(
+        "orders, invoices, payments and returns as bookkeeping records: up to %(years)s year",
+        "orders, invoices, payments and returns as bookkeeping records: up to %(years)s years",
+        int(years.to_integral_value(rounding=ROUND_CEILING)),
+    ) % {"years": shown}
+
+
 def build_snapshot(register: Register) -> dict[str, Any]:
     """Return the register as plain data, every customer-facing text in every language."""
     purposes = list(register.purposes.all())
@@ -275,6 +339,7 @@ def build_snapshot(register: Register) -> dict[str, Any]:
             for r in register.retention_rules.select_related("category")
         ],
         "rights": rights,
+        **law_snapshot(register),
         "authority": {
             "country": authority.country,
             "name": dict(authority.names),

@@ -6,11 +6,11 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from register.legal import SUPERVISORY_AUTHORITIES
-from register.models import Purpose, Register
+from register.models import BookkeepingPeriod, Country, Purpose, Register, StatutoryHold
 
 
 @dataclass
@@ -33,6 +33,39 @@ class Record:
     activities: list[Activity]
     security: list[str]
     authority: str
+    # What the law keeps longer (Art. 30(1)(f)), per country: bookkeeping and statutory holds.
+    law_holds: list[str] = field(default_factory=list)
+
+
+def law_hold_lines(register: Register) -> list[str]:
+    """The bookkeeping periods and statutory holds of the register's countries, one line each."""
+    labels = dict(Country.choices)
+    countries = register.law_countries()
+    lines = []
+    for country in countries:
+        for period in BookkeepingPeriod.objects.filter(country=country).order_by("kind"):
+            lines.append(
+                _("%(country)s — %(statute)s: %(kind)s, %(years)s years, counted from: %(event)s")
+                % {
+                    "country": labels[country],
+                    "statute": period.statute,
+                    "kind": period.get_kind_display(),
+                    "years": formats.number_format(period.years.normalize(), use_l10n=True),
+                    "event": period.get_counts_from_display(),
+                }
+            )
+    for hold in StatutoryHold.objects.in_force().for_countries(countries).order_by("country", "kind", "pk"):
+        line = _("%(country)s — %(kind)s, %(statute)s: %(records)s, %(period)s") % {
+            "country": labels[hold.country] if hold.country else _("Every country"),
+            "kind": hold.get_kind_display(),
+            "statute": hold.statute,
+            "records": hold.records_text(),
+            "period": hold.period_text(),
+        }
+        if hold.needs_review:
+            line += " " + _("(default: check with your DPO)")
+        lines.append(line)
+    return lines
 
 
 def _basis(purpose: Purpose) -> str:
@@ -96,6 +129,7 @@ def build_record(register: Register) -> Record:
         activities=activities,
         security=[p.text for p in register.protections.all()],
         authority=f"{authority.name(translation.get_language() or 'en')} ({authority.website})",
+        law_holds=law_hold_lines(register),
     )
 
 
@@ -120,6 +154,7 @@ def record_csv(record: Record) -> str:
             _("Recipients"),
             _("Transfers outside the EU/EEA"),
             _("Retention"),
+            _("Kept longer by law"),
             _("Security measures"),
         ]
     )
@@ -134,6 +169,7 @@ def record_csv(record: Record) -> str:
             "; ".join(activity.recipients),
             "; ".join(activity.transfers),
             "; ".join(activity.retention),
+            "; ".join(record.law_holds),
             "; ".join(record.security),
         ]
         writer.writerow([_cell(value) for value in row])

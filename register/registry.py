@@ -54,9 +54,19 @@ class HoldName(models.TextChoices):
     """Named legal grounds for keeping data after an erasure request (GDPR Art. 17(3))."""
 
     BOOKKEEPING = "bookkeeping", _("Bookkeeping law (GDPR Art. 17(3)(b))")
+    STATUTORY = "statutory", _("Statutory hold (GDPR Art. 17(3)(b), (e))")
     PENDING_ORDER = "pending_order", _("Unfinished order (GDPR Art. 6(1)(b))")
     OPEN_RETURN = "open_return", _("Open return (GDPR Art. 6(1)(b))")
     LEGAL_CLAIM = "legal_claim", _("Legal claim (GDPR Art. 17(3)(e))")
+
+
+def hold_label(name: str, kind: str = "") -> str:
+    """The hold's name for people, in the active language: a statutory hold by its kind."""
+    from register.models import HoldKind
+
+    if kind in HoldKind.values:
+        return str(HoldKind(kind).label)
+    return str(HoldName(name).label) if name in HoldName.values else name
 
 
 class RowAction(models.TextChoices):
@@ -81,6 +91,37 @@ class Personal:
 
 
 @dataclass(frozen=True)
+class HoldMatch:
+    """One legal hold on one row: which hold, under which statute, until when and how.
+
+    ``until`` is the last day the row must be kept, or None when the hold ends with an event (an
+    order delivered, an invoice paid). ``kind`` is the ``HoldKind`` of a statutory hold.
+    """
+
+    name: str
+    until: datetime.date | None = None
+    statute: str = ""
+    kind: str = ""
+    keeps_identifiers: bool = False
+    reason: str = field(default="", compare=False)
+
+    @property
+    def label(self) -> str:
+        return hold_label(self.name, self.kind)
+
+    def sort_key(self) -> tuple:
+        return (self.until is None, self.until or datetime.date.min, self.name, self.kind, self.statute)
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "hold": self.name,
+            "kind": self.kind,
+            "statute": self.statute,
+            "until": self.until.isoformat() if self.until else None,
+        }
+
+
+@dataclass(frozen=True)
 class Hold:
     """A legal hold on some of a model's rows.
 
@@ -90,14 +131,33 @@ class Hold:
     so one erasure asks the database a bounded number of times. ``keeps_identifiers`` says whether the row
     stays untouched (an order still to be delivered) or is kept without direct identifiers
     (a bookkeeping voucher).
+
+    A hold whose statute and end date vary per row (the bookkeeping law of the order's seller, the
+    statutory holds kept as data) gives ``find(queryset)`` instead, yielding ``(pk, HoldMatch)`` for
+    the rows under it, possibly several per row.
     """
 
     name: str
     reason: Any
-    rows: Callable[[QuerySet], QuerySet]
+    rows: Callable[[QuerySet], QuerySet] = lambda qs: qs
     make_until: Callable[[], Callable[[dict], datetime.date | None]] = lambda: lambda values: None
     date_fields: tuple[str, ...] = ()
     keeps_identifiers: bool = False
+    find: Callable[[QuerySet], Iterable[tuple[int, HoldMatch]]] | None = None
+
+    def matches(self, queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
+        """Yield ``(pk, match)`` for each of ``queryset``'s rows under this hold."""
+        if self.find is not None:
+            yield from self.find(queryset)
+            return
+        until = self.make_until()
+        values = self.rows(queryset).order_by("pk").values_list("pk", *self.date_fields)
+        for row in values.iterator(chunk_size=2000):
+            end = until(dict(zip(self.date_fields, row[1:], strict=True)))
+            yield (
+                row[0],
+                HoldMatch(self.name, end, keeps_identifiers=self.keeps_identifiers, reason=str(self.reason)),
+            )
 
 
 @dataclass
@@ -320,48 +380,50 @@ def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
 
 
 def bookkeeping_hold(
-    date_field: str, *, kind: str = "voucher", rows: Callable[[QuerySet], QuerySet] = lambda qs: qs
+    date_field: str,
+    *,
+    kind: str = "voucher",
+    controller: str = "controller",
+    rows: Callable[[QuerySet], QuerySet] = lambda qs: qs,
 ) -> Hold:
     """Keep bookkeeping records without direct identifiers until the statutory period ends.
 
-    The period is that of the shop's country (settings.SHOP_COUNTRY) for the record kind, read
-    from the BookkeepingPeriod table through ``register.legal.bookkeeping_hold_until``
-    (docs/legal.md: Kirjanpitolaki, Bokföringslagen, Bokføringsloven, Raamatupidamise seadus).
+    The period is that of the country of the controller that sold the record's order (``controller``
+    is the lookup from the model to it), or of the current register's country when the order names
+    none, for the record kind, read from the BookkeepingPeriod table through
+    ``register.legal.bookkeeping_hold_until`` (docs/legal.md: Kirjanpitolaki, Bokföringslagen,
+    Bokføringsloven, Raamatupidamise seadus).
     """
+    reason = _("Bookkeeping law of the seller's country requires keeping this record.")
 
-    def make_until() -> Callable[[dict], datetime.date | None]:
-        from django.conf import settings
-
+    def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
         from register.legal import ISSUE_DATE, bookkeeping_hold_until
-        from register.models import BookkeepingPeriod
+        from register.models import BookkeepingPeriod, Controller, shop_country
 
-        country = settings.SHOP_COUNTRY
-        counts_from = (
-            BookkeepingPeriod.objects.filter(country=country, kind=kind)
-            .values_list("counts_from", flat=True)
-            .first()
-        )
-        cache: dict[datetime.date, datetime.date] = {}
-
-        def until(values: dict) -> datetime.date | None:
-            record_date = values.get(date_field)
+        countries = Controller.objects.law_countries()
+        default = shop_country()
+        periods = {
+            country: (counts_from, statute)
+            for country, counts_from, statute in BookkeepingPeriod.objects.filter(kind=kind).values_list(
+                "country", "counts_from", "statute"
+            )
+        }
+        cache: dict[tuple[str, datetime.date], datetime.date] = {}
+        values = rows(queryset).order_by("pk").values_list("pk", date_field, f"{controller}_id")
+        for pk, record_date, controller_id in values.iterator(chunk_size=2000):
             if record_date is None:
-                return None
+                continue
+            country = countries.get(controller_id, default)
+            counts_from, statute = periods.get(country, ("", ""))
             record_date = _as_date(record_date)
             # Unless the period runs from the record's own date, every record of a (calendar)
-            # financial year ends on the same day: one computation per year.
+            # financial year ends on the same day: one computation per country and year.
             key = record_date if counts_from == ISSUE_DATE else datetime.date(record_date.year, 12, 31)
-            if key not in cache:
-                cache[key] = bookkeeping_hold_until(country, key, kind)
-            return cache[key]
+            if (country, key) not in cache:
+                cache[(country, key)] = bookkeeping_hold_until(country, key, kind)
+            yield (
+                pk,
+                HoldMatch(HoldName.BOOKKEEPING, cache[(country, key)], statute=statute, reason=str(reason)),
+            )
 
-        return until
-
-    return Hold(
-        name=HoldName.BOOKKEEPING,
-        reason=_("Bookkeeping law of the shop's country requires keeping this record."),
-        rows=rows,
-        make_until=make_until,
-        date_fields=(date_field,),
-        keeps_identifiers=False,
-    )
+    return Hold(name=HoldName.BOOKKEEPING, reason=reason, rows=rows, date_fields=(date_field,), find=find)

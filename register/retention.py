@@ -25,7 +25,7 @@ import os
 import socket
 import tempfile
 import time as clock
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -149,24 +149,25 @@ class ProtectedRows(Exception):
 
 
 class Purger:
-    """Delete or update rows set-based, children first, and count what was (or would be) touched.
+    """Delete or update rows set-based, children first, and count what was touched.
 
-    In a dry run nothing is written and the same walk only counts, so a dry run's counts are what a
-    real run then does.
+    A dry run does the same work inside one transaction that is rolled back at the end (``run_purge``),
+    so what it counts is what a real run then does, including what one rule's work frees for the next.
+    ``dry_run`` tells the steps whose effects reach outside the database (files, the erasure workflow with
+    its log and queue) to count only. ``failed`` collects the keys of rows a step isolated and left as they
+    were because processing them failed.
     """
 
     def __init__(self, dry_run: bool) -> None:
         self.dry_run = dry_run
         self.counts: Counter[str] = Counter()
-        self._planned: defaultdict[type[models.Model], set] = defaultdict(set)
+        self.failed: list = []
 
     def delete(self, model: type[models.Model], pks: Iterable) -> int:
         """Delete the rows of ``model`` with these primary keys, their dependants and their history."""
         pks = list(pks)
         if not pks:
             return 0
-        if self.dry_run:
-            self._planned[model].update(pks)
         for relation in self._reverse_relations(model):
             self._handle_dependants(relation, pks)
         tracked = history_model(model)
@@ -182,7 +183,7 @@ class Purger:
     def update(self, queryset: models.QuerySet, **values) -> int:
         """``UPDATE`` the rows (no history is written: callers delete or never keep it)."""
         label = queryset.model._meta.label
-        done = queryset.count() if self.dry_run else queryset.update(**values)
+        done = queryset.update(**values)
         if done:
             self.counts[f"{label} (minimised)"] += done
         return done
@@ -213,22 +214,17 @@ class Purger:
                     # A leaf table (e.g. order lines): delete by the foreign key, no keys to collect.
                     self._delete_queryset(dependants)
             elif on_delete is models.SET_NULL:
-                if self.dry_run:
-                    dependants = dependants.exclude(pk__in=self._planned[child])
-                done = dependants.count() if self.dry_run else dependants.update(**{fk.name: None})
+                done = dependants.update(**{fk.name: None})
                 if done:
                     self.counts[f"{child._meta.label}.{fk.name} (emptied)"] += done
-            else:
-                if self.dry_run:
-                    dependants = dependants.exclude(pk__in=self._planned[child])
-                if dependants.exists():
-                    raise ProtectedRows(
-                        f"{model_label(child)} rows still refer to the {model_label(fk.related_model)} rows "
-                        "to delete"
-                    )
+            elif dependants.exists():
+                raise ProtectedRows(
+                    f"{model_label(child)} rows still refer to the {model_label(fk.related_model)} rows "
+                    "to delete"
+                )
 
     def _delete_queryset(self, queryset: models.QuerySet) -> int:
-        done = queryset.count() if self.dry_run else queryset._raw_delete(queryset.db)
+        done = queryset._raw_delete(queryset.db)
         if done:
             self.counts[queryset.model._meta.label] += done
         return done
@@ -300,10 +296,16 @@ class Step:
 
 
 class Rule:
-    """An executable retention rule: ``steps()`` selects what the configured period has run out for."""
+    """An executable retention rule: ``steps()`` selects what the configured period has run out for.
+
+    ``runs_after`` names the rules whose work can add to this rule's selection (an old unfinished order
+    deleted no longer holds its customer) or whose counts this rule's work would change: they run
+    first, so one run reaches the state repeated runs reach, and a dry run counts what a real run does.
+    """
 
     key: str = ""
     verb: str = "deleted"
+    runs_after: tuple[str, ...] = ()
 
     def __init__(self, config: RetentionRule, now: datetime) -> None:
         self.config = config
@@ -335,6 +337,8 @@ class HistoryRows(Rule):
     """History rows older than the period in the apps holding personal data: delete."""
 
     key = RetentionKey.HISTORY_ROWS
+    # Every other rule deletes the history of what it deletes: count each history row once, there.
+    runs_after = tuple(key for key in RetentionKey.values if key != RetentionKey.HISTORY_ROWS)
 
     def steps(self) -> list[Step]:
         steps = []
@@ -366,14 +370,38 @@ def published_register() -> Register | None:
     return notice.register if notice is not None else None
 
 
-def configured_rules(register: Register) -> list[RetentionRule]:
-    """The register's executable retention rules, in the order ``RetentionKey`` lists them."""
+def run_order(keys: Iterable[str]) -> list[str]:
+    """Order ``keys`` so each rule runs after those in its ``runs_after``, else as ``RetentionKey`` does."""
     order = list(RetentionKey.values)
-    executable = [rule for rule in register.retention_rules.exclude(rule="") if rule.rule in rules]
-    return sorted(executable, key=lambda rule: order.index(rule.rule))
+    pending = sorted(set(keys), key=order.index)
+    ordered: list[str] = []
+    while pending:
+        ready = next(
+            (
+                key
+                for key in pending
+                if not any(dep in pending for dep in rules[key].runs_after if dep != key)
+            ),
+            None,
+        )
+        if ready is None:
+            raise ValueError(f"retention rules wait for each other in a circle: {', '.join(pending)}")
+        ordered.append(ready)
+        pending.remove(ready)
+    return ordered
+
+
+def configured_rules(register: Register) -> list[RetentionRule]:
+    """The register's executable retention rules, each after the rules it depends on (``run_order``)."""
+    executable = {rule.rule: rule for rule in register.retention_rules.exclude(rule="") if rule.rule in rules}
+    return [executable[key] for key in run_order(executable)]
 
 
 Progress = Callable[[str, int, float], None]
+
+
+# A run report lists at most this many ids of rows that failed (ids only; the log has each one).
+FAILED_IDS_KEPT = 100
 
 
 def run_purge(
@@ -387,10 +415,13 @@ def run_purge(
 ) -> PurgeRun:
     """Apply the published register's retention rules under the purge lock; return the run's report.
 
-    Guarantees: each batch is one transaction; a failing rule is recorded on its result and the other
-    rules still run; nothing is written in a dry run except the run's report. Raises ``PurgeLocked``
-    when another run holds the lock, ``LookupError`` when nothing is published or ``only`` names a
-    rule the register does not have.
+    Guarantees: the rules run in dependency order (``run_order``), so one run reaches the state that
+    repeated runs reach; each batch is one transaction; a row that fails is left as it was and recorded
+    on its rule's result, and the rest of the rule goes on; a failing rule is recorded and the other
+    rules still run. A dry run does the whole run inside one transaction, rolled back at the end, with
+    steps that reach outside the database (files, erasure) only counting: its counts are what a real
+    run does, and nothing is kept but the run's report. Raises ``PurgeLocked`` when another run holds the
+    lock, ``LookupError`` when nothing is published or ``only`` names a rule the register does not have.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -409,14 +440,107 @@ def run_purge(
         run = PurgeRun.objects.create(
             dry_run=dry_run, host=socket.gethostname()[:200], command=command[:500], batch_size=batch_size
         )
-        for config in configs:
-            apply_rule(run, config, now=now, batch_size=batch_size, progress=progress)
+        if dry_run:
+            results = []
+            with transaction.atomic():
+                for config in configs:
+                    results.append(apply_rule(run, config, now=now, batch_size=batch_size, progress=progress))
+                transaction.set_rollback(True)
+            # The results were kept in memory only; the report outlives the rollback.
+            for result in results:
+                result.pk = None
+                result._state.adding = True
+            PurgeRuleResult.objects.bulk_create(results)
+        else:
+            for config in configs:
+                apply_rule(run, config, now=now, batch_size=batch_size, progress=progress)
         run.finish()
-    totals = ", ".join(f"{r.rule}={r.total}" for r in run.results.order_by("id"))
+    totals = ", ".join(
+        f"{r.rule}={r.total}" + (f" ({r.failed} failed)" if r.failed else "")
+        for r in run.results.order_by("id")
+    )
     logger.info(
         "Purge run %s %s%s: %s", run.pk, run.status, " (dry run)" if dry_run else "", totals or "no rules"
     )
     return run
+
+
+class RuleRun:
+    """One rule's walk over its selections, batch by batch, and its result (saved unless a dry run)."""
+
+    def __init__(self, run: PurgeRun, config: RetentionRule, batch_size: int, progress: Progress | None):
+        self.run = run
+        self.config = config
+        self.batch_size = batch_size
+        self.progress = progress
+        self.started = clock.monotonic()
+        self.result = PurgeRuleResult(run=run, rule=config.rule, period=str(config))
+        if not run.dry_run:
+            self.result.save()
+
+    def save(self, **values) -> None:
+        """Set fields of the result; written at once unless in a dry run (kept in memory until the end)."""
+        if not self.run.dry_run:
+            PurgeRuleResult.objects.filter(pk=self.result.pk).update(**values)
+        for name, value in values.items():
+            setattr(self.result, name, value)
+
+    def walk(self, step: Step) -> None:
+        table = step.queryset.model._base_manager.all()
+        last_pk = None
+        while True:
+            pks = None
+            try:
+                with transaction.atomic():
+                    # Walk the table in key windows and select within each window: the rule's filter
+                    # then never has to sort what is left of a huge table for every batch.
+                    window = table if last_pk is None else table.filter(pk__gt=last_pk)
+                    window_end = list(window.order_by("pk").values_list("pk", flat=True)[: self.batch_size])[
+                        -1:
+                    ]
+                    if not window_end:
+                        break
+                    selection = step.queryset.filter(pk__lte=window_end[0])
+                    if last_pk is not None:
+                        selection = selection.filter(pk__gt=last_pk)
+                    pks = list(selection.order_by("pk").values_list("pk", flat=True))
+                    if pks:
+                        self.apply(step, pks)
+            except Exception:
+                if not pks:
+                    raise
+                # Undo the batch, then isolate: each row in its own transaction, failures recorded.
+                logger.exception(
+                    "Retention rule %s: a batch failed; applying its rows one by one", self.config.rule
+                )
+                for pk in pks:
+                    try:
+                        with transaction.atomic():
+                            self.apply(step, [pk])
+                    except Exception:  # noqa: BLE001 (one failing row must not stop the rule)
+                        logger.exception("Retention rule %s failed for row %s", self.config.rule, pk)
+                        self.record(Counter(), done=0, failed=[pk])
+            last_pk = window_end[0]
+            if self.progress is not None and pks:
+                elapsed = max(clock.monotonic() - self.started, 1e-6)
+                self.progress(self.config.rule, self.result.total, self.result.total / elapsed)
+
+    def apply(self, step: Step, pks: list) -> None:
+        """Apply ``step`` to ``pks`` and record it, in the caller's transaction."""
+        purger = Purger(dry_run=self.run.dry_run)
+        step.apply(pks, purger)
+        self.record(purger.counts, done=len(pks) - len(purger.failed), failed=purger.failed)
+
+    def record(self, counts: Counter, *, done: int, failed: list) -> None:
+        merged = Counter(self.result.counts)
+        merged.update(counts)
+        kept = len(self.result.failed_ids)
+        self.save(
+            total=self.result.total + done,
+            counts=dict(sorted(merged.items())),
+            failed=self.result.failed + len(failed),
+            failed_ids=self.result.failed_ids + list(failed)[: max(0, FAILED_IDS_KEPT - kept)],
+        )
 
 
 def apply_rule(
@@ -427,48 +551,26 @@ def apply_rule(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
 ) -> PurgeRuleResult:
-    """Apply one rule in batches, recording the result after each batch in that batch's transaction."""
-    result = PurgeRuleResult.objects.create(run=run, rule=config.rule, period=str(config))
-    started = clock.monotonic()
-    try:
-        rule = rules[config.rule](config, now)
-        steps = rule.steps()
-        oldest = [s.queryset.aggregate(oldest=Min(s.date))["oldest"] for s in steps]
-        oldest = [value for value in oldest if isinstance(value, datetime)]
-        result.oldest = min(oldest) if oldest else None
-        result.save(update_fields=["oldest"])
-        for step in steps:
-            table = step.queryset.model._base_manager.all()
-            last_pk = None
-            while True:
-                with transaction.atomic():
-                    # Walk the table in key windows and select within each window: the rule's filter
-                    # then never has to sort what is left of a huge table for every batch.
-                    window = table if last_pk is None else table.filter(pk__gt=last_pk)
-                    window_end = list(window.order_by("pk").values_list("pk", flat=True)[:batch_size])[-1:]
-                    if not window_end:
-                        break
-                    selection = step.queryset.filter(pk__lte=window_end[0])
-                    if last_pk is not None:
-                        selection = selection.filter(pk__gt=last_pk)
-                    pks = list(selection.order_by("pk").values_list("pk", flat=True))
-                    if pks:
-                        purger = Purger(dry_run=run.dry_run)
-                        step.apply(pks, purger)
-                        result.total += len(pks)
-                        merged = Counter(result.counts)
-                        merged.update(purger.counts)
-                        result.counts = dict(sorted(merged.items()))
-                        result.save(update_fields=["total", "counts"])
-                last_pk = window_end[0]
-                if progress is not None and pks:
-                    elapsed = max(clock.monotonic() - started, 1e-6)
-                    progress(config.rule, result.total, result.total / elapsed)
-        result.status = PurgeRuleResult.Status.DONE
-    except Exception as exc:  # noqa: BLE001 (a failing rule must not stop the others)
-        logger.exception("Retention rule %s failed", config.rule)
-        result.status = PurgeRuleResult.Status.FAILED
-        result.error = f"{type(exc).__name__}: {exc}"
-    result.finished_at = timezone.now()
-    result.save(update_fields=["status", "error", "finished_at"])
-    return result
+    """Apply one rule in batches, recording the result after each batch in that batch's transaction.
+
+    A batch that fails is undone and its rows applied one by one, each in its own transaction; the rows
+    that still fail are left as they were and counted, with their ids, on the result.
+    """
+    walk = RuleRun(run, config, batch_size, progress)
+    # In a dry run everything happens in one transaction: a savepoint per rule keeps a failing rule
+    # from breaking the transaction for the rules after it.
+    with transaction.atomic() if run.dry_run else contextlib.nullcontext():
+        try:
+            rule = rules[config.rule](config, now)
+            steps = rule.steps()
+            oldest = [s.queryset.aggregate(oldest=Min(s.date))["oldest"] for s in steps]
+            oldest = [value for value in oldest if isinstance(value, datetime)]
+            walk.save(oldest=min(oldest) if oldest else None)
+            for step in steps:
+                walk.walk(step)
+            walk.save(status=PurgeRuleResult.Status.DONE)
+        except Exception as exc:  # noqa: BLE001 (a failing rule must not stop the others)
+            logger.exception("Retention rule %s failed", config.rule)
+            walk.save(status=PurgeRuleResult.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+    walk.save(finished_at=timezone.now())
+    return walk.result

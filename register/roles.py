@@ -36,6 +36,7 @@ REGISTER_CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
         "rightschannel",
         "noticeversion",
         "bookkeepingperiod",
+        "statutoryhold",
         # The outgoing-message queue: customer service sees failed emails and sends them again.
         "outboxmessage",
     )

@@ -215,8 +215,8 @@ REQUEST_RATE_LIMIT = _read("REQUEST_RATE_LIMIT", int, 5)
 REQUEST_RATE_WINDOW_SECONDS = _read("REQUEST_RATE_WINDOW_SECONDS", int, 3600)
 # Access report download links expire after this many days.
 REPORT_LINK_DAYS = _read("REPORT_LINK_DAYS", int, 7)
-# The shop's country decides the bookkeeping retention period and the
-# supervisory authority named to customers (FI, SE, NO or EE).
+# The country a new register description starts with (FI, SE, NO or EE). Once a register exists, its own
+# country decides the supervisory authority and the bookkeeping periods (register.models.shop_country).
 SHOP_COUNTRY = _read("SHOP_COUNTRY", str, "FI").upper()
 if SHOP_COUNTRY not in {"FI", "SE", "NO", "EE"}:
     raise ImproperlyConfigured(f"SHOP_COUNTRY must be one of FI, SE, NO, EE, not {SHOP_COUNTRY!r}")

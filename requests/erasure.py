@@ -19,13 +19,12 @@ from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from customers.models import ConsentEvent, Customer, Order, Suppression
 from register import outbox
-from register.registry import ERASED_TEXT, Declaration, HoldName, RowAction, registry
+from register.registry import ERASED_TEXT, Declaration, HoldMatch, HoldName, RowAction, hold_label, registry
 from requests.models import (
     AccessReport,
     ErasureRecord,
@@ -59,6 +58,9 @@ class PlanItem:
     reason: str = ""
     until: datetime.date | None = None
     keeps_identifiers: bool = False
+    # Every hold on these rows, each with its statute and end date; ``hold`` and ``until`` are the
+    # deciding one and the latest end (GDPR Art. 17(3)).
+    holds: list[HoldMatch] = field(default_factory=list)
 
     @property
     def model(self) -> type[models.Model]:
@@ -100,6 +102,7 @@ class PlanItem:
             "action": self.action,
             "hold": self.hold,
             "until": self.until.isoformat() if self.until else None,
+            "holds": [match.as_record() for match in self.holds],
             "fields": self.fields,
             "pks": self.pks,
         }
@@ -132,9 +135,10 @@ def _chunks(values: list[int], size: int = CHUNK) -> Iterator[list[int]]:
 def preview_erasure(customer: Customer) -> ErasurePlan:
     """Return what erasing ``customer`` would remove and retain, per model, without changing anything.
 
-    Rows under a hold are retained with the hold's name, reason and end date; the first hold of
-    a declaration that covers a row wins. One query per model and hold (plus one per year for
-    bookkeeping periods).
+    A row under any hold is retained until the latest end of every hold on it (open-ended when one
+    ends with an event, such as delivery or payment), kept as it is when one of them needs it so,
+    else without direct identifiers; the item names every hold with its statute and end date. Rows
+    under the same holds are grouped. A bounded number of queries per model and hold.
     """
     today = timezone.localdate()
     claims = list(LegalClaim.objects.filter(customer=customer).active(today))
@@ -145,6 +149,9 @@ def preview_erasure(customer: Customer) -> ErasurePlan:
             pks = list(rows.values_list("pk", flat=True).order_by("pk"))
             if pks:
                 claim = claims[0]
+                match = HoldMatch(
+                    HoldName.LEGAL_CLAIM, claim.until, keeps_identifiers=True, reason=claim.note
+                )
                 items.append(
                     PlanItem(
                         declaration,
@@ -154,40 +161,45 @@ def preview_erasure(customer: Customer) -> ErasurePlan:
                         reason=claim.note,
                         until=claim.until,
                         keeps_identifiers=True,
+                        holds=[match],
                     )
                 )
             continue
-        claimed: set[int] = set()
+        held: dict[int, set[HoldMatch]] = defaultdict(set)
         for hold in declaration.holds:
-            until = hold.make_until()
-            buckets: dict[datetime.date | None, list[int]] = defaultdict(list)
-            values = hold.rows(rows).order_by("pk").values_list("pk", *hold.date_fields)
-            for row in values.iterator(chunk_size=2000):
-                pk = row[0]
-                if pk in claimed:
-                    continue
-                claimed.add(pk)
-                buckets[until(dict(zip(hold.date_fields, row[1:], strict=True)))].append(pk)
-            for end, pks in sorted(buckets.items(), key=lambda kv: kv[0] or datetime.date.max):
-                items.append(
-                    PlanItem(
-                        declaration,
-                        RETAIN,
-                        pks,
-                        hold=hold.name,
-                        reason=str(hold.reason),
-                        until=end,
-                        keeps_identifiers=hold.keeps_identifiers,
-                    )
+            for pk, match in hold.matches(rows):
+                held[pk].add(match)
+        groups: dict[tuple[HoldMatch, ...], list[int]] = defaultdict(list)
+        for pk in sorted(held):
+            groups[tuple(sorted(held[pk], key=HoldMatch.sort_key))].append(pk)
+        for matches, pks in sorted(groups.items(), key=lambda kv: _latest(kv[0]).sort_key()):
+            deciding = _latest(matches)
+            open_ended = any(match.until is None for match in matches)
+            items.append(
+                PlanItem(
+                    declaration,
+                    RETAIN,
+                    pks,
+                    hold=deciding.name,
+                    reason=deciding.reason,
+                    until=None if open_ended else deciding.until,
+                    keeps_identifiers=any(match.keeps_identifiers for match in matches),
+                    holds=list(matches),
                 )
+            )
         rest = [
             pk
             for pk in rows.order_by("pk").values_list("pk", flat=True).iterator(chunk_size=2000)
-            if pk not in claimed
+            if pk not in held
         ]
         if rest:
             items.append(PlanItem(declaration, declaration.on_erase, rest))
     return ErasurePlan(customer=customer, items=items, claims=claims)
+
+
+def _latest(matches: tuple[HoldMatch, ...]) -> HoldMatch:
+    """The hold that decides how long (and how) rows are kept: one keeping identifiers, else the latest."""
+    return max(matches, key=lambda match: (match.keeps_identifiers, *match.sort_key()))
 
 
 # --- The generic eraser ----------------------------------------------------------------------
@@ -254,61 +266,41 @@ def _should_suppress(customer: Customer) -> bool:
     return bool(digests) and Suppression.objects.filter(digest__in=digests).exists()
 
 
+# Each bookkeeping record's lookup to its order.
+ORDER_OF = {
+    "customers.order": "pk",
+    "customers.orderline": "order_id",
+    "customers.invoice": "order_id",
+    "customers.payment": "invoice__order_id",
+    "customers.return": "order_id",
+}
+
+
 def _set_purge_after(plan: ErasurePlan) -> None:
-    """Give each retained order the day its last bookkeeping record may go (its ``purge_after``)."""
-    order_decl = registry.declaration(Order)
-    held = {
-        pk
-        for item in plan.retained
-        if item.model is Order and item.hold == HoldName.BOOKKEEPING
-        for pk in item.pks
-    }
-    if not held or order_decl is None:
-        return
-    ends = {}
+    """Give each retained order the day its last held record may go (its ``purge_after``).
+
+    That is the latest dated end of the bookkeeping and statutory holds on the order and its lines,
+    invoices, payments and returns (they may be dated later than the order).
+    """
+    ends: dict[int, datetime.date] = {}
     for item in plan.retained:
-        if item.model is Order and item.hold == HoldName.BOOKKEEPING:
-            for pk in item.pks:
-                ends[pk] = item.until
-    # Invoices, payments and returns of the order may be dated later than the order.
-    later = _later_record_ends(plan.customer, held)
+        path = ORDER_OF.get(item.label)
+        dated = [
+            m.until for m in item.holds if m.until and m.name in (HoldName.BOOKKEEPING, HoldName.STATUTORY)
+        ]
+        if path is None or not dated:
+            continue
+        end = max(dated)
+        for chunk in _chunks(item.pks):
+            for order_pk in item.model._default_manager.filter(pk__in=chunk).values_list(path, flat=True):
+                if order_pk not in ends or end > ends[order_pk]:
+                    ends[order_pk] = end
     buckets: dict[datetime.date, list[int]] = defaultdict(list)
-    for pk in held:
-        candidates = [d for d in (ends.get(pk), later.get(pk)) if d]
-        if candidates:
-            buckets[max(candidates)].append(pk)
+    for order_pk, end in ends.items():
+        buckets[end].append(order_pk)
     for end, pks in buckets.items():
         for chunk in _chunks(sorted(pks)):
             Order.objects.filter(pk__in=chunk).update(purge_after=end)
-
-
-def _later_record_ends(customer: Customer, order_pks: set[int]) -> dict[int, datetime.date]:
-    """The latest hold end of each order's invoices, payments and returns."""
-    result: dict[int, datetime.date] = {}
-    for model_name, order_path in (
-        ("Invoice", "order_id"),
-        ("Payment", "invoice__order_id"),
-        ("Return", "order_id"),
-    ):
-        model = apps.get_model("customers", model_name)
-        declaration = registry.declaration(model)
-        holds = [h for h in declaration.holds if h.name == HoldName.BOOKKEEPING] if declaration else []
-        if not holds:
-            continue
-        hold = holds[0]
-        until = hold.make_until()
-        rows = (
-            declaration.rows_for(customer)
-            .values(order_path)
-            .annotate(last=Max(hold.date_fields[0]))
-            .values_list(order_path, "last")
-        )
-        for order_pk, last in rows:
-            if order_pk in order_pks and last is not None:
-                end = until({hold.date_fields[0]: last})
-                if end and (order_pk not in result or end > result[order_pk]):
-                    result[order_pk] = end
-    return result
 
 
 def erase_customer(
@@ -319,9 +311,10 @@ def erase_customer(
     Guarantees, all or nothing:
     * profile and contact data anonymised with values that pass model validation; free texts
       cleared;
-    * orders, invoices, payments and returns kept without direct identifiers, each order with a
-      ``purge_after`` date at the end of the bookkeeping period (Art. 17(3)(b)); unfinished
-      orders and open returns kept as they are until finished;
+    * orders, invoices, payments and returns kept without direct identifiers while a bookkeeping
+      period or a statutory hold covers them (Art. 17(3)(b), (e)), each order with a ``purge_after``
+      date at the latest end; unfinished orders, open returns and unpaid invoices in debt
+      collection kept as they are until finished;
     * the consent ledger reduced to one withdrawal per purpose ever granted;
     * the history rows of every affected row scrubbed (the anonymising writes themselves are
       set-based and create no history), and the admin LogEntry rows of them scrubbed;
@@ -463,24 +456,46 @@ def erase_for_request(request: Request, *, by) -> list[ErasureRecord]:
 
 
 def retained_summary(records: list[ErasureRecord], language: str) -> list[dict[str, Any]]:
-    """What was retained, grouped per model, hold and end date, labelled in ``language``."""
-    groups: dict[tuple[str, str, str | None], int] = defaultdict(int)
-    for record in records:
-        for item in record.items:
-            if item["action"] == RETAIN:
-                groups[(item["model"], item["hold"], item["until"])] += len(item["pks"])
+    """What was retained, grouped per model, holds and end date, labelled in ``language``."""
+    return summarise_retained([item for record in records for item in record.items], language)
+
+
+def summarise_retained(items: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """Group erasure-record items (``PlanItem.as_record()``) that are retained, for customers to read.
+
+    Each group: ``what`` (the records, in ``language``), ``count``, ``until`` (the latest end, None when
+    a hold ends with an event), ``why`` (the deciding hold) and ``holds``: every hold with its name,
+    statute and end date.
+    """
+    groups: dict[tuple, int] = defaultdict(int)
+    for item in items:
+        if item["action"] != RETAIN:
+            continue
+        holds = tuple(
+            (h["hold"], h.get("kind", ""), h.get("statute", ""), h.get("until"))
+            for h in item.get("holds") or [{"hold": item["hold"], "until": item["until"]}]
+        )
+        groups[(item["model"], item["hold"], item["until"], holds)] += len(item["pks"])
     result = []
     with translation.override(language):
-        for (label, hold, until), count in sorted(
-            groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+        for (label, hold, until, holds), count in sorted(
+            groups.items(), key=lambda kv: (kv[0][0], kv[0][2] or "9999", kv[0][1], kv[0][3])
         ):
             model = apps.get_model(label)
             result.append(
                 {
                     "what": str(model._meta.verbose_name_plural),
                     "count": count,
-                    "why": str(HoldName(hold).label),
+                    "why": hold_label(hold),
                     "until": datetime.date.fromisoformat(until) if until else None,
+                    "holds": [
+                        {
+                            "name": hold_label(name, kind),
+                            "statute": statute,
+                            "until": datetime.date.fromisoformat(end) if end else None,
+                        }
+                        for name, kind, statute, end in holds
+                    ],
                 }
             )
     return result

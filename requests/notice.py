@@ -7,9 +7,15 @@ from register.legal import SUPERVISORY_AUTHORITIES
 
 
 def supervisory_authority(language: str | None = None) -> dict[str, str]:
-    """Return the name and website of the authority of ``settings.SHOP_COUNTRY`` (GDPR Art. 77)."""
+    """Return the name and website of the authority customers may complain to (GDPR Art. 77).
+
+    The authority of the country in the notice in force (``register.models.notice_country``), so
+    the rights page and every email name the same authority as the published notice.
+    """
+    from register.models import notice_country
+
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    authority = SUPERVISORY_AUTHORITIES[settings.SHOP_COUNTRY]
+    authority = SUPERVISORY_AUTHORITIES[notice_country()]
     return {"name": authority.name(language), "url": authority.website}
 
 

@@ -208,12 +208,13 @@ def _table_labels() -> dict[str, tuple[str, dict[str, str]]]:
 def notice_context(language: str, at: datetime | None = None) -> dict[str, Any]:
     """Return the notice in force at ``at`` (default now) localised to ``language``, or {}."""
     from register.legal import SUPERVISORY_AUTHORITIES
-    from register.models import NoticeVersion
+    from register.models import NoticeVersion, notice_country
     from register.translation import localise
 
     version = NoticeVersion.objects.in_force_on(at or timezone.now())
     if version is None:
-        authority = SUPERVISORY_AUTHORITIES[settings.SHOP_COUNTRY]
+        # Nothing was published before ``at``: the country customers are told about now.
+        authority = SUPERVISORY_AUTHORITIES[notice_country()]
         return {
             "version": None,
             "notice": {
@@ -238,6 +239,31 @@ def _without_withheld(table: str, header: list[str], rows: Iterable, withheld: W
                 for name, v in zip(header, row, strict=True)
             ]
         yield row
+
+
+def law_keeps(customers: list, language: str) -> list[dict[str, Any]]:
+    """What bookkeeping law and the statutory holds would keep of the customers' records, and until when.
+
+    The erasure preview's retained items, limited to the holds the law sets (GDPR Art. 15(1)(d), 17(3)(b)).
+    """
+    from register.registry import HoldName
+    from requests.erasure import preview_erasure, summarise_retained
+
+    by_law = {HoldName.BOOKKEEPING, HoldName.STATUTORY}
+    items = []
+    for customer in customers:
+        for item in preview_erasure(customer).retained:
+            holds = [match for match in item.holds if match.name in by_law]
+            if holds:
+                ends = [match.until for match in holds]
+                record = item.as_record()
+                record.update(
+                    hold=holds[-1].name,
+                    until=None if None in ends else max(ends).isoformat(),
+                    holds=[match.as_record() for match in holds],
+                )
+                items.append(record)
+    return summarise_retained(items, language)
 
 
 def _write_csv(archive: zipfile.ZipFile, name: str, header: list[str], rows: Iterable) -> None:
@@ -344,6 +370,7 @@ def _write_index(
     with translation.override(language):
         context = {
             **notice_context(language, now),
+            "law_keeps": [] if provided_only else law_keeps(customers, language),
             "req": request,
             "kind": kind,
             "customers": customers,

@@ -184,7 +184,7 @@ def make_complete_register(**fields):
         street_address="Esplanaden 1",
         postal_code="00100",
         city="Helsingfors",
-        country="FI",
+        country=register.country,
         email="info@testbutik.example",
     )
     ContactPerson.objects.create(
@@ -244,11 +244,14 @@ RETENTION_PERIODS = {
 }
 
 
-def make_published_retention_register(**periods):
-    """A published register with one executable retention rule per key (override: key=(n, unit, from))."""
+def make_published_retention_register(country: str = "FI", **periods):
+    """A published register of ``country`` with one executable retention rule per key.
+
+    Override a rule's period with key=(n, unit, from).
+    """
     from register.models import RetentionRule, publish
 
-    register = make_complete_register()
+    register = make_complete_register(country=country)
     wanted = {**RETENTION_PERIODS, **periods}
     for key, (amount, unit, counts_from) in wanted.items():
         RetentionRule.objects.update_or_create(

@@ -72,11 +72,16 @@ def load_example(key: str, by: AbstractBaseUser | None = None) -> NoticeVersion:
     )
     register.is_current = True
     register.save()
+    # Controllers are kept by name: orders name the controller that sold them (and protect it).
+    controllers = {c.name: c for c in register.controllers.all()} if register.pk else {}
+    wanted = {item["name"] for item in data["controllers"]}
+    for name, controller in controllers.items():
+        if name not in wanted:
+            controller.delete()
     for related in (
         register.retention_rules,
         register.categories,
         register.purposes,
-        register.controllers,
         register.contacts,
         register.sources,
         register.recipients,
@@ -88,7 +93,12 @@ def load_example(key: str, by: AbstractBaseUser | None = None) -> NoticeVersion:
             obj.delete()
 
     for position, item in enumerate(data["controllers"]):
-        Controller.objects.create(register=register, position=position, **item)
+        controller = Controller(register=register, position=position, **item)
+        if item["name"] in controllers:
+            # Every field from the example, the same row.
+            controller.pk = controllers[item["name"]].pk
+            controller._state.adding = False
+        controller.save()
     for position, item in enumerate(data["contacts"]):
         ContactPerson.objects.create(register=register, position=position, **item)
     purposes = {}

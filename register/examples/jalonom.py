@@ -255,11 +255,17 @@ JALONOM: dict[str, Any] = {
             "street_address": "Vanha Maantie 1",
             "postal_code": "02650",
             "city": "Esbo",
-            "country": "FI",
+            "country": country,
             "staff_note": "The original gives one address for “Jalonom” (both companies) and no "
-            "business ids.",
+            "business ids."
+            + (
+                " The country SE is taken from the company's name: a Swedish company keeps its books, "
+                "and the orders it sells, under Swedish law — check."
+                if country == "SE"
+                else ""
+            ),
         }
-        for name in ("Jalonom Oy", "Jalonom Sweden Ab")
+        for name, country in (("Jalonom Oy", "FI"), ("Jalonom Sweden Ab", "SE"))
     ],
     "contacts": [
         {

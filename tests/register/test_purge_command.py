@@ -86,6 +86,29 @@ def test_a_failing_rule_is_reported_the_others_run_and_the_exit_status_is_non_ze
     assert "FAILED: RuntimeError: disk on fire" in out.getvalue()
 
 
+def test_a_failing_row_is_printed_with_its_id_and_the_exit_status_is_non_zero(unverified, monkeypatch):
+    from register.retention import Purger
+
+    victim = unverified[1]
+    real_delete = Purger.delete
+
+    def failing_delete(self, model, pks):
+        pks = list(pks)
+        if model is Request and victim.pk in pks:
+            raise RuntimeError("row refused")
+        return real_delete(self, model, pks)
+
+    monkeypatch.setattr(Purger, "delete", failing_delete)
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match="1 row"):
+        call_command("purge_expired", "--rule", "unverified_request", stdout=out)
+
+    assert "unverified_request: 2 processed" in out.getvalue()
+    assert f"1 failed and left as they were (ids {victim.pk})" in out.getvalue()
+    assert list(Request.objects.all()) == [victim]
+
+
 def test_nothing_published_is_refused(db):
     with pytest.raises(CommandError, match="publish the register description first"):
         call_command("purge_expired", "--dry-run")

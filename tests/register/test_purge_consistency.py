@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 from django.apps import apps
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from customers.models import Customer, Invoice, Order, OrderLine, Payment, Return
@@ -107,6 +107,10 @@ class Rollback(Exception):
     pass
 
 
+class Killed(BaseException):
+    """Stands in for the process being killed mid-run: nothing in the run can catch it."""
+
+
 def test_interrupted_run_finishes_on_rerun_in_the_same_state(world, monkeypatch):
     # Real erasure stamps the time of day; a deterministic stand-in lets the states compare exactly.
     monkeypatch.setattr(hooks, "erase_customer", fake_erase_customer)
@@ -120,38 +124,92 @@ def test_interrupted_run_finishes_on_rerun_in_the_same_state(world, monkeypatch)
         pass
     assert Order.objects.count() == 27
 
-    # Fail in the middle of the second order batch, after its payments were already deleted.
+    # Killed in the middle of the second order batch, after its payments were already deleted.
     real_delete = Purger.delete
     calls = Counter()
 
-    def crashing_delete(self, model, pks):
+    def killed_delete(self, model, pks):
         done = real_delete(self, model, pks)
         calls[model] += 1
         if model is Payment and calls[Payment] == 2:
-            raise RuntimeError("killed")
+            raise Killed
         return done
 
-    monkeypatch.setattr(Purger, "delete", crashing_delete)
-    interrupted = run_purge(now=NOW, batch_size=10)
+    monkeypatch.setattr(Purger, "delete", killed_delete)
+    with pytest.raises(Killed):
+        run_purge(now=NOW, batch_size=10)
     monkeypatch.setattr(Purger, "delete", real_delete)
 
-    assert interrupted.status == PurgeRun.Status.FAILED
-    failed = interrupted.results.get(rule="order_bookkeeping")
-    assert failed.status == PurgeRuleResult.Status.FAILED and "killed" in failed.error
-    # The first batch is done, the second rolled back whole (its payments are back), the rest untouched.
-    assert failed.total == 10
+    interrupted = PurgeRun.objects.get()
+    partial = interrupted.results.get(rule="order_bookkeeping")
+    # The first batch is done and recorded, the second rolled back whole (its payments are back), the
+    # rest untouched.
+    assert partial.total == 10
     assert (
         Order.objects.count() == 17
         and Payment.objects.filter(invoice__order__in=Order.objects.all()).count() == 15
     )
-    # The other rules ran regardless.
-    assert interrupted.results.exclude(rule="order_bookkeeping").filter(status="failed").count() == 0
 
     rerun = run_purge(now=NOW, batch_size=10)
 
+    interrupted.refresh_from_db()
+    assert interrupted.status == PurgeRun.Status.INTERRUPTED
     assert rerun.status == PurgeRun.Status.SUCCEEDED
     assert rerun.results.get(rule="order_bookkeeping").total == 15
     assert snapshot() == expected
+
+
+def test_a_failing_row_is_recorded_and_the_rest_of_its_rule_goes_on(world, monkeypatch):
+    victim = Order.objects.order_by("placed_at").first()
+    real_delete = Purger.delete
+
+    def failing_delete(self, model, pks):
+        pks = list(pks)
+        if model is Order and victim.pk in pks:
+            raise IntegrityError("a constraint refused the delete")
+        return real_delete(self, model, pks)
+
+    monkeypatch.setattr(Purger, "delete", failing_delete)
+
+    run = run_purge(now=NOW, batch_size=10)
+
+    result = run.results.get(rule="order_bookkeeping")
+    assert result.status == PurgeRuleResult.Status.DONE
+    assert (result.total, result.failed, result.failed_ids) == (24, 1, [victim.pk])
+    # The failing order is left whole, with its bookkeeping records; the other 24 old orders are gone.
+    assert Order.objects.filter(pk=victim.pk).exists()
+    assert Payment.objects.filter(invoice__order=victim).count() == 1
+    assert Order.objects.count() == 3
+    # The run says it finished with errors, and the other rules ran.
+    assert run.status == PurgeRun.Status.FAILED
+    assert not run.results.filter(status=PurgeRuleResult.Status.FAILED).exists()
+
+
+def test_a_customer_whose_erasure_fails_is_recorded_and_the_others_are_erased(world, monkeypatch):
+    from requests.erasure import erase_customer
+
+    inactive = list(
+        Customer.objects.filter(
+            erased_at__isnull=True, last_activity_at__lt=NOW - timezone.timedelta(days=1000)
+        )
+    )
+    victim = inactive[0]
+
+    def flaky_erase(customer, **kwargs):
+        if customer.pk == victim.pk:
+            raise IntegrityError("a check constraint refused the erasure")
+        return erase_customer(customer, **kwargs)
+
+    monkeypatch.setattr(hooks, "erase_customer", flaky_erase)
+
+    run = run_purge(only="customer_inactive", now=NOW)
+
+    result = run.results.get()
+    assert (result.total, result.failed, result.failed_ids) == (len(inactive) - 1, 1, [victim.pk])
+    victim.refresh_from_db()
+    assert victim.erased_at is None and victim.email
+    assert Customer.objects.filter(pk__in=[c.pk for c in inactive[1:]], erased_at__isnull=False).count() == 2
+    assert run.status == PurgeRun.Status.FAILED
 
 
 def test_a_run_killed_outright_is_marked_interrupted_by_the_next(world):

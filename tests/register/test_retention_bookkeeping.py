@@ -1,4 +1,4 @@
-"""Orders and their bookkeeping records go when the shop country's period is over (docs/legal.md).
+"""Orders and their bookkeeping records go when the register country's period is over (docs/legal.md).
 
 Periods count from the end of the right year: the calendar year (FI, SE), the financial year
 (NO, EE) or, for Estonian invoices, the issue date. A record one day inside stays; one day past goes.
@@ -62,9 +62,8 @@ def purge_on(day: date) -> PurgeRuleResult:
         ("EE", date(2024, 6, 15), None, date(2031, 12, 31)),
     ],
 )
-def test_bookkeeping_period_per_country(settings, country, placed, issued, last_day_kept):
-    settings.SHOP_COUNTRY = country
-    make_published_retention_register()
+def test_bookkeeping_period_per_country(country, placed, issued, last_day_kept):
+    make_published_retention_register(country)
     # Estonian payments are vouchers counted from the end of the financial year; leave them out
     # so that the invoice's own period shows.
     order = order_with_records(placed, issued, paid=country != "EE")
@@ -79,9 +78,8 @@ def test_bookkeeping_period_per_country(settings, country, placed, issued, last_
     assert not Invoice.objects.exists() and not Payment.objects.exists()
 
 
-def test_a_late_payment_or_return_keeps_the_whole_order(settings):
-    settings.SHOP_COUNTRY = "SE"
-    make_published_retention_register()
+def test_a_late_payment_or_return_keeps_the_whole_order():
+    make_published_retention_register("SE")
     late_payment = order_with_records(date(2020, 3, 1), date(2020, 3, 1))
     make_payment(late_payment.invoices.get(), paid_at=at(date(2021, 1, 10)))
     late_return = order_with_records(date(2020, 3, 1), date(2020, 3, 1))
@@ -96,8 +94,7 @@ def test_a_late_payment_or_return_keeps_the_whole_order(settings):
     assert not Order.objects.filter(pk=done.pk).exists()
 
 
-def test_the_register_rule_can_keep_longer_than_the_statute(settings):
-    settings.SHOP_COUNTRY = "FI"
+def test_the_register_rule_can_keep_longer_than_the_statute():
     make_published_retention_register(order_bookkeeping=(10, "years", "end_of_calendar_year"))
     order = order_with_records(date(2015, 6, 1), date(2015, 6, 1))
 
@@ -106,8 +103,7 @@ def test_the_register_rule_can_keep_longer_than_the_statute(settings):
     assert not Order.objects.filter(pk=order.pk).exists()
 
 
-def test_orders_of_a_restricted_customer_or_with_a_later_purge_date_stay(settings):
-    settings.SHOP_COUNTRY = "FI"
+def test_orders_of_a_restricted_customer_or_with_a_later_purge_date_stay():
     make_published_retention_register()
     restricted = order_with_records(date(2010, 6, 1), date(2010, 6, 1))
     restricted.customer.restrict("Needed for a legal claim (GDPR Art. 18(1)(c))")

@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from customers.contacts import normalize_email
 from customers.models import ConsentEvent, ConsentPurpose, Customer, Order
+from register.models import Controller, Register
 
 CUSTOMER_FIELDS = [
     "customer_number",
@@ -57,6 +58,9 @@ ORDER_FIELDS = [
     "delivery_phone",
     "carrier",
 ]
+# Optional order columns: the controller that sold the order (its business id or name; empty: the
+# register's main controller) and when it was delivered (consumer complaint periods count from it).
+ORDER_OPTIONAL_COLUMNS = ["controller", "delivered_at"]
 CONSENT_PREFIX = "consent_"
 YES = {"yes", "y", "1", "true", "x", "ja", "j", "kyllä", "k"}
 NO = {"no", "n", "0", "false", "nej", "nei", "ei", "e"}
@@ -296,7 +300,11 @@ class Command(BaseCommand):
             missing.append("customer_number (or customer_email)")
         if missing:
             raise CommandError(f"Missing column(s): {', '.join(missing)}.")
-        known = set(ORDER_FIELDS) | {"customer_number", "customer_email", "placed_at", "total"}
+        known = (
+            set(ORDER_FIELDS)
+            | set(ORDER_OPTIONAL_COLUMNS)
+            | {"customer_number", "customer_email", "placed_at", "total"}
+        )
         unknown = [name for name in header if name not in known]
         if unknown:
             raise CommandError(f"Unknown column(s): {', '.join(unknown)}.")
@@ -320,7 +328,7 @@ class Command(BaseCommand):
         created = order is None
         if created:
             order = Order(number=number)
-        fields = ORDER_FIELDS + ["customer_id", "placed_at", "total"]
+        fields = ORDER_FIELDS + ["customer_id", "placed_at", "total", "controller_id", "delivered_at"]
         before = {name: getattr(order, name) for name in fields}
         order.customer = customer
         for name in ORDER_FIELDS:
@@ -334,6 +342,13 @@ class Command(BaseCommand):
             order.delivery_country = row["delivery_country"].upper()
         order.placed_at = parse_moment(row["placed_at"], "placed_at") or order.placed_at
         order.total = parse_decimal(row["total"], "total")
+        if row.get("controller"):
+            order.controller = self.find_controller(row["controller"])
+        elif created:
+            # The register's main controller, found once for the whole file (Order.save would ask per row).
+            order.controller = self.controllers()[0] if self.controllers() else None
+        if "delivered_at" in row:
+            order.delivered_at = parse_moment(row["delivered_at"], "delivered_at")
         order.full_clean()
         after = {name: getattr(order, name) for name in fields}
         if created or after != before:
@@ -345,3 +360,24 @@ class Command(BaseCommand):
                 summary.updated += 1
         else:
             summary.unchanged += 1
+
+    def controllers(self) -> list[Controller]:
+        """The current register's controllers, the main one first."""
+        if not hasattr(self, "_controllers"):
+            register = Register.objects.current()
+            self._controllers = list(register.controllers.order_by("position", "id")) if register else []
+        return self._controllers
+
+    def find_controller(self, value: str) -> Controller:
+        """The current register's controller with this business id or name (case and spaces ignored)."""
+        wanted = " ".join(value.split()).casefold()
+        for controller in self.controllers():
+            if wanted in {
+                " ".join(controller.business_id.split()).casefold(),
+                " ".join(controller.name.split()).casefold(),
+            } - {""}:
+                return controller
+        names = ", ".join(c.name for c in self.controllers()) or "none"
+        raise RowError(
+            f"controller: {value!r} is not the business id or name of a controller (controllers: {names})"
+        )

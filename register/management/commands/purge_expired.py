@@ -15,13 +15,16 @@ EXIT_LOCKED = 2
 
 class Command(BaseCommand):
     help = (
-        "Anonymise or delete what the published register's retention rules say has expired. "
-        "--dry-run only counts. Safe to interrupt and re-run; two runs never overlap."
+        "Anonymise or delete what the published register's retention rules say has expired, in one run "
+        "that leaves nothing for the next. --dry-run does the run in a transaction it rolls back and "
+        "prints the counts. Safe to interrupt and re-run; two runs never overlap."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--dry-run", action="store_true", help="Print what each rule would do; change nothing."
+            "--dry-run",
+            action="store_true",
+            help="Print what each rule would do; the run is rolled back, nothing is changed.",
         )
         parser.add_argument("--rule", choices=RetentionKey.values, help="Run only this rule.")
         parser.add_argument(
@@ -56,7 +59,11 @@ class Command(BaseCommand):
         self.report(run)
         if run.status == PurgeRun.Status.FAILED:
             failed = run.results.filter(status=PurgeRuleResult.Status.FAILED).count()
-            raise CommandError(f"{failed} rule(s) failed; see purge run {run.pk} in the admin.")
+            rows = sum(run.results.values_list("failed", flat=True))
+            raise CommandError(
+                f"{failed} rule(s) failed, {rows} row(s) left as they were; "
+                f"see purge run {run.pk} in the admin."
+            )
 
     def progress(self, rule: str, done: int, rate: float) -> None:
         self._progress_shown = True
@@ -76,6 +83,9 @@ class Command(BaseCommand):
             verb = "would be processed" if run.dry_run else "processed"
             oldest = f", oldest {result.oldest:%Y-%m-%d}" if result.oldest else ""
             line = f"  {result.rule}: {result.total} {verb}{oldest} [{result.period}]"
+            if result.failed:
+                ids = ", ".join(str(pk) for pk in result.failed_ids)
+                line += f"; {result.failed} failed and left as they were (ids {ids})"
             if result.status == PurgeRuleResult.Status.FAILED:
                 self.stdout.write(self.style.ERROR(f"{line}: FAILED: {result.error}"))
                 continue
