@@ -27,6 +27,7 @@ from customers.contacts import (
     normalize_email,
     normalize_phone,
 )
+from register.email_address import EmailAddressField
 from register.models import NoticeVersion, Register
 from register.translation import Language
 
@@ -119,7 +120,7 @@ class Customer(models.Model):
             "Keep it only where the register description says so."
         ),
     )
-    email = models.EmailField(_("email"), max_length=254, blank=True)
+    email = EmailAddressField(_("email"), blank=True)
     email_normalized = models.CharField(
         _("normalised email"), max_length=254, blank=True, db_index=True, editable=False
     )

@@ -67,6 +67,7 @@ class CustomerInactive(Rule):
 
     key = RetentionKey.CUSTOMER_INACTIVE
     verb = "anonymised"
+    events = (CountsFrom.LAST_ACTIVITY, CountsFrom.END_OF_RELATIONSHIP)
     # Deleted old orders (also unfinished ones) and unverified requests no longer hold a customer; and
     # erasure minimises the customer's requests and report files, which those rules count first.
     runs_after = (
@@ -125,6 +126,7 @@ class OrderBookkeeping(Rule):
     """
 
     key = RetentionKey.ORDER_BOOKKEEPING
+    events = (CountsFrom.CREATION, CountsFrom.END_OF_CALENDAR_YEAR, CountsFrom.END_OF_FINANCIAL_YEAR)
 
     def steps(self) -> list[Step]:
         candidates = (
@@ -185,6 +187,8 @@ class ErasedConsents(Rule):
     """Consent-ledger events of customers erased longer than the period ago, except the proof."""
 
     key = RetentionKey.ERASED_CONSENTS
+    # Counted from the customer's erasure, the moment the kept ledger rows were last written.
+    events = (CountsFrom.CREATION,)
     runs_after = (RetentionKey.CUSTOMER_INACTIVE,)
 
     def steps(self) -> list[Step]:

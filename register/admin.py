@@ -1,13 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -32,7 +35,7 @@ from register.models import (
     Source,
     StatutoryHold,
 )
-from register.publishing import RegisterIncomplete, missing_for_publication, publish
+from register.publishing import RegisterIncomplete, check_publication, publish
 from register.record import build_record, record_csv
 from register.translation import LANGUAGE_CODES
 
@@ -55,6 +58,28 @@ class PartInline(admin.StackedInline):
     formfield_overrides = URL_FIELDS
 
 
+def register_parts_only(request: HttpRequest, model, kwargs: dict, what) -> dict:
+    """Offer only the parts of the register being edited, and say why a new register offers none.
+
+    On the add page the register has no parts yet: the field stays empty with a note that the
+    register must be saved first. On the change page parts added in the same form are not saved
+    yet either, so they can be chosen after saving.
+    """
+    register_id = request.resolver_match.kwargs.get("object_id")
+    if register_id:
+        kwargs["queryset"] = model.objects.filter(register_id=register_id)
+        kwargs["help_text"] = format_lazy(
+            "{} {}", what, _("Those added on this page can be chosen after saving.")
+        )
+    else:
+        kwargs["queryset"] = model.objects.none()
+        kwargs["help_text"] = _(
+            "Save the register first: its data categories can be linked to purposes and retention rules "
+            "once the register and they are saved."
+        )
+    return kwargs
+
+
 class ControllerInline(PartInline):
     model = Controller
     fields = [
@@ -69,7 +94,13 @@ class ControllerInline(PartInline):
 
 class ContactInline(PartInline):
     model = ContactPerson
-    fields = [("name", "role", "position"), ("emails", "phones"), "staff_note"]
+    fields = [
+        ("name", "role", "position"),
+        ("emails", "phones"),
+        ("street_address", "postal_code", "city"),
+        ("region", "country"),
+        "staff_note",
+    ]
 
 
 class PurposeInline(PartInline):
@@ -77,6 +108,7 @@ class PurposeInline(PartInline):
     fields = [
         *languages("text"),
         ("legal_basis", "is_direct_marketing", "position"),
+        "needs_recipient_kind",
         *languages("basis_detail"),
         *languages("legitimate_interest"),
         "staff_note",
@@ -95,8 +127,8 @@ class CategoryInline(PartInline):
     filter_horizontal = ["purposes"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "purposes" and (register_id := request.resolver_match.kwargs.get("object_id")):
-            kwargs["queryset"] = Purpose.objects.filter(register_id=register_id)
+        if db_field.name == "purposes":
+            kwargs = register_parts_only(request, Purpose, kwargs, _("The register's saved purposes."))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -137,16 +169,20 @@ class ProtectionInline(PartInline):
 class RetentionInline(PartInline):
     model = RetentionRule
     fields = [
-        ("category", "rule"),
+        "categories",
+        "rule",
         ("period_amount", "period_unit", "counts_from", "action"),
         *languages("description"),
         ("position", "staff_note"),
     ]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "category" and (register_id := request.resolver_match.kwargs.get("object_id")):
-            kwargs["queryset"] = DataCategory.objects.filter(register_id=register_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "categories":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs = register_parts_only(
+                request, DataCategory, kwargs, _("The register's saved data categories.")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class RightsChannelInline(PartInline):
@@ -160,11 +196,27 @@ class RegisterAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "country", "language", "is_current", "latest_version"]
     actions = ["publish_selected"]
     fieldsets = [
-        (None, {"fields": [*languages("name"), ("country", "language", "drawn_up_on", "is_current")]}),
+        (
+            None,
+            {
+                "fields": [
+                    *languages("name"),
+                    ("country", "language", "drawn_up_on", "is_current"),
+                    "published_languages",
+                ]
+            },
+        ),
         (_("Introduction and data subjects"), {"fields": [*languages("intro"), *languages("data_subjects")]}),
         (
             _("Disclosures, transfers and cookies"),
-            {"fields": [*languages("disclosures"), *languages("transfers"), *languages("cookies_intro")]},
+            {
+                "fields": [
+                    "no_regular_disclosures",
+                    *languages("disclosures"),
+                    *languages("transfers"),
+                    *languages("cookies_intro"),
+                ]
+            },
         ),
         (
             _("Other information required by GDPR Art. 13(2)"),
@@ -211,13 +263,13 @@ class RegisterAdmin(SimpleHistoryAdmin):
         try:
             version = publish(register, by=request.user)
         except RegisterIncomplete as exc:
+            # A refusal is an error, never a success message: the list says what to fix, with links.
             self.message_user(
                 request,
-                format_html(
-                    "{}<ul>{}</ul>",
-                    gettext("“%(register)s” was not published; GDPR Art. 13 requires:")
-                    % {"register": register},
-                    format_html("".join("<li>{}</li>" for _m in exc.missing), *exc.missing),
+                render_to_string(
+                    "register/admin/publication_refused.html",
+                    {"register": register, "check": exc.check},
+                    request=request,
                 ),
                 messages.ERROR,
             )
@@ -242,7 +294,7 @@ class RegisterAdmin(SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
-            context["missing_for_publication"] = missing_for_publication(obj)
+            context["publication_check"] = check_publication(obj)
             context["can_publish"] = self.has_publish_permission(request)
             context["versions"] = obj.versions.order_by("-number")[:5]
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -262,7 +314,10 @@ class RegisterAdmin(SimpleHistoryAdmin):
             "opts": self.opts,
             "original": register,
             "title": gettext("Publish the privacy notice"),
-            "missing": missing_for_publication(register),
+            "check": check_publication(register),
+            "languages": ", ".join(
+                str(name) for code, name in settings.LANGUAGES if code in register.publishing_languages()
+            ),
             "next_number": (
                 NoticeVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0
             )
@@ -359,9 +414,22 @@ class ProtectionPrincipleAdmin(PartAdmin):
 
 @admin.register(RetentionRule)
 class RetentionRuleAdmin(PartAdmin):
-    list_display = ["__str__", "category", "action", "rule", "register"]
-    list_select_related = ["register", "category"]
+    list_display = ["__str__", "covered_categories", "action", "rule", "register"]
     list_filter = ["register", "rule", "action"]
+    filter_horizontal = ["categories"]
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).prefetch_related("categories")
+
+    @admin.display(description=_("data categories"))
+    def covered_categories(self, obj: RetentionRule) -> str:
+        return ", ".join(str(category) for category in obj.categories.all()) or "—"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "categories" and (rule_id := request.resolver_match.kwargs.get("object_id")):
+            register_id = RetentionRule.objects.filter(pk=rule_id).values("register_id")
+            kwargs["queryset"] = DataCategory.objects.filter(register_id__in=register_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(RightsChannel)

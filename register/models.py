@@ -22,7 +22,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from register.translation import LANGUAGE_CODES, Language, Translated, TranslatedModel
+from register.business_ids import BusinessIdKind, normalise
+from register.email_address import (
+    EmailAddressField,
+    email_lines,
+    validate_email_address,
+    validate_email_lines,
+)
+from register.translation import LANGUAGE_CODES, Language, LanguagesField, Translated, TranslatedModel
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -90,6 +97,15 @@ class Register(TranslatedModel):
         required=False,
         help_text=_("Statement on regular disclosures, shown above the list of recipients."),
     )
+    no_regular_disclosures = models.BooleanField(
+        _("no regular disclosures"),
+        default=False,
+        help_text=_(
+            "Tick when customer data is not regularly disclosed to anyone: the notice then says so in "
+            "place of a list of recipients. Without this, publishing needs at least one recipient "
+            "(GDPR Art. 13(1)(e))."
+        ),
+    )
     transfers = Translated(
         models.TextField,
         _("transfers outside the EU/EEA"),
@@ -126,6 +142,16 @@ class Register(TranslatedModel):
         choices=Language.choices,
         help_text=_("The language the description is written in; other languages fall back to it."),
     )
+    published_languages = LanguagesField(
+        _("published languages"),
+        blank=True,
+        default=list,
+        help_text=_(
+            "The languages the privacy notice is published in; the original language always is. "
+            "Publishing needs every text in these languages only. A visitor who reads another language "
+            "sees the notice in the original language, with a line saying so."
+        ),
+    )
     drawn_up_on = models.DateField(_("drawn up on"), null=True, blank=True)
     is_current = models.BooleanField(_("current"), default=True)
     staff_note = models.TextField(_("staff note"), blank=True, help_text=_("Never shown to customers."))
@@ -149,6 +175,11 @@ class Register(TranslatedModel):
     def original_language(self) -> str | None:
         return self.language
 
+    def publishing_languages(self) -> list[str]:
+        """The languages the notice is published in: the original and the chosen ones, in settings order."""
+        chosen = set(self.published_languages or ())
+        return [code for code in LANGUAGE_CODES if code == self.language or code in chosen]
+
     def main_controller(self) -> Controller | None:
         """The controller listed first: by default the one that sold an order."""
         return self.controllers.order_by("position", "id").first()
@@ -163,10 +194,18 @@ class Register(TranslatedModel):
         return countries
 
     def missing_for_publication(self) -> list[str]:
-        """Return what GDPR Art. 13 requires and this register lacks (empty when publishable)."""
-        from register.publishing import missing_for_publication
+        """Return what GDPR Art. 13 requires and this register lacks, one line each (empty when publishable).
 
-        return missing_for_publication(self)
+        GDPR gaps come first, then one line per language with missing translations. The grouped
+        list, with a link to each item's field, is ``publication_check()``.
+        """
+        return self.publication_check().as_list()
+
+    def publication_check(self):
+        """Return the grouped refusal list (``register.publishing.PublicationCheck``)."""
+        from register.publishing import check_publication
+
+        return check_publication(self)
 
 
 class RegisterPart(TranslatedModel):
@@ -189,12 +228,21 @@ class RegisterPart(TranslatedModel):
         ordering = ["position", "id"]
 
 
-class BusinessIdKind(models.TextChoices):
-    FO_NUMMER = "fo_nummer", _("FO-nummer (Finland)")
-    Y_TUNNUS = "y_tunnus", _("Y-tunnus (Finland)")
-    ORGANISATIONSNUMMER = "organisationsnummer", _("Organisationsnummer (Sweden)")
-    ORGANISASJONSNUMMER = "organisasjonsnummer", _("Organisasjonsnummer (Norway)")
-    REGISTRIKOOD = "registrikood", _("Registrikood (Estonia)")
+class PostalAddress(models.Model):
+    """A postal address, as the notice prints it."""
+
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code, e.g. FI."))
+
+    class Meta:
+        abstract = True
+
+    def address_lines(self) -> list[str]:
+        place = " ".join(p for p in (self.postal_code, self.city) if p)
+        return [line for line in (self.street_address, place, self.region, self.country) if line]
 
 
 class ControllerQuerySet(models.QuerySet):
@@ -206,17 +254,19 @@ class ControllerQuerySet(models.QuerySet):
         }
 
 
-class Controller(RegisterPart):
+class Controller(RegisterPart, PostalAddress):
     register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="controllers")
     name = models.CharField(_("name"), max_length=200)
-    business_id = models.CharField(_("business id"), max_length=40, blank=True)
+    business_id = models.CharField(
+        _("business id"),
+        max_length=40,
+        blank=True,
+        help_text=_("Checked against its check digit and written the customary way when saved."),
+    )
     business_id_kind = models.CharField(
         _("kind of business id"), max_length=30, choices=BusinessIdKind.choices, blank=True
     )
-    street_address = models.CharField(_("street address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    region = models.CharField(_("region"), max_length=100, blank=True)
+    # The address's country, which also decides whose law keeps this controller's orders.
     country = models.CharField(
         _("country"),
         max_length=2,
@@ -227,7 +277,7 @@ class Controller(RegisterPart):
         ),
     )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    email = EmailAddressField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
     objects = ControllerQuerySet.as_manager()
@@ -244,13 +294,25 @@ class Controller(RegisterPart):
         country = self.country.upper()
         return country if country in Country.values else self.register.country
 
-    def address_lines(self) -> list[str]:
-        place = " ".join(p for p in (self.postal_code, self.city) if p)
-        return [line for line in (self.street_address, place, self.region, self.country) if line]
-
     def clean(self) -> None:
-        if self.business_id and not self.business_id_kind:
+        if not self.business_id:
+            return
+        if not self.business_id_kind:
             raise ValidationError({"business_id_kind": _("Say which kind of business id this is.")})
+        try:
+            self.business_id = normalise(self.business_id_kind, self.business_id)
+        except ValidationError as error:
+            raise ValidationError({"business_id": error}) from None
+
+    def business_id_error(self) -> str:
+        """Why the stored business id is not valid for its kind ("" when it is, or when there is none)."""
+        if not self.business_id:
+            return ""
+        try:
+            normalise(self.business_id_kind, self.business_id)
+        except ValidationError as error:
+            return " ".join(error.messages)
+        return ""
 
 
 class ContactRole(models.TextChoices):
@@ -259,13 +321,15 @@ class ContactRole(models.TextChoices):
     CONTACT = "contact", _("Contact person")
 
 
-class ContactPerson(RegisterPart):
+class ContactPerson(RegisterPart, PostalAddress):
     register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(
         _("role"), max_length=20, choices=ContactRole.choices, default=ContactRole.CONTACT
     )
-    emails = models.TextField(_("email addresses"), blank=True, help_text=_("One per line."))
+    emails = models.TextField(
+        _("email addresses"), blank=True, validators=[validate_email_lines], help_text=_("One per line.")
+    )
     phones = models.TextField(_("phone numbers"), blank=True, help_text=_("One per line."))
 
     class Meta(RegisterPart.Meta):
@@ -276,7 +340,7 @@ class ContactPerson(RegisterPart):
         return self.name
 
     def email_list(self) -> list[str]:
-        return [line.strip() for line in self.emails.splitlines() if line.strip()]
+        return email_lines(self.emails)
 
     def phone_list(self) -> list[str]:
         return [line.strip() for line in self.phones.splitlines() if line.strip()]
@@ -291,6 +355,17 @@ class LegalBasis(models.TextChoices):
     VITAL_INTERESTS = "d", _("Vital interests (GDPR Art. 6(1)(d))")
     PUBLIC_TASK = "e", _("Public task (GDPR Art. 6(1)(e))")
     LEGITIMATE_INTEREST = "f", _("Legitimate interest (GDPR Art. 6(1)(f))")
+
+
+class RecipientKind(models.TextChoices):
+    PROCESSOR = "processor", _("Processor")
+    CARRIER = "carrier", _("Carrier")
+    PAYMENT = "payment", _("Payment service")
+    ACCOUNTING = "accounting", _("Accounting")
+    DEBT_COLLECTION = "debt_collection", _("Debt collection")
+    IT_SERVICE = "it_service", _("IT service")
+    AUTHORITY = "authority", _("Authority")
+    OTHER = "other", _("Other")
 
 
 class Purpose(RegisterPart):
@@ -313,6 +388,16 @@ class Purpose(RegisterPart):
         _("direct marketing"),
         default=False,
         help_text=_("The customer may object at any time and without reason (GDPR Art. 21(2))."),
+    )
+    needs_recipient_kind = models.CharField(
+        _("needs a recipient of kind"),
+        max_length=20,
+        choices=RecipientKind.choices,
+        blank=True,
+        help_text=_(
+            "For a purpose that cannot be carried out without one, e.g. delivering orders needs a carrier "
+            "and taking payments a payment service. Publishing then requires a recipient of this kind."
+        ),
     )
 
     class Meta(RegisterPart.Meta):
@@ -361,16 +446,6 @@ class Source(RegisterPart):
         return self.text[:80]
 
 
-class RecipientKind(models.TextChoices):
-    PROCESSOR = "processor", _("Processor")
-    CARRIER = "carrier", _("Carrier")
-    PAYMENT = "payment", _("Payment service")
-    ACCOUNTING = "accounting", _("Accounting")
-    IT_SERVICE = "it_service", _("IT service")
-    AUTHORITY = "authority", _("Authority")
-    OTHER = "other", _("Other")
-
-
 class Safeguard(models.TextChoices):
     """GDPR Art. 45, 46, 47, 49."""
 
@@ -405,7 +480,7 @@ class Recipient(RegisterPart):
             "Recipients that receive customer data are told of rectification and erasure (GDPR Art. 19)."
         ),
     )
-    email = models.EmailField(
+    email = EmailAddressField(
         _("notification email"), blank=True, help_text=_("Where GDPR Art. 19 notifications are sent.")
     )
 
@@ -479,6 +554,16 @@ class CountsFrom(models.TextChoices):
     CREATION = "creation", _("creation")
 
 
+# Events that end something: a period of zero counted from one of them means "until then", e.g. "as
+# long as the customer relationship lasts". From the other events zero would mean "not kept at all".
+ZERO_PERIOD_EVENTS = (
+    CountsFrom.END_OF_RELATIONSHIP,
+    CountsFrom.END_OF_FINANCIAL_YEAR,
+    CountsFrom.END_OF_CALENDAR_YEAR,
+    CountsFrom.REQUEST_COMPLETED,
+)
+
+
 class RetentionAction(models.TextChoices):
     ANONYMISE = "anonymise", _("anonymise")
     DELETE = "delete", _("delete")
@@ -498,16 +583,21 @@ class RetentionKey(models.TextChoices):
 
 class RetentionRule(RegisterPart):
     register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="retention_rules")
-    category = models.ForeignKey(
+    categories = models.ManyToManyField(
         DataCategory,
-        on_delete=models.CASCADE,
-        null=True,
         blank=True,
         related_name="retention_rules",
-        verbose_name=_("data category"),
+        verbose_name=_("data categories"),
+        help_text=_("The data categories this rule covers; one rule may cover several."),
     )
     description = Translated(models.TextField, _("description"), required=False)
-    period_amount = models.PositiveIntegerField(_("period"), validators=[MinValueValidator(1)])
+    period_amount = models.PositiveIntegerField(
+        _("period"),
+        help_text=_(
+            "0 means until the event, e.g. 0 from the end of the customer relationship: as long as the "
+            "customer relationship lasts."
+        ),
+    )
     period_unit = models.CharField(_("unit"), max_length=10, choices=PeriodUnit.choices)
     counts_from = models.CharField(_("counts from"), max_length=30, choices=CountsFrom.choices)
     action = models.CharField(
@@ -528,11 +618,59 @@ class RetentionRule(RegisterPart):
             models.UniqueConstraint(
                 fields=["register", "rule"], condition=~Q(rule=""), name="retention_rule_key_once"
             ),
-            models.CheckConstraint(condition=Q(period_amount__gte=1), name="retention_period_positive"),
+            models.CheckConstraint(
+                condition=Q(period_amount__gte=1) | Q(counts_from__in=ZERO_PERIOD_EVENTS),
+                name="retention_period_positive_or_until_event",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.period_amount} {self.get_period_unit_display()}, {self.get_counts_from_display()}"
+        return self.period_sentence()
+
+    def period_sentence(self) -> str:
+        """How long, from which event, as one sentence in the active language."""
+        from register.retention_text import period_sentence
+
+        return period_sentence(self.period_amount, self.period_unit, self.counts_from)
+
+    def sentence(self) -> str:
+        """The whole rule as the notice states it, in the active language."""
+        from register.retention_text import retention_sentence
+
+        return retention_sentence(self.period_amount, self.period_unit, self.counts_from, self.action)
+
+    def label(self, number: int | None = None) -> str:
+        """A name staff can find the rule by: its categories, else its executable rule."""
+        names = [str(category) for category in self.categories.all()] if self.pk else []
+        if names:
+            return gettext("Retention rule for %(categories)s") % {"categories": ", ".join(names)}
+        if self.rule:
+            return gettext("Retention rule “%(rule)s”") % {"rule": self.get_rule_display()}
+        if number is not None:
+            return gettext("Retention rule %(number)s") % {"number": number}
+        return gettext("Retention rule")
+
+    def event_error(self) -> str:
+        """Why this rule's event does not fit its period or its executable rule ("" when it does)."""
+        from register.retention import rules
+
+        if self.period_amount == 0 and self.counts_from and self.counts_from not in ZERO_PERIOD_EVENTS:
+            return gettext(
+                "A period of 0 is possible only from an event that ends something (the end of the customer "
+                "relationship, of the financial or calendar year, or completion of the request)."
+            )
+        executable = rules.get(self.rule)
+        if executable is not None and self.counts_from and self.counts_from not in executable.events:
+            labels = dict(CountsFrom.choices)
+            return gettext("The executable rule “%(rule)s” counts from: %(events)s.") % {
+                "rule": self.get_rule_display(),
+                "events": ", ".join(str(labels[event]) for event in executable.events),
+            }
+        return ""
+
+    def clean(self) -> None:
+        if error := self.event_error():
+            raise ValidationError({"counts_from": error})
 
 
 class Right(models.TextChoices):
@@ -574,6 +712,13 @@ class RightsChannel(RegisterPart):
 
     def __str__(self) -> str:
         return f"{self.get_right_display()}: {self.get_channel_display()}"
+
+    def clean(self) -> None:
+        if self.channel == Channel.EMAIL and self.value:
+            try:
+                validate_email_address(self.value.strip())
+            except ValidationError as error:
+                raise ValidationError({"value": error}) from None
 
 
 class CountsFromBookkeeping(models.TextChoices):
@@ -899,13 +1044,17 @@ class NoticeVersion(models.Model):
 
         return reverse("register:privacy-version", kwargs={"version": self.number})
 
-    def content_in(self, language: str) -> str:
-        """The stored HTML in ``language``, else in the register's original language."""
+    def language_shown(self, language: str) -> str:
+        """The language a reader of ``language`` is shown: theirs if published, else the original."""
         original = self.snapshot.get("language") if isinstance(self.snapshot, dict) else None
         for code in (language, original, *LANGUAGE_CODES):
             if code and self.content.get(code):
-                return self.content[code]
-        return ""
+                return code
+        return language
+
+    def content_in(self, language: str) -> str:
+        """The stored HTML in ``language``, else in the register's original language."""
+        return self.content.get(self.language_shown(language), "")
 
 
 def publish(register: Register, by: AbstractBaseUser | None = None) -> NoticeVersion:

@@ -10,7 +10,15 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from register.legal import SUPERVISORY_AUTHORITIES
-from register.models import BookkeepingPeriod, Country, Purpose, Register, StatutoryHold
+from register.models import (
+    BookkeepingPeriod,
+    Country,
+    DataCategory,
+    Purpose,
+    Register,
+    RetentionRule,
+    StatutoryHold,
+)
 
 
 @dataclass
@@ -77,6 +85,17 @@ def _basis(purpose: Purpose) -> str:
     return " — ".join(str(p) for p in parts)
 
 
+def _retention_lines(rules: list[RetentionRule], categories: list[DataCategory]) -> list[str]:
+    """Each rule covering any of ``categories``: those it covers, then its sentence (Art. 30(1)(f))."""
+    wanted = {category.pk for category in categories}
+    lines = []
+    for rule in rules:
+        covered = [category.name for category in rule.categories.all() if category.pk in wanted]
+        if covered:
+            lines.append(f"{', '.join(covered)}: {rule.sentence()}")
+    return lines
+
+
 def build_record(register: Register) -> Record:
     """Return the Art. 30 record of ``register`` in the active language."""
     controllers = [
@@ -94,7 +113,17 @@ def build_record(register: Register) -> Record:
         for c in register.controllers.all()
     ]
     contacts = [
-        ", ".join(p for p in (c.name, str(c.get_role_display()), *c.email_list(), *c.phone_list()) if p)
+        ", ".join(
+            p
+            for p in (
+                c.name,
+                str(c.get_role_display()),
+                *c.email_list(),
+                *c.phone_list(),
+                " ".join(c.address_lines()),
+            )
+            if p
+        )
         for c in register.contacts.all()
     ]
     recipients = list(register.recipients.all())
@@ -107,7 +136,8 @@ def build_record(register: Register) -> Record:
         for r in recipients
         if r.outside_eea
     ] or [register.transfers]
-    categories = list(register.categories.prefetch_related("purposes", "retention_rules"))
+    categories = list(register.categories.prefetch_related("purposes"))
+    rules = list(register.retention_rules.prefetch_related("categories"))
     activities = []
     for purpose in register.purposes.all():
         linked = [c for c in categories if purpose in c.purposes.all()] or categories
@@ -119,7 +149,7 @@ def build_record(register: Register) -> Record:
                 categories=[c.name for c in linked],
                 recipients=recipient_lines,
                 transfers=transfers,
-                retention=[f"{c.name}: {rule}" for c in linked for rule in c.retention_rules.all()],
+                retention=_retention_lines(rules, linked),
             )
         )
     authority = SUPERVISORY_AUTHORITIES[register.country]

@@ -298,6 +298,10 @@ class Step:
 class Rule:
     """An executable retention rule: ``steps()`` selects what the configured period has run out for.
 
+    ``events`` are the ``CountsFrom`` events the rule's selection honours; a configured rule counting
+    from another event is refused when saved and when published. A period of zero means "at the
+    event": the cutoff is then the run's own moment.
+
     ``runs_after`` names the rules whose work can add to this rule's selection (an old unfinished order
     deleted no longer holds its customer) or whose counts this rule's work would change: they run
     first, so one run reaches the state repeated runs reach, and a dry run counts what a real run does.
@@ -305,6 +309,7 @@ class Rule:
 
     key: str = ""
     verb: str = "deleted"
+    events: tuple[str, ...] = tuple(CountsFrom.values)
     runs_after: tuple[str, ...] = ()
 
     def __init__(self, config: RetentionRule, now: datetime) -> None:
@@ -337,6 +342,7 @@ class HistoryRows(Rule):
     """History rows older than the period in the apps holding personal data: delete."""
 
     key = RetentionKey.HISTORY_ROWS
+    events = (CountsFrom.CREATION,)
     # Every other rule deletes the history of what it deletes: count each history row once, there.
     runs_after = tuple(key for key in RetentionKey.values if key != RetentionKey.HISTORY_ROWS)
 

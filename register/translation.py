@@ -9,14 +9,40 @@ to the register's original language.
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
 from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
 # The languages of pages, emails and texts (settings.LANGUAGES) as model choices: Language.SV, ….
 Language = models.TextChoices("Language", [(code.upper(), (code, name)) for code, name in settings.LANGUAGES])
+
+
+class LanguagesField(models.JSONField):
+    """A list of language codes of ``settings.LANGUAGES``, edited as one checkbox per language."""
+
+    def formfield(self, **kwargs):
+        defaults = {
+            "form_class": forms.MultipleChoiceField,
+            "choices": Language.choices,
+            "widget": forms.CheckboxSelectMultiple,
+            **kwargs,
+        }
+        # models.Field.formfield: JSONField's own would add its encoder to a form field without one.
+        return models.Field.formfield(self, **defaults)
+
+    def validate(self, value, model_instance) -> None:
+        super().validate(value, model_instance)
+        if not isinstance(value, list) or any(code not in LANGUAGE_CODES for code in value):
+            raise ValidationError(
+                _("Choose languages from: %(languages)s."),
+                code="invalid_language",
+                params={"languages": ", ".join(LANGUAGE_CODES)},
+            )
 
 
 class Translated:
@@ -78,12 +104,16 @@ class TranslatedModel(models.Model):
         """Return text ``name`` in every language, e.g. ``{"sv": ..., "fi": ..., ...}``."""
         return {code: getattr(self, f"{name}_{code}") for code in LANGUAGE_CODES}
 
-    def missing_translations(self) -> list[tuple[str, str]]:
-        """Return ``(field name, language)`` for every required text left empty."""
+    def missing_translations(self, languages: list[str] | None = None) -> list[tuple[str, str]]:
+        """Return ``(field name, language)`` for every required text left empty in ``languages``.
+
+        An optional text is required in every language once it is written in one of them.
+        """
+        languages = list(languages or LANGUAGE_CODES)
         missing = []
         for name, spec in self._translated_fields.items():
-            values = self.texts(name)
-            if not spec.required and not any(values.values()):
+            values = {code: value for code, value in self.texts(name).items() if code in languages}
+            if not spec.required and not any(value.strip() for value in values.values()):
                 continue
             missing += [(name, code) for code, value in values.items() if not value.strip()]
         return missing
@@ -98,12 +128,20 @@ def in_every_language(value: Any) -> dict[str, str]:
     return result
 
 
-def localise(data: Any, language: str) -> Any:
-    """Replace every ``{"sv":…, "fi":…, "nb":…, "en":…}`` in ``data`` by its ``language`` text."""
+def localise(data: Any, language: str, fallback: str | None = None) -> Any:
+    """Replace every ``{"sv":…, "fi":…, "nb":…, "en":…}`` in ``data`` by its ``language`` text.
+
+    An empty text is replaced by the ``fallback`` language's (the register's original), else by the
+    first language that has one.
+    """
     if isinstance(data, dict):
         if data and set(data) == set(LANGUAGE_CODES):
-            return data.get(language) or next((v for v in data.values() if v), "")
-        return {key: localise(value, language) for key, value in data.items()}
+            return (
+                data.get(language)
+                or (data.get(fallback) if fallback else "")
+                or next((v for v in data.values() if v), "")
+            )
+        return {key: localise(value, language, fallback) for key, value in data.items()}
     if isinstance(data, list | tuple):
-        return [localise(value, language) for value in data]
+        return [localise(value, language, fallback) for value in data]
     return data

@@ -3,9 +3,31 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from register.models import NoticeVersion
+
+# Shown, in the visitor's language, above a notice in a language the register does not publish: one
+# whole sentence per language the notice may be written in.
+SHOWN_IN_ORIGINAL_LANGUAGE = {
+    "sv": _(
+        "This privacy notice is not published in this language. It is shown in Swedish, the language it "
+        "was written in."
+    ),
+    "fi": _(
+        "This privacy notice is not published in this language. It is shown in Finnish, the language it "
+        "was written in."
+    ),
+    "nb": _(
+        "This privacy notice is not published in this language. It is shown in Norwegian, the language "
+        "it was written in."
+    ),
+    "en": _(
+        "This privacy notice is not published in this language. It is shown in English, the language it "
+        "was written in."
+    ),
+}
 
 
 @require_GET
@@ -31,9 +53,10 @@ def privacy_notice(request: HttpRequest, version: int | None = None) -> HttpResp
     if shown is None:
         return render(request, "register/no_notice.html", {"requested_version": version}, status=404)
     language = translation.get_language()
+    notice_language = shown.language_shown(language)
     snapshot = shown.snapshot if isinstance(shown.snapshot, dict) else {}
     names = snapshot.get("name") or {}
-    title = names.get(language) or next((n for n in names.values() if n), "")
+    title = names.get(notice_language) or next((n for n in names.values() if n), "")
     # The stored HTML was rendered by our own template from escaped register data at
     # publication; it is shown as stored so the page proves what customers were told.
     content = SafeString(shown.content_in(language))  # noqa: S308
@@ -43,9 +66,14 @@ def privacy_notice(request: HttpRequest, version: int | None = None) -> HttpResp
         "register/privacy_notice.html",
         {
             "title": title or translation.gettext("Privacy notice"),
+            "title_language": notice_language if title else language,
             "version": shown,
             "is_current": current is not None and shown.pk == current.pk,
             "content": content,
+            "notice_language": notice_language,
+            "shown_in_original": (
+                SHOWN_IN_ORIGINAL_LANGUAGE.get(notice_language) if notice_language != language else None
+            ),
             "others": others,
         },
     )

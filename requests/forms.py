@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from register.email_address import EmailAddressFormField
 from register.translation import Language
 from requests.emails import REPLY_TEMPLATES
 from requests.models import Request
@@ -36,10 +37,9 @@ class CleanCharField(forms.CharField):
         return strip_control_characters(value) if value else value
 
 
-class CleanEmailField(forms.EmailField):
-    def to_python(self, value):
-        value = super().to_python(value)
-        return strip_control_characters(value).strip() if value else value
+# The product's one email field (register.email_address): control characters removed, every address
+# Django's validator accepts, including internationalised domain names.
+CleanEmailField = EmailAddressFormField
 
 
 class PublicRequestForm(forms.Form):

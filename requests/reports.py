@@ -209,7 +209,7 @@ def notice_context(language: str, at: datetime | None = None) -> dict[str, Any]:
     """Return the notice in force at ``at`` (default now) localised to ``language``, or {}."""
     from register.legal import SUPERVISORY_AUTHORITIES
     from register.models import NoticeVersion, notice_country
-    from register.translation import localise
+    from register.publishing import localise_snapshot
 
     version = NoticeVersion.objects.in_force_on(at or timezone.now())
     if version is None:
@@ -221,9 +221,7 @@ def notice_context(language: str, at: datetime | None = None) -> dict[str, Any]:
                 "authority": {"name": authority.name(language), "website": authority.website},
             },
         }
-    data = localise(version.snapshot, language)
-    for category in data.get("categories", []):
-        category["purpose_texts"] = [data["purposes"][i]["text"] for i in category.get("purposes", [])]
+    data = localise_snapshot(version.snapshot, language)
     data["transfer_recipients"] = [r for r in data.get("recipients", []) if r.get("outside_eea")]
     data["other_sources"] = [c for c in data.get("categories", []) if not c.get("provided_by_customer")]
     return {"version": version, "notice": data}

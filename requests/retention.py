@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from customers.retention import hooks
-from register.models import RetentionKey
+from register.models import CountsFrom, RetentionKey
 from register.registry import registry
 from register.retention import Purger, Rule, Step, history_model, register_rule
 from requests.erasure import erase_customer
@@ -49,6 +49,7 @@ class UnverifiedRequest(Rule):
     """Requests whose email was never confirmed, after the period (7 days): delete."""
 
     key = RetentionKey.UNVERIFIED_REQUEST
+    events = (CountsFrom.REQUEST_RECEIVED,)
 
     def steps(self) -> list[Step]:
         unverified = [*Request.UNVERIFIED_STATUSES, Request.Status.EXPIRED]
@@ -69,6 +70,7 @@ class CompletedRequest(Rule):
 
     key = RetentionKey.COMPLETED_REQUEST
     verb = "minimised"
+    events = (CountsFrom.REQUEST_COMPLETED,)
 
     # Event details that may quote the customer; rejection and extension details are the
     # controller's own reasons (Art. 12(4), 12(5)) and stay.
@@ -144,6 +146,8 @@ class AccessReportFiles(Rule):
     """
 
     key = RetentionKey.ACCESS_REPORT
+    # The files go when their download link expires; the period is the link's lifetime.
+    events = (CountsFrom.CREATION,)
 
     def steps(self) -> list[Step]:
         left_behind = AccessReport.objects.filter(pk__in=self.files_left_behind())

@@ -135,33 +135,43 @@ def make_request(**fields):
 # --- register ---
 
 
-def _four(text: str) -> dict:
-    return {f"_{code}": f"{text} [{code}]" for code in ("sv", "fi", "nb", "en")}
+ALL_LANGUAGES = ("sv", "fi", "nb", "en")
 
 
-def _texts(name: str, text: str) -> dict:
-    return {f"{name}{suffix}": value for suffix, value in _four(text).items()}
+def _four(text: str, languages=ALL_LANGUAGES) -> dict:
+    return {f"_{code}": (f"{text} [{code}]" if code in languages else "") for code in ALL_LANGUAGES}
 
 
-def make_register(**fields):
-    """A current register with its own texts filled in every language, and no parts."""
+def _texts(name: str, text: str, languages=ALL_LANGUAGES) -> dict:
+    return {f"{name}{suffix}": value for suffix, value in _four(text, languages).items()}
+
+
+def make_register(languages=ALL_LANGUAGES, **fields):
+    """A current register with its own texts filled in ``languages`` (the first is the original), no parts.
+
+    It publishes in the languages its texts are written in.
+    """
     from register.models import Register
 
     defaults = {
         "country": "FI",
-        "language": "sv",
-        **_texts("name", "Kundregister"),
-        **_texts("data_subjects", "Kunder"),
-        **_texts("transfers", "Inga överföringar"),
-        **_texts("provision_requirement", "Krävs för avtalet"),
-        **_texts("automated_decisions", "Inga automatiserade beslut"),
+        "language": languages[0],
+        "published_languages": list(languages),
+        **_texts("name", "Kundregister", languages),
+        **_texts("data_subjects", "Kunder", languages),
+        **_texts("transfers", "Inga överföringar", languages),
+        **_texts("provision_requirement", "Krävs för avtalet", languages),
+        **_texts("automated_decisions", "Inga automatiserade beslut", languages),
     }
     defaults.update(fields)
     return Register.objects.create(**defaults)
 
 
-def make_complete_register(**fields):
-    """A register that GDPR Art. 13 lets us publish: one of everything, every right reachable."""
+def make_complete_register(languages=ALL_LANGUAGES, **fields):
+    """A register that GDPR Art. 13 lets us publish: one of everything, every right reachable.
+
+    Its texts are written in ``languages`` (the first is the original language).
+    """
     from register.models import (
         ContactPerson,
         Controller,
@@ -175,11 +185,11 @@ def make_complete_register(**fields):
         Source,
     )
 
-    register = make_register(**fields)
+    register = make_register(languages, **fields)
     Controller.objects.create(
         register=register,
         name="Testbutik Oy",
-        business_id="1234567-8",
+        business_id="1234567-1",
         business_id_kind="y_tunnus",
         street_address="Esplanaden 1",
         postal_code="00100",
@@ -191,26 +201,48 @@ def make_complete_register(**fields):
         register=register, name="Dora Dataskydd", role="dpo", emails="dpo@testbutik.example"
     )
     purpose = Purpose.objects.create(
-        register=register, legal_basis="b", **_texts("text", "Leverera beställningar")
+        register=register, legal_basis="b", **_texts("text", "Leverera beställningar", languages)
     )
-    category = DataCategory.objects.create(register=register, **_texts("name", "Kontaktuppgifter"))
+    category = DataCategory.objects.create(register=register, **_texts("name", "Kontaktuppgifter", languages))
     category.purposes.set([purpose])
-    RetentionRule.objects.create(
+    rule = RetentionRule.objects.create(
         register=register,
-        category=category,
         period_amount=3,
         period_unit="years",
         counts_from="last_activity",
         rule="customer_inactive",
     )
-    Source.objects.create(register=register, **_texts("text", "Kunden själv"))
-    Recipient.objects.create(register=register, kind="carrier", country="FI", **_texts("name", "Posti"))
-    ProtectionPrinciple.objects.create(register=register, **_texts("text", "Krypterade förbindelser"))
+    rule.categories.set([category])
+    Source.objects.create(register=register, **_texts("text", "Kunden själv", languages))
+    Recipient.objects.create(
+        register=register, kind="carrier", country="FI", **_texts("name", "Posti", languages)
+    )
+    ProtectionPrinciple.objects.create(
+        register=register, **_texts("text", "Krypterade förbindelser", languages)
+    )
     for right in Right:
         RightsChannel.objects.create(
             register=register, right=right, channel="email", value="dpo@testbutik.example"
         )
     return register
+
+
+def make_category(register, name: str, languages=ALL_LANGUAGES, **fields):
+    """A data category of ``register`` named ``name`` (with the language in brackets) in ``languages``."""
+    from register.models import DataCategory
+
+    return DataCategory.objects.create(register=register, **_texts("name", name, languages), **fields)
+
+
+def make_retention_rule(register, categories=(), **fields):
+    """A retention rule of ``register`` covering ``categories`` (default: 2 years from last activity)."""
+    from register.models import RetentionRule
+
+    defaults = {"period_amount": 2, "period_unit": "years", "counts_from": "last_activity"}
+    defaults.update(fields)
+    rule = RetentionRule.objects.create(register=register, **defaults)
+    rule.categories.set(categories)
+    return rule
 
 
 # --- access reports and rectification ---

@@ -65,6 +65,9 @@ def load_example(key: str, by: AbstractBaseUser | None = None) -> NoticeVersion:
     """
     data = EXAMPLES[key]
     register = Register.objects.select_for_update().filter(is_current=True).first() or Register()
+    # What one example states must not stay behind when another is loaded over it.
+    register.no_regular_disclosures = False
+    register.published_languages = []
     for name, value in _expand(Register, data["register"]).items():
         setattr(register, name, value)
     register.drawn_up_on = (
@@ -127,8 +130,11 @@ def load_example(key: str, by: AbstractBaseUser | None = None) -> NoticeVersion:
         ProtectionPrinciple.objects.create(register=register, position=position, **_texts("text", text))
     for position, item in enumerate(data["retention"]):
         item = dict(item)
-        item["category"] = categories[item["category"]]
-        RetentionRule.objects.create(register=register, position=position, **_expand(RetentionRule, item))
+        covered = [categories[key_] for key_ in item.pop("categories")]
+        rule = RetentionRule.objects.create(
+            register=register, position=position, **_expand(RetentionRule, item)
+        )
+        rule.categories.set(covered)
     for position, item in enumerate(data["rights"]):
         RightsChannel.objects.create(register=register, position=position, **_expand(RightsChannel, item))
     return publish(register, by=by)

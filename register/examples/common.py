@@ -60,10 +60,14 @@ WEB_FORM = t(
 )
 
 
-def inactive(category: str, years: int = 3, rule: str = "", **extra: Any) -> dict[str, Any]:
+def _keys(categories: str | list[str]) -> list[str]:
+    return [categories] if isinstance(categories, str) else list(categories)
+
+
+def inactive(categories: str | list[str], years: int = 3, rule: str = "", **extra: Any) -> dict[str, Any]:
     """Customer data kept for ``years`` after the customer's last activity, then deleted."""
     return {
-        "category": category,
+        "categories": _keys(categories),
         "period_amount": years,
         "period_unit": "years",
         "counts_from": "last_activity",
@@ -74,9 +78,9 @@ def inactive(category: str, years: int = 3, rule: str = "", **extra: Any) -> dic
     }
 
 
-def months_from_creation(category: str, months: int) -> dict[str, Any]:
+def months_from_creation(categories: str | list[str], months: int) -> dict[str, Any]:
     return {
-        "category": category,
+        "categories": _keys(categories),
         "period_amount": months,
         "period_unit": "months",
         "counts_from": "creation",

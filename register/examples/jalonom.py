@@ -86,6 +86,7 @@ JALONOM: dict[str, Any] = {
     "register": {
         "country": "FI",
         "language": "sv",
+        "published_languages": ["sv", "fi", "nb", "en"],
         "drawn_up_on": "2018-07-08",
         "staff_note": "Loaded from the example description of Jalonom. The original lists legal bases "
         "(section 4) without tying them to purposes; each purpose got the basis that fits it. The "
@@ -686,16 +687,12 @@ JALONOM: dict[str, Any] = {
         ),
     ],
     "retention": [
-        inactive("contact", rule="customer_inactive"),
-        inactive("name"),
-        inactive("company"),
-        inactive("personal_id"),
-        inactive("business_id"),
-        inactive("websites"),
-        inactive("social"),
-        inactive("related"),
+        inactive(
+            ["contact", "name", "company", "personal_id", "business_id", "websites", "social", "related"],
+            rule="customer_inactive",
+        ),
         {
-            "category": "invoicing",
+            "categories": ["invoicing", "orders"],
             "period_amount": 6,
             "period_unit": "years",
             "counts_from": "end_of_calendar_year",
@@ -704,17 +701,7 @@ JALONOM: dict[str, Any] = {
             "description": FI_BOOKKEEPING,
             "staff_note": ADDED,
         },
-        {
-            "category": "orders",
-            "period_amount": 6,
-            "period_unit": "years",
-            "counts_from": "end_of_calendar_year",
-            "action": "anonymise",
-            "description": FI_BOOKKEEPING,
-            "staff_note": ADDED,
-        },
-        months_from_creation("ip", 14),
-        months_from_creation("usage", 14),
+        months_from_creation(["ip", "usage"], 14),
     ],
     "rights": [
         # Section 11: access and rectification by written request; section 12: erasure,

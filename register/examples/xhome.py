@@ -19,6 +19,9 @@ XHOME: dict[str, Any] = {
     "register": {
         "country": "FI",
         "language": "sv",
+        "published_languages": ["sv", "fi", "nb", "en"],
+        # "The data is not disclosed to third parties."
+        "no_regular_disclosures": True,
         "staff_note": "Loaded from the example description of Xhome Oy. The retention rules, the "
         "automated-decision statement and the rights channels were added (GDPR Art. 13(2)).",
         "name": t("Kundregister", "Asiakasrekisteri", "Kunderegister", "Customer register"),
@@ -95,7 +98,7 @@ XHOME: dict[str, Any] = {
         {
             "name": "Xhome Oy",
             "business_id": "3107541-9",
-            "business_id_kind": "fo_nummer",
+            "business_id_kind": "y_tunnus",
             "country": "FI",
             "phone": "0440 576 285",
             "staff_note": "The phone number is from the “Kontakta oss” section of the original page; "
@@ -318,9 +321,9 @@ XHOME: dict[str, Any] = {
         ),
     ],
     "retention": [
-        inactive("contact", rule="customer_inactive"),
+        inactive(["contact", "forms"], rule="customer_inactive"),
         {
-            "category": "orders",
+            "categories": ["orders"],
             "period_amount": 6,
             "period_unit": "years",
             "counts_from": "end_of_calendar_year",
@@ -329,7 +332,6 @@ XHOME: dict[str, Any] = {
             "description": FI_BOOKKEEPING,
             "staff_note": ADDED,
         },
-        inactive("forms"),
         months_from_creation("analytics", 14),
     ],
     "rights": [

@@ -70,6 +70,7 @@ XMI: dict[str, Any] = {
     "register": {
         "country": "EE",
         "language": "fi",
+        "published_languages": ["sv", "fi", "nb", "en"],
         "staff_note": "Loaded from the example description of Xmi OÜ. The register name, sources, transfer "
         "statement, automated-decision statement, retention rules and the channels for restriction and "
         "portability were added (GDPR Art. 13).",
@@ -194,6 +195,7 @@ XMI: dict[str, Any] = {
             ),
             "legal_basis": "b",
             "basis_detail": CONTRACT,
+            "needs_recipient_kind": "carrier",
         },
         {
             "key": "refunds",
@@ -464,11 +466,9 @@ XMI: dict[str, Any] = {
         ),
     ],
     "retention": [
-        inactive("contact", rule="customer_inactive"),
-        inactive("address"),
-        inactive("support"),
+        inactive(["contact", "address", "support"], rule="customer_inactive"),
         {
-            "category": "purchases",
+            "categories": ["purchases"],
             "period_amount": 7,
             "period_unit": "years",
             "counts_from": "end_of_financial_year",
@@ -478,7 +478,7 @@ XMI: dict[str, Any] = {
             "staff_note": ADDED,
         },
         {
-            "category": "bank",
+            "categories": ["bank"],
             "period_amount": 7,
             "period_unit": "years",
             "counts_from": "end_of_financial_year",
@@ -486,8 +486,7 @@ XMI: dict[str, Any] = {
             "description": EE_BOOKKEEPING,
             "staff_note": ADDED,
         },
-        months_from_creation("cookies", 12),
-        months_from_creation("ip", 12),
+        months_from_creation(["cookies", "ip"], 12),
     ],
     "rights": _xmi_rights(),
 }

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from register.email_address import EmailAddressField
 from requests.models.request import Request, TransitionError
 
 
@@ -135,7 +136,7 @@ class RecipientNotification(models.Model):
     recipient_name = models.CharField(
         _("recipient name"), max_length=200, help_text=_("As in the register when the task was created.")
     )
-    recipient_email = models.EmailField(_("recipient email"), blank=True)
+    recipient_email = EmailAddressField(_("recipient email"), blank=True)
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True

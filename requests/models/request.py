@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.contacts import normalize_email
+from register.email_address import EmailAddressField
 from register.translation import Language
 from requests import deadlines
 
@@ -117,7 +118,7 @@ class Request(models.Model):
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
-    email = models.EmailField(_("email"), blank=True)
+    email = EmailAddressField(_("email"), blank=True)
     email_normalized = models.CharField(
         _("normalised email"), max_length=254, blank=True, db_index=True, editable=False
     )
@@ -679,7 +680,7 @@ class RequestMessage(models.Model):
         _("direction"), max_length=3, choices=Direction.choices, default=Direction.OUTGOING
     )
     template = models.CharField(_("template"), max_length=40, blank=True)
-    recipient = models.EmailField(_("recipient"), blank=True)
+    recipient = EmailAddressField(_("recipient"), blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)

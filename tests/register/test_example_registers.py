@@ -158,3 +158,29 @@ def test_retention_rules_name_executable_rules(db):
         "customer_inactive",
         "order_bookkeeping",
     }
+
+
+def test_jalonoms_customer_data_is_one_rule_over_eight_categories(db):
+    from register.models import RetentionRule
+
+    call_command("load_example_register", "jalonom", verbosity=0)
+    rule = RetentionRule.objects.get(rule="customer_inactive")
+    assert rule.categories.count() == 8
+    assert Register.objects.current().missing_for_publication() == []
+    notice = NoticeVersion.objects.current().content["fi"]
+    assert notice.count("Tiedot säilytetään 3 vuotta asiakkaan viimeisimmän asioinnin jälkeen.") == 1
+
+
+def test_examples_carry_the_new_facts(db):
+    call_command("load_example_register", "xhome", verbosity=0)
+    register = Register.objects.current()
+    assert register.no_regular_disclosures and not register.recipients.exists()
+    assert register.controllers.get().business_id_kind == "y_tunnus"
+    assert "FO-nummer: 3107541-9" in NoticeVersion.objects.current().content["sv"]
+    assert "Y-tunnus: 3107541-9" in NoticeVersion.objects.current().content["fi"]
+    # Loading another example over it leaves nothing of xhome's statement behind.
+    call_command("load_example_register", "xmi", verbosity=0)
+    register.refresh_from_db()
+    assert not register.no_regular_disclosures
+    assert register.purposes.filter(needs_recipient_kind="carrier").exists()
+    assert register.publishing_languages() == LANGUAGES

@@ -53,7 +53,8 @@ def test_versions_are_numbered_consecutively():
 def test_purpose_without_legal_basis_is_named():
     register = make_complete_register()
     Purpose.objects.filter(register=register).update(legal_basis="")
-    assert any("Purpose 1 has no legal basis" in m for m in register.missing_for_publication())
+    missing = register.missing_for_publication()
+    assert any("Purpose “Leverera beställningar [en]” has no legal basis" in m for m in missing)
 
 
 def test_legitimate_interest_without_the_interest_is_named():
@@ -82,8 +83,9 @@ def test_category_without_retention_rule_is_named():
 def test_missing_translation_is_named_with_the_language():
     register = make_complete_register()
     Purpose.objects.filter(register=register).update(text_nb="")
-    missing = register.missing_for_publication()
-    assert any("Purpose 1" in m and "Norwegian" in m for m in missing)
+    assert register.missing_for_publication() == ["1 text missing in Norwegian"]
+    (norwegian,) = register.publication_check().translations
+    assert [gap.text for gap in norwegian.items] == ["Purpose “Leverera beställningar [en]”: “purpose”"]
 
 
 def test_right_without_channel_is_named():
