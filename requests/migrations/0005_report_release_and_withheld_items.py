@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0003_customer_name_prefix_indexes'),
-        ('requests', '0003_erasure_legal_claims_recipient_notifications'),
+        ('requests', '0004_email_address'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
