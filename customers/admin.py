@@ -38,7 +38,7 @@ from customers.models import (
     Suppression,
     record_marketing_objection,
 )
-from register.admin_base import ReadOnlyAdmin
+from register.admin_base import NoDeleteAdminMixin, ReadOnlyAdmin
 from register.models import Controller
 
 SENSITIVE_PERMISSION = "customers.view_sensitive_identifiers"
@@ -232,7 +232,7 @@ def restriction_banner(model_admin: admin.ModelAdmin, request: HttpRequest, cust
 
 
 @admin.register(Customer)
-class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
+class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     sensitive_fields = {
         "identity_number": ("masked_identity_number", mask_identity_number),
         "bank_account": ("masked_bank_account", mask_bank_account),
@@ -489,13 +489,13 @@ class CustomerAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
 # --- Orders and bookkeeping --------------------------------------------------------------------
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(NoDeleteAdminMixin, admin.TabularInline):
     model = OrderLine
     extra = 0
     fields = ("sku", "product_name", "quantity", "unit_price", "vat_rate")
 
 
-class InvoiceInline(admin.TabularInline):
+class InvoiceInline(NoDeleteAdminMixin, admin.TabularInline):
     model = Invoice
     extra = 0
     fields = ("number", "issued_at", "amount", "vat_amount", "currency")
@@ -508,7 +508,7 @@ class InvoiceInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(SimpleHistoryAdmin):
+class OrderAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "number",
         "customer",
@@ -579,14 +579,14 @@ class OrderAdmin(SimpleHistoryAdmin):
         )
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(NoDeleteAdminMixin, admin.TabularInline):
     model = Payment
     extra = 0
     fields = ("paid_at", "amount", "method", "reference")
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(SimpleHistoryAdmin):
+class InvoiceAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = ("number", "order", "issued_at", "due_on", "amount", "vat_amount", "currency")
     list_select_related = ("order",)
     search_fields = ("number",)
@@ -603,7 +603,7 @@ class InvoiceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SimpleHistoryAdmin):
+class PaymentAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = ("invoice", "paid_at", "amount", "method", "reference")
     list_filter = ("method",)
     list_select_related = ("invoice",)
@@ -620,7 +620,7 @@ class PaymentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Return)
-class ReturnAdmin(SensitiveFieldsMixin, SimpleHistoryAdmin):
+class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
     sensitive_fields = {"refund_account": ("masked_refund_account", mask_bank_account)}
     list_display = ("id", "order", "returned_at", "status", "refund_amount", "refund_account")
     list_filter = ("status",)
