@@ -37,7 +37,7 @@ from customers.models import (
     Suppression,
     record_marketing_objection,
 )
-from register.admin_base import HistoryAdmin, ModelAdmin, ReadOnlyAdmin, protect_fields
+from register.admin_base import HistoryAdmin, ModelAdmin, NoDeleteAdminMixin, ReadOnlyAdmin, protect_fields
 from register.models import Controller
 
 # No admin lets staff without the permission filter, order or search by a masked field.
@@ -238,7 +238,7 @@ def restriction_banner(model_admin: admin.ModelAdmin, request: HttpRequest, cust
 
 
 @admin.register(Customer)
-class CustomerAdmin(SensitiveFieldsMixin, HistoryAdmin):
+class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     list_display = (
         "customer_number",
         "last_name",
@@ -491,13 +491,13 @@ class CustomerAdmin(SensitiveFieldsMixin, HistoryAdmin):
 # --- Orders and bookkeeping --------------------------------------------------------------------
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(NoDeleteAdminMixin, admin.TabularInline):
     model = OrderLine
     extra = 0
     fields = ("sku", "product_name", "quantity", "unit_price", "vat_rate")
 
 
-class InvoiceInline(admin.TabularInline):
+class InvoiceInline(NoDeleteAdminMixin, admin.TabularInline):
     model = Invoice
     extra = 0
     fields = ("number", "issued_at", "amount", "vat_amount", "currency")
@@ -510,7 +510,7 @@ class InvoiceInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(HistoryAdmin):
+class OrderAdmin(NoDeleteAdminMixin, HistoryAdmin):
     list_display = (
         "number",
         "customer",
@@ -581,14 +581,14 @@ class OrderAdmin(HistoryAdmin):
         )
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(NoDeleteAdminMixin, admin.TabularInline):
     model = Payment
     extra = 0
     fields = ("paid_at", "amount", "method", "reference")
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(HistoryAdmin):
+class InvoiceAdmin(NoDeleteAdminMixin, HistoryAdmin):
     list_display = ("number", "order", "issued_at", "due_on", "amount", "vat_amount", "currency")
     list_select_related = ("order",)
     search_fields = ("number",)
@@ -605,7 +605,7 @@ class InvoiceAdmin(HistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(HistoryAdmin):
+class PaymentAdmin(NoDeleteAdminMixin, HistoryAdmin):
     list_display = ("invoice", "paid_at", "amount", "method", "reference")
     list_filter = ("method",)
     list_select_related = ("invoice",)
@@ -622,7 +622,7 @@ class PaymentAdmin(HistoryAdmin):
 
 
 @admin.register(Return)
-class ReturnAdmin(SensitiveFieldsMixin, HistoryAdmin):
+class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     list_display = ("id", "order", "returned_at", "status", "refund_amount", "refund_account")
     list_filter = ("status",)
     list_select_related = ("order",)

@@ -78,7 +78,7 @@ registry.register(
         "last_activity_at": Personal(erase=KEEP),
         "relationship_ended_at": Personal(erase=KEEP),
         "restricted_at": Personal(erase=KEEP),
-        "restriction_reason": Personal(),
+        "restriction_reason": Personal(staff_text=True),
         "erased_at": Personal(erase=KEEP),
     },
     not_personal=["id"],
@@ -212,7 +212,7 @@ registry.register(
         "occurred_at": Personal(provided=True, erase=KEEP),
         "via": Personal(provided=True, erase=KEEP),
         "notice_version": Personal(erase=KEEP),
-        "evidence": Personal(),
+        "evidence": Personal(staff_text=True),
     },
     not_personal=["id", "customer"],
     # Erasure replaces the ledger with the events that prove it (requests.erasure).

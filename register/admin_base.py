@@ -259,6 +259,19 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class NoDeleteAdminMixin:
+    """No delete in the admin, for anyone, superusers included: for models holding personal data.
+
+    Django's delete would leave the data in the history tables and the admin log and write no
+    erasure record. A customer's data goes through erasure (an erasure request, with its preview
+    and record); old bookkeeping records go through the retention job. The delete action goes with
+    the permission.
+    """
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 class ReadOnlyAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """A ModelAdmin of records that are evidence: listed and shown, never edited here."""
 

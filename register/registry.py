@@ -76,12 +76,18 @@ class RowAction(models.TextChoices):
 
 @dataclass(frozen=True)
 class Personal:
-    """A personal-data field: whether the customer provided it (Art. 20) and how it is erased."""
+    """A personal-data field: whether the customer provided it (Art. 20) and how it is erased.
+
+    ``staff_text`` marks free text that staff write about the customer (notes, reasons, replies):
+    the access report's review page shows each in full before release, and staff may withhold
+    one with a reason where it would adversely affect the rights of others (GDPR Art. 15(4)).
+    """
 
     provided: bool = False
     erase: Any = CLEAR
     # Export this lookup instead of the column (e.g. "purpose__code" for a foreign key).
     export: str | None = None
+    staff_text: bool = False
 
 
 @dataclass(frozen=True)

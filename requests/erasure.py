@@ -26,6 +26,7 @@ from customers.models import ConsentEvent, Customer, Order, Suppression
 from register import outbox
 from register.registry import ERASED_TEXT, Declaration, HoldMatch, HoldName, RowAction, hold_label, registry
 from requests.models import (
+    AccessReport,
     ErasureRecord,
     LegalClaim,
     Request,
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 500
 RETAIN = "retain"
+# The record's action for report files deleted with the customer (the rows stay as evidence).
+FILE_DELETED = "delete_file"
 
 
 class ErasureBlocked(TransitionError):
@@ -366,19 +369,34 @@ def erase_customer(
             for purpose_id in sorted(granted)
         )
         _set_purge_after(plan)
+        # Earlier access reports and portability exports hold everything just erased: their links
+        # answer 410 from the commit on, and their files go right after it (GDPR Art. 17(1)).
+        now = timezone.now()
+        withdrawn = AccessReport.objects.filter(request__customers=customer).withdraw(now)
         # Queued or failed emails about the customer's requests still hold the address and the text.
         outbox.cancel_for(outbox.reference_for(r) for r in customer.data_requests.all())
         if suppress:
             Suppression.add(email=email or None, phone=phone or None, reason=Suppression.Reason.ERASURE)
-        now = timezone.now()
         Customer.objects.filter(pk=customer.pk).update(erased_at=now)
+        items = [item.as_record() for item in plan.items]
+        if withdrawn:
+            items.append(
+                {
+                    "model": AccessReport._meta.label_lower,
+                    "action": FILE_DELETED,
+                    "hold": "",
+                    "until": None,
+                    "fields": [],
+                    "pks": withdrawn,
+                }
+            )
         record = ErasureRecord.objects.create(
             customer=customer,
             request=request,
             erased_at=now,
             erased_by=by,
             reason=reason[:200],
-            items=[item.as_record() for item in plan.items],
+            items=items,
         )
         if request is not None:
             request.log(RequestEvent.Kind.ERASED, by=by, detail=str(customer.pk))
@@ -396,30 +414,44 @@ def erase_customer(
 def erase_for_request(request: Request, *, by) -> list[ErasureRecord]:
     """Erase every customer of a verified erasure request and tell the customer the outcome.
 
-    Each customer is erased in their own transaction. The outcome email, in the request's
-    language, lists what is retained, why and until when; it is stored as correspondence
-    without the address it went to, because the request itself is minimised.
+    One transaction, with the request's row locked: two staff members pressing *Erase* at the same
+    moment erase once, and the second is told. The outcome email, in the request's language, lists
+    what is retained, why and until when; it is queued in the same transaction (sent after commit)
+    and stored as correspondence without the address it went to, because the request itself is
+    minimised.
     """
     if request.kind != Request.Kind.ERASURE:
         raise TransitionError(gettext("Only an erasure request erases customers."))
-    if not request.is_verified or not request.is_open:
-        raise TransitionError(gettext("Only an open, verified request can be applied."))
-    customers = list(request.customers.all())
-    if not customers:
-        raise TransitionError(gettext("Confirm which customers the request concerns first."))
-    # Kept in memory only: the request is minimised by the erasure.
-    to, language = request.email, request.language
-    if request.status == Request.Status.VERIFIED:
-        request.start(by=by)
-    records = [
-        erase_customer(customer, request=request, by=by, reason=f"request {request.number}")
-        for customer in customers
-    ]
-    from requests.rights import create_recipient_notifications
+    with transaction.atomic():
+        request._lock()
+        if not request.is_verified or not request.is_open:
+            raise TransitionError(gettext("Only an open, verified request can be applied."))
+        customers = list(request.customers.order_by("pk"))
+        if not customers:
+            raise TransitionError(gettext("Confirm which customers the request concerns first."))
+        done = set(
+            ErasureRecord.objects.filter(request=request, customer__in=customers).values_list(
+                "customer_id", flat=True
+            )
+        )
+        customers = [customer for customer in customers if customer.pk not in done]
+        if not customers:
+            raise TransitionError(
+                gettext("The customers of this request are already erased."), code="concurrent_change"
+            )
+        # Kept in memory only: the request is minimised by the erasure.
+        to, language = request.email, request.language
+        if request.status == Request.Status.VERIFIED:
+            request.start(by=by)
+        records = [
+            erase_customer(customer, request=request, by=by, reason=f"request {request.number}")
+            for customer in customers
+        ]
+        from requests.rights import create_recipient_notifications
 
-    create_recipient_notifications(request, "erasure")
-    if to:
-        send_outcome(request, records, to=to, language=language, by=by)
+        create_recipient_notifications(request, "erasure")
+        if to:
+            send_outcome(request, records, to=to, language=language, by=by)
     return records
 
 

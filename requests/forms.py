@@ -265,3 +265,21 @@ class RectificationReviewForm(forms.Form):
             for row in self.rows
             if self.cleaned_data[f"value_{row['field']}"].strip() != row["current"]
         }
+
+
+class RectificationDeclineForm(forms.Form):
+    """Record that some of the customer's proposals are not applied, and why (GDPR Art. 16)."""
+
+    fields_declined = forms.MultipleChoiceField(
+        label=_("Proposals not to apply"), widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(
+        label=_("Why they are not applied"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The customer is told this reason when the request is completed."),
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields_declined"].choices = choices

@@ -29,9 +29,9 @@ registry.register(
         "received_via": Personal(erase=KEEP),
         # The controller's own reasoning, evidence that the extension or refusal was explained
         # (GDPR Art. 12(4), 12(5)): exported, but kept by erasure and retention.
-        "extension_reason": Personal(erase=KEEP),
-        "verification_note": Personal(),
-        "rejection_justification": Personal(erase=KEEP),
+        "extension_reason": Personal(erase=KEEP, staff_text=True),
+        "verification_note": Personal(staff_text=True),
+        "rejection_justification": Personal(erase=KEEP, staff_text=True),
     },
     not_personal=[
         "id",
@@ -63,7 +63,7 @@ registry.register(
         "kind": Personal(erase=KEEP),
         "at": Personal(erase=KEEP),
         # Free text: a verification note, a reason or a subject may name the customer.
-        "detail": Personal(),
+        "detail": Personal(staff_text=True),
     },
     not_personal=["id", "request", "actor"],
 )
@@ -78,7 +78,7 @@ registry.register(
         "template": Personal(erase=KEEP),
         "recipient": Personal(),
         "subject": Personal(erase=KEEP),
-        "body": Personal(erase=ERASED_TEXT),
+        "body": Personal(erase=ERASED_TEXT, staff_text=True),
         "language": Personal(erase=KEEP),
         "sent_at": Personal(erase=KEEP),
     },
@@ -90,7 +90,8 @@ registry.register(
     category="requests",
     path="request__customers",
     table="internal_note",
-    personal={"text": Personal(erase=ERASED_TEXT), "created_at": Personal(erase=KEEP)},
+    # Notes about a person are their personal data (CJEU C-434/16 Nowak): exported, reviewed before release.
+    personal={"text": Personal(erase=ERASED_TEXT, staff_text=True), "created_at": Personal(erase=KEEP)},
     not_personal=["id", "request", "author"],
 )
 
@@ -118,7 +119,24 @@ registry.register(
         "sha256",
         "size",
         "customer_count",
+        "released_at",
+        "released_by",
     ],
+)
+registry.register(
+    models.WithheldItem,
+    category="requests",
+    path="report__request__customers",
+    table="withheld_item",
+    # What was left out of an earlier report and why (Art. 15(4)); the reason is the controller's
+    # own reasoning, kept like a rejection's justification.
+    personal={
+        "table": Personal(erase=KEEP),
+        "field": Personal(erase=KEEP),
+        "reason": Personal(erase=KEEP),
+        "withheld_at": Personal(erase=KEEP),
+    },
+    not_personal=["id", "report", "row_id", "withheld_by"],
 )
 registry.register_without_personal_data(
     models.DownloadLog, reason="When a report was downloaded and by whom (staff or the customer)."
@@ -136,8 +154,10 @@ registry.register(
         "created_at": Personal(erase=KEEP),
         "applied_at": Personal(erase=KEEP),
         "rejected_at": Personal(erase=KEEP),
+        # Staff's reason may quote the values it is about: cleared on erasure.
+        "rejection_reason": Personal(staff_text=True),
     },
-    not_personal=["id", "request", "customer", "staff_edited", "applied_by"],
+    not_personal=["id", "request", "customer", "staff_edited", "applied_by", "rejected_by"],
 )
 registry.register(
     models.SupplementaryStatement,
@@ -158,7 +178,7 @@ registry.register(
     path="customer",
     table="legal_claim",
     personal={
-        "note": Personal(erase=ERASED_TEXT),
+        "note": Personal(erase=ERASED_TEXT, staff_text=True),
         "until": Personal(erase=KEEP),
         "noted_at": Personal(erase=KEEP),
         "lifted_at": Personal(erase=KEEP),

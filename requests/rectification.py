@@ -62,6 +62,15 @@ def customer_proposals(request: Request) -> dict[str, str]:
     }
 
 
+def open_proposal_fields(request: Request) -> list[str]:
+    """The fields the customer proposed that are neither applied nor recorded as not applied."""
+    applied = set(request.rectifications.filter(applied_at__isnull=False).values_list("field", flat=True))
+    proposed = request.rectifications.filter(customer__isnull=True, rejected_at__isnull=True)
+    return [
+        name for name in RECTIFIABLE_FIELDS if name in set(proposed.values_list("field", flat=True)) - applied
+    ]
+
+
 def diff_rows(request: Request, customer: Customer) -> list[dict]:
     """Return one row per rectifiable field: label, current value, customer's proposal."""
     proposals = customer_proposals(request)
@@ -85,6 +94,22 @@ def _notify_recipients(request: Request) -> None:
     create_recipient_notifications(request, "rectification")
 
 
+def _keep_state_before(customer: Customer, request: Request, *, by) -> None:
+    """Give the customer a history row of the values before the change, if it has none yet.
+
+    The history view shows a change against the row before it; a customer imported in bulk has no
+    history row, and the rectification would then show no before/after.
+    """
+    if not customer.history.exists():
+        type(customer).history.bulk_history_create(
+            [customer],
+            update=True,
+            default_user=by,
+            default_change_reason=gettext("Before the rectification, request %(number)s")
+            % {"number": request.number},
+        )
+
+
 def apply_rectification(
     request: Request,
     customer: Customer,
@@ -105,32 +130,35 @@ def apply_rectification(
 
     if request.kind != Request.Kind.RECTIFICATION:
         raise TransitionError(gettext("Only a rectification request changes customer data."))
-    if not (request.is_open and request.is_verified):
-        raise TransitionError(gettext("Only an open, verified request can be applied."))
-    if request.match_confirmed_at is None or not request.customers.filter(pk=customer.pk).exists():
-        raise TransitionError(gettext("Confirm that this customer is the one the request concerns."))
     unknown = set(values) - set(RECTIFIABLE_FIELDS)
     if unknown:
         raise ValidationError(
             gettext("These fields cannot be rectified here: %(fields)s")
             % {"fields": ", ".join(sorted(unknown))}
         )
-    proposals = customer_proposals(request)
     now = timezone.now()
     with transaction.atomic():
+        request._lock()
+        if not (request.is_open and request.is_verified):
+            raise TransitionError(gettext("Only an open, verified request can be applied."))
+        if request.match_confirmed_at is None or not request.customers.filter(pk=customer.pk).exists():
+            raise TransitionError(gettext("Confirm that this customer is the one the request concerns."))
+        proposals = customer_proposals(request)
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
         before = {name: str(getattr(locked, name) or "") for name in values}
         changed = {name: (value or "").strip() for name, value in values.items()}
         changed = {name: value for name, value in changed.items() if value != before[name]}
         if not changed and not statement.strip():
             raise TransitionError(gettext("Nothing to change: every value equals the current one."))
-        for name, value in changed.items():
-            setattr(locked, name, value)
         if changed:
+            _keep_state_before(locked, request, by=by)
+            for name, value in changed.items():
+                setattr(locked, name, value)
             exclude = [f.name for f in Customer._meta.fields if f.name not in changed]
             locked.full_clean(exclude=exclude, validate_unique=False)
-            # django-simple-history stores these on the historical row: who changed the data
-            # and under which request (GDPR Art. 5(2) accountability).
+            # A normal save writes a normal history row: django-simple-history shows it against the
+            # row before it (who changed which field, before and after, under which request; GDPR
+            # Art. 5(2) accountability). Masked fields stay masked there (customers.admin).
             locked._change_reason = gettext("Rectification, request %(number)s") % {"number": request.number}
             locked._history_user = by
             locked.save()

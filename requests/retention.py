@@ -10,7 +10,9 @@ workflow an erasure request uses.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
@@ -137,14 +139,39 @@ class CompletedRequest(Rule):
 
 @register_rule
 class AccessReportFiles(Rule):
-    """Access-report files whose download link has expired: delete the file, mark the report."""
+    """Access-report files whose download link has expired: delete the file, mark the report.
+
+    Also removes the file of a report already marked deleted whose file is still there: erasure
+    deletes report files right after its commit, and a process that died in between leaves one.
+    """
 
     key = RetentionKey.ACCESS_REPORT
     # The files go when their download link expires; the period is the link's lifetime.
     events = (CountsFrom.CREATION,)
 
     def steps(self) -> list[Step]:
-        return [Step(AccessReport.objects.expired(now=self.now), "expires_at", self.delete_files)]
+        left_behind = AccessReport.objects.filter(pk__in=self.files_left_behind())
+        return [
+            Step(AccessReport.objects.expired(now=self.now), "expires_at", self.delete_files),
+            Step(left_behind, "deleted_at", self.remove_left_files),
+        ]
+
+    @staticmethod
+    def files_left_behind() -> list[int]:
+        """Ids of reports marked deleted whose file still exists under the private storage folder.
+
+        Walks the files present (few: live reports and what is left behind), not the reports ever made.
+        """
+        root = Path(settings.PRIVATE_STORAGE_ROOT)
+        if not root.is_dir():
+            return []
+        present = [path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()]
+        pks: list[int] = []
+        for start in range(0, len(present), 500):
+            chunk = present[start : start + 500]
+            deleted = AccessReport.objects.filter(deleted_at__isnull=False, file_path__in=chunk)
+            pks += deleted.values_list("pk", flat=True)
+        return pks
 
     def delete_files(self, pks: list, purger: Purger) -> None:
         label = f"{AccessReport._meta.label} (file deleted)"
@@ -154,4 +181,13 @@ class AccessReportFiles(Rule):
         # One file per report: the rows stay as evidence that a copy was given (GDPR Art. 15(3)).
         for report in AccessReport.objects.filter(pk__in=pks).order_by("pk"):
             report.delete_file(now=self.now)
+            purger.counts[label] += 1
+
+    def remove_left_files(self, pks: list, purger: Purger) -> None:
+        label = f"{AccessReport._meta.label} (file left behind, deleted)"
+        if purger.dry_run:
+            purger.counts[label] += len(pks)
+            return
+        for report in AccessReport.objects.filter(pk__in=pks).order_by("pk"):
+            report.path.unlink(missing_ok=True)
             purger.counts[label] += 1

@@ -102,9 +102,12 @@ def apply_restriction(request: Request, *, by) -> int:
     """Restrict every customer of a verified restriction request; create the Art. 19 tasks."""
     if request.kind != Request.Kind.RESTRICTION:
         raise TransitionError(gettext("Only a restriction request restricts processing."))
-    if not request.is_verified or not request.is_open:
-        raise TransitionError(gettext("Only an open, verified request can be applied."))
     with transaction.atomic():
+        request._lock()
+        if not request.is_verified or not request.is_open:
+            raise TransitionError(gettext("Only an open, verified request can be applied."))
+        if request.match_confirmed_at is None:
+            raise TransitionError(gettext("Confirm which customers the request concerns first."))
         count = 0
         for customer in request.customers.all():
             customer.restrict(
@@ -147,6 +150,7 @@ def lift_restriction(request: Request, *, by) -> int:
     """Lift the restriction of the request's customers that were told beforehand."""
     lifted = 0
     with transaction.atomic():
+        request._lock()
         for customer in request.customers.filter(restricted_at__isnull=False):
             notice = latest_lift_notice(customer)
             if notice is None:
@@ -206,6 +210,13 @@ def send_recipient_notification(notification: RecipientNotification, *, by) -> N
     """
     if not notification.recipient_email:
         raise TransitionError(gettext("This recipient has no notification email in the register."))
+    with transaction.atomic():
+        # Locked first: two staff members sending at once send one email, not two.
+        notification.lock()
+        _send_recipient_notification(notification, by=by)
+
+
+def _send_recipient_notification(notification: RecipientNotification, *, by) -> None:
     request = notification.request
     language = "en"
     if notification.recipient_id and notification.recipient.register_id:

@@ -50,17 +50,18 @@ MODELS: dict[str, tuple[frozenset, frozenset, frozenset, frozenset]] = {
     "requests.erasurerecord": (DPO, NOBODY, NOBODY, NOBODY),
     "requests.rectificationchange": (STAFF, NOBODY, NOBODY, NOBODY),
     "requests.requestmessage": (STAFF, NOBODY, NOBODY, NOBODY),
-    # The register's content: customer service works with customers, orders and returns.
-    "customers.customer": (STAFF, DPO, STAFF, DPO),
-    "customers.order": (STAFF, DPO, STAFF, DPO),
-    "customers.invoice": (STAFF, DPO, DPO, DPO),
-    "customers.payment": (STAFF, DPO, DPO, DPO),
-    "customers.return": (STAFF, DPO, STAFF, DPO),
+    # The register's content: customer service works with customers, orders and returns. Nobody
+    # deletes personal data in the admin: erasure and the retention job do (NoDeleteAdminMixin).
+    "customers.customer": (STAFF, DPO, STAFF, NOBODY),
+    "customers.order": (STAFF, DPO, STAFF, NOBODY),
+    "customers.invoice": (STAFF, DPO, DPO, NOBODY),
+    "customers.payment": (STAFF, DPO, DPO, NOBODY),
+    "customers.return": (STAFF, DPO, STAFF, NOBODY),
     "customers.consentpurpose": (STAFF, DPO, DPO, DPO),
     # Requests: nobody deletes them in the admin; Art. 19 tasks come from the workflow.
     "requests.request": (STAFF, STAFF, STAFF, NOBODY),
     "requests.recipientnotification": (STAFF, NOBODY, STAFF, NOBODY),
-    "requests.legalclaim": (DPO, DPO, DPO, DPO),
+    "requests.legalclaim": (DPO, DPO, DPO, NOBODY),
     # Staff sign-in records: for the DPO, read-only.
     "staff.failedlogin": (DPO, NOBODY, NOBODY, NOBODY),
     "staff.stafflogin": (DPO, NOBODY, NOBODY, NOBODY),
@@ -111,6 +112,7 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     "requests_accessreport_generate": (NOBODY, DPO),
     "requests_accessreport_download": (DPO, DPO),
     "requests_accessreport_send": (NOBODY, DPO),
+    "requests_accessreport_review": (DPO, DPO),  # what the report holds, checked before release
     # Correcting contact details is everyday customer service (GDPR Art. 16).
     "requests_rectificationchange_review": (STAFF, STAFF),
     # The request workflow: customer service processes requests end to end ...

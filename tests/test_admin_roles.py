@@ -41,6 +41,7 @@ def objects_for_pages(world) -> dict[str, object]:
         "requests_accessreport_generate": world[Request],
         "requests_accessreport_download": AccessReport.objects.get(),
         "requests_accessreport_send": AccessReport.objects.get(),
+        "requests_accessreport_review": AccessReport.objects.get(),
     }
 
 

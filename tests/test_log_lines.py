@@ -38,3 +38,17 @@ def test_an_erasure_logs_ids_and_no_personal_data(caplog, dpo):
         f"Customer {customer.pk} erased: erasure record {record.pk}, request -, by user {dpo.pk}"
     ]
     assert "asa@example.org" not in caplog.text and "Åsa" not in caplog.text
+
+
+def test_a_report_release_logs_ids_and_no_personal_data(caplog, dpo):
+    from requests.reports import build_access_report, release_report
+    from tests.factories import make_matched_request
+
+    customer = make_customer(first_name="Åsa", email="asa@example.org")
+    report = build_access_report(make_matched_request([customer]), by=dpo)
+    with caplog.at_level(logging.INFO, logger="requests.reports"):
+        release_report(report, by=dpo, reviewed_sha256=report.sha256)
+    assert lines(caplog, "requests.reports") == [
+        f"Report {report.pk} of request {report.request_id} released by user {dpo.pk}"
+    ]
+    assert "asa@example.org" not in caplog.text and "Åsa" not in caplog.text

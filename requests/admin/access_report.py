@@ -1,8 +1,9 @@
 """Access reports (GDPR Art. 15) and portability exports (Art. 20): generate, download, send."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,7 +14,24 @@ from django.utils.translation import gettext_lazy as _
 from register.admin_base import ReadOnlyAdmin
 from requests.admin.base import REPORT_PERMISSION, RequestPagesMixin
 from requests.models import AccessReport, TransitionError
-from requests.reports import build_access_report, send_report_link
+from requests.reports import (
+    build_access_report,
+    release_report,
+    review_report,
+    send_report_link,
+    withhold_item,
+)
+
+
+class WithholdForm(forms.Form):
+    table = forms.CharField(widget=forms.HiddenInput)
+    row_id = forms.IntegerField(widget=forms.HiddenInput)
+    field = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason (GDPR Art. 15(4))"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Whose rights showing the text would affect, and how. The customer reads this reason."),
+    )
 
 
 @admin.register(AccessReport)
@@ -48,6 +66,8 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
         "customer_count",
         "size",
         "sha256",
+        "released_at",
+        "released_by",
         "state_display",
         "downloads_display",
     ]
@@ -87,6 +107,7 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
             ),
             path("<int:pk>/download/", wrap(self.download_view), name="requests_accessreport_download"),
             path("<int:pk>/send/", wrap(self.send_view), name="requests_accessreport_send"),
+            path("<int:pk>/review/", wrap(self.review_view), name="requests_accessreport_review"),
             *super().get_urls(),
         ]
 
@@ -129,6 +150,56 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
         response["Content-Type"] = "application/zip"
         response["Cache-Control"] = "no-store"
         return response
+
+    def review_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """What the report holds, before release: tables and row counts, every staff text in full.
+
+        POST ``withhold`` leaves one text out with a reason (GDPR Art. 15(4)) and rebuilds the file;
+        POST ``release`` releases the file reviewed (its checksum must not have changed).
+        """
+        self._require(request)
+        report = self.get_report(request, pk)
+        if request.method == "POST":
+            form = WithholdForm(request.POST)
+            try:
+                if "release" in request.POST:
+                    release_report(report, by=request.user, reviewed_sha256=request.POST.get("sha256", ""))
+                    self.message_user(
+                        request,
+                        gettext("Report %(id)s is released; its link can now be emailed to the customer.")
+                        % {"id": report.pk},
+                        messages.SUCCESS,
+                    )
+                    return self.back_to_request(report.request_id)
+                if not form.is_valid():
+                    raise TransitionError(
+                        gettext("Say whose rights the text would affect: a withheld item needs a reason.")
+                    )
+                withhold_item(report, by=request.user, **form.cleaned_data)
+                self.message_user(
+                    request, gettext("The text is withheld and the report rebuilt."), messages.SUCCESS
+                )
+            except TransitionError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        review = review_report(report) if report.is_available() else None
+        withheld = {(item.table, item.row_id, item.field) for item in review.withheld} if review else set()
+        return self.request_page(
+            request,
+            report.request,
+            "requests/report/review.html",
+            gettext("Review report %(id)s before release") % {"id": report.pk},
+            report=report,
+            review=review,
+            texts=[
+                (
+                    text,
+                    WithholdForm(initial={"table": text.table, "row_id": text.row_id, "field": text.field}),
+                )
+                for text in (review.staff_texts if review else [])
+                if (text.table, text.row_id, text.field) not in withheld
+            ],
+        )
 
     def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Email the signed link to the customer, in their language (POST only)."""

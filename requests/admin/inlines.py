@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from register.admin_base import ReadOnlyInlineMixin
+from register.admin_base import NoDeleteAdminMixin, ReadOnlyInlineMixin
 from requests.models import InternalNote, RequestEvent, RequestMessage
 
 
@@ -21,11 +21,18 @@ class RequestMessageInline(ReadOnlyInlineMixin, admin.StackedInline):
     select_related = ("sent_by",)
 
 
-class InternalNoteInline(admin.StackedInline):
-    """Notes for staff only; existing notes are read-only, new ones can be added."""
+class InternalNoteInline(NoDeleteAdminMixin, admin.StackedInline):
+    """Notes staff write about the request; existing notes are read-only, new ones can be added.
+
+    The heading says what happens to them: a note about a person is their personal data and is part
+    of their access report (``InternalNote``).
+    """
 
     model = InternalNote
-    verbose_name_plural = _("internal notes (never sent to the customer)")
+    verbose_name_plural = _(
+        "internal notes — never emailed, but part of the customer's access report "
+        "(GDPR Art. 15; CJEU C-434/16 Nowak)"
+    )
     fields = ["text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
     extra = 1

@@ -2,13 +2,16 @@
 
 from django.contrib import admin
 
-from register.admin_base import ModelAdmin
+from register.admin_base import ModelAdmin, NoDeleteAdminMixin
 from requests.models import LegalClaim
 
 
 @admin.register(LegalClaim)
-class LegalClaimAdmin(ModelAdmin):
-    """Legal claims noted by staff; while one is active the customer cannot be erased."""
+class LegalClaimAdmin(NoDeleteAdminMixin, ModelAdmin):
+    """Legal claims noted by staff; while one is active the customer cannot be erased.
+
+    A claim ends by being lifted (``lifted_at``), never deleted: its note goes with erasure.
+    """
 
     list_display = ["customer", "noted_at", "until", "lifted_at", "noted_by"]
     list_filter = ["lifted_at"]

@@ -54,34 +54,43 @@ class RecipientNotificationAdmin(ModelAdmin):
 
     @admin.action(description=_("Send the Art. 19 email and mark sent"), permissions=["process"])
     def send_and_mark_sent(self, request, queryset):
-        sent, failed = 0, 0
+        sent, refused = 0, []
         for notification in queryset.select_related("request", "recipient__register"):
             try:
                 send_recipient_notification(notification, by=request.user)
                 sent += 1
-            except TransitionError:
-                failed += 1
+            except TransitionError as exc:
+                refused.append(exc)
         self.message_user(request, gettext("%(count)d notice(s) sent.") % {"count": sent}, messages.SUCCESS)
-        if failed:
-            self.message_user(
-                request,
-                gettext("%(count)d recipient(s) have no notification email.") % {"count": failed},
-                messages.WARNING,
-            )
+        self._report_refused(request, refused)
+
+    def _report_refused(self, request, errors: list[TransitionError]) -> None:
+        for message in dict.fromkeys(m for error in errors for m in error.messages):
+            self.message_user(request, message, messages.WARNING)
 
     @admin.action(description=_("Mark sent (told by other means)"), permissions=["process"])
     def mark_sent(self, request, queryset):
+        refused = []
         for notification in queryset:
-            notification.mark_sent(by=request.user)
+            try:
+                notification.mark_sent(by=request.user)
+            except TransitionError as exc:
+                refused.append(exc)
         self.message_user(request, gettext("Marked sent."), messages.SUCCESS)
+        self._report_refused(request, refused)
 
     @admin.action(description=_("Mark impossible or disproportionate…"), permissions=["process"])
     def mark_impossible(self, request, queryset):
         form = ImpossibleForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
+            refused = []
             for notification in queryset:
-                notification.mark_impossible(by=request.user, reason=form.cleaned_data["reason"])
+                try:
+                    notification.mark_impossible(by=request.user, reason=form.cleaned_data["reason"])
+                except TransitionError as exc:
+                    refused.append(exc)
             self.message_user(request, gettext("Marked impossible, with the reason."), messages.SUCCESS)
+            self._report_refused(request, refused)
             return None
         context = {
             **self.admin_site.each_context(request),

@@ -8,9 +8,10 @@ from django.utils.translation import gettext, ngettext
 
 from register.admin_base import ReadOnlyAdmin
 from requests.admin.base import RECTIFY_PERMISSION, RequestPagesMixin
-from requests.forms import RectificationReviewForm
-from requests.models import RectificationChange, Request
-from requests.rectification import apply_rectification, diff_rows
+from requests.forms import RectificationDeclineForm, RectificationReviewForm
+from requests.fulfilment import decline_rectifications
+from requests.models import RectificationChange, Request, TransitionError
+from requests.rectification import RECTIFIABLE_FIELDS, apply_rectification, diff_rows, open_proposal_fields
 
 
 @admin.register(RectificationChange)
@@ -47,7 +48,33 @@ class RectificationChangeAdmin(RequestPagesMixin, ReadOnlyAdmin):
                 customer = candidate
                 break
         rows = diff_rows(obj, customer) if customer else []
-        form = RectificationReviewForm(request.POST or None, rows=rows)
+        open_proposals = [(name, str(RECTIFIABLE_FIELDS[name])) for name in open_proposal_fields(obj)]
+        decline_form = RectificationDeclineForm(
+            request.POST if "decline" in request.POST else None, choices=open_proposals
+        )
+        if decline_form.is_bound and decline_form.is_valid():
+            try:
+                count = decline_rectifications(
+                    obj,
+                    decline_form.cleaned_data["fields_declined"],
+                    by=request.user,
+                    reason=decline_form.cleaned_data["reason"],
+                )
+            except TransitionError as exc:
+                decline_form.add_error(None, exc)
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d proposal recorded as not applied.",
+                        "%(count)d proposals recorded as not applied.",
+                        count,
+                    )
+                    % {"count": count},
+                    messages.SUCCESS,
+                )
+                return self.back_to_request(obj.pk)
+        form = RectificationReviewForm(None if decline_form.is_bound else (request.POST or None), rows=rows)
         if request.method == "POST" and customer is not None and form.is_valid():
             try:
                 applied = apply_rectification(
@@ -80,4 +107,6 @@ class RectificationChangeAdmin(RequestPagesMixin, ReadOnlyAdmin):
             form=form,
             rows=[(row, form[f"value_{row['field']}"]) for row in rows],
             applied=obj.rectifications.filter(applied_at__isnull=False).select_related("applied_by"),
+            declined=obj.rectifications.filter(rejected_at__isnull=False).select_related("rejected_by"),
+            decline_form=decline_form if open_proposals else None,
         )

@@ -31,6 +31,7 @@ from requests.forms import (
     StaffRequestForm,
     VerifyForm,
 )
+from requests.fulfilment import confirm_no_data_held, missing_for_completion
 from requests.intake import receive_request
 from requests.models import InternalNote, Request, TransitionError
 
@@ -247,7 +248,12 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj._history_user = request.user
-            super().save_model(request, obj, form, change)
+            # Only what this form changed: a full save would write the status and dates read when the
+            # page was opened over a transition someone else saved meanwhile.
+            fields = [name for name in form.changed_data if name in RequestChangeForm.Meta.fields]
+            fields = [name for name in fields if not Request._meta.get_field(name).many_to_many]
+            if fields:
+                obj.save(update_fields=fields)
             return
         received = receive_request(
             **{name: getattr(obj, name) for name in self.add_form._meta.fields},
@@ -344,6 +350,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             "assign_me": gettext("The request is assigned to you."),
             "confirm_match": gettext("The customer match is confirmed."),
             "send_verification": gettext("A new verification link was emailed to the customer."),
+            "confirm_no_data": gettext("Recorded that no data is held about the person."),
         }
         if action not in done:
             return HttpResponse(status=404)
@@ -361,6 +368,8 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
                     if not obj.email:
                         raise TransitionError(gettext("The request has no email address."))
                     send_verification(obj)
+                elif action == "confirm_no_data":
+                    confirm_no_data_held(obj, by=request.user)
         except TransitionError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
@@ -535,4 +544,8 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         extra_context["can_process"] = self.has_process_permission(request)
         extra_context["can_reject"] = request.user.has_perm(REJECT_PERMISSION)
         extra_context["due_soon_days"] = deadlines.DUE_SOON_DAYS
+        obj = self.get_object(request, object_id)
+        if obj is not None and obj.status == Request.Status.IN_PROGRESS:
+            # Shown beside the Complete button: what the request still needs (requests.fulfilment).
+            extra_context["missing_for_completion"] = missing_for_completion(obj)
         return super().change_view(request, object_id, form_url, extra_context)

@@ -19,7 +19,13 @@ from requests.models.request import (
 )
 
 # isort: split
-from requests.models.reports import AccessReport, DownloadLog, RectificationChange, SupplementaryStatement
+from requests.models.reports import (
+    AccessReport,
+    DownloadLog,
+    RectificationChange,
+    SupplementaryStatement,
+    WithheldItem,
+)
 
 # isort: split
 from requests.models.erasure import ErasureRecord, LegalClaim, RecipientNotification
@@ -39,4 +45,5 @@ __all__ = [
     "RequestMessage",
     "SupplementaryStatement",
     "TransitionError",
+    "WithheldItem",
 ]

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -174,13 +174,29 @@ class RecipientNotification(models.Model):
     def __str__(self) -> str:
         return f"{self.recipient_name}: {self.get_action_display()}"
 
+    def lock(self) -> None:
+        """Lock the task's row until the transaction ends and re-read it; refuse if someone else closed it.
+
+        Call inside ``transaction.atomic()``.
+        """
+        read = self.status
+        self.refresh_from_db(from_queryset=RecipientNotification.objects.select_for_update())
+        if self.status != read:
+            raise TransitionError(
+                gettext("Someone else marked this task “%(status)s” a moment ago.")
+                % {"status": self.Status(self.status).label},
+                code="concurrent_change",
+            )
+
     def mark_sent(self, *, by) -> None:
         """Record that the recipient was told (by email from here or otherwise)."""
-        self.status = self.Status.SENT
-        self.reason = ""
-        self.done_at = timezone.now()
-        self.done_by = by
-        self.save(update_fields=["status", "reason", "done_at", "done_by"])
+        with transaction.atomic():
+            self.lock()
+            self.status = self.Status.SENT
+            self.reason = ""
+            self.done_at = timezone.now()
+            self.done_by = by
+            self.save(update_fields=["status", "reason", "done_at", "done_by"])
 
     def mark_impossible(self, *, by, reason: str) -> None:
         """Record that telling the recipient is impossible or disproportionate (Art. 19), and why."""
@@ -189,8 +205,10 @@ class RecipientNotification(models.Model):
             raise TransitionError(
                 gettext("Say why notifying this recipient is impossible or disproportionate.")
             )
-        self.status = self.Status.IMPOSSIBLE
-        self.reason = reason
-        self.done_at = timezone.now()
-        self.done_by = by
-        self.save(update_fields=["status", "reason", "done_at", "done_by"])
+        with transaction.atomic():
+            self.lock()
+            self.status = self.Status.IMPOSSIBLE
+            self.reason = reason
+            self.done_at = timezone.now()
+            self.done_by = by
+            self.save(update_fields=["status", "reason", "done_at", "done_by"])

@@ -1,9 +1,10 @@
 """Access reports (GDPR Art. 15, 20) and rectifications (Art. 16): what the customer was given."""
 
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,6 +21,33 @@ class AccessReportQuerySet(models.QuerySet):
     def expired(self, now: datetime | None = None) -> "AccessReportQuerySet":
         """Reports past their expiry whose file is not yet deleted (the retention job deletes them)."""
         return self.filter(deleted_at__isnull=True, expires_at__lte=now or timezone.now())
+
+    def withdraw(self, now: datetime | None = None) -> list[int]:
+        """Stop these reports' links now and delete their files once the transaction commits.
+
+        The rows are marked deleted in the caller's transaction, so the links answer 410 from the
+        commit on; the files go only after the commit, so a rollback never leaves a deleted file
+        behind a row that still offers it. A file left behind by a crash between the commit and
+        the deletion is found and removed by the ``access_report`` retention rule. Returns the ids.
+        """
+        now = now or timezone.now()
+        rows = list(self.filter(deleted_at__isnull=True).order_by("pk").values_list("pk", "file_path"))
+        pks = [pk for pk, _path in rows]
+        if pks:
+            AccessReport.objects.filter(pk__in=pks).update(deleted_at=now)
+            paths = [private_path(file_path) for _pk, file_path in rows]
+            transaction.on_commit(lambda: remove_files(paths))
+        return pks
+
+
+def private_path(file_path: str) -> Path:
+    """The absolute path of a file stored under settings.PRIVATE_STORAGE_ROOT."""
+    return Path(settings.PRIVATE_STORAGE_ROOT) / file_path
+
+
+def remove_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 class AccessReport(models.Model):
@@ -65,6 +93,23 @@ class AccessReport(models.Model):
         default=0,
         help_text=_("Zero means the report confirms that no data about the person is held."),
     )
+    released_at = models.DateTimeField(
+        _("released at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When staff reviewed the report and released it to the customer; only a released "
+            "report's link can be emailed."
+        ),
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = AccessReportQuerySet.as_manager()
 
@@ -83,10 +128,12 @@ class AccessReport(models.Model):
         return gettext("Report %(id)s for %(request)s") % {"id": self.pk, "request": self.request}
 
     @property
-    def path(self):
-        from pathlib import Path
+    def path(self) -> Path:
+        return private_path(self.file_path)
 
-        return Path(settings.PRIVATE_STORAGE_ROOT) / self.file_path
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
 
     @property
     def filename(self) -> str:
@@ -154,6 +201,47 @@ class DownloadLog(models.Model):
         return f"{self.report_id} {self.at:%Y-%m-%d %H:%M}"
 
 
+class WithheldItem(models.Model):
+    """A text left out of an access report because it would adversely affect others (GDPR Art. 15(4)).
+
+    The report's ``index.html`` lists the item as withheld, with this reason; ``data.json`` and the
+    CSV files leave its text out. Only staff may withhold, only before the report is released, and
+    only with a reason: the record of the decision (Art. 5(2)).
+    """
+
+    report = models.ForeignKey(
+        AccessReport, on_delete=models.CASCADE, related_name="withheld_items", verbose_name=_("report")
+    )
+    table = models.CharField(_("table"), max_length=60)
+    row_id = models.PositiveBigIntegerField(_("row"))
+    field = models.CharField(_("field"), max_length=60)
+    reason = models.TextField(
+        _("reason"),
+        help_text=_(
+            "Whose rights the text would affect, and how (GDPR Art. 15(4)). The customer reads "
+            "this reason in the report."
+        ),
+    )
+    withheld_at = models.DateTimeField(_("withheld at"), default=timezone.now)
+    withheld_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withheld by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("withheld item")
+        verbose_name_plural = _("withheld items")
+        ordering = ["report", "table", "row_id", "field"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "table", "row_id", "field"], name="withhelditem_once_per_report"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="withhelditem_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row_id} {self.field}"
+
+
 class RectificationChangeQuerySet(models.QuerySet):
     def pending(self) -> "RectificationChangeQuerySet":
         return self.filter(applied_at__isnull=True, rejected_at__isnull=True)
@@ -201,6 +289,19 @@ class RectificationChange(models.Model):
         related_name="+",
     )
     rejected_at = models.DateTimeField(_("not applied at"), null=True, blank=True)
+    rejection_reason = models.TextField(
+        _("reason for not applying"),
+        blank=True,
+        help_text=_("Why the proposed value was not applied; the customer is told."),
+    )
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("not applied by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = RectificationChangeQuerySet.as_manager()
 
@@ -214,6 +315,10 @@ class RectificationChange(models.Model):
             models.CheckConstraint(
                 condition=Q(applied_at__isnull=True) | Q(customer__isnull=False),
                 name="rectification_applied_to_customer",
+            ),
+            models.CheckConstraint(
+                condition=Q(rejected_at__isnull=True) | ~Q(rejection_reason=""),
+                name="rectification_not_applied_reason",
             ),
         ]
 

@@ -304,7 +304,24 @@ class Request(models.Model):
 
     # --- transitions ------------------------------------------------------------------------
 
-    def _move(self, to: str, *, by=None, detail: str = "", at: datetime | None = None) -> None:
+    def _lock(self) -> None:
+        """Lock this request's row until the transaction ends, and re-read it.
+
+        Refuses when the status changed since this object was read: two staff members acting on
+        the same request at the same moment never both succeed, and the second is told what
+        happened. Call inside ``transaction.atomic()``; every state change starts with it.
+        """
+        read = self.status
+        self.refresh_from_db(from_queryset=Request.objects.select_for_update())
+        if self.status != read:
+            message = CHANGED_BY_SOMEONE_ELSE.get(self.status)
+            if message is None:
+                message = gettext(
+                    "This request became “%(status)s” a moment ago; reload the page and try again."
+                ) % {"status": self.Status(self.status).label}
+            raise TransitionError(str(message), code="concurrent_change")
+
+    def _check_move(self, to: str) -> None:
         if to not in self.TRANSITIONS[self.status]:
             raise TransitionError(
                 gettext("A request that is “%(current)s” cannot become “%(target)s”.")
@@ -314,9 +331,15 @@ class Request(models.Model):
                 },
                 code="invalid_transition",
             )
+
+    def _move(
+        self, to: str, *, by=None, detail: str = "", at: datetime | None = None, fields: tuple[str, ...] = ()
+    ) -> None:
+        """Move to status ``to`` saving only the status and ``fields``; the row must be locked."""
+        self._check_move(to)
         self.status = to
         self._history_user = by
-        self.save()
+        self.save(update_fields=["status", *fields])
         self.log(EVENT_FOR_STATUS[to], by=by, detail=detail, at=at)
 
     def log(self, kind: str, *, by=None, detail: str = "", at: datetime | None = None) -> "RequestEvent":
@@ -324,21 +347,23 @@ class Request(models.Model):
             request=self, kind=kind, actor=by, detail=detail, at=at or timezone.now()
         )
 
-    @transaction.atomic
     def issue_verification_token(self, now: datetime | None = None) -> str:
         """Create a fresh single-use link token; return it (only its hash is stored)."""
         now = now or timezone.now()
         token = secrets.token_urlsafe(32)
-        self.token_hash = hash_token(token)
-        self.token_expires_at = now + timedelta(hours=settings.REQUEST_VERIFICATION_HOURS)
-        self.token_used_at = None
-        if self.status == self.Status.RECEIVED:
-            self._move(self.Status.AWAITING_VERIFICATION, at=now)
-        elif self.status == self.Status.AWAITING_VERIFICATION:
-            self.save()
-            self.log(RequestEvent.Kind.VERIFICATION_SENT, at=now)
-        else:
-            raise TransitionError(gettext("This request needs no email verification."))
+        with transaction.atomic():
+            self._lock()
+            self.token_hash = hash_token(token)
+            self.token_expires_at = now + timedelta(hours=settings.REQUEST_VERIFICATION_HOURS)
+            self.token_used_at = None
+            token_fields = ("token_hash", "token_expires_at", "token_used_at")
+            if self.status == self.Status.RECEIVED:
+                self._move(self.Status.AWAITING_VERIFICATION, at=now, fields=token_fields)
+            elif self.status == self.Status.AWAITING_VERIFICATION:
+                self.save(update_fields=token_fields)
+                self.log(RequestEvent.Kind.VERIFICATION_SENT, at=now)
+            else:
+                raise TransitionError(gettext("This request needs no email verification."))
         return token
 
     def token_state(self, now: datetime | None = None) -> str:
@@ -354,45 +379,67 @@ class Request(models.Model):
     def verify_by_link(self, token: str, now: datetime | None = None) -> None:
         """Confirm control of the email address through the link's token (single use)."""
         now = now or timezone.now()
-        locked = Request.objects.select_for_update().get(pk=self.pk)
-        if locked.token_hash != hash_token(token) or locked.token_state(now) != "valid":
+        self.refresh_from_db(from_queryset=Request.objects.select_for_update())
+        if self.token_hash != hash_token(token) or self.token_state(now) != "valid":
             raise TransitionError(gettext("This link is no longer valid."), code="invalid_link")
-        self.refresh_from_db()
         self.token_used_at = now
         self.verified_at = now
         self.verification_method = self.VerificationMethod.EMAIL_LINK
-        self._move(self.Status.VERIFIED, at=now)
+        self._move(
+            self.Status.VERIFIED, at=now, fields=("token_used_at", "verified_at", "verification_method")
+        )
         self.propose_match()
         self.apply_immediate_rights()
 
-    @transaction.atomic
     def verify(self, *, by, method: str, note: str = "") -> None:
         """Record that staff confirmed the customer's identity (letter, visit, account...)."""
         if method not in self.VerificationMethod.values:
             raise TransitionError(gettext("Choose how identity was verified."))
         if method in (self.VerificationMethod.SIGNED_DOCUMENT, self.VerificationMethod.OTHER) and not note:
             raise TransitionError(gettext("Describe how identity was verified in the note."))
-        self.verified_at = timezone.now()
-        self.verified_by = by
-        self.verification_method = method
-        self.verification_note = note
-        self.token_hash = None
-        detail = f"{self.VerificationMethod(method).label}: {note}" if note else ""
-        self._move(self.Status.VERIFIED, by=by, detail=detail)
-        self.propose_match()
-        self.apply_immediate_rights()
+        with transaction.atomic():
+            self._lock()
+            self._check_move(self.Status.VERIFIED)
+            self.verified_at = timezone.now()
+            self.verified_by = by
+            self.verification_method = method
+            self.verification_note = note
+            self.token_hash = None
+            detail = f"{self.VerificationMethod(method).label}: {note}" if note else ""
+            fields = ("verified_at", "verified_by", "verification_method", "verification_note", "token_hash")
+            self._move(self.Status.VERIFIED, by=by, detail=detail, fields=fields)
+            self.propose_match()
+            self.apply_immediate_rights()
 
     def start(self, *, by) -> None:
         """Begin work on a verified request."""
         with transaction.atomic():
+            self._lock()
+            fields: tuple[str, ...] = ()
             if self.assignee_id is None:
                 self.assignee = by
-            self._move(self.Status.IN_PROGRESS, by=by)
+                fields = ("assignee",)
+            self._move(self.Status.IN_PROGRESS, by=by, fields=fields)
 
     def complete(self, *, by) -> None:
+        """Close the request as answered; refused until its fulfilment is done.
+
+        What each kind of request needs is ``requests.fulfilment.missing_for_completion``; the
+        customer is then told what was done where the kind calls for it (a rectification).
+        """
+        from requests.fulfilment import missing_for_completion, notify_completion
+
         with transaction.atomic():
+            self._lock()
+            self._check_move(self.Status.COMPLETED)
+            missing = missing_for_completion(self)
+            if missing:
+                raise TransitionError(
+                    [gettext("The request cannot be completed yet."), *missing], code="unfulfilled"
+                )
             self.completed_at = self.closed_at = timezone.now()
-            self._move(self.Status.COMPLETED, by=by)
+            self._move(self.Status.COMPLETED, by=by, fields=("completed_at", "closed_at"))
+            notify_completion(self, by=by)
 
     def reject(self, *, by, reason: str, justification: str, notify: bool = True) -> None:
         """Refuse the request, record why (Art. 12(5)) and tell the customer (Art. 12(4))."""
@@ -404,15 +451,21 @@ class Request(models.Model):
                 gettext("A rejection needs a justification (GDPR Art. 12(5))."), code="justification"
             )
         with transaction.atomic():
+            self._lock()
+            self._check_move(self.Status.REJECTED)
             self.rejection_reason = reason
             self.rejection_justification = justification
             self.closed_at = timezone.now()
             self._move(
-                self.Status.REJECTED, by=by, detail=f"{self.RejectionReason(reason).label}: {justification}"
+                self.Status.REJECTED,
+                by=by,
+                detail=f"{self.RejectionReason(reason).label}: {justification}",
+                fields=("rejection_reason", "rejection_justification", "closed_at"),
             )
             if notify and self.email:
                 from requests.emails import send_request_email
 
+                # Queued in this transaction: sent after commit, never for a refused rejection.
                 send_request_email(self, "rejection", sent_by=by)
 
     def expire(self, now: datetime | None = None) -> None:
@@ -421,17 +474,19 @@ class Request(models.Model):
         if self.received_at > now - timedelta(days=deadlines.UNVERIFIED_EXPIRY_DAYS):
             raise TransitionError(gettext("Unverified requests expire only after seven days."))
         with transaction.atomic():
+            self._lock()
             self.token_hash = None
             self.closed_at = now
-            self._move(self.Status.EXPIRED, at=now)
+            self._move(self.Status.EXPIRED, at=now, fields=("token_hash", "closed_at"))
 
     def assign(self, user, *, by) -> None:
-        if not self.is_open:
-            raise TransitionError(gettext("A closed request cannot be assigned."))
         with transaction.atomic():
+            self._lock()
+            if not self.is_open:
+                raise TransitionError(gettext("A closed request cannot be assigned."))
             self.assignee = user
             self._history_user = by
-            self.save()
+            self.save(update_fields=["assignee"])
             self.log(RequestEvent.Kind.ASSIGNED, by=by, detail=user.get_username() if user else "")
 
     def extend(self, *, by, months: int, reason: str, today: date | None = None) -> None:
@@ -441,26 +496,27 @@ class Request(models.Model):
         """
         today = today or deadlines.today()
         reason = (reason or "").strip()
-        if not self.is_open or not self.is_verified:
-            raise TransitionError(gettext("Only an open, verified request can be extended."))
-        if self.extended_due_date:
-            raise TransitionError(gettext("The deadline has already been extended once."))
-        if months not in range(1, deadlines.MAX_EXTENSION_MONTHS + 1):
-            raise TransitionError(gettext("The deadline can be extended by at most two further months."))
-        if today > self.due_date:
-            raise TransitionError(
-                gettext("The deadline can only be extended within the first month, before %(date)s.")
-                % {"date": self.due_date.isoformat()}
-            )
-        if not reason:
-            raise TransitionError(gettext("An extension needs a reason; it is sent to the customer."))
         with transaction.atomic():
+            self._lock()
+            if not self.is_open or not self.is_verified:
+                raise TransitionError(gettext("Only an open, verified request can be extended."))
+            if self.extended_due_date:
+                raise TransitionError(gettext("The deadline has already been extended once."))
+            if months not in range(1, deadlines.MAX_EXTENSION_MONTHS + 1):
+                raise TransitionError(gettext("The deadline can be extended by at most two further months."))
+            if today > self.due_date:
+                raise TransitionError(
+                    gettext("The deadline can only be extended within the first month, before %(date)s.")
+                    % {"date": self.due_date.isoformat()}
+                )
+            if not reason:
+                raise TransitionError(gettext("An extension needs a reason; it is sent to the customer."))
             self.extended_due_date = deadlines.add_months(self.due_date, months)
             self.extension_reason = reason
             self.extended_at = timezone.now()
             self.extended_by = by
             self._history_user = by
-            self.save()
+            self.save(update_fields=["extended_due_date", "extension_reason", "extended_at", "extended_by"])
             self.log(
                 RequestEvent.Kind.EXTENDED,
                 by=by,
@@ -505,17 +561,25 @@ class Request(models.Model):
         self.log(RequestEvent.Kind.MATCH_PROPOSED, detail=str(len(self.customers.all())))
 
     def confirm_match(self, customers, *, by) -> None:
-        """Record that staff checked which customers (possibly none) the request concerns."""
-        if not self.is_verified:
-            raise TransitionError(gettext("Verify the request before confirming whom it concerns."))
+        """Record that staff checked which customers (possibly none) the request concerns.
+
+        An objection or a withdrawal is applied again to the confirmed customers, so it reaches
+        exactly them (it is idempotent: only consents still granted are withdrawn).
+        """
+        customers = list(customers)
         with transaction.atomic():
+            self._lock()
+            if not self.is_verified:
+                raise TransitionError(gettext("Verify the request before confirming whom it concerns."))
             self.customers.set(customers)
             self.match_confirmed_at = timezone.now()
             self.match_confirmed_by = by
             self._history_user = by
-            self.save()
+            self.save(update_fields=["match_confirmed_at", "match_confirmed_by"])
             numbers = ", ".join(str(c.pk) for c in self.customers.all())
             self.log(RequestEvent.Kind.MATCH_CONFIRMED, by=by, detail=numbers)
+            if self.is_open:
+                self.apply_immediate_rights()
 
     def record_incoming_message(self, *, subject: str, body: str, by) -> "RequestMessage":
         """Store a message the customer sent outside the web form (email, letter, phone)."""
@@ -553,6 +617,10 @@ class RequestEvent(models.Model):
         MATCH_CONFIRMED = "match_confirmed", _("Customer match confirmed")
         REPORT_GENERATED = "report_generated", _("Report generated")
         REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
+        REPORT_RELEASED = "report_released", _("Report released to the customer")
+        ITEM_WITHHELD = "item_withheld", _("Item withheld from a report (Art. 15(4))")
+        NO_DATA_HELD = "no_data_held", _("Confirmed that no data is held")
+        NOT_RECTIFIED = "not_rectified", _("Proposed correction not applied")
         RECTIFIED = "rectified", _("Data rectified")
         ERASED = "erased", _("Customer erased")
         RESTRICTED = "restricted", _("Processing restricted")
@@ -582,6 +650,13 @@ class RequestEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
+
+# What the second of two staff members acting at the same moment is told (see ``Request._lock``).
+CHANGED_BY_SOMEONE_ELSE = {
+    Request.Status.COMPLETED: _("This request was completed by someone else a moment ago."),
+    Request.Status.REJECTED: _("This request was rejected by someone else a moment ago."),
+    Request.Status.IN_PROGRESS: _("Someone else started processing this request a moment ago."),
+}
 
 EVENT_FOR_STATUS = {
     Request.Status.AWAITING_VERIFICATION: RequestEvent.Kind.VERIFICATION_SENT,
@@ -630,13 +705,24 @@ class RequestMessage(models.Model):
 
 
 class InternalNote(models.Model):
-    """A note for staff only; never sent to the customer."""
+    """A note staff write about a request; it is never emailed, but it is the customer's personal data.
+
+    A note about a person is that person's personal data (GDPR Art. 15; CJEU C-434/16 *Nowak*): it
+    appears word for word in their access report, unless staff withhold it on the report's review
+    page because it would adversely affect the rights of others (Art. 15(4)), with a recorded reason.
+    """
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("text"))
+    text = models.TextField(
+        _("text"),
+        help_text=_(
+            "The customer can read this note: it is part of their access report (GDPR Art. 15). "
+            "Write only what you would show them."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:

@@ -19,7 +19,7 @@ from customers.models import Order
 from register.models import Register, notice_country, publish, shop_country
 from requests.erasure import erase_for_request, preview_erasure
 from requests.models import Request
-from requests.reports import build_access_report, send_report_link
+from requests.reports import build_access_report, release_report, send_report_link
 from tests.factories import make_complete_register, make_customer, make_matched_request, make_order
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,7 @@ def test_report_link_mail_and_access_report_name_the_registers_authority(estonia
     customer = make_customer(language="en")
     request = make_matched_request([customer], kind=Request.Kind.ACCESS)
     report = build_access_report(request, by=dpo)
+    release_report(report, by=dpo, reviewed_sha256=report.sha256)
     send_report_link(report, sent_by=dpo)
     body = mail.outbox[-1].body
     assert ESTONIAN_AUTHORITY in body and FINNISH_AUTHORITY not in body

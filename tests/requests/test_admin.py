@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from requests import deadlines
 from requests.models import InternalNote, Request, RequestEvent
-from tests.factories import make_customer, make_request
+from tests.factories import make_customer, make_matched_request, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -118,10 +118,11 @@ def test_change_page_shows_events_correspondence_and_notes_apart(dpo_client, dpo
 
 
 def test_buttons_complete_a_request(dpo_client, dpo):
-    req = make_request()
+    req = make_matched_request([])  # an access request about nobody in the register
     act = lambda action: reverse("admin:requests_request_act", args=[req.pk, action])  # noqa: E731
     assert dpo_client.get(act("start")).status_code == 405
     dpo_client.post(act("start"))
+    dpo_client.post(act("confirm_no_data"))
     dpo_client.post(act("complete"))
     req.refresh_from_db()
     assert req.status == Request.Status.COMPLETED

@@ -10,18 +10,27 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests.models import AccessReport, DownloadLog, Request, RequestEvent, RequestMessage
-from requests.reports import DOWNLOAD_SALT, build_access_report, make_download_token, send_report_link
+from requests.reports import (
+    DOWNLOAD_SALT,
+    build_access_report,
+    make_download_token,
+    release_report,
+    send_report_link,
+)
 from tests.conftest import make_staff
 from tests.factories import make_customer, make_matched_request, make_order
 
 pytestmark = pytest.mark.django_db
 
 
-def report_for(dpo, language="sv", **customer_fields):
+def report_for(dpo, language="sv", released=False, **customer_fields):
     customer = make_customer(language=language, **customer_fields)
     make_order(customer)
     request = make_matched_request([customer], language=language)
-    return build_access_report(request, by=dpo)
+    report = build_access_report(request, by=dpo)
+    if released:
+        release_report(report, by=dpo, reviewed_sha256=report.sha256)
+    return report
 
 
 def link_path(report: AccessReport, language: str = "sv") -> str:
@@ -29,7 +38,7 @@ def link_path(report: AccessReport, language: str = "sv") -> str:
 
 
 def test_link_is_emailed_in_the_customers_language_without_storing_it(dpo):
-    report = report_for(dpo, language="fi")
+    report = report_for(dpo, language="fi", released=True)
 
     send_report_link(report, sent_by=dpo)
 
@@ -163,7 +172,7 @@ def test_staff_download_is_logged(dpo_client, dpo):
 
 
 def test_staff_email_link_stores_the_message(dpo_client, dpo):
-    report = report_for(dpo, language="nb")
+    report = report_for(dpo, language="nb", released=True)
 
     response = dpo_client.post(reverse("admin:requests_accessreport_send", args=[report.pk]))
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +22,7 @@ from tests.factories import (
     make_request,
     make_return,
 )
+from tests.scan import find_in_database, needles
 
 pytestmark = pytest.mark.django_db
 
@@ -37,29 +37,10 @@ IDENTIFIERS = {
 }
 
 
-def needles() -> list[str]:
+def identifiers() -> list[str]:
     values = list(IDENTIFIERS.values())
     values += [IDENTIFIERS["email"].casefold(), "+358407654329", "FI4950009420028730", "765 4329"]
-    return [v.casefold() for v in values]
-
-
-def find_everywhere(values: list[str]) -> list[tuple[str, str, str]]:
-    """Every (table, column, excerpt) in the whole database whose text contains one of ``values``."""
-    found = []
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names(cursor):
-            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
-            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-            cursor.execute(f"SELECT {quoted} FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            for row in cursor.fetchall():
-                for column, value in zip(columns, row, strict=True):
-                    if value is None or isinstance(value, int | float | Decimal):
-                        continue
-                    text = str(value).casefold()
-                    for needle in values:
-                        if needle in text:
-                            found.append((table, column, needle))
-    return found
+    return needles(*values)
 
 
 def customer_form(**overrides) -> dict:
@@ -138,7 +119,7 @@ def erased_world(dpo_client, dpo, settings):
         body=f"From {full_name}",
         language="fi",
     )
-    assert find_everywhere(needles()), "the search must find the data before erasure"
+    assert find_in_database(identifiers()), "the search must find the data before erasure"
     preview = dpo_client.get(reverse("admin:requests_request_erasure", args=[req.pk]))
     assert preview.status_code == 200
     response = dpo_client.post(reverse("admin:requests_request_erasure", args=[req.pk]))
@@ -155,7 +136,7 @@ def erased_world(dpo_client, dpo, settings):
 
 
 def test_whole_database_holds_none_of_the_erased_identifiers(erased_world):
-    assert find_everywhere(needles()) == []
+    assert find_in_database(identifiers()) == []
 
 
 def test_retained_bookkeeping_rows_keep_amounts_and_dates_without_identifiers(erased_world):

@@ -45,6 +45,7 @@ def test_staff_close_with_a_confirmation_in_the_customers_language(service_clien
     customer = make_customer()
     req = awaiting(Request.Kind.OBJECTION, customer, language="nb")
     req.verify(by=customer_service, method=Request.VerificationMethod.CUSTOMER_ACCOUNT)
+    req.confirm_match(req.customers.all(), by=customer_service)
     response = service_client.post(reverse("admin:requests_request_rights", args=[req.pk, "confirm"]))
     assert response.status_code == 302
     req.refresh_from_db()

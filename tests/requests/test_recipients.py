@@ -68,3 +68,18 @@ def test_customer_can_be_told_the_recipients(tasks, service_client):
     service_client.post(reverse("admin:requests_request_rights", args=[req.pk, "tell_recipients"]))
     message = req.messages.get(template="recipients_list")
     assert "Posti" in message.body and "Webbhotell" not in message.body
+
+
+def test_sending_a_task_someone_else_just_closed_is_refused_and_sends_nothing(tasks, dpo):
+    from requests.rights import send_recipient_notification
+
+    _req, (task,) = tasks
+    seen_by_second = RecipientNotification.objects.get(pk=task.pk)
+    task.mark_impossible(by=dpo, reason="The carrier deleted the data after delivery.")
+
+    with pytest.raises(TransitionError, match="a moment ago"):
+        send_recipient_notification(seen_by_second, by=dpo)
+
+    assert mail.outbox == []
+    task.refresh_from_db()
+    assert task.status == RecipientNotification.Status.IMPOSSIBLE

@@ -8,15 +8,19 @@ from django.urls import reverse
 from customers.models import Customer
 from requests.models import Request
 from requests.rights import latest_lift_notice
-from tests.factories import make_complete_register, make_customer, make_order, make_request
+from tests.factories import (
+    make_complete_register,
+    make_customer,
+    make_matched_request,
+    make_order,
+    make_request,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def restriction_request(customer) -> Request:
-    req = make_request(kind=Request.Kind.RESTRICTION, email=customer.email)
-    req.customers.add(customer)
-    return req
+    return make_matched_request([customer], kind=Request.Kind.RESTRICTION)
 
 
 def test_staff_apply_restriction_from_the_request(service_client):
@@ -87,3 +91,17 @@ def test_customer_admin_lifts_only_after_the_customer_was_told(service_client):
     service_client.post(reverse("admin:customers_customer_changelist"), lift)
     customer.refresh_from_db()
     assert not customer.is_restricted
+
+
+def test_restriction_waits_for_the_confirmed_match(service_client):
+    customer = make_customer()
+    req = make_request(kind=Request.Kind.RESTRICTION, email=customer.email)
+    req.customers.add(customer)  # proposed, not confirmed: it could be someone else
+
+    response = service_client.post(
+        reverse("admin:requests_request_rights", args=[req.pk, "restrict"]), follow=True
+    )
+
+    customer.refresh_from_db()
+    assert not customer.is_restricted
+    assert "Confirm which customers the request concerns first." in response.content.decode()

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
+from requests.fulfilment import confirm_no_data_held
 from requests.models import Request, RequestEvent, TransitionError
 from tests.factories import make_request
 
@@ -17,6 +18,8 @@ def test_happy_path_leaves_an_event_and_history_for_every_transition(dpo):
     req.issue_verification_token()
     req.verify(by=dpo, method=Request.VerificationMethod.PERSONAL_VISIT, note="Passport seen at office")
     req.start(by=dpo)
+    req.confirm_match([], by=dpo)
+    confirm_no_data_held(req, by=dpo)
     req.complete(by=dpo)
     req.refresh_from_db()
     assert req.status == Request.Status.COMPLETED
@@ -127,3 +130,64 @@ def test_overdue_and_due_within_use_the_extended_date():
     assert set(Request.objects.due_within(7, today)) == {overdue, soon}
     assert later not in Request.objects.due_within(7, today)
     assert extended not in Request.objects.overdue(today)
+
+
+def test_a_move_on_a_request_someone_else_just_closed_is_refused_and_changes_nothing(dpo):
+    req = make_request(status=Request.Status.IN_PROGRESS)
+    seen_by_second = Request.objects.get(pk=req.pk)  # the second staff member's page, read earlier
+    req.reject(by=dpo, reason=Request.RejectionReason.OTHER, justification="First decision.")
+    mail.outbox.clear()
+
+    with translation.override("en"), pytest.raises(TransitionError) as exc:
+        seen_by_second.reject(by=dpo, reason=Request.RejectionReason.EXCESSIVE, justification="Second.")
+
+    assert exc.value.messages == ["This request was rejected by someone else a moment ago."]
+    req.refresh_from_db()
+    assert req.rejection_justification == "First decision."
+    assert req.events.filter(kind=RequestEvent.Kind.REJECTED).count() == 1
+    assert mail.outbox == []
+
+
+def test_a_transition_rereads_the_locked_row_and_keeps_what_others_saved(dpo):
+    req = make_request(status=Request.Status.VERIFIED, name="Kund Kundsson")
+    stale = Request.objects.get(pk=req.pk)
+    Request.objects.filter(pk=req.pk).update(name="Changed meanwhile")
+
+    stale.start(by=dpo)
+
+    req.refresh_from_db()
+    assert req.status == Request.Status.IN_PROGRESS and req.name == "Changed meanwhile"
+
+
+def test_saving_the_request_form_keeps_a_transition_saved_meanwhile(dpo_client, dpo):
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from requests.admin import RequestAdmin
+
+    req = make_request(status=Request.Status.IN_PROGRESS, name="Kund Kundsson")
+    change = reverse("admin:requests_request_change", args=[req.pk])
+    page = dpo_client.get(change).context
+    form = page["adminform"].form
+    data = {
+        name: form[name].value() or "" for name in ("name", "customer_number", "order_number", "language")
+    }
+    data.update({"name": "Kund K. Kundsson", "customers": ""})
+    for inline in page["inline_admin_formsets"]:  # the page's inlines, nothing added
+        formset = inline.formset
+        data.update(
+            {f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()}
+        )
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.management_form.initial["INITIAL_FORMS"]
+    # The admin reads the request, then someone else rejects it before the admin saves.
+    read_before = Request.objects.get(pk=req.pk)
+    req.reject(by=dpo, reason=Request.RejectionReason.OTHER, justification="Decided meanwhile.")
+
+    with mock.patch.object(RequestAdmin, "get_object", return_value=read_before):
+        response = dpo_client.post(change, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    req.refresh_from_db()
+    assert req.name == "Kund K. Kundsson"
+    assert req.status == Request.Status.REJECTED and req.rejection_justification == "Decided meanwhile."
