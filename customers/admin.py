@@ -16,13 +16,12 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from customers.contacts import (
+    MASKED_FIELDS,
+    SENSITIVE_PERMISSION,
     hash_contact,
-    mask_bank_account,
-    mask_identity_number,
     normalize_email,
     normalize_phone,
 )
@@ -38,10 +37,13 @@ from customers.models import (
     Suppression,
     record_marketing_objection,
 )
-from register.admin_base import NoDeleteAdminMixin, ReadOnlyAdmin
+from register.admin_base import HistoryAdmin, ModelAdmin, NoDeleteAdminMixin, ReadOnlyAdmin, protect_fields
 from register.models import Controller
 
-SENSITIVE_PERMISSION = "customers.view_sensitive_identifiers"
+# No admin lets staff without the permission filter, order or search by a masked field.
+for _label, _fields in MASKED_FIELDS.items():
+    protect_fields(_label, _fields, SENSITIVE_PERMISSION)
+
 # The change page lists this many recent orders, returns and consent events, then links to the
 # full filtered list, so a customer with thousands of orders still opens at once.
 RECENT_ROWS = 10
@@ -89,14 +91,18 @@ class MaskingContextHelper(HistoricalRecordContextHelper):
 
 
 class SensitiveFieldsMixin:
-    """Show identity numbers and bank accounts masked unless the user holds the permission.
+    """Show the model's fields of ``MASKED_FIELDS`` masked unless the user holds the permission.
 
     Applies to the change list, the change form (a read-only masked value instead of the input)
     and the history views, so the full value is shown only to those who need it (GDPR Art. 5(1)(f), 32).
+    The admin shows each masked field through its display method ``masked_<field>``.
     """
 
-    # field name -> (name of the masked display method, masking function)
-    sensitive_fields: dict[str, tuple[str, Callable[[str], str]]] = {}
+    @cached_property
+    def sensitive_fields(self) -> dict[str, tuple[str, Callable[[str], str]]]:
+        """field name -> (name of the masked display method, masking function)."""
+        masks = MASKED_FIELDS.get(self.model._meta.label, {})
+        return {name: (f"masked_{name}", mask) for name, mask in masks.items()}
 
     def _swap(self, request: HttpRequest, names: Sequence) -> list:
         if can_view_sensitive(request):
@@ -232,11 +238,7 @@ def restriction_banner(model_admin: admin.ModelAdmin, request: HttpRequest, cust
 
 
 @admin.register(Customer)
-class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
-    sensitive_fields = {
-        "identity_number": ("masked_identity_number", mask_identity_number),
-        "bank_account": ("masked_bank_account", mask_bank_account),
-    }
+class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     list_display = (
         "customer_number",
         "last_name",
@@ -508,7 +510,7 @@ class InvoiceInline(NoDeleteAdminMixin, admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+class OrderAdmin(NoDeleteAdminMixin, HistoryAdmin):
     list_display = (
         "number",
         "customer",
@@ -586,7 +588,7 @@ class PaymentInline(NoDeleteAdminMixin, admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+class InvoiceAdmin(NoDeleteAdminMixin, HistoryAdmin):
     list_display = ("number", "order", "issued_at", "due_on", "amount", "vat_amount", "currency")
     list_select_related = ("order",)
     search_fields = ("number",)
@@ -603,7 +605,7 @@ class InvoiceAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+class PaymentAdmin(NoDeleteAdminMixin, HistoryAdmin):
     list_display = ("invoice", "paid_at", "amount", "method", "reference")
     list_filter = ("method",)
     list_select_related = ("invoice",)
@@ -620,8 +622,7 @@ class PaymentAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Return)
-class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
-    sensitive_fields = {"refund_account": ("masked_refund_account", mask_bank_account)}
+class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     list_display = ("id", "order", "returned_at", "status", "refund_amount", "refund_account")
     list_filter = ("status",)
     list_select_related = ("order",)
@@ -673,7 +674,7 @@ class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ConsentPurpose)
-class ConsentPurposeAdmin(admin.ModelAdmin):
+class ConsentPurposeAdmin(ModelAdmin):
     list_display = ("code", "name_en", "name_sv", "name_fi", "name_nb", "channel", "is_marketing")
     list_filter = ("channel", "is_marketing")
     search_fields = ("code", "name_en")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -97,3 +98,15 @@ def mask_bank_account(value: str | None) -> str:
         return "*" * len(compact)
     masked = compact[:2] + "*" * (len(compact) - 4) + compact[-2:]
     return " ".join(masked[i : i + 4] for i in range(0, len(masked), 4))
+
+
+# Staff without this permission see the fields of MASKED_FIELDS masked (GDPR Art. 5(1)(f), 32).
+SENSITIVE_PERMISSION = "customers.view_sensitive_identifiers"
+
+# The one declaration of masked fields: model label -> {field: masking function}. The admin shows
+# them masked and never lets staff without SENSITIVE_PERMISSION filter, order or search by them
+# (customers.admin), since a list answering "one row or none" reveals a value a character at a time.
+MASKED_FIELDS: dict[str, dict[str, Callable[[str | None], str]]] = {
+    "customers.Customer": {"identity_number": mask_identity_number, "bank_account": mask_bank_account},
+    "customers.Return": {"refund_account": mask_bank_account},
+}

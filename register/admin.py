@@ -1,6 +1,8 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Max, Sum
@@ -13,9 +15,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from register.admin_base import ReadOnlyAdmin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from register.admin_base import (
+    HistoryAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+    StrictAdminMixin,
+)
 from register.models import (
     BookkeepingPeriod,
     ContactPerson,
@@ -191,7 +198,7 @@ class RightsChannelInline(PartInline):
 
 
 @admin.register(Register)
-class RegisterAdmin(SimpleHistoryAdmin):
+class RegisterAdmin(HistoryAdmin):
     change_form_template = "register/admin/register_change_form.html"
     list_display = ["__str__", "country", "language", "is_current", "latest_version"]
     actions = ["publish_selected"]
@@ -350,7 +357,7 @@ class RegisterAdmin(SimpleHistoryAdmin):
         return response
 
 
-class PartAdmin(SimpleHistoryAdmin):
+class PartAdmin(HistoryAdmin):
     """Each part also has its own page, where its history can be read."""
 
     list_select_related = ["register"]
@@ -439,7 +446,7 @@ class RightsChannelAdmin(PartAdmin):
 
 
 @admin.register(BookkeepingPeriod)
-class BookkeepingPeriodAdmin(SimpleHistoryAdmin):
+class BookkeepingPeriodAdmin(HistoryAdmin):
     list_display = ["country", "kind", "years", "counts_from", "statute"]
     list_filter = ["country", "kind"]
 
@@ -471,7 +478,7 @@ class StatutoryHoldForm(forms.ModelForm):
 
 
 @admin.register(StatutoryHold)
-class StatutoryHoldAdmin(SimpleHistoryAdmin):
+class StatutoryHoldAdmin(HistoryAdmin):
     """Statutes besides bookkeeping law that keep records after an erasure request (docs/legal.md).
 
     The data-protection officer edits them; customer service may only read them.
@@ -508,7 +515,7 @@ class StatutoryHoldAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NoticeVersion)
-class NoticeVersionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class NoticeVersionAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     """Published notices are evidence (GDPR Art. 7(1), 13): read-only for everyone."""
 
     list_display = ["number", "published_at", "published_by", "public_link"]
@@ -576,3 +583,18 @@ from register import admin_outbox  # noqa: E402, F401  (registers the outgoing-m
 
 if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
+
+
+# Staff accounts and groups get the same strict lists as every other admin page.
+class UserAdmin(StrictAdminMixin, auth_admin.UserAdmin):
+    pass
+
+
+class GroupAdmin(StrictAdminMixin, auth_admin.GroupAdmin):
+    pass
+
+
+for model, model_admin in ((User, UserAdmin), (Group, GroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

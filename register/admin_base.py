@@ -1,13 +1,249 @@
-"""Admin bases for records that are evidence: shown to staff, never added, changed or deleted.
+"""Admin bases every admin of the project builds on.
 
-Consent events, published notices, purge reports, erasure records, correspondence and the
-like prove what the controller did (GDPR Art. 5(2)); only the code that writes them may
-touch them. Every app uses these bases, so they live in the lowest one.
+- ``StrictAdminMixin`` (in every base below): a hostile query string gets a message, never a 500,
+  and fields declared with ``protect_fields`` (masked identifiers) are never filtered, ordered or
+  searched by staff without the permission to see them, since a list that answers "one row or
+  none" reveals a masked value a character at a time.
+- ``ModelAdmin``: the plain base. ``HistoryAdmin``: a model kept with django-simple-history, whose
+  past versions staff may read but never write back.
+- ``ReadOnlyAdmin``: records that are evidence (consent events, published notices, purge reports,
+  erasure records, correspondence) prove what the controller did (GDPR Art. 5(2)); only the code
+  that writes them may touch them.
+
+Every app uses these bases, so they live in the lowest one.
 """
 
-from django.contrib import admin
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DataError, models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.utils.translation import gettext
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_history_model_for_model
+
+# model label -> {field name: permission that lets a user filter, order and search by it}
+_protected_fields: dict[str, dict[str, str]] = {}
+
+# Lookups no list offers: a pattern of the user's choosing runs in the database.
+REFUSED_LOOKUPS = frozenset({"regex", "iregex"})
+
+
+def protect_fields(model_label: str, fields: Iterable[str], permission: str) -> None:
+    """Keep ``fields`` of a model out of every admin's filters, ordering and search.
+
+    Users without ``permission`` (``app_label.codename``) get a refusal (HTTP 400) for any list
+    lookup that reaches one of the fields, directly or through relations; ordering and search
+    leave them out. The app that owns the fields declares them (``customers.contacts``).
+    """
+    _protected_fields.setdefault(model_label.lower(), {}).update(dict.fromkeys(fields, permission))
+
+
+def protected_permission(model: type[models.Model], field_name: str) -> str | None:
+    """The permission a user needs to filter by ``model.field_name``, or None if it is not protected."""
+    # A django-simple-history copy holds the same values as the model it keeps.
+    model = getattr(model, "instance_type", None) or model
+    return _protected_fields.get(model._meta.label_lower, {}).get(field_name)
+
+
+def _field(model: type[models.Model], name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _path_fields(model: type[models.Model], path: str) -> Iterator[tuple[type[models.Model], str]]:
+    """The (model, field name) pairs a lookup path reads (``order__customer__identity_number__gt``)."""
+    for part in path.lstrip("-").split(LOOKUP_SEP):
+        field = _field(model, part)
+        if field is None:
+            return
+        yield model, field.name
+        if not field.is_relation or field.related_model is None:
+            return
+        model = field.related_model
+
+
+def _names_in(expression) -> Iterator[str]:
+    """The field paths an ordering entry refers to: a string, or the F() names inside an expression."""
+    if isinstance(expression, str):
+        yield expression
+        return
+    if isinstance(expression, models.F):
+        yield expression.name
+        return
+    for source in getattr(expression, "get_source_expressions", list)():
+        if source is not None:
+            yield from _names_in(source)
+
+
+class StrictChangeList(ChangeList):
+    """A change list that turns every value the database cannot take into a refusal, not a 500."""
+
+    def __init__(self, request: HttpRequest, *args, **kwargs):
+        # The ordering columns are chosen before ChangeList keeps anything of the request.
+        self.request = request
+        super().__init__(request, *args, **kwargs)
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, ArithmeticError) as exc:
+            # A date-hierarchy value such as year 9999 and month 12 overflows the next month.
+            raise IncorrectLookupParameters(exc) from exc
+
+    def get_ordering_field(self, field_name):
+        order_field = super().get_ordering_field(field_name)
+        if order_field is not None and self.model_admin.touches_protected(self.request, order_field):
+            return None
+        return order_field
+
+    def get_results(self, request):
+        # Values the ORM accepted may still be refused when the query is built or run: a year out
+        # of range, a number that does not fit. What PostgreSQL itself would refuse (a NUL in text,
+        # a broken regular expression) is refused before the query (StrictAdminMixin); should it
+        # still refuse a value, requests run in autocommit, so the failed statement breaks nothing.
+        try:
+            super().get_results(request)
+            len(self.result_list)  # run the page's query here, not while the template renders
+        except (ValueError, ArithmeticError, ValidationError, DataError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class StrictAdminMixin:
+    """Hostile query strings get a message, never a 500; protected fields stay out of every list.
+
+    Applies to any ModelAdmin; every admin registered in the project uses it (a test walks them).
+    """
+
+    def touches_protected(self, request: HttpRequest, path_or_expression) -> bool:
+        """Whether an ordering entry or lookup path reaches a field ``request.user`` may not filter by."""
+        for path in _names_in(path_or_expression):
+            for model, name in _path_fields(self.model, path):
+                permission = protected_permission(model, name)
+                if permission is not None and not request.user.has_perm(permission):
+                    return True
+        return False
+
+    def lookup_allowed(self, lookup, value, request=None) -> bool:
+        if request is not None and self.touches_protected(request, lookup):
+            return False
+        if lookup.rsplit(LOOKUP_SEP, 1)[-1] in REFUSED_LOOKUPS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_list_filter(self, request):
+        def path(item):
+            return item[0] if isinstance(item, (list, tuple)) else item
+
+        return [
+            item
+            for item in super().get_list_filter(request)
+            if not (isinstance(path(item), str) and self.touches_protected(request, path(item)))
+        ]
+
+    def get_search_fields(self, request):
+        return [
+            name
+            for name in super().get_search_fields(request)
+            if not self.touches_protected(request, name.lstrip("^=@"))
+        ]
+
+    def get_ordering(self, request):
+        return [
+            entry for entry in super().get_ordering(request) if not self.touches_protected(request, entry)
+        ]
+
+    def get_sortable_by(self, request):
+        sortable = super().get_sortable_by(request)
+        return [name for name in sortable if not self._orders_by_protected(request, name)]
+
+    def _orders_by_protected(self, request: HttpRequest, name) -> bool:
+        if not isinstance(name, str):
+            return False
+        if _field(self.model, name) is not None:
+            return self.touches_protected(request, name)
+        attribute = getattr(self, name, None) or getattr(self.model, name, None)
+        if isinstance(attribute, property):
+            attribute = attribute.fget
+        order_field = getattr(attribute, "admin_order_field", None)
+        return order_field is not None and self.touches_protected(request, order_field)
+
+    def get_changelist(self, request, **kwargs):
+        return StrictChangeList
+
+    def get_changelist_instance(self, request):
+        try:
+            if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+                raise IncorrectLookupParameters("NUL in the query string")
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # The admin then shows the whole list (its "?e=1" address); say why.
+            if ERROR_FLAG not in request.GET:
+                self.message_user(
+                    request,
+                    gettext(
+                        "The list cannot be filtered, searched or paged that way, so it is shown unfiltered."
+                    ),
+                    messages.WARNING,
+                )
+            raise
+
+
+class ModelAdmin(StrictAdminMixin, admin.ModelAdmin):
+    """The base of the project's admins."""
+
+
+class HistoryAdmin(StrictAdminMixin, SimpleHistoryAdmin):
+    """A model kept with django-simple-history: its past versions are shown, never written back.
+
+    django-simple-history's page of one past version is a "revert" form that saves on POST after
+    checking only the view permission. Here that page only shows the version, every field
+    read-only, and refuses any other method; changes go through the change form and its permission.
+    Ids that are not ids get a 404.
+    """
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def _check_id(self, model: type[models.Model], value: str) -> None:
+        try:
+            model._meta.pk.to_python(unquote(value))
+        except ValidationError as exc:
+            raise Http404 from exc
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_id(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_id(self.model, object_id)
+        self._check_id(get_history_model_for_model(self.model), version_id)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        request.showing_past_version = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not getattr(request, "showing_past_version", False):
+            return readonly
+        # Every field of the form is shown as text (get_fieldsets asks back for the read-only fields).
+        request.showing_past_version = False
+        try:
+            shown = flatten_fieldsets(self.get_fieldsets(request, obj))
+        finally:
+            request.showing_past_version = True
+        return readonly + [name for name in shown if name not in readonly]
 
 
 class ReadOnlyAdminMixin:
@@ -36,7 +272,7 @@ class NoDeleteAdminMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """A ModelAdmin of records that are evidence: listed and shown, never edited here."""
 
 

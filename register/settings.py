@@ -204,6 +204,9 @@ elif TASK_QUEUE == "redis":
 else:
     raise ImproperlyConfigured(f"TASK_QUEUE must be database or redis, not {TASK_QUEUE!r}")
 
+# Past versions in the admin's history are shown, never written back (register.admin_base.HistoryAdmin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Keyed hash for the marketing suppression list (GDPR Art. 21(3)): the list
 # survives erasure, so it must not hold addresses in clear.
 SUPPRESSION_HASH_KEY = _read("SUPPRESSION_HASH_KEY", str, "") or SECRET_KEY
@@ -326,17 +329,26 @@ PERMISSIONS_POLICY = {
 }
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+
+# Loggers that write request paths. A path may hold a link token (verification, report download,
+# unsubscribe), so each of them, the root logger and the console handler mask tokens
+# (register.log_filters): no log line at any level carries one.
+PATH_LOGGERS = ("django.request", "django.security.csrf", "django.server")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"mask_tokens": {"()": "register.log_filters.MaskTokens"}},
     "formatters": {
         # One line per record: time, level, logger and message (messages carry ids, never personal data).
         "line": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
-    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", str, "INFO")},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["mask_tokens"]},
+    },
+    "root": {"handlers": ["console"], "level": _read("LOG_LEVEL", str, "INFO"), "filters": ["mask_tokens"]},
     "loggers": {
-        # Request logs carry URLs only; no personal data is ever put in a URL.
-        "django.server": {"level": "INFO"},
+        **{name: {"filters": ["mask_tokens"]} for name in PATH_LOGGERS},
+        # Request lines of runserver; gunicorn's access log is configured by gunicorn.
+        "django.server": {"level": "INFO", "filters": ["mask_tokens"]},
     },
 }

@@ -1,9 +1,12 @@
+import contextlib
 import unicodedata
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
+from customers.contacts import normalize_email
 from register.email_address import EmailAddressFormField
 from register.translation import Language
 from requests.emails import REPLY_TEMPLATES
@@ -37,9 +40,25 @@ class CleanCharField(forms.CharField):
         return strip_control_characters(value) if value else value
 
 
-# The product's one email field (register.email_address): control characters removed, every address
-# Django's validator accepts, including internationalised domain names.
+# The product's one email field (register.email_address): invisible characters removed, every address
+# Django's validator accepts, including internationalised domain names, that fits once case-folded
+# and once sent.
 CleanEmailField = EmailAddressFormField
+
+
+def email_rate_key(value: str) -> str:
+    """One key for every way of typing one address: as the form keeps it, case-folded, domain as sent.
+
+    "Anna@Example.org", "anna@exa\u200bmple.org" and "anna@ｅxample.org." are all mail to
+    anna@example.org, so the per-email rate limit counts them together.
+    """
+    address = CleanEmailField().to_python(value) or ""
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return normalize_email(address)
+    with contextlib.suppress(UnicodeError):
+        domain = punycode(domain.rstrip("."))
+    return normalize_email(f"{local}@{domain}")
 
 
 class PublicRequestForm(forms.Form):

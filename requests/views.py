@@ -14,11 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from customers.contacts import normalize_email
 from register.security import client_address
 from requests import notice, ratelimit
 from requests.emails import send_request_email
-from requests.forms import PublicRequestForm
+from requests.forms import PublicRequestForm, email_rate_key
 from requests.intake import receive_request
 from requests.models import Request, TransitionError
 
@@ -65,6 +64,10 @@ RIGHTS = [
 ]
 
 
+# Longer input is cut before it is normalised for the rate limit (the form refuses it anyway).
+RATE_KEY_INPUT_LENGTH = 1000
+
+
 def _no_store(response: HttpResponse) -> HttpResponse:
     # Pages about a verification link are never cached. The site-wide "same-origin"
     # referrer policy already keeps the link from other sites; "no-referrer" here would make
@@ -96,8 +99,9 @@ def new(request: HttpRequest) -> HttpResponse:
         form = PublicRequestForm(initial={"kind": request.GET.get("kind", "")})
         return render(request, "requests/new.html", {"form": form, "rights": RIGHTS})
 
-    raw_email = normalize_email(str(request.POST.get("email", ""))[:254])
-    if not ratelimit.allow(client_address(request), raw_email):
+    # Count the address mail would go to, however it is typed (case, invisible characters, IDNA).
+    email_key = email_rate_key(str(request.POST.get("email", ""))[:RATE_KEY_INPUT_LENGTH])
+    if not ratelimit.allow(client_address(request), email_key):
         return render(request, "requests/rate_limited.html", status=429)
 
     form = PublicRequestForm(request.POST)

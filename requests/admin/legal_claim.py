@@ -2,12 +2,12 @@
 
 from django.contrib import admin
 
-from register.admin_base import NoDeleteAdminMixin
+from register.admin_base import ModelAdmin, NoDeleteAdminMixin
 from requests.models import LegalClaim
 
 
 @admin.register(LegalClaim)
-class LegalClaimAdmin(NoDeleteAdminMixin, admin.ModelAdmin):
+class LegalClaimAdmin(NoDeleteAdminMixin, ModelAdmin):
     """Legal claims noted by staff; while one is active the customer cannot be erased.
 
     A claim ends by being lifted (``lifted_at``), never deleted: its note goes with erasure.

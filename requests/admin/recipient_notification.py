@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from register.admin_base import ModelAdmin
 from requests.admin.base import PROCESS_PERMISSION
 from requests.models import RecipientNotification, TransitionError
 from requests.rights import send_recipient_notification
@@ -18,7 +19,7 @@ class ImpossibleForm(forms.Form):
 
 
 @admin.register(RecipientNotification)
-class RecipientNotificationAdmin(admin.ModelAdmin):
+class RecipientNotificationAdmin(ModelAdmin):
     """Art. 19 tasks: staff mark each sent (or send the email from here) or impossible with a reason."""
 
     list_display = ["recipient_name", "request", "action", "status", "created_at", "done_at", "done_by"]

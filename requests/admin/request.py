@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from register.admin_base import ModelAdmin
 from requests import deadlines, rights
 from requests.admin.base import ERASE_PERMISSION, PROCESS_PERMISSION, REJECT_PERMISSION, RequestPagesMixin
 from requests.admin.filters import AssigneeFilter, DeadlineFilter, StatusFilter
@@ -42,7 +43,7 @@ class RequestChangeForm(forms.ModelForm):
 
 
 @admin.register(Request)
-class RequestAdmin(RequestPagesMixin, admin.ModelAdmin):
+class RequestAdmin(RequestPagesMixin, ModelAdmin):
     form = RequestChangeForm
     add_form = StaffRequestForm
     list_display = [
@@ -199,7 +200,8 @@ class RequestAdmin(RequestPagesMixin, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         number = term.upper().removeprefix("R-")
-        if number.isdigit():
+        # Only ASCII digits: str.isdigit() also accepts "²" and other digits int() refuses.
+        if number.isascii() and number.isdigit():
             return queryset.filter(pk=int(number)), False
         return super().get_search_results(request, queryset, term)
 

@@ -146,3 +146,23 @@ def test_admin_controller_page_accepts_an_idn_address(dpo_client):
     assert controller.email == "info@äänekoski.fi"
     response = dpo_client.post(url, {**data, "email": "åsa@example.se"})
     assert "cannot be delivered by our mail system" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "address, code",
+    [
+        ("a@" + ".".join(["ß" * 20] * 11) + ".se", "too_long"),  # 235 typed, 455 case-folded
+        ("anna@" + "ä" * 63 + ".se", "domain_too_long"),  # 63 typed, more once IDNA-encoded
+        ("anna@" + "ß" * 40 + ".de", "domain_too_long"),
+        ("a@" + ".".join(["aäbö" * 11] * 5) + ".se", "too_long"),  # 229 typed, 274 as sent
+    ],
+)
+def test_addresses_that_do_not_fit_once_case_folded_or_sent_are_refused_everywhere(address, code):
+    assert len(address) <= 254
+    with pytest.raises(ValidationError) as refused:
+        validate_email_address(address)
+    assert refused.value.code == code
+    customer = Customer(customer_number="C1", email=address)
+    with pytest.raises(ValidationError) as invalid:
+        customer.full_clean(exclude=[f.name for f in Customer._meta.fields if f.name != "email"])
+    assert "email" in invalid.value.message_dict

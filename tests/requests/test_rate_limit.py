@@ -82,3 +82,18 @@ def test_behind_a_proxy_the_appended_forwarded_address_is_counted(settings, limi
     assert via_proxy("b@example.org", "192.0.2.10", forged="198.51.100.200").status_code == 429
     # ...while another client behind the same proxy is not.
     assert via_proxy("c@example.org", "192.0.2.11").status_code == 302
+
+
+def test_sixteen_ways_of_typing_one_address_count_as_one(limit, clock):
+    from tests.requests.test_email_addresses import VARIANTS
+
+    statuses = [
+        post(Client(), email, address=f"203.0.113.{n}").status_code
+        for n, email in enumerate(sorted(VARIANTS))
+    ]
+    assert statuses == [302] * limit + [429] * (len(VARIANTS) - limit)
+    assert {req.email_normalized for req in Request.objects.all()} <= {
+        "anna@example.org",
+        "anna@ｅxample.org",
+    }
+    assert Request.objects.count() == limit

@@ -1,0 +1,95 @@
+"""One row of every model the admin shows, for tests that walk every admin page.
+
+``make_admin_world(dpo)`` builds a published register, a customer with masked identifiers and
+everything hanging off them, requests of the kinds the custom pages act on, and the records
+the workflows write. It returns ``{model: object}`` for each model registered in the admin.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.db import models
+
+HETU = "131052-308T"
+IBAN = "FI2112345600000785"
+
+
+def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
+    from customers.models import ConsentEvent, record_marketing_objection
+    from register.models import (
+        BookkeepingPeriod,
+        Cookie,
+        NoticeVersion,
+        OutboxMessage,
+        Recipient,
+        StatutoryHold,
+    )
+    from register.retention import run_purge
+    from requests import rights
+    from requests.emails import send_request_email
+    from requests.erasure import erase_customer
+    from requests.models import LegalClaim, Request
+    from requests.rectification import record_proposals
+    from requests.reports import build_access_report
+    from staff.models import AuthenticatorApp, FailedLogin, StaffLogin
+    from tests.factories import (
+        make_consent,
+        make_customer,
+        make_invoice,
+        make_matched_request,
+        make_order,
+        make_order_line,
+        make_payment,
+        make_published_retention_register,
+        make_return,
+    )
+
+    register = make_published_retention_register()
+    Cookie.objects.create(register=register, provider="Shop", name="sessionid", category="necessary")
+    Recipient.objects.filter(register=register).update(receives_customer_data=True, email="dpo@posti.example")
+    run_purge()
+    # Bookkeeping periods and statutory holds come from data migrations, without history: give one
+    # of each a version.
+    BookkeepingPeriod.objects.order_by("pk").first().save()
+    StatutoryHold.objects.order_by("pk").first().save()
+
+    customer = make_customer(identity_number=HETU, bank_account=IBAN, first_name="Maja")
+    order = make_order(customer)
+    make_order_line(order)
+    make_payment(make_invoice(order))
+    make_return(order, refund_account=IBAN)
+    make_consent(customer)
+    record_marketing_objection(make_customer(), via=ConsentEvent.Via.STAFF, evidence="test")
+    erase_customer(make_customer(), by=dpo, reason="test")
+
+    access = make_matched_request([customer], kind=Request.Kind.ACCESS)
+    build_access_report(access, by=dpo)
+    send_request_email(access, "acknowledgement")
+    make_matched_request([customer], kind=Request.Kind.ERASURE)
+    record_proposals(make_matched_request([customer], kind=Request.Kind.RECTIFICATION), {"city": "Åbo"})
+    rights.apply_restriction(make_matched_request([customer], kind=Request.Kind.RESTRICTION), by=dpo)
+    LegalClaim.objects.create(customer=customer, note="Dispute over an invoice", noted_by=dpo)
+
+    # Staff sign-in: a failed login, a login, the DPO's authenticator app.
+    FailedLogin.objects.create(
+        username="dpo",
+        ip_address="192.0.2.1",
+        user_agent="test",
+        failures_since_start=1,
+        get_data="",
+        post_data="",
+    )
+    StaffLogin.objects.create(username="dpo", ip_address="192.0.2.1", user_agent="test")
+    AuthenticatorApp.objects.get_or_create(user=dpo, defaults={"name": "Test app", "confirmed": True})
+
+    world = {}
+    for model in admin.site._registry:
+        found = model._default_manager.order_by("pk").first()
+        assert found is not None, f"the admin world has no {model._meta.label}"
+        world[model] = found
+    # The request the custom pages act on is the access request; the notice is the published one.
+    world[Request] = access
+    world[NoticeVersion] = NoticeVersion.objects.get()
+    assert OutboxMessage.objects.exists() and Group.objects.exists()
+    return world
