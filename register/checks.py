@@ -17,7 +17,7 @@ from django.db import models
 
 from register.registry import Registry, registry
 
-PROJECT_APPS = ("register", "customers", "requests")
+PROJECT_APPS = ("register", "customers", "requests", "breaches")
 
 
 def is_historical(model: type[models.Model]) -> bool:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "staff",
     "customers",
     "requests",
+    "breaches",
 ]
 
 MIDDLEWARE = [

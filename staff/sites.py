@@ -1,5 +1,6 @@
 """The admin site: Django's, with the second factor in front of every page (staff.twofactor)."""
 
+from collections.abc import Callable
 from functools import update_wrapper
 
 from django.contrib import admin
@@ -11,6 +12,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from staff import twofactor
+
+# Functions that add a panel to the admin index: each takes the request and returns HTML to show
+# above the list of apps, or "" (the dashboard of ``breaches`` registers itself here, so this app
+# never imports the apps above it).
+IndexPanel = Callable[[HttpRequest], str]
+_index_panels: list[IndexPanel] = []
+
+
+def register_index_panel(panel: IndexPanel) -> None:
+    """Show ``panel``'s HTML on the admin index (once per function)."""
+    if panel not in _index_panels:
+        _index_panels.append(panel)
 
 
 class StaffAdminSite(admin.AdminSite):
@@ -48,6 +61,10 @@ class StaffAdminSite(admin.AdminSite):
             return view(request, *args, **kwargs)
 
         return update_wrapper(csrf_protect(never_cache(inner)), view)
+
+    def index(self, request: HttpRequest, extra_context=None):
+        panels = [html for html in (panel(request) for panel in _index_panels) if html]
+        return super().index(request, {**(extra_context or {}), "index_panels": panels})
 
     def get_urls(self):
         from staff import views

@@ -66,6 +66,9 @@ MODELS: dict[str, tuple[frozenset, frozenset, frozenset, frozenset]] = {
     "staff.failedlogin": (DPO, NOBODY, NOBODY, NOBODY),
     "staff.stafflogin": (DPO, NOBODY, NOBODY, NOBODY),
     "staff.authenticatorapp": (DPO, NOBODY, NOBODY, NOBODY),
+    # The breach register is the DPO's; nobody deletes a breach record, superusers included.
+    "breaches.breach": (DPO, DPO, DPO, NOBODY),
+    "breaches.breachnotice": (DPO, NOBODY, NOBODY, NOBODY),
 }
 
 
@@ -100,6 +103,7 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     "app_list/customers": (STAFF, STAFF),
     "app_list/requests": (STAFF, STAFF),
     "app_list/staff": (DPO, DPO),
+    "app_list/breaches": (DPO, DPO),
     "catch_all": (NOBODY, NOBODY),
     "two_factor_verify": (STAFF, STAFF),
     "two_factor_setup": (STAFF, STAFF),
@@ -131,6 +135,11 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     },
     # ... and previews an erasure; only the DPO erases.
     "requests_request_erasure": (STAFF, DPO),
+    # The breach register: the authority's form, Art. 34 notices, audit exports are the DPO's.
+    "breaches_breach_export": (DPO, NOBODY),
+    "breaches_breach_notify": (DPO, DPO),
+    "breaches_breach_audit_requests": (DPO, NOBODY),
+    "breaches_breach_audit_consents": (DPO, NOBODY),
 }
 
 # Change-list actions: "app_label.model.action" -> who is offered it. "delete_selected" follows

@@ -83,6 +83,15 @@ def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
     StaffLogin.objects.create(username="dpo", ip_address="192.0.2.1", user_agent="test")
     AuthenticatorApp.objects.get_or_create(user=dpo, defaults={"name": "Test app", "confirmed": True})
 
+    # A breach, notified to the authority and to the customer.
+    from django.utils import timezone
+
+    from breaches.models import Breach, BreachNotice
+
+    breach = Breach.objects.create(title="Lost laptop", aware_at=timezone.now(), recorded_by=dpo)
+    breach.record_notification(stage="initial", notified_at=timezone.now(), reference="TSV/1/2026", by=dpo)
+    BreachNotice.objects.create(breach=breach, customer=customer, language="sv", sent_by=dpo)
+
     world = {}
     for model in admin.site._registry:
         found = model._default_manager.order_by("pk").first()

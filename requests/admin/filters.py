@@ -1,6 +1,9 @@
 """List filters of the request admin."""
 
+from datetime import timedelta
+
 from django.contrib import admin
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from requests import deadlines
@@ -46,6 +49,8 @@ class DeadlineFilter(admin.SimpleListFilter):
         return [
             ("overdue", _("Overdue")),
             ("soon", _("Due within 7 days")),
+            ("week", _("Due within 7 days, not overdue")),
+            ("later", _("Due in more than 7 days")),
         ]
 
     def queryset(self, request, queryset):
@@ -53,6 +58,15 @@ class DeadlineFilter(admin.SimpleListFilter):
             return queryset.overdue()
         if self.value() == "soon":
             return queryset.due_within(deadlines.DUE_SOON_DAYS)
+        if self.value() in ("week", "later"):
+            today = deadlines.today()
+            limit = today + timedelta(days=deadlines.DUE_SOON_DAYS)
+            open_requests = (
+                queryset.actionable().open().annotate(effective_due=Coalesce("extended_due_date", "due_date"))
+            )
+            if self.value() == "week":
+                return open_requests.filter(effective_due__gte=today, effective_due__lte=limit)
+            return open_requests.filter(effective_due__gt=limit)
         return queryset
 
 

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
+from register.reminders import reminders
 from register.roles import DATA_PROTECTION_OFFICER
 from requests import deadlines, notice
 from requests.emails import send_email
@@ -87,6 +88,11 @@ class Command(BaseCommand):
             reminded += len(requests)
         if options["verbosity"] >= 1:
             self.stdout.write(f"Sent {sent} reminder email(s) about {reminded} request(s).")
+        # The reminders of the apps above this one (the breach register's 72-hour clock).
+        for reminder in reminders():
+            queued = reminder(today)
+            if options["verbosity"] >= 1 and queued:
+                self.stdout.write(f"{reminder.__module__}: sent {queued} reminder email(s).")
 
     def _send(self, recipients: list[str], requests: list[Request], days: int, today) -> None:
         # Staff emails go out in the installation's default language.
