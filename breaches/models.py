@@ -9,7 +9,7 @@ people concerned (Art. 34) is one ``BreachNotice`` per customer, sent once.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -155,8 +155,12 @@ class Breach(models.Model):
 
     @property
     def deadline(self) -> datetime:
-        """The moment 72 hours after awareness (GDPR Art. 33(1)): elapsed hours, whatever the clocks do."""
-        return self.aware_at + NOTIFY_WITHIN
+        """The moment 72 hours after awareness (GDPR Art. 33(1)): elapsed hours, whatever the clocks do.
+
+        Computed in UTC: Python adds a timedelta to an aware datetime on its wall clock, so a time in
+        Europe/Helsinki plus 72 hours across a DST change would be an hour off.
+        """
+        return self.aware_at.astimezone(UTC) + NOTIFY_WITHIN
 
     def initial_notification(self) -> BreachNotification | None:
         return self.notifications.filter(stage=BreachNotification.Stage.INITIAL).first()
@@ -175,7 +179,7 @@ class Breach(models.Model):
 
     def hours_left(self, now: datetime | None = None) -> float:
         """Hours until the 72-hour deadline; negative once it has passed."""
-        return (self.deadline - (now or timezone.now())).total_seconds() / 3600
+        return (self.deadline - (now or timezone.now()).astimezone(UTC)).total_seconds() / 3600
 
     def notice_in(self, language: str) -> str:
         return getattr(self, f"notice_{language}", "") or ""
