@@ -456,7 +456,7 @@ def links(data: dict) -> dict:
         "overdue": changelist(request_list, deadline="overdue"),
         "week": changelist(request_list, deadline="week"),
         "later": changelist(request_list, deadline="later"),
-        "open": changelist(request_list),
+        "open": changelist(request_list, deadline="open"),
         "completed": changelist(request_list, status=Request.Status.COMPLETED),
         "rejected": changelist(request_list, status=Request.Status.REJECTED),
         "consents": reverse("admin:customers_consentevent_changelist"),
@@ -478,9 +478,9 @@ def decorate(data: dict) -> None:
             row[f"{band}_url"] = changelist(request_list, kind__exact=row["kind"], deadline=band)
     for holder in data["requests"]["holders"]:
         holder["url"] = (
-            changelist(request_list, assigned="nobody")
+            changelist(request_list, deadline="open", assigned="nobody")
             if holder["id"] is None
-            else changelist(request_list, assignee__id__exact=holder["id"])
+            else changelist(request_list, deadline="open", assignee__id__exact=holder["id"])
         )
     for row in data["times"]["rejections"]:
         row["url"] = changelist(
@@ -537,7 +537,7 @@ def context_for(request: HttpRequest, now: datetime | None = None) -> dict | Non
         "data": data,
         "charts": charts(data),
         "links": links(data),
-        "age_minutes": int(age.total_seconds() // 60),
+        "age_minutes": max(0, int(age.total_seconds() // 60)),
         "breaches": open_breaches(now) if full else [],
         "cache_minutes": CACHE_SECONDS // 60,
     }

@@ -163,7 +163,9 @@ class Breach(models.Model):
         return self.aware_at.astimezone(UTC) + NOTIFY_WITHIN
 
     def initial_notification(self) -> BreachNotification | None:
-        return self.notifications.filter(stage=BreachNotification.Stage.INITIAL).first()
+        # Read through all(): a list that prefetched the notifications asks nothing more.
+        initial = BreachNotification.Stage.INITIAL
+        return next((n for n in self.notifications.all() if n.stage == initial), None)
 
     @property
     def authority_notified_at(self) -> datetime | None:

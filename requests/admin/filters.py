@@ -50,6 +50,7 @@ class DeadlineFilter(admin.SimpleListFilter):
             ("overdue", _("Overdue")),
             ("soon", _("Due within 7 days")),
             ("week", _("Due within 7 days, not overdue")),
+            ("open", _("Open, any deadline")),
             ("later", _("Due in more than 7 days")),
         ]
 
@@ -58,6 +59,8 @@ class DeadlineFilter(admin.SimpleListFilter):
             return queryset.overdue()
         if self.value() == "soon":
             return queryset.due_within(deadlines.DUE_SOON_DAYS)
+        if self.value() == "open":
+            return queryset.actionable().open()
         if self.value() in ("week", "later"):
             today = deadlines.today()
             limit = today + timedelta(days=deadlines.DUE_SOON_DAYS)
