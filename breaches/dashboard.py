@@ -2,9 +2,10 @@
 
 The data-protection officer sees everything; customer service sees the requests they process.
 Every figure comes from a bounded number of aggregate queries (one per consent purpose for the
-marketable counts, a fixed number otherwise), is cached for ``CACHE_SECONDS`` with its age shown,
-and links to the admin list behind it. Charts are SVG drawn here, each followed by its numbers in
-a table. Open breaches and their 72-hour clocks are read fresh on every view.
+marketable counts, a fixed number otherwise), is cached with its age shown and refreshed in the
+background once older than ``CACHE_SECONDS``, and links to the admin list behind it. Charts are
+SVG drawn here, each followed by its numbers in a table. Open breaches and their 72-hour clocks
+are read fresh on every view.
 """
 
 from __future__ import annotations
@@ -17,16 +18,18 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
+from django_tasks import task
 
 from breaches.clock import clock_html
 from breaches.models import Breach
@@ -37,6 +40,8 @@ from requests import deadlines
 from requests.models import Request
 
 CACHE_SECONDS = 300
+# Stale figures are shown (with their age) while fresh ones are computed, for at most this long.
+KEEP_SECONDS = 24 * 3600
 CACHE_KEY = "breaches:dashboard:v1:{part}:{language}"
 FULL_PERMISSION = "breaches.view_dashboard"
 REQUESTS_PERMISSION = "requests.view_request"
@@ -285,13 +290,35 @@ def compute(full: bool, now: datetime | None = None) -> dict:
     return data
 
 
+def _key(full: bool, language: str | None) -> str:
+    return CACHE_KEY.format(part="full" if full else "requests", language=language)
+
+
+@task()
+def refresh_figures(full: bool, language: str | None) -> None:
+    """Recompute the figures in the background and cache them (enqueued by ``figures``)."""
+    with translation.override(language):
+        cache.set(_key(full, language), compute(full), KEEP_SECONDS)
+    cache.delete(_key(full, language) + ":refreshing")
+
+
 def figures(full: bool) -> dict:
-    """The figures from the cache, computed when missing or older than ``CACHE_SECONDS``."""
-    key = CACHE_KEY.format(part="full" if full else "requests", language=get_language())
+    """The cached figures; computed here when there are none, refreshed in the background when stale.
+
+    On a large shop computing takes longer than a page should (the marketable count reads every
+    customer), so a page older than ``CACHE_SECONDS`` is shown with its age while the task queue
+    computes the next one; at most one refresh is queued at a time.
+    """
+    language = get_language()
+    key = _key(full, language)
     data = cache.get(key)
     if data is None:
         data = compute(full)
-        cache.set(key, data, CACHE_SECONDS)
+        cache.set(key, data, KEEP_SECONDS)
+    elif timezone.now() - data["computed_at"] > timedelta(seconds=CACHE_SECONDS) and cache.add(
+        key + ":refreshing", 1, CACHE_SECONDS
+    ):
+        transaction.on_commit(lambda: refresh_figures.enqueue(full, language), robust=True)
     return data
 
 
