@@ -10,7 +10,7 @@ PORT ?= 8000
 RUN_ENV := DEBUG=$${DEBUG:-True}
 LANGS := sv fi nb en
 
-.PHONY: run test lint format messages compilemessages bench clean venv lock audit otp
+.PHONY: run test lint format messages compilemessages bench bench-dashboard clean venv lock audit otp
 
 venv: $(STAMP)
 
@@ -62,11 +62,11 @@ format: $(STAMP)
 
 # Extract strings for translation (needs GNU gettext's xgettext), then compile.
 # locale/ holds the project package's and templates/' strings; customers/ and
-# requests/ keep their own catalogues in <app>/locale/.
+# requests/ and breaches/ keep their own catalogues in <app>/locale/.
 MAKEMESSAGES := makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS))
 messages: $(STAMP)
-	DEBUG=True $(PY) manage.py $(MAKEMESSAGES) --ignore=.venv --ignore=tests --ignore=staff --ignore=customers --ignore=requests --ignore=artifacts
-	for app in staff customers requests; do (cd $$app && ../$(BIN)/django-admin $(MAKEMESSAGES)) || exit 1; done
+	DEBUG=True $(PY) manage.py $(MAKEMESSAGES) --ignore=.venv --ignore=tests --ignore=staff --ignore=customers --ignore=requests --ignore=breaches --ignore=artifacts
+	for app in staff customers requests breaches; do (cd $$app && ../$(BIN)/django-admin $(MAKEMESSAGES)) || exit 1; done
 	$(MAKE) compilemessages
 
 # Benchmarks run on PostgreSQL in their own database (kr_bench), never on your data.
@@ -74,6 +74,12 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kr_bench
 BENCH_ARGS ?= --orders 100000
 bench: $(STAMP) compilemessages
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_purge $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_dashboard $(DASHBOARD_BENCH_ARGS)
+
+# The dashboard alone (1,000,000 customers, 5,000,000 orders, 50,000 requests by default).
+DASHBOARD_BENCH_ARGS ?= --customers 1000000 --requests 50000
+bench-dashboard: $(STAMP) compilemessages
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_dashboard $(DASHBOARD_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
