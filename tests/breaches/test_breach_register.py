@@ -124,33 +124,60 @@ def test_breach_is_never_deleted_not_by_code_nor_the_admin_of_a_superuser(client
     assert Breach.objects.filter(pk=breach.pk).exists()
 
 
-def test_every_change_is_kept_in_history(dpo_client):
-    breach = make_breach()
-    url = reverse("admin:breaches_breach_change", args=[breach.pk])
-    page = dpo_client.get(url)
+def change_form_data(client, breach: Breach, notifications: list[dict] = (), **changes) -> dict:
+    """The breach's change form as the admin shows it, with ``changes`` and new notification stages."""
+    page = client.get(reverse("admin:breaches_breach_change", args=[breach.pk]))
     assert page.status_code == 200
     form = page.context["adminform"].form
     data = {name: form.initial.get(name) or "" for name in form.fields}
+    for name in ("occurred_from", "occurred_to", "subjects_notified_at", "closed_at", "aware_at"):
+        data.pop(name, None)
+    aware = timezone.localtime(breach.aware_at)
+    data.update(aware_at_0=aware.strftime("%Y-%m-%d"), aware_at_1=aware.strftime("%H:%M:%S"))
     data.update(
-        title=breach.title,
-        aware_at_0=timezone.localtime(breach.aware_at).strftime("%Y-%m-%d"),
-        aware_at_1=timezone.localtime(breach.aware_at).strftime("%H:%M:%S"),
-        risk=Breach.Risk.HIGH_RISK,
-        risk_reasoning="Identity numbers were exposed.",
-        **{
-            "notifications-TOTAL_FORMS": "0",
+        {
+            "notifications-TOTAL_FORMS": str(len(notifications)),
             "notifications-INITIAL_FORMS": "0",
             "notifications-MIN_NUM_FORMS": "0",
             "notifications-MAX_NUM_FORMS": "1000",
-        },
+        }
     )
-    for name in ("occurred_from", "occurred_to", "subjects_notified_at", "closed_at"):
-        data.pop(name, None)
+    for n, stage in enumerate(notifications):
+        at = timezone.localtime(stage.pop("notified_at"))
+        data[f"notifications-{n}-notified_at_0"] = at.strftime("%Y-%m-%d")
+        data[f"notifications-{n}-notified_at_1"] = at.strftime("%H:%M:%S")
+        data.update({f"notifications-{n}-{key}": value for key, value in stage.items()})
+    data.update(changes)
+    return data
+
+
+def test_every_change_is_kept_in_history(dpo_client):
+    breach = make_breach()
+    url = reverse("admin:breaches_breach_change", args=[breach.pk])
+    data = change_form_data(
+        dpo_client, breach, risk=Breach.Risk.HIGH_RISK, risk_reasoning="Identity numbers were exposed."
+    )
     response = dpo_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     breach.refresh_from_db()
     assert breach.risk == Breach.Risk.HIGH_RISK
     assert list(breach.history.order_by("history_id").values_list("risk", flat=True)) == ["risk", "high_risk"]
+
+
+def test_admin_refuses_a_late_initial_notification_without_reasons_then_records_it(dpo_client, dpo):
+    breach = make_breach(aware_at=timezone.now() - timedelta(hours=90))
+    url = reverse("admin:breaches_breach_change", args=[breach.pk])
+    stage = {"stage": "initial", "notified_at": timezone.now() - timedelta(hours=1), "reference": "TSV/9"}
+    response = dpo_client.post(url, change_form_data(dpo_client, breach, [dict(stage)]))
+    assert response.status_code == 200
+    assert "reasons for the delay" in response.content.decode()
+    assert not breach.notifications.exists()
+    late = {**stage, "delay_reasons": "The server logs were only available on day four."}
+    response = dpo_client.post(url, change_form_data(dpo_client, breach, [late]))
+    assert response.status_code == 302
+    recorded = breach.notifications.get()
+    assert (recorded.stage, recorded.reference, recorded.recorded_by) == ("initial", "TSV/9", dpo)
+    assert "Authority notified" in dpo_client.get(url).content.decode()
 
 
 def test_reminder_command_reminds_the_dpo_once_a_day_of_a_breach_near_its_deadline(dpo):
