@@ -144,8 +144,49 @@ class SourceInline(PartInline):
     fields = [*languages("text"), ("position", "staff_note")]
 
 
+class RecipientForm(forms.ModelForm):
+    """The webhook secret is write-only: typed once, never shown again in full (only its last characters)."""
+
+    webhook_secret = forms.CharField(
+        label=_("webhook signing secret"),
+        required=False,
+        strip=True,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = Recipient
+        fields = ["webhook_secret"]  # the admin adds the rest of its fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._saved_secret = self.instance.webhook_secret if self.instance.pk else ""
+        current = self.instance.masked_webhook_secret if self.instance.pk else ""
+        field = self.fields["webhook_secret"]
+        field.help_text = (
+            format_lazy(
+                _(
+                    "A secret is saved (ending {ending}). Leave empty to keep it; "
+                    "type a new one to replace it."
+                ),
+                ending=current,
+            )
+            if current
+            else _(
+                "At least 24 random characters, shared with the receiver, which checks the signature of "
+                "every event with it (docs/operations.md). Shown only while you type it."
+            )
+        )
+
+    def clean_webhook_secret(self) -> str:
+        # Empty keeps the saved secret; the field never sends it back to the browser.
+        return self.cleaned_data.get("webhook_secret") or self._saved_secret
+
+
 class RecipientInline(PartInline):
     model = Recipient
+    form = RecipientForm
     fields = [
         *languages("name"),
         *languages("description"),
@@ -153,6 +194,7 @@ class RecipientInline(PartInline):
         "safeguard",
         *languages("safeguard_text"),
         ("receives_customer_data", "email"),
+        ("webhook_url", "webhook_secret"),
         "staff_note",
     ]
 
@@ -404,8 +446,11 @@ class RecipientAdmin(PartAdmin):
         "safeguard",
         "receives_customer_data",
         "email",
+        "webhook_url",
     ]
     list_filter = ["register", "kind", "outside_eea", "receives_customer_data"]
+    form = RecipientForm
+    fields = ["register", *RecipientInline.fields]
 
 
 @admin.register(Cookie)

@@ -213,17 +213,22 @@ def create_recipient_notifications(
         if is_new:
             created.append(notification)
         if recipient.webhook_url:
-            for customer in customers:
-                notification.event_messages.add(
-                    *queue_event(
-                        EVENT_TYPES[action],
-                        customer,
-                        recipients=[recipient],
-                        notify=EVENT_OUTCOME,
-                        fields=fields,
-                        request_number=request.number,
-                    )
+            events = [
+                message
+                for customer in customers
+                for message in queue_event(
+                    EVENT_TYPES[action],
+                    customer,
+                    recipients=[recipient],
+                    notify=EVENT_OUTCOME,
+                    fields=fields,
+                    request_number=request.number,
                 )
+            ]
+            notification.event_messages.add(*events)
+            # A backend that runs tasks at once has delivered them before they were linked here.
+            for message in OutboxMessage.objects.filter(pk__in=[e.pk for e in events], status="sent"):
+                event_outcome(message)
     if created:
         request.log(
             RequestEvent.Kind.RECIPIENTS_NOTIFIED,
