@@ -163,7 +163,9 @@ class RecipientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._saved_secret = self.instance.webhook_secret if self.instance.pk else ""
         current = self.instance.masked_webhook_secret if self.instance.pk else ""
-        field = self.fields["webhook_secret"]
+        field = self.fields.get("webhook_secret")
+        if field is None:  # a read-only page (a past version) shows no secret at all
+            return
         field.help_text = (
             format_lazy(
                 _(
@@ -184,7 +186,31 @@ class RecipientForm(forms.ModelForm):
         return self.cleaned_data.get("webhook_secret") or self._saved_secret
 
 
-class RecipientInline(PartInline):
+class MaskedSecretMixin:
+    """Where the secret would be shown as text (view-only staff, past versions), show its ending only."""
+
+    def _shows_secret_as_text(self, request, obj) -> bool:
+        return getattr(request, "showing_past_version", False) or not self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self._shows_secret_as_text(request, obj):
+            return fields
+
+        def masked(name):
+            return "masked_webhook_secret" if name == "webhook_secret" else name
+
+        return [tuple(map(masked, f)) if isinstance(f, list | tuple) else masked(f) for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "masked_webhook_secret"]
+
+    @admin.display(description=_("webhook signing secret"))
+    def masked_webhook_secret(self, obj) -> str:
+        return obj.masked_webhook_secret if obj is not None else ""
+
+
+class RecipientInline(MaskedSecretMixin, PartInline):
     model = Recipient
     form = RecipientForm
     fields = [
@@ -437,7 +463,7 @@ class SourceAdmin(PartAdmin):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(PartAdmin):
+class RecipientAdmin(MaskedSecretMixin, PartAdmin):
     list_display = [
         "__str__",
         "kind",

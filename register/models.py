@@ -208,6 +208,17 @@ class Register(TranslatedModel):
         return check_publication(self)
 
 
+class PartHistory(HistoricalRecords):
+    """History of every register part; ``excluded_fields`` name fields some parts have and others lack."""
+
+    def create_history_model(self, model, inherited):
+        history_model = super().create_history_model(model, inherited)
+        # Reading a past version looks up each excluded field on the model: keep only the model's own.
+        own = {field.name for field in model._meta.fields}
+        history_model._history_excluded_fields = [name for name in self.excluded_fields if name in own]
+        return history_model
+
+
 class RegisterPart(TranslatedModel):
     """Common fields of the register's parts: order on the page and a note for staff."""
 
@@ -222,7 +233,7 @@ class RegisterPart(TranslatedModel):
     )
 
     # A recipient's webhook signing secret is never copied into the history.
-    history = HistoricalRecords(inherit=True, excluded_fields=["webhook_secret"])
+    history = PartHistory(inherit=True, excluded_fields=["webhook_secret"])
 
     class Meta:
         abstract = True

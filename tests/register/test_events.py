@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from register import events, outbox
@@ -261,7 +262,6 @@ def test_a_webhook_needs_a_long_secret():
 
 @pytest.mark.django_db
 def test_the_admin_never_shows_the_secret_again_and_keeps_it_when_left_empty(dpo_client):
-    from django.urls import reverse
 
     recipient = webhook_recipient("https://shop.example/hooks")
     url = reverse("admin:register_recipient_change", args=[recipient.pk])
@@ -284,3 +284,27 @@ def test_the_admin_never_shows_the_secret_again_and_keeps_it_when_left_empty(dpo
     # The history keeps the URL, never the secret.
     assert "webhook_secret" not in {f.name for f in Recipient.history.model._meta.fields}
     assert recipient.history.latest().webhook_url == "https://shop.example/hooks/v2"
+
+
+@pytest.mark.django_db
+def test_a_past_version_of_a_recipient_shows_no_secret(dpo_client):
+    recipient = webhook_recipient("https://shop.example/hooks")
+    version = recipient.history.first()
+    url = reverse("admin:register_recipient_simple_history", args=[recipient.pk, version.history_id])
+    response = dpo_client.get(url)
+    assert response.status_code == 200
+    assert SECRET not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_who_may_only_view_a_recipient_see_the_secrets_ending_only(service_client):
+    recipient = webhook_recipient("https://shop.example/hooks")
+    page = service_client.get(reverse("admin:register_recipient_change", args=[recipient.pk]))
+    assert page.status_code == 200
+    assert "https://shop.example/hooks" in page.content.decode()
+    assert SECRET not in page.content.decode()
+    assert SECRET[-4:] in page.content.decode()
+    register_url = reverse("admin:register_register_change", args=[recipient.register_id])
+    register_page = service_client.get(register_url)
+    assert register_page.status_code == 200
+    assert SECRET not in register_page.content.decode()

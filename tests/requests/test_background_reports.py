@@ -1,4 +1,4 @@
-"""Reports of customers with many orders are built by the worker: idempotent, and a killed worker loses nothing."""
+"""Large reports are built by the worker: idempotent, and a killed worker loses nothing."""
 
 from datetime import timedelta
 from unittest import mock
