@@ -207,3 +207,14 @@ def test_the_task_list_does_not_grow_queries_with_its_rows(shop, dpo, dpo_client
     with CaptureQueriesContext(connection) as four:
         assert dpo_client.get(url).content.decode().count("Delivered") == 4
     assert len(four) == len(one)
+
+
+def test_a_restriction_made_in_the_customer_admin_is_sent_too(shop, dpo_client):
+    customer = customer_with_secrets()
+    response = dpo_client.post(
+        reverse("admin:customers_customer_changelist"),
+        {"action": "restrict_processing", "_selected_action": [customer.pk]},
+    )
+    assert response.status_code == 302
+    (event,) = received(shop)
+    assert (event["type"], event["request"]) == ("customer.restricted", None)
