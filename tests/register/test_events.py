@@ -49,7 +49,7 @@ def database_queue(settings):
     settings.TASKS = DATABASE_TASKS
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits, as in production
 def test_the_receiver_gets_a_signed_event_it_can_verify_with_the_secret(receiver, database_queue):
     webhook_recipient(receiver.url)
     customer = make_customer(customer_number="C-77")
@@ -92,7 +92,7 @@ def test_the_signature_follows_the_documented_scheme():
     assert not events.verify(b'{"a":1}', "garbage", "s3cret", now=1700000000)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits, as in production
 def test_a_failing_receiver_is_retried_with_backoff_until_it_accepts(receiver, database_queue):
     receiver.statuses = [500, 200]
     webhook_recipient(receiver.url)
@@ -166,7 +166,7 @@ def test_recipients_without_a_webhook_get_no_event():
 # --- A worker killed mid-delivery -------------------------------------------------------------
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits, as in production
 def test_a_worker_killed_after_claiming_loses_nothing_and_the_sweep_delivers_once(receiver, database_queue):
     webhook_recipient(receiver.url)
     message = queue_rectified()
@@ -189,7 +189,7 @@ def test_a_worker_killed_after_claiming_loses_nothing_and_the_sweep_delivers_onc
     assert message.status == OutboxMessage.Status.SENT
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits, as in production
 def test_a_delivered_and_recorded_event_is_never_sent_again(receiver, database_queue):
     webhook_recipient(receiver.url)
     message = queue_rectified()
@@ -203,7 +203,7 @@ def test_a_delivered_and_recorded_event_is_never_sent_again(receiver, database_q
     assert len(receiver.received) == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker commits, as in production
 def test_a_worker_killed_between_sending_and_recording_sends_the_same_event_again(receiver, database_queue):
     """At least once: the receiver may see an event twice, always with the same id to de-duplicate on."""
     webhook_recipient(receiver.url)

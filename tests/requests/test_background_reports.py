@@ -13,7 +13,8 @@ from requests import background
 from requests.models import AccessReport, Request
 from tests.factories import make_complete_register, make_customer, make_matched_request, make_order
 
-pytestmark = pytest.mark.django_db
+# The worker commits, as in production.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
