@@ -205,6 +205,18 @@ class MaskedSecretMixin:
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "masked_webhook_secret"]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if self._shows_secret_as_text(request, obj):
+            form.base_fields.pop("webhook_secret", None)  # a fresh class: RecipientForm keeps its field
+        return form
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if self._shows_secret_as_text(request, obj):
+            formset.form.base_fields.pop("webhook_secret", None)
+        return formset
+
     @admin.display(description=_("webhook signing secret"))
     def masked_webhook_secret(self, obj) -> str:
         return obj.masked_webhook_secret if obj is not None else ""
