@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -38,6 +38,7 @@ from customers.models import (
     record_marketing_objection,
 )
 from register.admin_base import HistoryAdmin, ModelAdmin, NoDeleteAdminMixin, ReadOnlyAdmin, protect_fields
+from register.events import EventType, queue_event
 from register.models import Controller
 
 # No admin lets staff without the permission filter, order or search by a masked field.
@@ -446,8 +447,12 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     @admin.action(description=_("Restrict processing (GDPR Art. 18)"), permissions=["change"])
     def restrict_processing(self, request, queryset):
         count = 0
+        reason = str(_("Restricted by %(user)s in the admin.") % {"user": request.user})
         for customer in queryset.filter(restricted_at__isnull=True):
-            customer.restrict(reason=str(_("Restricted by %(user)s in the admin.") % {"user": request.user}))
+            with transaction.atomic():
+                customer.restrict(reason=reason)
+                # Recipients with a webhook learn of it too (GDPR Art. 19); no request, so no task.
+                queue_event(EventType.RESTRICTED, customer)
             count += 1
         self.message_user(
             request, _("%(count)d customer(s) restricted.") % {"count": count}, messages.SUCCESS

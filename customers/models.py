@@ -28,6 +28,7 @@ from customers.contacts import (
     normalize_phone,
 )
 from register.email_address import EmailAddressField
+from register.events import EventType, queue_event
 from register.models import NoticeVersion, Register
 from register.translation import Language
 
@@ -328,10 +329,30 @@ class Customer(models.Model):
         return self._record_consent(purpose, ConsentEvent.Action.GRANTED, via, evidence, occurred_at)
 
     def withdraw_consent(
-        self, purpose: ConsentPurpose | str, via: str, evidence: str = "", occurred_at=None
+        self,
+        purpose: ConsentPurpose | str,
+        via: str,
+        evidence: str = "",
+        occurred_at=None,
+        *,
+        announce: bool = True,
     ) -> ConsentEvent:
-        """Record that the customer withdrew consent for the purpose (GDPR Art. 7(3))."""
-        return self._record_consent(purpose, ConsentEvent.Action.WITHDRAWN, via, evidence, occurred_at)
+        """Record that the customer withdrew consent for the purpose (GDPR Art. 7(3)).
+
+        Recipients with a webhook are sent a ``consent.withdrawn`` event (after commit), so the shop
+        stops mailing; not for rows imported from the shop itself, nor when ``announce`` is false
+        (an objection announces itself once).
+        """
+        event = self._record_consent(purpose, ConsentEvent.Action.WITHDRAWN, via, evidence, occurred_at)
+        if announce and via != ConsentEvent.Via.IMPORT:
+            queue_event(
+                EventType.CONSENT_WITHDRAWN,
+                self,
+                purposes=[event.purpose.code],
+                request_number=evidence if via == ConsentEvent.Via.REQUEST else "",
+                occurred_at=event.occurred_at,
+            )
+        return event
 
 
 # --- Orders and bookkeeping records ------------------------------------------------------------
@@ -771,13 +792,21 @@ def record_marketing_objection(customer: Customer, via: str, evidence: str = "")
     with transaction.atomic():
         marketing = {p.code: p for p in ConsentPurpose.objects.filter(is_marketing=True)}
         withdrawn = 0
+        purposes = []
         for code, granted in customer.current_consents().items():
             if granted and code in marketing:
-                customer.withdraw_consent(marketing[code], via=via, evidence=evidence)
+                customer.withdraw_consent(marketing[code], via=via, evidence=evidence, announce=False)
+                purposes.append(code)
                 withdrawn += 1
         Suppression.add(
             email=customer.email_normalized or None,
             phone=customer.phone_normalized or None,
             reason=Suppression.Reason.OBJECTION,
+        )
+        queue_event(
+            EventType.OBJECTION_RECORDED,
+            customer,
+            purposes=purposes,
+            request_number=evidence if via == ConsentEvent.Via.REQUEST else "",
         )
     return withdrawn

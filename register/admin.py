@@ -144,8 +144,87 @@ class SourceInline(PartInline):
     fields = [*languages("text"), ("position", "staff_note")]
 
 
-class RecipientInline(PartInline):
+class RecipientForm(forms.ModelForm):
+    """The webhook secret is write-only: typed once, never shown again in full (only its last characters)."""
+
+    webhook_secret = forms.CharField(
+        label=_("webhook signing secret"),
+        required=False,
+        strip=True,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = Recipient
+        fields = ["webhook_secret"]  # the admin adds the rest of its fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._saved_secret = self.instance.webhook_secret if self.instance.pk else ""
+        current = self.instance.masked_webhook_secret if self.instance.pk else ""
+        field = self.fields.get("webhook_secret")
+        if field is None:  # a read-only page (a past version) shows no secret at all
+            return
+        field.help_text = (
+            format_lazy(
+                _(
+                    "A secret is saved (ending {ending}). Leave empty to keep it; "
+                    "type a new one to replace it."
+                ),
+                ending=current,
+            )
+            if current
+            else _(
+                "At least 24 random characters, shared with the receiver, which checks the signature of "
+                "every event with it (docs/operations.md). Shown only while you type it."
+            )
+        )
+
+    def clean_webhook_secret(self) -> str:
+        # Empty keeps the saved secret; the field never sends it back to the browser.
+        return self.cleaned_data.get("webhook_secret") or self._saved_secret
+
+
+class MaskedSecretMixin:
+    """Where the secret would be shown as text (view-only staff, past versions), show its ending only."""
+
+    def _shows_secret_as_text(self, request, obj) -> bool:
+        return getattr(request, "showing_past_version", False) or not self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self._shows_secret_as_text(request, obj):
+            return fields
+
+        def masked(name):
+            return "masked_webhook_secret" if name == "webhook_secret" else name
+
+        return [tuple(map(masked, f)) if isinstance(f, list | tuple) else masked(f) for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "masked_webhook_secret"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if self._shows_secret_as_text(request, obj):
+            form.base_fields.pop("webhook_secret", None)  # a fresh class: RecipientForm keeps its field
+        return form
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if self._shows_secret_as_text(request, obj):
+            formset.form.base_fields.pop("webhook_secret", None)
+        return formset
+
+    @admin.display(description=_("webhook signing secret"))
+    def masked_webhook_secret(self, obj) -> str:
+        return obj.masked_webhook_secret if obj is not None else ""
+
+
+class RecipientInline(MaskedSecretMixin, PartInline):
     model = Recipient
+    form = RecipientForm
     fields = [
         *languages("name"),
         *languages("description"),
@@ -153,6 +232,7 @@ class RecipientInline(PartInline):
         "safeguard",
         *languages("safeguard_text"),
         ("receives_customer_data", "email"),
+        ("webhook_url", "webhook_secret"),
         "staff_note",
     ]
 
@@ -395,7 +475,7 @@ class SourceAdmin(PartAdmin):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(PartAdmin):
+class RecipientAdmin(MaskedSecretMixin, PartAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -404,8 +484,11 @@ class RecipientAdmin(PartAdmin):
         "safeguard",
         "receives_customer_data",
         "email",
+        "webhook_url",
     ]
     list_filter = ["register", "kind", "outside_eea", "receives_customer_data"]
+    form = RecipientForm
+    fields = ["register", *RecipientInline.fields]
 
 
 @admin.register(Cookie)

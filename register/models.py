@@ -208,6 +208,17 @@ class Register(TranslatedModel):
         return check_publication(self)
 
 
+class PartHistory(HistoricalRecords):
+    """History of every register part; ``excluded_fields`` name fields some parts have and others lack."""
+
+    def create_history_model(self, model, inherited):
+        history_model = super().create_history_model(model, inherited)
+        # Reading a past version looks up each excluded field on the model: keep only the model's own.
+        own = {field.name for field in model._meta.fields}
+        history_model._history_excluded_fields = [name for name in self.excluded_fields if name in own]
+        return history_model
+
+
 class RegisterPart(TranslatedModel):
     """Common fields of the register's parts: order on the page and a note for staff."""
 
@@ -221,7 +232,8 @@ class RegisterPart(TranslatedModel):
         ),
     )
 
-    history = HistoricalRecords(inherit=True)
+    # A recipient's webhook signing secret is never copied into the history.
+    history = PartHistory(inherit=True, excluded_fields=["webhook_secret"])
 
     class Meta:
         abstract = True
@@ -462,6 +474,22 @@ class RecipientQuerySet(models.QuerySet):
         return self.filter(receives_customer_data=True)
 
 
+WEBHOOK_SECRET_MIN_LENGTH = 24
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def validate_webhook_url(url: str) -> None:
+    """Accept only https URLs; plain http only to this machine while developing (DEBUG)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and settings.DEBUG and parts.hostname in LOCAL_HOSTS:
+        return
+    raise ValidationError(gettext("A webhook URL must start with https://."), code="https_only")
+
+
 class Recipient(RegisterPart):
     register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="recipients")
     name = Translated(models.CharField, _("name"), max_length=200)
@@ -483,6 +511,17 @@ class Recipient(RegisterPart):
     email = EmailAddressField(
         _("notification email"), blank=True, help_text=_("Where GDPR Art. 19 notifications are sent.")
     )
+    webhook_url = models.URLField(
+        _("webhook URL"),
+        blank=True,
+        max_length=500,
+        help_text=_(
+            "Where signed events are posted when a customer is rectified, erased or restricted, or "
+            "withdraws consent or objects (GDPR Art. 19). HTTPS only."
+        ),
+    )
+    # Kept as written: the register signs every event with it. The admin never shows it again in full.
+    webhook_secret = models.CharField(_("webhook signing secret"), max_length=200, blank=True)
 
     objects = RecipientQuerySet.as_manager()
 
@@ -497,6 +536,26 @@ class Recipient(RegisterPart):
     def lacks_safeguard(self) -> bool:
         """A transfer outside the EU/EEA needs a safeguard (GDPR Art. 44–49)."""
         return self.outside_eea and self.safeguard == Safeguard.NONE
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.webhook_url:
+            try:
+                validate_webhook_url(self.webhook_url)
+            except ValidationError as exc:
+                errors["webhook_url"] = exc.messages
+            if len(self.webhook_secret or "") < WEBHOOK_SECRET_MIN_LENGTH:
+                errors["webhook_secret"] = gettext(
+                    "A webhook needs a signing secret of at least %(count)d characters."
+                ) % {"count": WEBHOOK_SECRET_MIN_LENGTH}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def masked_webhook_secret(self) -> str:
+        """The secret as the admin shows it after saving: its last four characters only."""
+        return f"…{self.webhook_secret[-4:]}" if self.webhook_secret else ""
 
 
 class CookieCategory(models.TextChoices):

@@ -21,7 +21,7 @@ the request's correspondence, and the queue keeps only the subject, the referenc
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -132,6 +132,16 @@ def schedule(message: OutboxMessage, at: datetime | None = None) -> None:
         deliver.enqueue(message.pk)
     else:
         transaction.on_commit(lambda: deliver.enqueue(message.pk), robust=True)
+
+
+# Other durable background work registers how to find its lost tasks here (e.g. large reports,
+# requests.apps); ``send_queued_messages`` runs each after the messages' own sweep.
+SWEEPERS: list[Callable[[], int]] = []
+
+
+def sweep_other_work() -> int:
+    """Run every registered sweeper; return how many tasks they handed back to the queue."""
+    return sum(sweeper() for sweeper in SWEEPERS)
 
 
 def sweep(now: datetime | None = None) -> int:

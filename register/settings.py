@@ -205,6 +205,12 @@ elif TASK_QUEUE == "redis":
 else:
     raise ImproperlyConfigured(f"TASK_QUEUE must be database or redis, not {TASK_QUEUE!r}")
 
+# Seconds a webhook receiver has to answer an event before the attempt counts as failed (retried later).
+WEBHOOK_TIMEOUT = _read("WEBHOOK_TIMEOUT", int, 10)
+# An access report or portability export for a customer with more orders than this is built on the
+# task queue instead of during the click; the admin shows "being generated" meanwhile.
+REPORT_BACKGROUND_ORDERS = _read("REPORT_BACKGROUND_ORDERS", int, 2000)
+
 # Past versions in the admin's history are shown, never written back (register.admin_base.HistoryAdmin).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

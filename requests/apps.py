@@ -14,3 +14,9 @@ class RequestsConfig(AppConfig):
         from requests.rights import lift_notice_sent_at
 
         lift_notice_providers.append(lift_notice_sent_at)
+
+        # Large reports are built by the worker; the queue's sweep finds those whose worker died.
+        from register import outbox
+        from requests.background import sweep_reports
+
+        outbox.SWEEPERS.append(sweep_reports)

@@ -449,10 +449,27 @@ def erase_for_request(request: Request, *, by) -> list[ErasureRecord]:
         ]
         from requests.rights import create_recipient_notifications
 
-        create_recipient_notifications(request, "erasure")
+        # The customers as read before the erasure name them in the events (the shop's id may be gone).
+        create_recipient_notifications(
+            request, "erasure", customers=customers, fields=erased_customer_fields(records)
+        )
         if to:
             send_outcome(request, records, to=to, language=language, by=by)
     return records
+
+
+def erased_customer_fields(records: list[ErasureRecord]) -> list[str]:
+    """The customer fields the erasure emptied (names only), for the recipients' events."""
+    label = Customer._meta.label_lower
+    return sorted(
+        {
+            name
+            for record in records
+            for item in record.items
+            if item.get("model") == label
+            for name in item.get("fields") or []
+        }
+    )
 
 
 def retained_summary(records: list[ErasureRecord], language: str) -> list[dict[str, Any]]:

@@ -85,13 +85,13 @@ def diff_rows(request: Request, customer: Customer) -> list[dict]:
     ]
 
 
-def _notify_recipients(request: Request) -> None:
-    """Create the Art. 19 tasks, one per recipient of customer data, for staff to send."""
+def _notify_recipients(request: Request, customer: Customer, fields: list[str]) -> None:
+    """Create the Art. 19 tasks, one per recipient of customer data, and queue the webhook events."""
     try:
         from requests.rights import create_recipient_notifications
     except ImportError:  # installations without the Art. 19 workflow
         return
-    create_recipient_notifications(request, "rectification")
+    create_recipient_notifications(request, "rectification", customers=[customer], fields=fields)
 
 
 def _keep_state_before(customer: Customer, request: Request, *, by) -> None:
@@ -185,6 +185,6 @@ def apply_rectification(
         detail = ", ".join(sorted(changed)) or gettext("supplementary statement")
         request.log(RequestEvent.Kind.RECTIFIED, by=by, detail=f"{locked.pk}: {detail}")
         if changed:
-            _notify_recipients(request)
+            _notify_recipients(request, locked, sorted(changed))
     customer.refresh_from_db()
     return rows

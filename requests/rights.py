@@ -6,6 +6,7 @@ verified, and the admin calls the rest.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
@@ -13,6 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from customers.models import ConsentEvent, ConsentPurpose, Customer, record_marketing_objection
+from register.events import EventType, queue_event
+from register.models import OutboxMessage
 from requests.emails import request_context, send_email, send_request_email
 from requests.models import (
     RecipientNotification,
@@ -175,14 +178,29 @@ def receiving_recipients():
     return Recipient.objects.filter(register=register).receiving_customer_data().order_by("position", "id")
 
 
-def create_recipient_notifications(request: Request, action: str) -> list[RecipientNotification]:
-    """Create one Art. 19 task per recipient that receives customer data (idempotent).
+EVENT_TYPES = {
+    RecipientNotification.Action.RECTIFICATION: EventType.RECTIFIED,
+    RecipientNotification.Action.ERASURE: EventType.ERASED,
+    RecipientNotification.Action.RESTRICTION: EventType.RESTRICTED,
+}
+EVENT_OUTCOME = "requests.rights.event_outcome"
 
-    ``action`` is ``"rectification"``, ``"erasure"`` or ``"restriction"``.
+
+def create_recipient_notifications(
+    request: Request, action: str, *, customers: Iterable[Customer] | None = None, fields: Iterable[str] = ()
+) -> list[RecipientNotification]:
+    """Create one Art. 19 task per recipient that receives customer data (idempotent); return new ones.
+
+    ``action`` is ``"rectification"``, ``"erasure"`` or ``"restriction"``. A recipient with a webhook
+    is also sent one signed event per customer (``customers``, default: the request's), naming the
+    ``fields`` changed; its task is marked done when the receiver has accepted every event. Call in
+    the transaction of the change.
     """
     if action not in RecipientNotification.Action.values:
         raise ValueError(f"unknown action {action!r}")
     created = []
+    customers = list(request.customers.all() if customers is None else customers)
+    fields = list(fields)
     for recipient in receiving_recipients():
         with translation.override(recipient.register.language if recipient.register_id else None):
             name = str(recipient.name)
@@ -194,12 +212,54 @@ def create_recipient_notifications(request: Request, action: str) -> list[Recipi
         )
         if is_new:
             created.append(notification)
+        if recipient.webhook_url:
+            events = [
+                message
+                for customer in customers
+                for message in queue_event(
+                    EVENT_TYPES[action],
+                    customer,
+                    recipients=[recipient],
+                    notify=EVENT_OUTCOME,
+                    fields=fields,
+                    request_number=request.number,
+                )
+            ]
+            notification.event_messages.add(*events)
+            # A backend that runs tasks at once has delivered them before they were linked here.
+            for message in OutboxMessage.objects.filter(pk__in=[e.pk for e in events], status="sent"):
+                event_outcome(message)
     if created:
         request.log(
             RequestEvent.Kind.RECIPIENTS_NOTIFIED,
             detail=", ".join(n.recipient_name for n in created)[:1000],
         )
     return created
+
+
+def event_outcome(message: OutboxMessage) -> None:
+    """Mark an Art. 19 task done once its recipient's webhook accepted all its events (outbox hook).
+
+    Called by the outbox in the transaction that records the final outcome. A failed event leaves
+    the task to do; the admin shows it red with the receiver's last error.
+    """
+    if message.status != OutboxMessage.Status.SENT:
+        return
+    tasks = RecipientNotification.objects.filter(
+        event_messages=message, status=RecipientNotification.Status.PENDING
+    ).select_related("request")
+    for notification in tasks:
+        if notification.event_messages.exclude(status=OutboxMessage.Status.SENT).exists():
+            continue
+        try:
+            notification.mark_sent(by=None)
+        except TransitionError:
+            continue  # closed by staff a moment ago
+        notification.request.log(
+            RequestEvent.Kind.MESSAGE_SENT,
+            detail=gettext("Art. 19 event accepted by the webhook of %(name)s")
+            % {"name": notification.recipient_name},
+        )
 
 
 def send_recipient_notification(notification: RecipientNotification, *, by) -> None:

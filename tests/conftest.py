@@ -41,6 +41,17 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture
+def receiver():
+    """A real HTTP server on 127.0.0.1 that records webhook POSTs; set ``receiver.statuses`` to script it."""
+    from tests.receiver import start_receiver
+
+    receiver, server = start_receiver()
+    yield receiver
+    server.shutdown()
+    server.server_close()
+
+
 def make_staff(username: str, group: str | None, **extra):
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, email=f"{username}@shop.example", is_staff=True, **extra

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from register.admin_base import ReadOnlyAdmin
 from requests.admin.base import REPORT_PERMISSION, RequestPagesMixin
+from requests.background import generate_report
 from requests.models import AccessReport, TransitionError
 from requests.reports import (
-    build_access_report,
     release_report,
     review_report,
     send_report_link,
@@ -127,10 +127,20 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
             return HttpResponse(status=405)
         obj = self.get_request(request, request_pk)
         try:
-            report = build_access_report(obj, by=request.user)
+            report = generate_report(obj, by=request.user)
         except TransitionError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
+            if report is None:
+                self.message_user(
+                    request,
+                    gettext(
+                        "The customer has many orders: the report is being generated in the background. "
+                        "It appears on this page when it is ready."
+                    ),
+                    messages.INFO,
+                )
+                return self.back_to_request(obj.pk)
             self.message_user(
                 request,
                 gettext("Report %(id)s generated; its link expires on %(date)s.")

@@ -3,10 +3,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from register.admin_base import ModelAdmin
+from register.models import OutboxMessage
 from requests.admin.base import PROCESS_PERMISSION
 from requests.models import RecipientNotification, TransitionError
 from requests.rights import send_recipient_notification
@@ -22,7 +24,16 @@ class ImpossibleForm(forms.Form):
 class RecipientNotificationAdmin(ModelAdmin):
     """Art. 19 tasks: staff mark each sent (or send the email from here) or impossible with a reason."""
 
-    list_display = ["recipient_name", "request", "action", "status", "created_at", "done_at", "done_by"]
+    list_display = [
+        "recipient_name",
+        "request",
+        "action",
+        "status",
+        "webhook_display",
+        "created_at",
+        "done_at",
+        "done_by",
+    ]
     list_filter = ["status", "action"]
     list_select_related = ["request", "done_by"]
     raw_id_fields = ["request", "recipient"]
@@ -37,6 +48,8 @@ class RecipientNotificationAdmin(ModelAdmin):
         "created_at",
         "done_at",
         "done_by",
+        "webhook_display",
+        "webhook_error",
     ]
     show_full_result_count = False
     actions = ["send_and_mark_sent", "mark_sent", "mark_impossible"]
@@ -48,6 +61,44 @@ class RecipientNotificationAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # One query for every row's events, however many rows the page shows.
+        return super().get_queryset(request).prefetch_related("event_messages")
+
+    @staticmethod
+    def _events(obj: RecipientNotification) -> list[OutboxMessage]:
+        return list(obj.event_messages.all())
+
+    @admin.display(description=_("webhook delivery"))
+    def webhook_display(self, obj: RecipientNotification):
+        """Red when an event was given up on, amber while one waits or is retried, green when all arrived."""
+        events = self._events(obj)
+        if not events:
+            return "–"
+        statuses = {event.status for event in events}
+        if OutboxMessage.Status.FAILED in statuses:
+            css, label = "attention-now", gettext("Failed: not delivered")
+        elif OutboxMessage.Status.QUEUED in statuses:
+            retrying = any(e.attempts for e in events if e.status == OutboxMessage.Status.QUEUED)
+            css = "attention-soon"
+            label = gettext("Retrying") if retrying else gettext("Waiting to be sent")
+        elif statuses == {OutboxMessage.Status.SENT}:
+            css, label = "", gettext("Delivered")
+        else:
+            css, label = "", gettext("Cancelled, not sent")
+        attempts = sum(event.attempts for event in events)
+        return format_html(
+            '<strong class="{}">{}</strong> ({})',
+            css,
+            label,
+            ngettext("%(count)d attempt", "%(count)d attempts", attempts) % {"count": attempts},
+        )
+
+    @admin.display(description=_("last webhook error"))
+    def webhook_error(self, obj: RecipientNotification) -> str:
+        errors = [event.last_error for event in self._events(obj) if event.last_error]
+        return errors[-1] if errors else "–"
 
     def has_process_permission(self, request) -> bool:
         return request.user.has_perm(PROCESS_PERMISSION)

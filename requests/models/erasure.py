@@ -156,6 +156,15 @@ class RecipientNotification(models.Model):
         blank=True,
         related_name="+",
     )
+    event_messages = models.ManyToManyField(
+        "register.OutboxMessage",
+        blank=True,
+        related_name="+",
+        verbose_name=_("webhook events"),
+        help_text=_(
+            "The signed events sent to the recipient's webhook; the task is done when all are delivered."
+        ),
+    )
 
     class Meta:
         verbose_name = _("recipient notification (Art. 19)")

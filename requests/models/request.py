@@ -201,6 +201,23 @@ class Request(models.Model):
             "it counts as checked only once staff confirm the match."
         ),
     )
+    report_queued_at = models.DateTimeField(
+        _("report being generated since"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("A large report is built by the background worker; set until it exists."),
+    )
+    report_queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("report queued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    report_claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
     match_confirmed_at = models.DateTimeField(_("match confirmed at"), null=True, blank=True)
     match_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

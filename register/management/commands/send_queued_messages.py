@@ -8,7 +8,8 @@ from register import outbox
 class Command(BaseCommand):
     help = (
         "Queue every outgoing message that is due: retries whose time has come and messages whose worker "
-        "died while sending. Safe to run at any time; run it from cron every few minutes."
+        "died while sending; and hand back other background work whose worker died (large reports). "
+        "Safe to run at any time; run it from cron every few minutes."
     )
 
     def add_arguments(self, parser):
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, now: bool = False, verbosity: int = 1, **options):
+        other = outbox.sweep_other_work()
+        if verbosity and other:
+            self.stdout.write(f"{other} other background task(s) handed to the workers.")
         if now:
             from register.models import OutboxMessage
 
