@@ -80,6 +80,7 @@ registry.register(
         "restricted_at": Personal(erase=KEEP),
         "restriction_reason": Personal(staff_text=True),
         "erased_at": Personal(erase=KEEP),
+        "erasure_mode": Personal(erase=KEEP),
     },
     not_personal=["id"],
 )
@@ -214,7 +215,8 @@ registry.register(
         "notice_version": Personal(erase=KEEP),
         "evidence": Personal(staff_text=True),
     },
-    not_personal=["id", "customer"],
+    # The staff member who recorded the event is the shop's, not the customer's, data.
+    not_personal=["id", "customer", "recorded_by"],
     # Erasure replaces the ledger with the events that prove it (requests.erasure).
     on_erase=RowAction.DELETE,
 )

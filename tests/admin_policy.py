@@ -108,6 +108,10 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     "register_register_publish": (DPO, DPO),
     "register_register_record": (STAFF, STAFF),
     "register_register_record_csv": (STAFF, STAFF),
+    # Customer service adds consents and opt-outs received by phone, letter or in the shop to the
+    # ledger; the marketing list with its unsubscribe links is the DPO's (the file is personal data).
+    "customers_customer_record_consent": (STAFF, STAFF),
+    "customers_customer_marketing_list": (DPO, DPO),
     # Reports hold every identifier unmasked: only the DPO makes, downloads and sends them.
     "requests_accessreport_generate": (NOBODY, DPO),
     "requests_accessreport_download": (DPO, DPO),
