@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +40,14 @@ def _current_notice_version() -> int | None:
 
 
 # --- Customers ---------------------------------------------------------------------------------
+
+# The customer number an anonymised customer row gets once no kept record needs the shop's number.
+ANONYMOUS_NUMBER_PREFIX = "anon-"
+
+
+def anonymous_number() -> Concat:
+    """The expression ``anon-<row id>`` for ``QuerySet.update``: unique, meaningless outside the register."""
+    return Concat(Value(ANONYMOUS_NUMBER_PREFIX), Cast("id", output_field=models.CharField()))
 
 
 class Gender(models.TextChoices):

@@ -4,7 +4,9 @@ One declaration per model (see ``register.registry``). Orders, invoices, payment
 are bookkeeping records: on erasure they stay without direct identifiers until the bookkeeping
 period of the seller's country ends (GDPR Art. 17(3)(b)), and as long as a statutory hold
 (``customers.holds``: consumer complaints, debt collection) keeps them; unfinished orders and open
-returns stay as they are until they are finished (Art. 6(1)(b)).
+returns stay as they are until they are finished (Art. 6(1)(b)). When the customer chose deletion
+rather than anonymisation, rows without a hold are deleted, and the customer row with the last kept
+record (``on_delete_choice``).
 """
 
 from django.db.models import Q
@@ -83,6 +85,8 @@ registry.register(
         "erasure_mode": Personal(erase=KEEP),
     },
     not_personal=["id"],
+    # Deleted when the customer chose deletion, once no kept record refers to it (requests.erasure).
+    on_delete_choice=RowAction.DELETE,
 )
 
 registry.register(
@@ -108,6 +112,7 @@ registry.register(
     },
     # The controller that sold the order is the shop, not the customer.
     not_personal=["id", "customer", "controller"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         PENDING_ORDER_HOLD,
         bookkeeping_hold("placed_at", kind="voucher"),
@@ -128,6 +133,7 @@ registry.register(
         "vat_rate": Personal(erase=KEEP),
     },
     not_personal=["id", "order"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         PENDING_ORDER_LINES_HOLD,
         bookkeeping_hold("order__placed_at", kind="voucher", controller="order__controller"),
@@ -152,6 +158,7 @@ registry.register(
         "collection_started_on": Personal(erase=KEEP),
     },
     not_personal=["id"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         bookkeeping_hold("issued_at", kind="invoice", controller="order__controller"),
         statutory_hold(HeldRecord.INVOICES),
@@ -171,6 +178,7 @@ registry.register(
         "reference": Personal(erase=KEEP),
     },
     not_personal=["id"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         bookkeeping_hold("paid_at", kind="voucher", controller="invoice__order__controller"),
         statutory_hold(HeldRecord.PAYMENTS),
@@ -190,6 +198,7 @@ registry.register(
         "status": Personal(erase=KEEP),
     },
     not_personal=["id"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         OPEN_RETURN_HOLD,
         bookkeeping_hold(

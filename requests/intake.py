@@ -30,6 +30,7 @@ def receive_request(
     rectification_wrong: str = "",
     rectification_correct: str = "",
     withdrawal_purposes: Iterable[str] = (),
+    erasure_choice: str = "",
     proposals: Mapping[str, str] | None = None,
     received_at: datetime | None = None,
     assignee: AbstractBaseUser | None = None,
@@ -61,6 +62,8 @@ def receive_request(
         withdrawal_purposes=list(withdrawal_purposes),
         assignee=assignee,
     )
+    if erasure_choice:
+        req.erasure_choice = erasure_choice
     if received_at is not None:
         req.received_at = received_at
     if by is not None:

@@ -24,6 +24,8 @@ registry.register(
         "rectification_wrong": Personal(provided=True),
         "rectification_correct": Personal(provided=True),
         "withdrawal_purposes": Personal(provided=True, erase=KEEP),
+        # Whether the customer asked to be deleted or anonymised: evidence of what was asked.
+        "erasure_choice": Personal(provided=True, erase=KEEP),
         "language": Personal(provided=True, erase=KEEP),
         "received_at": Personal(erase=KEEP),
         "received_via": Personal(erase=KEEP),

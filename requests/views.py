@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from register.security import client_address
 from requests import notice, ratelimit
 from requests.emails import send_request_email
-from requests.forms import PublicRequestForm, email_rate_key
+from requests.forms import ERASURE_EXPLAINED, PublicRequestForm, email_rate_key
 from requests.intake import receive_request
 from requests.models import Request, TransitionError
 
@@ -92,12 +92,16 @@ def rights(request: HttpRequest) -> HttpResponse:
     return render(request, "requests/rights.html", context)
 
 
+def _form_context(form: PublicRequestForm) -> dict:
+    return {"form": form, "rights": RIGHTS, "erasure_explained": ERASURE_EXPLAINED}
+
+
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Take a request; answer identically whether or not the address is in the register."""
     if request.method == "GET":
         form = PublicRequestForm(initial={"kind": request.GET.get("kind", "")})
-        return render(request, "requests/new.html", {"form": form, "rights": RIGHTS})
+        return render(request, "requests/new.html", _form_context(form))
 
     # Count the address mail would go to, however it is typed (case, invisible characters, IDNA).
     email_key = email_rate_key(str(request.POST.get("email", ""))[:RATE_KEY_INPUT_LENGTH])
@@ -109,7 +113,7 @@ def new(request: HttpRequest) -> HttpResponse:
         # Look like success to the bot; store and send nothing.
         return HttpResponseRedirect(reverse("requests:sent"))
     if not form.is_valid():
-        return render(request, "requests/new.html", {"form": form, "rights": RIGHTS}, status=200)
+        return render(request, "requests/new.html", _form_context(form), status=200)
 
     language = translation.get_language()
     if language not in {code for code, _name in settings.LANGUAGES}:
@@ -127,6 +131,7 @@ def new(request: HttpRequest) -> HttpResponse:
         rectification_wrong=data["rectification_wrong"],
         rectification_correct=data["rectification_correct"],
         withdrawal_purposes=data["withdrawal_purposes"],
+        erasure_choice=data["erasure_choice"],
         proposals=form.proposals(),
         email_verification_link=True,
     )

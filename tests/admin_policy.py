@@ -135,6 +135,8 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     },
     # ... and previews an erasure; only the DPO erases.
     "requests_request_erasure": (STAFF, DPO),
+    # The customer's choice of delete or anonymise, changed with a reason by whoever processes it.
+    "requests_request_erasure_choice": (STAFF, STAFF),
 }
 
 # Change-list actions: "app_label.model.action" -> who is offered it. "delete_selected" follows

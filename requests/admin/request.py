@@ -24,6 +24,7 @@ from requests.admin.inlines import InternalNoteInline, RequestEventInline, Reque
 from requests.emails import send_request_email, send_verification
 from requests.erasure import ErasureBlocked, erase_for_request, preview_erasure
 from requests.forms import (
+    ErasureChoiceForm,
     ExtendForm,
     IncomingMessageForm,
     RejectForm,
@@ -85,6 +86,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         "rectification_wrong",
         "rectification_correct",
         "withdrawal_purposes",
+        "erasure_choice",
         "verified_at",
         "verification_method",
         "verification_note",
@@ -130,6 +132,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
                     "message",
                     ("rectification_wrong", "rectification_correct"),
                     "withdrawal_purposes",
+                    "erasure_choice",
                 ]
             },
         ),
@@ -228,6 +231,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
                             "message",
                             ("rectification_wrong", "rectification_correct"),
                             "withdrawal_purposes",
+                            "erasure_choice",
                             "assignee",
                         ]
                     },
@@ -329,6 +333,11 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             path("<int:pk>/reply/", wrap(self.reply_view), name="requests_request_reply"),
             path("<int:pk>/incoming/", wrap(self.incoming_view), name="requests_request_incoming"),
             path("<int:pk>/erasure/", wrap(self.erasure_view), name="requests_request_erasure"),
+            path(
+                "<int:pk>/erasure-choice/",
+                wrap(self.erasure_choice_view),
+                name="requests_request_erasure_choice",
+            ),
             path("<int:pk>/rights/<str:action>/", wrap(self.rights_view), name="requests_request_rights"),
             *super().get_urls(),
         ]
@@ -496,8 +505,26 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             obj,
             "requests/privacy/erasure_preview.html",
             gettext("Preview erasure for %(number)s") % {"number": obj.number},
-            plans=[preview_erasure(customer) for customer in obj.customers.order_by("pk")],
+            plans=[
+                preview_erasure(customer, obj.erasure_choice) for customer in obj.customers.order_by("pk")
+            ],
             can_erase=can_erase and obj.is_open and obj.is_verified,
+        )
+
+    def erasure_choice_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Change delete/anonymise with a reason (an event in the request's trail)."""
+        obj = self._get(request, pk)
+        if obj.kind != Request.Kind.ERASURE:
+            raise PermissionDenied
+        return self._run_form(
+            request,
+            obj,
+            ErasureChoiceForm,
+            gettext("Delete or anonymise: %(number)s") % {"number": obj.number},
+            gettext("The customer chose: %(choice)s. Change it only when the customer said otherwise.")
+            % {"choice": obj.get_erasure_choice_display()},
+            lambda data: obj.change_erasure_choice(data["choice"], by=request.user, reason=data["reason"]),
+            gettext("The choice is changed; the reason is in the request's trail."),
         )
 
     def rights_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.contacts import normalize_email
+from customers.models import ErasureMode
 from register.email_address import EmailAddressField
 from register.translation import Language
 from requests import deadlines
@@ -128,6 +129,17 @@ class Request(models.Model):
     message = models.TextField(_("message"), blank=True, help_text=_("The customer's own words."))
     rectification_wrong = models.TextField(_("what is wrong"), blank=True)
     rectification_correct = models.TextField(_("what it should be"), blank=True)
+    erasure_choice = models.CharField(
+        _("delete or anonymise"),
+        max_length=10,
+        choices=ErasureMode.choices,
+        default=ErasureMode.DELETE,
+        help_text=_(
+            "For an erasure: the customer's choice. Delete removes the customer and everything no law "
+            "keeps; anonymise keeps a customer row without any identifier, for statistics. Change it "
+            "only with a reason."
+        ),
+    )
     withdrawal_purposes = models.JSONField(
         _("purposes withdrawn"),
         default=list,
@@ -596,6 +608,37 @@ class Request(models.Model):
             self.log(RequestEvent.Kind.MESSAGE_RECEIVED, by=by, detail=subject)
         return message
 
+    def change_erasure_choice(self, choice: str, *, by, reason: str) -> None:
+        """Change whether the customer is deleted or anonymised; the reason goes into the trail.
+
+        Only the customer decides (GDPR Art. 17): staff change it when the customer said otherwise
+        by another channel, and record where.
+        """
+        reason = (reason or "").strip()
+        if self.kind != self.Kind.ERASURE:
+            raise TransitionError(gettext("Only an erasure request has this choice."))
+        if choice not in ErasureMode.values:
+            raise TransitionError(gettext("Choose delete or anonymise."))
+        if not reason:
+            raise TransitionError(gettext("Say why the choice changes, e.g. the customer's letter of 3 May."))
+        with transaction.atomic():
+            self._lock()
+            if not self.is_open:
+                raise TransitionError(gettext("The choice of a closed request cannot change."))
+            if self.erasure_records.exists():
+                raise TransitionError(gettext("The customer is already erased; the choice cannot change."))
+            if choice == self.erasure_choice:
+                raise TransitionError(gettext("That is the choice already recorded."))
+            before = ErasureMode(self.erasure_choice).label
+            self.erasure_choice = choice
+            self._history_user = by
+            self.save(update_fields=["erasure_choice"])
+            self.log(
+                RequestEvent.Kind.ERASURE_CHOICE_CHANGED,
+                by=by,
+                detail=f"{before} → {ErasureMode(choice).label}: {reason}",
+            )
+
     def add_note(self, text: str, *, author) -> "InternalNote":
         return InternalNote.objects.create(request=self, author=author, text=text)
 
@@ -623,6 +666,7 @@ class RequestEvent(models.Model):
         NOT_RECTIFIED = "not_rectified", _("Proposed correction not applied")
         RECTIFIED = "rectified", _("Data rectified")
         ERASED = "erased", _("Customer erased")
+        ERASURE_CHOICE_CHANGED = "erasure_choice", _("Delete or anonymise changed")
         RESTRICTED = "restricted", _("Processing restricted")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn or objection recorded")
         RECIPIENTS_NOTIFIED = "recipients_notified", _("Recipients to notify (Art. 19)")
