@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from customers.models import ConsentEvent, Customer, ErasureMode, Order, Suppression, anonymous_number
 from register import outbox
 from register.registry import ERASED_TEXT, Declaration, HoldMatch, HoldName, RowAction, hold_label, registry
+from requests.identity import require_identity
 from requests.models import (
     AccessReport,
     ErasureRecord,
@@ -524,6 +525,7 @@ def erase_for_request(request: Request, *, by) -> list[ErasureRecord]:
         request._lock()
         if not request.is_verified or not request.is_open:
             raise TransitionError(gettext("Only an open, verified request can be applied."))
+        require_identity(request)
         customers = list(request.customers.order_by("pk"))
         if not customers:
             raise TransitionError(gettext("Confirm which customers the request concerns first."))

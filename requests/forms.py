@@ -237,6 +237,72 @@ class ErasureChoiceForm(forms.Form):
     )
 
 
+class IdentityEvidenceForm(forms.Form):
+    """Evidence of identity a staff member saw: a signed document, a visit, the shop account, ..."""
+
+    kind = forms.ChoiceField(
+        label=_("Evidence"),
+        choices=[
+            c for c in Request.VerificationMethod.choices if c[0] != Request.VerificationMethod.EMAIL_LINK
+        ],
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you saw and where it is filed. Do not copy identity document numbers here."),
+    )
+
+
+class CustomerSearchForm(forms.Form):
+    """Find the customers a request by letter, phone or visit concerns: by number, or by name and address."""
+
+    customer_number = forms.CharField(label=_("Customer number"), required=False, max_length=50)
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("The beginning of the first or last name."),
+    )
+    postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=16)
+    street_address = forms.CharField(
+        label=_("Street address"),
+        required=False,
+        max_length=200,
+        help_text=_("The beginning of the address."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("customer_number") and not (
+            data.get("name") and (data.get("postal_code") or data.get("street_address"))
+        ):
+            raise forms.ValidationError(
+                _("Give the customer number, or a name together with the postal code or street address.")
+            )
+        return data
+
+    def results(self, limit: int = 20):
+        """The matching customers, at most ``limit``; erased customers are left out."""
+        from django.db.models import Q
+
+        from customers.models import Customer
+
+        data = self.cleaned_data
+        customers = Customer.objects.not_erased()
+        if data.get("customer_number"):
+            customers = customers.filter(customer_number=data["customer_number"].strip())
+        if data.get("name"):
+            for word in data["name"].split():
+                customers = customers.filter(Q(last_name__istartswith=word) | Q(first_name__istartswith=word))
+        if data.get("postal_code"):
+            customers = customers.filter(postal_code=data["postal_code"].strip())
+        if data.get("street_address"):
+            customers = customers.filter(street_address__istartswith=data["street_address"].strip())
+        return list(customers.order_by("last_name", "first_name", "pk")[:limit])
+
+
 class ExtendForm(forms.Form):
     months = forms.TypedChoiceField(
         label=_("Extend by"),

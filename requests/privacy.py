@@ -50,6 +50,8 @@ registry.register(
         "verified_by",
         "match_confirmed_at",
         "match_confirmed_by",
+        "identity_accepted",
+        "awaiting_identity",
         "rejection_reason",
         "completed_at",
         "closed_at",
@@ -95,6 +97,20 @@ registry.register(
     # Notes about a person are their personal data (CJEU C-434/16 Nowak): exported, reviewed before release.
     personal={"text": Personal(erase=ERASED_TEXT, staff_text=True), "created_at": Personal(erase=KEEP)},
     not_personal=["id", "request", "author"],
+)
+
+registry.register(
+    models.IdentityEvidenceEntry,
+    category="requests",
+    path="request__customers",
+    table="identity_evidence",
+    personal={
+        "kind": Personal(erase=KEEP),
+        "recorded_at": Personal(erase=KEEP),
+        # What staff saw may describe the person's document or visit.
+        "note": Personal(staff_text=True),
+    },
+    not_personal=["id", "request", "recorded_by"],
 )
 
 registry.register_without_personal_data(

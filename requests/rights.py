@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from customers.models import ConsentEvent, ConsentPurpose, Customer, record_marketing_objection
 from requests.emails import request_context, send_email, send_request_email
+from requests.identity import require_identity
 from requests.models import (
     RecipientNotification,
     Request,
@@ -108,6 +109,7 @@ def apply_restriction(request: Request, *, by) -> int:
             raise TransitionError(gettext("Only an open, verified request can be applied."))
         if request.match_confirmed_at is None:
             raise TransitionError(gettext("Confirm which customers the request concerns first."))
+        require_identity(request)
         count = 0
         for customer in request.customers.all():
             customer.restrict(

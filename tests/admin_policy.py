@@ -36,6 +36,7 @@ MODELS: dict[str, tuple[frozenset, frozenset, frozenset, frozenset]] = {
             "protectionprinciple",
             "retentionrule",
             "rightschannel",
+            "identityrule",
             "bookkeepingperiod",
             "statutoryhold",
         )
@@ -125,6 +126,9 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
         for action in ("start", "complete", "assign_me", "confirm_match", "send_verification")
     },
     "requests_request_verify": (STAFF, STAFF),
+    # Identity evidence seen by staff, and matching a customer by number or by name and address.
+    "requests_request_identity": (STAFF, STAFF),
+    "requests_request_match": (STAFF, STAFF),
     "requests_request_extend": (STAFF, STAFF),
     "requests_request_reject": (STAFF, STAFF),
     "requests_request_reply": (STAFF, STAFF),
