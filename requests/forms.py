@@ -201,6 +201,14 @@ class StaffRequestForm(forms.ModelForm):
             "assignee",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only an erasure has the choice; left empty, it is the default, deletion.
+        self.fields["erasure_choice"].required = False
+
+    def clean_erasure_choice(self) -> str:
+        return self.cleaned_data.get("erasure_choice") or ErasureMode.DELETE
+
     def clean(self):
         data = super().clean()
         method = data.get("verification_method")
