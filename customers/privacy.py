@@ -12,7 +12,7 @@ record (``on_delete_choice``).
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.holds import statutory_hold
+from customers.holds import INVOICE_RECORD_KIND, ORDER_RECORD_KIND, VOUCHER_RECORD_KIND, statutory_hold
 from customers.models import (
     ConsentEvent,
     ConsentPurpose,
@@ -115,7 +115,7 @@ registry.register(
     on_delete_choice=RowAction.DELETE,
     holds=[
         PENDING_ORDER_HOLD,
-        bookkeeping_hold("placed_at", kind="voucher"),
+        bookkeeping_hold("placed_at", kind=ORDER_RECORD_KIND),
         statutory_hold(HeldRecord.ORDERS),
     ],
 )
@@ -136,7 +136,7 @@ registry.register(
     on_delete_choice=RowAction.DELETE,
     holds=[
         PENDING_ORDER_LINES_HOLD,
-        bookkeeping_hold("order__placed_at", kind="voucher", controller="order__controller"),
+        bookkeeping_hold("order__placed_at", kind=ORDER_RECORD_KIND, controller="order__controller"),
         statutory_hold(HeldRecord.ORDER_LINES),
     ],
 )
@@ -160,7 +160,7 @@ registry.register(
     not_personal=["id"],
     on_delete_choice=RowAction.DELETE,
     holds=[
-        bookkeeping_hold("issued_at", kind="invoice", controller="order__controller"),
+        bookkeeping_hold("issued_at", kind=INVOICE_RECORD_KIND, controller="order__controller"),
         statutory_hold(HeldRecord.INVOICES),
     ],
 )
@@ -180,7 +180,7 @@ registry.register(
     not_personal=["id"],
     on_delete_choice=RowAction.DELETE,
     holds=[
-        bookkeeping_hold("paid_at", kind="voucher", controller="invoice__order__controller"),
+        bookkeeping_hold("paid_at", kind=VOUCHER_RECORD_KIND, controller="invoice__order__controller"),
         statutory_hold(HeldRecord.PAYMENTS),
     ],
 )
@@ -203,7 +203,7 @@ registry.register(
         OPEN_RETURN_HOLD,
         bookkeeping_hold(
             "returned_at",
-            kind="voucher",
+            kind=VOUCHER_RECORD_KIND,
             controller="order__controller",
             rows=lambda qs: qs.filter(~Q(refund_amount=0)),
         ),
