@@ -527,6 +527,11 @@ def erase_for_request(request: Request, *, by) -> list[ErasureRecord]:
             raise TransitionError(gettext("Only an open, verified request can be applied."))
         require_identity(request)
         customers = list(request.customers.order_by("pk"))
+        if not customers and ErasureRecord.objects.filter(request=request).exists():
+            # A customer who chose deletion leaves the match when deleted.
+            raise TransitionError(
+                gettext("The customers of this request are already erased."), code="concurrent_change"
+            )
         if not customers:
             raise TransitionError(gettext("Confirm which customers the request concerns first."))
         done = set(
