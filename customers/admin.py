@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -25,6 +29,7 @@ from customers.contacts import (
     normalize_email,
     normalize_phone,
 )
+from customers.forms import MarketingExportForm, StaffConsentForm
 from customers.models import (
     ConsentEvent,
     ConsentPurpose,
@@ -37,6 +42,7 @@ from customers.models import (
     Suppression,
     record_marketing_objection,
 )
+from customers.unsubscribe import customer_links, marketing_csv_lines
 from register.admin_base import HistoryAdmin, ModelAdmin, NoDeleteAdminMixin, ReadOnlyAdmin, protect_fields
 from register.events import EventType, queue_event
 from register.models import Controller
@@ -44,6 +50,13 @@ from register.models import Controller
 # No admin lets staff without the permission filter, order or search by a masked field.
 for _label, _fields in MASKED_FIELDS.items():
     protect_fields(_label, _fields, SENSITIVE_PERMISSION)
+
+logger = logging.getLogger(__name__)
+
+# Who records a consent or opt-out received by phone, letter or in the shop (the ledger's add
+# permission; ConsentEventAdmin itself stays read-only), and who exports marketing lists.
+RECORD_CONSENT_PERMISSION = "customers.add_consentevent"
+EXPORT_MARKETING_PERMISSION = "customers.export_marketing_list"
 
 # The change page lists this many recent orders, returns and consent events, then links to the
 # full filtered list, so a customer with thousands of orders still opens at once.
@@ -305,9 +318,148 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         customer = self.get_object(request, object_id)
         if customer is not None:
             restriction_banner(self, request, customer)
+        extra_context = {
+            **(extra_context or {}),
+            "can_record_consent": self.has_record_consent_permission(request),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_export_marketing": request.user.has_perm(EXPORT_MARKETING_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and request.user.has_perm(EXPORT_MARKETING_PERMISSION):
+            fieldsets.append((_("Unsubscribe links"), {"fields": ("unsubscribe_links",)}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and request.user.has_perm(EXPORT_MARKETING_PERMISSION):
+            readonly.append("unsubscribe_links")
+        return readonly
+
+    @admin.display(description=_("unsubscribe links"))
+    def unsubscribe_links(self, obj: Customer) -> str:
+        """Each marketing purpose's link and RFC 8058 header values, for a message sent by hand."""
+        if obj.pk is None or obj.is_erased:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td><code>{}</code><br><code>List-Unsubscribe: {}</code><br>"
+            "<code>List-Unsubscribe-Post: {}</code></td></tr>",
+            (
+                (link["purpose"], link["url"], link["list_unsubscribe"], link["list_unsubscribe_post"])
+                for link in customer_links(obj)
+            ),
+        )
+        return format_html(
+            "<table>{}</table><p>{}</p>",
+            rows,
+            _(
+                "Put the link in every marketing message for the purpose and the two headers on it "
+                "(one-click unsubscribe, RFC 8058). The link never expires."
+            ),
+        )
+
+    def has_record_consent_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request) and request.user.has_perm(RECORD_CONSENT_PERMISSION)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/consent/",
+                wrap(self.record_consent_view),
+                name="customers_customer_record_consent",
+            ),
+            path(
+                "marketing-list/",
+                wrap(self.marketing_export_view),
+                name="customers_customer_marketing_list",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _page(self, request: HttpRequest, title: str, **context) -> TemplateResponse:
+        context = {**self.admin_site.each_context(request), "opts": self.opts, "title": title, **context}
+        return TemplateResponse(request, "admin/customers/customer/action_form.html", context)
+
+    def record_consent_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Append a consent or opt-out received by phone, letter, email or in the shop to the ledger."""
+        if not self.has_record_consent_permission(request):
+            raise PermissionDenied
+        customer = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if customer.is_erased:
+            raise PermissionDenied
+        form = StaffConsentForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            event = customer.record_consent_by_staff(
+                data["purpose"],
+                data["action"],
+                via=data["via"],
+                evidence=data["evidence"],
+                by=request.user,
+                occurred_at=data["occurred_at"],
+            )
+            self.message_user(
+                request,
+                _("Recorded in the consent ledger: %(purpose)s, %(action)s (%(via)s).")
+                % {
+                    "purpose": event.purpose,
+                    "action": event.get_action_display(),
+                    "via": event.get_via_display(),
+                },
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:customers_customer_change", args=[customer.pk]))
+        return self._page(
+            request,
+            _("Record a consent or opt-out for %(number)s") % {"number": customer.customer_number},
+            original=customer,
+            form=form,
+            intro=_(
+                "For a consent or an opt-out the customer gave by phone, letter, email or in the shop. "
+                "It is added to the consent ledger with your name; the ledger is never edited."
+            ),
+            submit=_("Add to the consent ledger"),
+        )
+
+    def marketing_export_view(self, request: HttpRequest) -> HttpResponse:
+        """GET: choose a purpose; POST: stream its marketable customers with their unsubscribe links."""
+        if not (self.has_view_permission(request) and request.user.has_perm(EXPORT_MARKETING_PERMISSION)):
+            raise PermissionDenied
+        form = MarketingExportForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            purpose = form.cleaned_data["purpose"]
+            # Who exported which list; never the list itself (it is personal data).
+            logger.info("Marketing list for purpose %s exported by user %s", purpose.code, request.user.pk)
+            response = StreamingHttpResponse(
+                marketing_csv_lines(purpose), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="marketing-{purpose.code}.csv"'
+            response["Cache-Control"] = "no-store"
+            return response
+        return self._page(
+            request,
+            _("Export a marketing list"),
+            form=form,
+            intro=_(
+                "A CSV file of the customers who may receive marketing for the purpose now (consent "
+                "granted, not restricted, not on the suppression list, not erased), each with their "
+                "unsubscribe URL and the List-Unsubscribe and List-Unsubscribe-Post header values "
+                "(RFC 8058) for the shop's mailer. The file is personal data: export it just before "
+                "sending and delete it afterwards."
+            ),
+            submit=_("Download CSV"),
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """Search with indexed exact matches, never icontains across millions of rows or a join."""

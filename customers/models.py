@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -41,11 +42,26 @@ def _current_notice_version() -> int | None:
 
 # --- Customers ---------------------------------------------------------------------------------
 
+# The customer number an anonymised customer row gets once no kept record needs the shop's number.
+ANONYMOUS_NUMBER_PREFIX = "anon-"
+
+
+def anonymous_number() -> Concat:
+    """The expression ``anon-<row id>`` for ``QuerySet.update``: unique, meaningless outside the register."""
+    return Concat(Value(ANONYMOUS_NUMBER_PREFIX), Cast("id", output_field=models.CharField()))
+
 
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
     OTHER = "other", _("Other")
+
+
+class ErasureMode(models.TextChoices):
+    """What erasure does with the customer row itself (GDPR Art. 17): the customer chooses."""
+
+    DELETE = "delete", _("Delete")
+    ANONYMISE = "anonymise", _("Anonymise")
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -194,6 +210,16 @@ class Customer(models.Model):
         db_index=True,
         help_text=_("Set when the customer was erased or anonymised (GDPR Art. 17)."),
     )
+    erasure_mode = models.CharField(
+        _("erased as"),
+        max_length=10,
+        choices=ErasureMode.choices,
+        blank=True,
+        help_text=_(
+            "Delete: the row, already without identifiers, is deleted with the last order a legal hold "
+            "keeps. Anonymise: the row stays without identifiers, for statistics such as order counts."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = CustomerQuerySet.as_manager()
@@ -206,6 +232,10 @@ class Customer(models.Model):
             (
                 "view_sensitive_identifiers",
                 _("Can view personal identity numbers and bank accounts in full"),
+            ),
+            (
+                "export_marketing_list",
+                _("Can export marketing lists with unsubscribe links"),
             ),
         ]
         indexes = [
@@ -353,6 +383,43 @@ class Customer(models.Model):
                 occurred_at=event.occurred_at,
             )
         return event
+
+    def record_consent_by_staff(
+        self,
+        purpose: ConsentPurpose,
+        action: str,
+        *,
+        via: str,
+        evidence: str,
+        by,
+        occurred_at: datetime | None = None,
+    ) -> ConsentEvent:
+        """Append a consent or opt-out that staff received by phone, letter, email or in the shop.
+
+        The ledger stays append-only: this adds one event naming the channel, the evidence and the
+        staff member ``by``; nothing earlier is changed (GDPR Art. 7(1)). A withdrawal takes effect
+        at once: ``Customer.objects.marketable`` derives consent from the latest event.
+        """
+        evidence = (evidence or "").strip()
+        if action not in ConsentEvent.Action.values:
+            raise ValueError("Unknown consent action.")
+        if via not in ConsentEvent.STAFF_CHANNELS:
+            raise ValueError("Staff record consents received by phone, letter, email or in the shop.")
+        if not evidence:
+            raise ValueError("Say what the evidence is (who called, the letter's date, ...).")
+        now = timezone.now()
+        if occurred_at is not None and occurred_at > now:
+            raise ValueError("A consent event cannot lie in the future.")
+        return ConsentEvent.objects.create(
+            customer=self,
+            purpose=purpose,
+            action=action,
+            via=via,
+            evidence=evidence,
+            occurred_at=occurred_at or now,
+            notice_version=_current_notice_version(),
+            recorded_by=by,
+        )
 
 
 # --- Orders and bookkeeping records ------------------------------------------------------------
@@ -682,6 +749,9 @@ class ConsentEvent(models.Model):
         REQUEST = "request", _("Data-subject request")
         STAFF = "staff", _("Staff")
         IMPORT = "import", _("Import")
+        LETTER = "letter", _("Letter")
+        IN_SHOP = "in_shop", _("In the shop")
+        EMAIL = "email", _("Email")
 
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="consent_events", verbose_name=_("customer")
@@ -701,6 +771,20 @@ class ConsentEvent(models.Model):
     evidence = models.TextField(
         _("evidence"), blank=True, help_text=_("Form name, staff user, request reference or import file.")
     )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The staff member who recorded a consent or opt-out received by phone, letter or in the shop."
+        ),
+    )
+
+    # The channels through which staff receive a consent or an opt-out and record it by hand.
+    STAFF_CHANNELS = (Via.PHONE, Via.LETTER, Via.IN_SHOP, Via.EMAIL)
 
     class Meta:
         verbose_name = _("consent event")

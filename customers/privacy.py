@@ -4,7 +4,9 @@ One declaration per model (see ``register.registry``). Orders, invoices, payment
 are bookkeeping records: on erasure they stay without direct identifiers until the bookkeeping
 period of the seller's country ends (GDPR Art. 17(3)(b)), and as long as a statutory hold
 (``customers.holds``: consumer complaints, debt collection) keeps them; unfinished orders and open
-returns stay as they are until they are finished (Art. 6(1)(b)).
+returns stay as they are until they are finished (Art. 6(1)(b)). When the customer chose deletion
+rather than anonymisation, rows without a hold are deleted, and the customer row with the last kept
+record (``on_delete_choice``).
 """
 
 from django.db.models import Q
@@ -80,8 +82,11 @@ registry.register(
         "restricted_at": Personal(erase=KEEP),
         "restriction_reason": Personal(staff_text=True),
         "erased_at": Personal(erase=KEEP),
+        "erasure_mode": Personal(erase=KEEP),
     },
     not_personal=["id"],
+    # Deleted when the customer chose deletion, once no kept record refers to it (requests.erasure).
+    on_delete_choice=RowAction.DELETE,
 )
 
 registry.register(
@@ -107,6 +112,7 @@ registry.register(
     },
     # The controller that sold the order is the shop, not the customer.
     not_personal=["id", "customer", "controller"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         PENDING_ORDER_HOLD,
         bookkeeping_hold("placed_at", kind=ORDER_RECORD_KIND),
@@ -127,6 +133,7 @@ registry.register(
         "vat_rate": Personal(erase=KEEP),
     },
     not_personal=["id", "order"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         PENDING_ORDER_LINES_HOLD,
         bookkeeping_hold("order__placed_at", kind=ORDER_RECORD_KIND, controller="order__controller"),
@@ -151,6 +158,7 @@ registry.register(
         "collection_started_on": Personal(erase=KEEP),
     },
     not_personal=["id"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         bookkeeping_hold("issued_at", kind=INVOICE_RECORD_KIND, controller="order__controller"),
         statutory_hold(HeldRecord.INVOICES),
@@ -170,6 +178,7 @@ registry.register(
         "reference": Personal(erase=KEEP),
     },
     not_personal=["id"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         bookkeeping_hold("paid_at", kind=VOUCHER_RECORD_KIND, controller="invoice__order__controller"),
         statutory_hold(HeldRecord.PAYMENTS),
@@ -189,6 +198,7 @@ registry.register(
         "status": Personal(erase=KEEP),
     },
     not_personal=["id"],
+    on_delete_choice=RowAction.DELETE,
     holds=[
         OPEN_RETURN_HOLD,
         bookkeeping_hold(
@@ -214,7 +224,8 @@ registry.register(
         "notice_version": Personal(erase=KEEP),
         "evidence": Personal(staff_text=True),
     },
-    not_personal=["id", "customer"],
+    # The staff member who recorded the event is the shop's, not the customer's, data.
+    not_personal=["id", "customer", "recorded_by"],
     # Erasure replaces the ledger with the events that prove it (requests.erasure).
     on_erase=RowAction.DELETE,
 )

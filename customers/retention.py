@@ -27,7 +27,17 @@ from customers.holds import (
     held_orders,
     holds_in_force,
 )
-from customers.models import ConsentEvent, Customer, Invoice, Order, Payment, Return
+from customers.models import (
+    ANONYMOUS_NUMBER_PREFIX,
+    ConsentEvent,
+    Customer,
+    ErasureMode,
+    Invoice,
+    Order,
+    Payment,
+    Return,
+    anonymous_number,
+)
 from register.models import Controller, CountsFrom, RetentionKey, shop_country
 from register.retention import Purger, Rule, Step, among, bookkeeping_threshold, register_rule
 
@@ -172,6 +182,7 @@ class OrderBookkeeping(Rule):
 
     @staticmethod
     def delete(pks: list, purger: Purger) -> None:
+        customers = set(among(Order._base_manager.all(), "pk", pks).values_list("customer_id", flat=True))
         # Bookkeeping records protect their order; delete them first, children before parents.
         invoices = list(among(Invoice._base_manager.all(), "order", pks).values_list("pk", flat=True))
         purger.delete(
@@ -180,6 +191,28 @@ class OrderBookkeeping(Rule):
         purger.delete(Invoice, invoices)
         purger.delete(Return, among(Return._base_manager.all(), "order", pks).values_list("pk", flat=True))
         purger.delete(Order, pks)
+        finish_erasures(sorted(customers), purger)
+
+
+def finish_erasures(customer_pks: list, purger: Purger) -> None:
+    """Finish the erasure of erased customers whose last kept order just went.
+
+    A customer who chose deletion is deleted (with their history and what refers to them); an
+    anonymised customer keeps the row, without the shop's customer number. Customers who still have
+    orders wait for them; customers erased before the choice existed (no ``erasure_mode``) stay.
+    """
+    done = Customer.objects.filter(pk__in=customer_pks, erased_at__isnull=False).exclude(
+        Exists(Order.objects.filter(customer_id=OuterRef("pk")))
+    )
+    purger.delete(Customer, done.filter(erasure_mode=ErasureMode.DELETE).values_list("pk", flat=True))
+    unlink = list(
+        done.filter(erasure_mode=ErasureMode.ANONYMISE)
+        .exclude(customer_number__startswith=ANONYMOUS_NUMBER_PREFIX)
+        .values_list("pk", flat=True)
+    )
+    if unlink:
+        purger.update(Customer.objects.filter(pk__in=unlink), customer_number=anonymous_number())
+        Customer.history.model.objects.filter(id__in=unlink).update(customer_number=anonymous_number())
 
 
 @register_rule

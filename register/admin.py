@@ -30,6 +30,7 @@ from register.models import (
     Cookie,
     DataCategory,
     HeldRecord,
+    IdentityRule,
     NoticeVersion,
     ProtectionPrinciple,
     PurgeRuleResult,
@@ -277,6 +278,22 @@ class RightsChannelInline(PartInline):
     fields = [("right", "channel", "value", "position"), *languages("note"), "staff_note"]
 
 
+class IdentityRuleInline(PartInline):
+    model = IdentityRule
+    fields = [
+        ("right", "position"),
+        (
+            "accepts_email_link",
+            "accepts_customer_account",
+            "accepts_signed_document",
+            "accepts_personal_visit",
+            "accepts_other",
+        ),
+        *languages("note"),
+        "staff_note",
+    ]
+
+
 @admin.register(Register)
 class RegisterAdmin(HistoryAdmin):
     change_form_template = "register/admin/register_change_form.html"
@@ -329,6 +346,7 @@ class RegisterAdmin(HistoryAdmin):
         ProtectionInline,
         RetentionInline,
         RightsChannelInline,
+        IdentityRuleInline,
     ]
 
     def get_queryset(self, request: HttpRequest):
@@ -526,6 +544,12 @@ class RetentionRuleAdmin(PartAdmin):
 class RightsChannelAdmin(PartAdmin):
     list_display = ["right", "channel", "value", "register"]
     list_filter = ["register", "right", "channel"]
+
+
+@admin.register(IdentityRule)
+class IdentityRuleAdmin(PartAdmin):
+    list_display = ["right", "register"]
+    list_filter = ["register", "right"]
 
 
 @admin.register(BookkeepingPeriod)

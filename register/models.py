@@ -780,6 +780,63 @@ class RightsChannel(RegisterPart):
                 raise ValidationError({"value": error}) from None
 
 
+class IdentityEvidence(models.TextChoices):
+    """Evidence of a requester's identity (GDPR Art. 12(6)); values match a request's verification methods."""
+
+    EMAIL_LINK = "email_link", _("a confirmed email link")
+    CUSTOMER_ACCOUNT = "customer_account", _("a request made while logged in to the shop account")
+    SIGNED_DOCUMENT = "signed_document", _("a signed document")
+    PERSONAL_VISIT = "personal_visit", _("a personal visit")
+    OTHER = "other", _("other evidence, as the note says")
+
+
+class IdentityRule(RegisterPart):
+    """Which identity evidence suffices for one right: the notice says it, fulfilment waits for it.
+
+    A right without a rule needs the usual verification only (the email link, or staff recording how
+    identity was checked). The note tells the customer, in their language, what to send or where to
+    come (required when "other" evidence is accepted).
+    """
+
+    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="identity_rules")
+    right = models.CharField(_("right"), max_length=20, choices=Right.choices)
+    accepts_email_link = models.BooleanField(IdentityEvidence.EMAIL_LINK.label, default=False)
+    accepts_customer_account = models.BooleanField(IdentityEvidence.CUSTOMER_ACCOUNT.label, default=False)
+    accepts_signed_document = models.BooleanField(IdentityEvidence.SIGNED_DOCUMENT.label, default=False)
+    accepts_personal_visit = models.BooleanField(IdentityEvidence.PERSONAL_VISIT.label, default=False)
+    accepts_other = models.BooleanField(IdentityEvidence.OTHER.label, default=False)
+    note = Translated(
+        models.TextField,
+        _("what to send or where to come"),
+        required=False,
+        help_text=_(
+            "Shown to the customer with the request form's answer and in the notice, e.g. the postal "
+            "address for a signed letter or the shop's opening hours."
+        ),
+    )
+
+    class Meta(RegisterPart.Meta):
+        verbose_name = _("identity rule")
+        verbose_name_plural = _("identity rules")
+        ordering = ["right", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["register", "right"], name="identityrule_one_per_right"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_right_display())
+
+    def accepted(self) -> list[str]:
+        """The evidence kinds that suffice, in ``IdentityEvidence`` order."""
+        return [kind.value for kind in IdentityEvidence if getattr(self, f"accepts_{kind.value}")]
+
+    def clean(self) -> None:
+        if not self.accepted():
+            raise ValidationError(_("Tick at least one kind of evidence that suffices."))
+        if self.accepts_other and not any(self.texts("note").values()):
+            raise ValidationError(_("Say in the note which other evidence suffices."))
+
+
 class CountsFromBookkeeping(models.TextChoices):
     END_OF_FINANCIAL_YEAR = "end_of_financial_year", _("end of the financial year")
     END_OF_CALENDAR_YEAR = (

@@ -21,6 +21,7 @@ for model in (
     models.ProtectionPrinciple,
     models.RetentionRule,
     models.RightsChannel,
+    models.IdentityRule,
     models.BookkeepingPeriod,
     models.StatutoryHold,
     models.NoticeVersion,

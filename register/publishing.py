@@ -30,6 +30,7 @@ from register.models import (
     BookkeepingPeriod,
     Country,
     HoldKind,
+    IdentityEvidence,
     NoticeVersion,
     Register,
     Right,
@@ -307,6 +308,13 @@ def check_publication(register: Register) -> PublicationCheck:
                 )
     for channel in channels:
         c.texts(channel, str(channel))
+    for rule in register.identity_rules.all():
+        label = _("Identity rule “%(right)s”") % {"right": rule.get_right_display()}
+        if not rule.accepted():
+            c.gap(_("%(item)s: no evidence is ticked as sufficient.") % {"item": label}, rule)
+        elif rule.accepts_other and not rule.texts("note").get(register.language):
+            c.gap(_("%(item)s: say in the note which other evidence suffices.") % {"item": label}, rule)
+        c.texts(rule, label)
     return c.result()
 
 
@@ -400,11 +408,21 @@ def build_snapshot(register: Register) -> dict[str, Any]:
     authority = SUPERVISORY_AUTHORITIES[register.country]
     rights = []
     channels = list(register.rights_channels.all())
+    identity_rules = {rule.right: rule for rule in register.identity_rules.all()}
     for right in Right:
+        rule = identity_rules.get(right.value)
         rights.append(
             {
                 "right": right.value,
                 "label": in_every_language(right.label),
+                # Which identity evidence suffices for the right; None: the usual verification.
+                "identity": None
+                if rule is None
+                else {
+                    "evidence": rule.accepted(),
+                    "labels": [in_every_language(IdentityEvidence(kind).label) for kind in rule.accepted()],
+                    "note": texts(rule, "note"),
+                },
                 "channels": [
                     {
                         "channel": c.channel,

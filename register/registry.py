@@ -172,6 +172,9 @@ class Declaration:
     on_erase: str = RowAction.ANONYMISE
     holds: tuple[Hold, ...] = ()
     table: str = ""
+    # What happens to rows without a hold when the customer chose deletion over anonymisation
+    # (``requests.erasure``); empty: the same as ``on_erase``.
+    on_delete_choice: str = ""
     # Optional replacement of the generic eraser: eraser(declaration, pks, delete) -> None.
     eraser: Callable[[Declaration, list[int], bool], None] | None = None
 
@@ -235,6 +238,7 @@ class Registry:
         on_erase: str = RowAction.ANONYMISE,
         holds: Iterable[Hold] = (),
         table: str = "",
+        on_delete_choice: str = "",
     ) -> Declaration:
         """Declare a model that holds personal data about customers."""
         declaration = Declaration(
@@ -244,6 +248,7 @@ class Registry:
             personal=dict(personal),
             not_personal=frozenset(not_personal),
             on_erase=on_erase,
+            on_delete_choice=on_delete_choice,
             holds=tuple(holds),
             table=table or model._meta.model_name,
         )

@@ -34,6 +34,7 @@ REGISTER_CUSTOMER_SERVICE_PERMISSIONS: list[str] = [
         "protectionprinciple",
         "retentionrule",
         "rightschannel",
+        "identityrule",
         "noticeversion",
         "bookkeepingperiod",
         "statutoryhold",

@@ -19,12 +19,14 @@ from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from customers.models import ConsentEvent, Customer, Order, Suppression
+from customers.models import ConsentEvent, Customer, ErasureMode, Order, Suppression, anonymous_number
 from register import outbox
 from register.registry import ERASED_TEXT, Declaration, HoldMatch, HoldName, RowAction, hold_label, registry
+from requests.identity import require_identity
 from requests.models import (
     AccessReport,
     ErasureRecord,
@@ -108,11 +110,30 @@ class PlanItem:
         }
 
 
+# What happens to the customer row itself (``ErasurePlan.customer_row``).
+ROW_DELETED = "deleted"
+ROW_DELETED_LATER = "deleted_later"
+ROW_ANONYMISED = "anonymised"
+
+
 @dataclass
 class ErasurePlan:
     customer: Customer
     items: list[PlanItem]
     claims: list[LegalClaim]
+    mode: str = ErasureMode.ANONYMISE
+
+    @property
+    def customer_row(self) -> str:
+        """``deleted`` now; ``deleted_later``, with the last record a hold keeps; or ``anonymised``."""
+        if self.mode != ErasureMode.DELETE:
+            return ROW_ANONYMISED
+        return ROW_DELETED_LATER if self.keeps_customer_row else ROW_DELETED
+
+    @property
+    def keeps_customer_row(self) -> bool:
+        """Whether a kept order or bookkeeping record still refers to the customer row."""
+        return any(item.label in ORDER_OF for item in self.retained)
 
     @property
     def blocked(self) -> bool:
@@ -132,8 +153,14 @@ def _chunks(values: list[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield values[start : start + size]
 
 
-def preview_erasure(customer: Customer) -> ErasurePlan:
+def preview_erasure(customer: Customer, mode: str = ErasureMode.ANONYMISE) -> ErasurePlan:
     """Return what erasing ``customer`` would remove and retain, per model, without changing anything.
+
+    ``mode`` is the customer's choice: ``anonymise`` keeps a customer row without identifiers (for
+    statistics); ``delete`` deletes the customer row and every row without a hold whose declaration
+    says so (``on_delete_choice``). Rows under a hold are treated alike in both modes; while a kept
+    order or bookkeeping record refers to the customer, a row to delete stays without identifiers
+    and goes with the last of them (``customer_row``).
 
     A row under any hold is retained until the latest end of every hold on it (open-ended when one
     ends with an event, such as delivery or payment), kept as it is when one of them needs it so,
@@ -193,8 +220,17 @@ def preview_erasure(customer: Customer) -> ErasurePlan:
             if pk not in held
         ]
         if rest:
-            items.append(PlanItem(declaration, declaration.on_erase, rest))
-    return ErasurePlan(customer=customer, items=items, claims=claims)
+            action = declaration.on_erase
+            if mode == ErasureMode.DELETE and declaration.on_delete_choice:
+                action = declaration.on_delete_choice
+            items.append(PlanItem(declaration, action, rest))
+    plan = ErasurePlan(customer=customer, items=items, claims=claims, mode=mode)
+    if plan.customer_row == ROW_DELETED_LATER:
+        # Kept records refer to the customer row: it stays, without identifiers, until they go.
+        for item in plan.items:
+            if item.model is Customer and item.action == RowAction.DELETE:
+                item.action = RowAction.ANONYMISE
+    return plan
 
 
 def _latest(matches: tuple[HoldMatch, ...]) -> HoldMatch:
@@ -243,6 +279,46 @@ def scrub_admin_log(declaration: Declaration, pks: list[int]) -> None:
         LogEntry.objects.filter(content_type=content_type, object_id__in=[str(pk) for pk in chunk]).update(
             object_repr=ERASED_TEXT, change_message=""
         )
+
+
+def _apply(item: PlanItem, *, delete: bool, pks: list[int] | None = None) -> None:
+    pks = item.pks if pks is None else pks
+    eraser = item.declaration.eraser or default_eraser
+    eraser(item.declaration, pks, delete)
+    scrub_history(item.declaration, pks, delete)
+    scrub_admin_log(item.declaration, pks)
+
+
+def _delete_or_anonymise(item: PlanItem) -> list[int]:
+    """Delete the item's rows; anonymise those a kept row still protects. Return those, removed from it.
+
+    Django refuses a protected delete before it writes anything, so a refused chunk is retried one
+    row at a time and nothing is half done.
+    """
+    kept: list[int] = []
+    for chunk in _chunks(item.pks):
+        try:
+            _apply(item, delete=True, pks=chunk)
+        except ProtectedError:
+            for pk in chunk:
+                try:
+                    _apply(item, delete=True, pks=[pk])
+                except ProtectedError:
+                    _apply(item, delete=False, pks=[pk])
+                    kept.append(pk)
+    if kept:
+        item.pks = [pk for pk in item.pks if pk not in set(kept)]
+    return kept
+
+
+def unlink_customer_numbers(pks: list[int]) -> None:
+    """Replace the customer numbers of anonymised customers, in the row and its history, by ``anon-<id>``.
+
+    The shop's own systems know the customer number; once no kept record needs it, an anonymised
+    row must not carry it (GDPR Recital 26).
+    """
+    Customer.objects.filter(pk__in=pks).update(customer_number=anonymous_number())
+    Customer.history.model.objects.filter(id__in=pks).update(customer_number=anonymous_number())
 
 
 # --- Erasure ---------------------------------------------------------------------------------
@@ -304,9 +380,20 @@ def _set_purge_after(plan: ErasurePlan) -> None:
 
 
 def erase_customer(
-    customer: Customer, *, request: Request | None = None, by=None, reason: str
+    customer: Customer,
+    *,
+    request: Request | None = None,
+    by=None,
+    reason: str,
+    mode: str = ErasureMode.ANONYMISE,
 ) -> ErasureRecord:
     """Erase ``customer`` (GDPR Art. 17) in one transaction; return the record of what was done.
+
+    ``mode`` is the customer's choice (``Request.erasure_choice``). Anonymise: the customer row stays
+    without any identifier, for statistics such as order counts; its customer number is replaced
+    once no kept record needs it. Delete: rows without a hold are deleted, the customer row too —
+    at once when no kept order or bookkeeping record refers to it, else it stays without identifiers
+    and the retention job deletes it with the last of them. Held rows are the same in both modes.
 
     Guarantees, all or nothing:
     * profile and contact data anonymised with values that pass model validation; free texts
@@ -326,13 +413,13 @@ def erase_customer(
       rows with their hold and end date; ``customer.erased_at`` set.
 
     Raises ``ErasureBlocked`` while a legal claim is active. The retention job calls this with
-    ``request=None, by=None, reason="retention"``.
+    ``request=None, by=None, reason="retention"`` (anonymise).
     """
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         if request is not None:
             request.customers.add(customer)
-        plan = preview_erasure(customer)
+        plan = preview_erasure(customer, mode)
         if plan.blocked:
             raise ErasureBlocked(
                 gettext("A legal claim is noted for this customer; the data cannot be erased now.")
@@ -344,40 +431,51 @@ def erase_customer(
             )
         )
         email, phone = customer.email_normalized, customer.phone_normalized
+        # Read before any row goes: deleting the customer row also unlinks their requests.
+        request_pks = list(customer.data_requests.values_list("pk", flat=True))
 
         for item in plan.items:
-            if not item.scrubs:
-                continue
-            delete = item.action == RowAction.DELETE
-            eraser = item.declaration.eraser or default_eraser
-            eraser(item.declaration, item.pks, delete)
-            scrub_history(item.declaration, item.pks, delete)
-            scrub_admin_log(item.declaration, item.pks)
+            if item.scrubs and item.action != RowAction.DELETE:
+                _apply(item, delete=False)
+        # Rows to delete go children first (returns and payments before their orders, the customer
+        # row last), so that a foreign key never protects a row whose own holder goes too.
+        for item in reversed(
+            [item for item in plan.items if item.scrubs and item.action == RowAction.DELETE]
+        ):
+            kept = _delete_or_anonymise(item)
+            if kept:
+                plan.items.append(PlanItem(item.declaration, RowAction.ANONYMISE, kept))
+        deleted = not Customer.objects.filter(pk=customer.pk).exists()
 
-        evidence = f"erasure {request.number}" if request is not None else f"erasure: {reason}"[:200]
-        via = ConsentEvent.Via.REQUEST if request is not None else ConsentEvent.Via.STAFF
-        # The ledger was deleted above; what remains proves that marketing ended (Art. 7(1)).
-        ConsentEvent.objects.bulk_create(
-            ConsentEvent(
-                customer=customer,
-                purpose_id=purpose_id,
-                action=ConsentEvent.Action.WITHDRAWN,
-                occurred_at=timezone.now(),
-                via=via,
-                evidence=evidence,
+        if not deleted:
+            evidence = f"erasure {request.number}" if request is not None else f"erasure: {reason}"[:200]
+            via = ConsentEvent.Via.REQUEST if request is not None else ConsentEvent.Via.STAFF
+            # The ledger was deleted above; what remains proves that marketing ended (Art. 7(1)).
+            ConsentEvent.objects.bulk_create(
+                ConsentEvent(
+                    customer=customer,
+                    purpose_id=purpose_id,
+                    action=ConsentEvent.Action.WITHDRAWN,
+                    occurred_at=timezone.now(),
+                    via=via,
+                    evidence=evidence,
+                )
+                for purpose_id in sorted(granted)
             )
-            for purpose_id in sorted(granted)
-        )
         _set_purge_after(plan)
         # Earlier access reports and portability exports hold everything just erased: their links
         # answer 410 from the commit on, and their files go right after it (GDPR Art. 17(1)).
         now = timezone.now()
-        withdrawn = AccessReport.objects.filter(request__customers=customer).withdraw(now)
+        withdrawn = AccessReport.objects.filter(request__in=request_pks).withdraw(now)
         # Queued or failed emails about the customer's requests still hold the address and the text.
-        outbox.cancel_for(outbox.reference_for(r) for r in customer.data_requests.all())
+        outbox.cancel_for(outbox.reference_for(r) for r in Request.objects.filter(pk__in=request_pks))
         if suppress:
             Suppression.add(email=email or None, phone=phone or None, reason=Suppression.Reason.ERASURE)
-        Customer.objects.filter(pk=customer.pk).update(erased_at=now)
+        if not deleted:
+            Customer.objects.filter(pk=customer.pk).update(erased_at=now, erasure_mode=mode)
+            if mode == ErasureMode.ANONYMISE and not plan.keeps_customer_row:
+                # Nothing kept needs the shop's number any more: an anonymous row has none (Art. 4(1)).
+                unlink_customer_numbers([customer.pk])
         items = [item.as_record() for item in plan.items]
         if withdrawn:
             items.append(
@@ -391,15 +489,16 @@ def erase_customer(
                 }
             )
         record = ErasureRecord.objects.create(
-            customer=customer,
+            customer=None if deleted else customer,
             request=request,
             erased_at=now,
             erased_by=by,
             reason=reason[:200],
+            mode=mode,
             items=items,
         )
         if request is not None:
-            request.log(RequestEvent.Kind.ERASED, by=by, detail=str(customer.pk))
+            request.log(RequestEvent.Kind.ERASED, by=by, detail=f"{customer.pk} ({ErasureMode(mode).label})")
     # Ids only: the log never holds what was erased.
     logger.info(
         "Customer %s erased: erasure record %s, request %s, by user %s",
@@ -426,7 +525,13 @@ def erase_for_request(request: Request, *, by) -> list[ErasureRecord]:
         request._lock()
         if not request.is_verified or not request.is_open:
             raise TransitionError(gettext("Only an open, verified request can be applied."))
+        require_identity(request)
         customers = list(request.customers.order_by("pk"))
+        if not customers and ErasureRecord.objects.filter(request=request).exists():
+            # A customer who chose deletion leaves the match when deleted.
+            raise TransitionError(
+                gettext("The customers of this request are already erased."), code="concurrent_change"
+            )
         if not customers:
             raise TransitionError(gettext("Confirm which customers the request concerns first."))
         done = set(
@@ -444,7 +549,13 @@ def erase_for_request(request: Request, *, by) -> list[ErasureRecord]:
         if request.status == Request.Status.VERIFIED:
             request.start(by=by)
         records = [
-            erase_customer(customer, request=request, by=by, reason=f"request {request.number}")
+            erase_customer(
+                customer,
+                request=request,
+                by=by,
+                reason=f"request {request.number}",
+                mode=request.erasure_choice,
+            )
             for customer in customers
         ]
         from requests.rights import create_recipient_notifications
@@ -523,7 +634,10 @@ def send_outcome(request: Request, records: list[ErasureRecord], *, to: str, lan
     from requests.emails import request_context, send_email
 
     with translation.override(language):
-        context = request_context(request, {"retained": retained_summary(records, language)})
+        anonymised = any(record.mode == ErasureMode.ANONYMISE for record in records)
+        context = request_context(
+            request, {"retained": retained_summary(records, language), "anonymised": anonymised}
+        )
     subject, text, _html = render_outcome(context, language)
     send_email("erasure_outcome", to=[to], language=language, context=context, about=request)
     RequestMessage.objects.create(

@@ -7,6 +7,7 @@ from django.utils.encoding import punycode
 from django.utils.translation import gettext_lazy as _
 
 from customers.contacts import normalize_email
+from customers.models import ErasureMode
 from register.email_address import EmailAddressFormField
 from register.translation import Language
 from requests.emails import REPLY_TEMPLATES
@@ -61,6 +62,22 @@ def email_rate_key(value: str) -> str:
     return normalize_email(f"{local}@{domain}")
 
 
+# What each erasure choice means, for the customer (public form) and for staff.
+ERASURE_EXPLAINED = {
+    ErasureMode.DELETE: _(
+        "We delete your customer account and all your data. Records the law obliges us to keep, such "
+        "as bookkeeping records, are kept without your name and contact details until the legal period "
+        "ends, and then deleted."
+    ),
+    ErasureMode.ANONYMISE: _(
+        "We remove everything that identifies you: name, contact details and identifiers. An anonymous "
+        "record of your purchases stays for our statistics (for example how many orders were placed); "
+        "nobody can link it to you any more. Records the law obliges us to keep are kept in the same way "
+        "until the legal period ends."
+    ),
+}
+
+
 class PublicRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("What do you ask for?"), choices=Request.Kind.choices)
     email = CleanEmailField(
@@ -88,6 +105,16 @@ class PublicRequestForm(forms.Form):
         max_length=SHORT_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    erasure_choice = forms.ChoiceField(
+        label=_("For erasure: delete or anonymise?"),
+        choices=[
+            (ErasureMode.DELETE, _("Delete my data")),
+            (ErasureMode.ANONYMISE, _("Anonymise my data")),
+        ],
+        initial=ErasureMode.DELETE,
+        required=False,
+        widget=forms.RadioSelect,
     )
     withdrawal_purposes = forms.MultipleChoiceField(
         label=_("For withdrawal of consent: which purposes?"),
@@ -121,6 +148,10 @@ class PublicRequestForm(forms.Form):
 
     def is_bot(self) -> bool:
         return bool(self.data.get("website"))
+
+    def clean_erasure_choice(self) -> str:
+        # Not chosen (or not an erasure): deletion, the default the form offers.
+        return self.cleaned_data.get("erasure_choice") or ErasureMode.DELETE
 
     def clean(self):
         data = super().clean()
@@ -165,9 +196,18 @@ class StaffRequestForm(forms.ModelForm):
             "message",
             "rectification_wrong",
             "rectification_correct",
+            "erasure_choice",
             "withdrawal_purposes",
             "assignee",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only an erasure has the choice; left empty, it is the default, deletion.
+        self.fields["erasure_choice"].required = False
+
+    def clean_erasure_choice(self) -> str:
+        return self.cleaned_data.get("erasure_choice") or ErasureMode.DELETE
 
     def clean(self):
         data = super().clean()
@@ -189,6 +229,86 @@ class VerifyForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ErasureChoiceForm(forms.Form):
+    """Change the customer's choice between deletion and anonymisation, with the reason."""
+
+    choice = forms.ChoiceField(label=_("Delete or anonymise"), choices=ErasureMode.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Where the customer said so, e.g. their email of 3 May. It goes into the request's trail."
+        ),
+    )
+
+
+class IdentityEvidenceForm(forms.Form):
+    """Evidence of identity a staff member saw: a signed document, a visit, the shop account, ..."""
+
+    kind = forms.ChoiceField(
+        label=_("Evidence"),
+        choices=[
+            c for c in Request.VerificationMethod.choices if c[0] != Request.VerificationMethod.EMAIL_LINK
+        ],
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you saw and where it is filed. Do not copy identity document numbers here."),
+    )
+
+
+class CustomerSearchForm(forms.Form):
+    """Find the customers a request by letter, phone or visit concerns: by number, or by name and address."""
+
+    customer_number = forms.CharField(label=_("Customer number"), required=False, max_length=50)
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=200,
+        help_text=_("The beginning of the first or last name."),
+    )
+    postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=16)
+    street_address = forms.CharField(
+        label=_("Street address"),
+        required=False,
+        max_length=200,
+        help_text=_("The beginning of the address."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("customer_number") and not (
+            data.get("name") and (data.get("postal_code") or data.get("street_address"))
+        ):
+            raise forms.ValidationError(
+                _("Give the customer number, or a name together with the postal code or street address.")
+            )
+        return data
+
+    def results(self, limit: int = 20):
+        """The matching customers, at most ``limit``; erased customers are left out."""
+        from django.db.models import Q
+
+        from customers.models import Customer
+
+        data = self.cleaned_data
+        customers = Customer.objects.not_erased()
+        if data.get("customer_number"):
+            customers = customers.filter(customer_number=data["customer_number"].strip())
+        if data.get("name"):
+            for word in data["name"].split():
+                customers = customers.filter(Q(last_name__istartswith=word) | Q(first_name__istartswith=word))
+        if data.get("postal_code"):
+            customers = customers.filter(postal_code=data["postal_code"].strip())
+        if data.get("street_address"):
+            customers = customers.filter(street_address__istartswith=data["street_address"].strip())
+        return list(customers.order_by("last_name", "first_name", "pk")[:limit])
 
 
 class ExtendForm(forms.Form):

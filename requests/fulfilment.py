@@ -12,7 +12,8 @@ that list, and the request's admin page shows it next to the *Mark completed* bu
 - restriction: processing restricted for the confirmed customers (Art. 18);
 - objection, withdrawal: applied to the confirmed customers in the consent ledger (Art. 21, 7(3)).
 
-Every kind first needs the customer match confirmed (possibly as nobody).
+Every kind first needs the identity evidence its right requires (``requests.identity``), then the customer
+match confirmed (possibly as nobody).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from requests.identity import missing_identity, require_identity
 from requests.models import (
     AccessReport,
     ErasureRecord,
@@ -40,6 +42,8 @@ REPORT_KINDS = {
 
 def missing_for_completion(request: Request) -> list[str]:
     """What is still to be done before ``request`` may be completed; empty when nothing is."""
+    if message := missing_identity(request):
+        return [message]
     if request.match_confirmed_at is None:
         return [gettext("Confirm which customers the request concerns (possibly none).")]
     check = {
@@ -150,6 +154,7 @@ def confirm_no_data_held(request: Request, *, by) -> None:
             raise TransitionError(gettext("Only an access or portability request is answered this way."))
         if not (request.is_open and request.is_verified):
             raise TransitionError(gettext("Only an open, verified request can be applied."))
+        require_identity(request)
         if request.match_confirmed_at is None or request.customers.exists():
             raise TransitionError(
                 gettext("Confirm the customer match as nobody first: then no data is held.")

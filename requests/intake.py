@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from requests.emails import send_verification
+from requests.identity import accepted_for, needs_evidence
 from requests.models import Request, RequestEvent
 from requests.rectification import record_proposals
 
@@ -30,6 +31,7 @@ def receive_request(
     rectification_wrong: str = "",
     rectification_correct: str = "",
     withdrawal_purposes: Iterable[str] = (),
+    erasure_choice: str = "",
     proposals: Mapping[str, str] | None = None,
     received_at: datetime | None = None,
     assignee: AbstractBaseUser | None = None,
@@ -43,7 +45,9 @@ def receive_request(
     Guarantees, in one transaction: the request is saved (its deadline counted from
     ``received_at``, now by default) with a "created" event naming the channel and the
     staff user ``by`` (none for the public form); the customer's proposed corrections of a
-    rectification request are stored (Art. 16); when staff name a ``verification_method``,
+    rectification request are stored (Art. 16); the identity evidence the right needs under the notice in
+    force is stored, and the request marked as awaiting it where the email link cannot give it
+    (``requests.identity``); when staff name a ``verification_method``,
     the verification is recorded and the customer match proposed; with
     ``email_verification_link`` the customer is emailed a link to confirm their address.
     """
@@ -61,6 +65,11 @@ def receive_request(
         withdrawal_purposes=list(withdrawal_purposes),
         assignee=assignee,
     )
+    if erasure_choice:
+        req.erasure_choice = erasure_choice
+    # The identity rule of the notice in force: the customer was told it (GDPR Art. 12(6)).
+    req.identity_accepted = accepted_for(kind)
+    req.awaiting_identity = needs_evidence(req.identity_accepted, email)
     if received_at is not None:
         req.received_at = received_at
     if by is not None:

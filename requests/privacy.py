@@ -24,6 +24,8 @@ registry.register(
         "rectification_wrong": Personal(provided=True),
         "rectification_correct": Personal(provided=True),
         "withdrawal_purposes": Personal(provided=True, erase=KEEP),
+        # Whether the customer asked to be deleted or anonymised: evidence of what was asked.
+        "erasure_choice": Personal(provided=True, erase=KEEP),
         "language": Personal(provided=True, erase=KEEP),
         "received_at": Personal(erase=KEEP),
         "received_via": Personal(erase=KEEP),
@@ -51,6 +53,8 @@ registry.register(
         "report_queued_at",
         "report_queued_by",
         "report_claimed_until",
+        "identity_accepted",
+        "awaiting_identity",
         "rejection_reason",
         "completed_at",
         "closed_at",
@@ -96,6 +100,20 @@ registry.register(
     # Notes about a person are their personal data (CJEU C-434/16 Nowak): exported, reviewed before release.
     personal={"text": Personal(erase=ERASED_TEXT, staff_text=True), "created_at": Personal(erase=KEEP)},
     not_personal=["id", "request", "author"],
+)
+
+registry.register(
+    models.IdentityEvidenceEntry,
+    category="requests",
+    path="request__customers",
+    table="identity_evidence",
+    personal={
+        "kind": Personal(erase=KEEP),
+        "recorded_at": Personal(erase=KEEP),
+        # What staff saw may describe the person's document or visit.
+        "note": Personal(staff_text=True),
+    },
+    not_personal=["id", "request", "recorded_by"],
 )
 
 registry.register_without_personal_data(

@@ -130,6 +130,9 @@ def apply_rectification(
 
     if request.kind != Request.Kind.RECTIFICATION:
         raise TransitionError(gettext("Only a rectification request changes customer data."))
+    from requests.identity import require_identity
+
+    require_identity(request)
     unknown = set(values) - set(RECTIFIABLE_FIELDS)
     if unknown:
         raise ValidationError(

@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from requests.identity import missing_identity
 from requests.models import AccessReport, Request, RequestEvent, TransitionError, WithheldItem
 
 logger = logging.getLogger(__name__)
@@ -498,6 +499,8 @@ def _check_reportable(request: Request) -> None:
         raise ReportError(gettext("Reports are generated only for open, verified requests."))
     if request.match_confirmed_at is None:
         raise ReportError(gettext("Confirm which customers the request concerns before generating a report."))
+    if message := missing_identity(request):
+        raise ReportError(message)
 
 
 def build_access_report(request: Request, by, now: datetime | None = None) -> AccessReport:

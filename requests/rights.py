@@ -17,6 +17,7 @@ from customers.models import ConsentEvent, ConsentPurpose, Customer, record_mark
 from register.events import EventType, queue_event
 from register.models import OutboxMessage
 from requests.emails import request_context, send_email, send_request_email
+from requests.identity import require_identity
 from requests.models import (
     RecipientNotification,
     Request,
@@ -111,6 +112,7 @@ def apply_restriction(request: Request, *, by) -> int:
             raise TransitionError(gettext("Only an open, verified request can be applied."))
         if request.match_confirmed_at is None:
             raise TransitionError(gettext("Confirm which customers the request concerns first."))
+        require_identity(request)
         count = 0
         for customer in request.customers.all():
             customer.restrict(

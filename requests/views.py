@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from register.security import client_address
 from requests import notice, ratelimit
 from requests.emails import send_request_email
-from requests.forms import PublicRequestForm, email_rate_key
+from requests.forms import ERASURE_EXPLAINED, PublicRequestForm, email_rate_key
+from requests.identity import published_rule
 from requests.intake import receive_request
 from requests.models import Request, TransitionError
 
@@ -83,7 +84,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def rights(request: HttpRequest) -> HttpResponse:
     """Explain each right in plain words and link to the request form."""
     context = {
-        "rights": [(Request.Kind(kind).label, text) for kind, text in RIGHTS],
+        "rights": [(Request.Kind(kind).label, text, published_rule(kind)) for kind, text in RIGHTS],
         "controller": notice.controller(),
         "authority": notice.supervisory_authority(),
         "hours": settings.REQUEST_VERIFICATION_HOURS,
@@ -92,12 +93,16 @@ def rights(request: HttpRequest) -> HttpResponse:
     return render(request, "requests/rights.html", context)
 
 
+def _form_context(form: PublicRequestForm) -> dict:
+    return {"form": form, "rights": RIGHTS, "erasure_explained": ERASURE_EXPLAINED}
+
+
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Take a request; answer identically whether or not the address is in the register."""
     if request.method == "GET":
         form = PublicRequestForm(initial={"kind": request.GET.get("kind", "")})
-        return render(request, "requests/new.html", {"form": form, "rights": RIGHTS})
+        return render(request, "requests/new.html", _form_context(form))
 
     # Count the address mail would go to, however it is typed (case, invisible characters, IDNA).
     email_key = email_rate_key(str(request.POST.get("email", ""))[:RATE_KEY_INPUT_LENGTH])
@@ -107,9 +112,9 @@ def new(request: HttpRequest) -> HttpResponse:
     form = PublicRequestForm(request.POST)
     if form.is_bot():
         # Look like success to the bot; store and send nothing.
-        return HttpResponseRedirect(reverse("requests:sent"))
+        return HttpResponseRedirect(_sent_url(form.data.get("kind", "")))
     if not form.is_valid():
-        return render(request, "requests/new.html", {"form": form, "rights": RIGHTS}, status=200)
+        return render(request, "requests/new.html", _form_context(form), status=200)
 
     language = translation.get_language()
     if language not in {code for code, _name in settings.LANGUAGES}:
@@ -127,16 +132,35 @@ def new(request: HttpRequest) -> HttpResponse:
         rectification_wrong=data["rectification_wrong"],
         rectification_correct=data["rectification_correct"],
         withdrawal_purposes=data["withdrawal_purposes"],
+        erasure_choice=data["erasure_choice"],
         proposals=form.proposals(),
         email_verification_link=True,
     )
-    return HttpResponseRedirect(reverse("requests:sent"))
+    return HttpResponseRedirect(_sent_url(data["kind"]))
+
+
+def _sent_url(kind: str) -> str:
+    # The kind of request only (never the address): the page says what identity evidence it needs.
+    url = reverse("requests:sent")
+    return f"{url}?kind={kind}" if kind in Request.Kind.values else url
+
+
+def _identity_needed(kind: str) -> dict | None:
+    """The identity rule of the right when the email link alone does not satisfy it, for the customer."""
+    rule = published_rule(kind) if kind in Request.Kind.values else None
+    if rule is None or Request.VerificationMethod.EMAIL_LINK in rule["evidence"]:
+        return None
+    return rule
 
 
 @require_GET
 def sent(request: HttpRequest) -> HttpResponse:
-    """Tell the submitter to check their email (the same page for every address)."""
-    return render(request, "requests/sent.html", {"hours": settings.REQUEST_VERIFICATION_HOURS})
+    """Tell the submitter to check their email (the same page for every address), and what else to send."""
+    context = {
+        "hours": settings.REQUEST_VERIFICATION_HOURS,
+        "identity": _identity_needed(request.GET.get("kind", "")),
+    }
+    return render(request, "requests/sent.html", context)
 
 
 @never_cache
@@ -158,12 +182,19 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         return _no_store(render(request, "requests/link_invalid.html", {"state": "used"}, status=410))
     if req.email:
         send_request_email(req, "acknowledgement")
-    return HttpResponseRedirect(reverse("requests:verified"))
+    return HttpResponseRedirect(_verified_url(req))
+
+
+def _verified_url(req: Request) -> str:
+    url = reverse("requests:verified")
+    return f"{url}?kind={req.kind}" if req.awaiting_identity else url
 
 
 @require_GET
 def verified(request: HttpRequest) -> HttpResponse:
-    return render(request, "requests/verified.html")
+    return render(
+        request, "requests/verified.html", {"identity": _identity_needed(request.GET.get("kind", ""))}
+    )
 
 
 @never_cache

@@ -36,6 +36,7 @@ MODELS: dict[str, tuple[frozenset, frozenset, frozenset, frozenset]] = {
             "protectionprinciple",
             "retentionrule",
             "rightschannel",
+            "identityrule",
             "bookkeepingperiod",
             "statutoryhold",
         )
@@ -112,6 +113,10 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     "register_register_publish": (DPO, DPO),
     "register_register_record": (STAFF, STAFF),
     "register_register_record_csv": (STAFF, STAFF),
+    # Customer service adds consents and opt-outs received by phone, letter or in the shop to the
+    # ledger; the marketing list with its unsubscribe links is the DPO's (the file is personal data).
+    "customers_customer_record_consent": (STAFF, STAFF),
+    "customers_customer_marketing_list": (DPO, DPO),
     # Reports hold every identifier unmasked: only the DPO makes, downloads and sends them.
     "requests_accessreport_generate": (NOBODY, DPO),
     "requests_accessreport_download": (DPO, DPO),
@@ -125,6 +130,9 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
         for action in ("start", "complete", "assign_me", "confirm_match", "send_verification")
     },
     "requests_request_verify": (STAFF, STAFF),
+    # Identity evidence seen by staff, and matching a customer by number or by name and address.
+    "requests_request_identity": (STAFF, STAFF),
+    "requests_request_match": (STAFF, STAFF),
     "requests_request_extend": (STAFF, STAFF),
     "requests_request_reject": (STAFF, STAFF),
     "requests_request_reply": (STAFF, STAFF),
@@ -140,6 +148,8 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     "breaches_breach_notify": (DPO, DPO),
     "breaches_breach_audit_requests": (DPO, NOBODY),
     "breaches_breach_audit_consents": (DPO, NOBODY),
+    # The customer's choice of delete or anonymise, changed with a reason by whoever processes it.
+    "requests_request_erasure_choice": (STAFF, STAFF),
 }
 
 # Change-list actions: "app_label.model.action" -> who is offered it. "delete_selected" follows

@@ -20,6 +20,7 @@ def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
     from register.models import (
         BookkeepingPeriod,
         Cookie,
+        IdentityRule,
         NoticeVersion,
         OutboxMessage,
         Recipient,
@@ -47,6 +48,7 @@ def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
 
     register = make_published_retention_register()
     Cookie.objects.create(register=register, provider="Shop", name="sessionid", category="necessary")
+    IdentityRule.objects.create(register=register, right="access", accepts_email_link=True)
     Recipient.objects.filter(register=register).update(receives_customer_data=True, email="dpo@posti.example")
     run_purge()
     # Bookkeeping periods and statutory holds come from data migrations, without history: give one

@@ -11,8 +11,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +24,10 @@ from requests.admin.inlines import InternalNoteInline, RequestEventInline, Reque
 from requests.emails import send_request_email, send_verification
 from requests.erasure import ErasureBlocked, erase_for_request, preview_erasure
 from requests.forms import (
+    CustomerSearchForm,
+    ErasureChoiceForm,
     ExtendForm,
+    IdentityEvidenceForm,
     IncomingMessageForm,
     RejectForm,
     ReplyForm,
@@ -32,6 +35,7 @@ from requests.forms import (
     VerifyForm,
 )
 from requests.fulfilment import confirm_no_data_held, missing_for_completion
+from requests.identity import missing_identity
 from requests.intake import receive_request
 from requests.models import InternalNote, Request, TransitionError
 
@@ -39,7 +43,9 @@ from requests.models import InternalNote, Request, TransitionError
 class RequestChangeForm(forms.ModelForm):
     class Meta:
         model = Request
-        fields = ["name", "customer_number", "order_number", "language", "customers"]
+        # The customers are matched on their own page, by number or by name and address
+        # (``match_view``), never by typing a database id.
+        fields = ["name", "customer_number", "order_number", "language"]
 
 
 @admin.register(Request)
@@ -64,7 +70,6 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
     show_full_result_count = False
     list_per_page = 50
     ordering = ["due_date", "id"]
-    raw_id_fields = ["customers"]
     inlines = [RequestEventInline, RequestMessageInline, InternalNoteInline]
     actions = ["assign_to_me", "start_processing"]
     readonly_fields = [
@@ -85,11 +90,14 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         "rectification_wrong",
         "rectification_correct",
         "withdrawal_purposes",
+        "erasure_choice",
         "verified_at",
         "verification_method",
         "verification_note",
         "verified_by",
         "match_state_display",
+        "customers_display",
+        "identity_display",
         "match_confirmed_at",
         "match_confirmed_by",
         "rejection_reason",
@@ -130,6 +138,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
                     "message",
                     ("rectification_wrong", "rectification_correct"),
                     "withdrawal_purposes",
+                    "erasure_choice",
                 ]
             },
         ),
@@ -139,7 +148,8 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
                 "fields": [
                     ("verified_at", "verification_method", "verified_by"),
                     "verification_note",
-                    "customers",
+                    "identity_display",
+                    "customers_display",
                     "match_state_display",
                 ]
             },
@@ -197,6 +207,56 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             return gettext("Proposed automatically; check and confirm")
         return gettext("Not matched before verification")
 
+    @admin.display(description=_("customers"))
+    def customers_display(self, obj: Request) -> str:
+        customers = list(obj.customers.order_by("pk")[:20]) if obj.pk else []
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> {}</li>',
+            (
+                (reverse("admin:customers_customer_change", args=[c.pk]), c.customer_number, c.full_name)
+                for c in customers
+            ),
+        )
+        link = ""
+        if obj.pk and obj.is_verified and obj.is_open:
+            link = format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse("admin:requests_request_match", args=[obj.pk]),
+                gettext("Find and match customers"),
+            )
+        return format_html("<ul>{}</ul>{}", rows, link) if customers else format_html("{} {}", "—", link)
+
+    @admin.display(description=_("identity evidence"))
+    def identity_display(self, obj: Request) -> str:
+        if not obj.identity_accepted:
+            return gettext("No identity rule for this right: the verification above suffices.")
+        accepted = ", ".join(str(Request.VerificationMethod(kind).label) for kind in obj.identity_accepted)
+        recorded = format_html_join(
+            "",
+            "<li>{}: {} — {} {}</li>",
+            (
+                (e.get_kind_display(), e.note, e.recorded_by or "", e.recorded_at.strftime("%Y-%m-%d %H:%M"))
+                for e in obj.identity_evidence.select_related("recorded_by")
+            ),
+        )
+        state = missing_identity(obj) or gettext("Sufficient evidence is recorded.")
+        link = ""
+        if obj.is_open:
+            link = format_html(
+                '<a class="button" href="{}">{}</a>',
+                reverse("admin:requests_request_identity", args=[obj.pk]),
+                gettext("Record identity evidence"),
+            )
+        return format_html(
+            "<p>{} {}</p><p><strong>{}</strong></p><ul>{}</ul>{}",
+            gettext("Accepted for this right:"),
+            accepted,
+            state,
+            recorded,
+            link,
+        )
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         number = term.upper().removeprefix("R-")
@@ -228,6 +288,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
                             "message",
                             ("rectification_wrong", "rectification_correct"),
                             "withdrawal_purposes",
+                            "erasure_choice",
                             "assignee",
                         ]
                     },
@@ -329,6 +390,13 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             path("<int:pk>/reply/", wrap(self.reply_view), name="requests_request_reply"),
             path("<int:pk>/incoming/", wrap(self.incoming_view), name="requests_request_incoming"),
             path("<int:pk>/erasure/", wrap(self.erasure_view), name="requests_request_erasure"),
+            path("<int:pk>/identity/", wrap(self.identity_view), name="requests_request_identity"),
+            path("<int:pk>/match/", wrap(self.match_view), name="requests_request_match"),
+            path(
+                "<int:pk>/erasure-choice/",
+                wrap(self.erasure_choice_view),
+                name="requests_request_erasure_choice",
+            ),
             path("<int:pk>/rights/<str:action>/", wrap(self.rights_view), name="requests_request_rights"),
             *super().get_urls(),
         ]
@@ -496,8 +564,77 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             obj,
             "requests/privacy/erasure_preview.html",
             gettext("Preview erasure for %(number)s") % {"number": obj.number},
-            plans=[preview_erasure(customer) for customer in obj.customers.order_by("pk")],
+            plans=[
+                preview_erasure(customer, obj.erasure_choice) for customer in obj.customers.order_by("pk")
+            ],
             can_erase=can_erase and obj.is_open and obj.is_verified,
+        )
+
+    def identity_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Record identity evidence seen by staff; an event in the request's trail."""
+        obj = self._get(request, pk)
+        accepted = ", ".join(str(Request.VerificationMethod(k).label) for k in obj.identity_accepted)
+        intro = (
+            gettext("This right needs one of: %(kinds)s.") % {"kinds": accepted}
+            if accepted
+            else gettext("Record how identity was confirmed, e.g. a signed letter or a visit.")
+        )
+        return self._run_form(
+            request,
+            obj,
+            IdentityEvidenceForm,
+            gettext("Record identity evidence for %(number)s") % {"number": obj.number},
+            intro,
+            lambda data: obj.record_identity_evidence(by=request.user, kind=data["kind"], note=data["note"]),
+            gettext("The identity evidence is recorded."),
+        )
+
+    def match_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Find customers by number, or by name and address, and confirm the match (POST only, no ids typed).
+
+        The search terms are personal data: they travel in the POST body, never in the URL.
+        """
+        obj = self._get(request, pk)
+        results = []
+        form = CustomerSearchForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and request.POST.get("confirm"):
+            from customers.models import Customer
+
+            chosen = Customer.objects.not_erased().filter(pk__in=request.POST.getlist("customer"))
+            try:
+                obj.confirm_match(chosen, by=request.user)
+            except TransitionError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(request, gettext("The customer match is confirmed."), messages.SUCCESS)
+            return self.back_to_request(obj.pk)
+        if request.method == "POST" and form.is_valid():
+            results = form.results()
+        return self.request_page(
+            request,
+            obj,
+            "admin/requests/request/match.html",
+            gettext("Find the customers of %(number)s") % {"number": obj.number},
+            form=form,
+            results=results,
+            searched=request.method == "POST",
+            current=list(obj.customers.order_by("pk")[:20]),
+        )
+
+    def erasure_choice_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Change delete/anonymise with a reason (an event in the request's trail)."""
+        obj = self._get(request, pk)
+        if obj.kind != Request.Kind.ERASURE:
+            raise PermissionDenied
+        return self._run_form(
+            request,
+            obj,
+            ErasureChoiceForm,
+            gettext("Delete or anonymise: %(number)s") % {"number": obj.number},
+            gettext("The customer chose: %(choice)s. Change it only when the customer said otherwise.")
+            % {"choice": obj.get_erasure_choice_display()},
+            lambda data: obj.change_erasure_choice(data["choice"], by=request.user, reason=data["reason"]),
+            gettext("The choice is changed; the reason is in the request's trail."),
         )
 
     def rights_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:

@@ -9,6 +9,7 @@ Import every model from ``requests.models``; the modules are an internal groupin
 
 # Models register in this order (requests first, as the other two refer to them).
 from requests.models.request import (
+    IdentityEvidenceEntry,
     InternalNote,
     Language,
     ReminderLog,
@@ -34,6 +35,7 @@ __all__ = [
     "AccessReport",
     "DownloadLog",
     "ErasureRecord",
+    "IdentityEvidenceEntry",
     "InternalNote",
     "Language",
     "LegalClaim",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import ErasureMode
 from register.email_address import EmailAddressField
 from requests.models.request import Request, TransitionError
 
@@ -48,6 +49,16 @@ class ErasureRecord(models.Model):
         help_text=_("Empty when the retention job erased the customer."),
     )
     reason = models.CharField(_("reason"), max_length=200)
+    mode = models.CharField(
+        _("delete or anonymise"),
+        max_length=10,
+        choices=ErasureMode.choices,
+        default=ErasureMode.ANONYMISE,
+        help_text=_(
+            "Delete: the customer row was deleted, or is deleted with the last record a legal hold keeps. "
+            "Anonymise: a customer row without identifiers stays, for statistics."
+        ),
+    )
     items = models.JSONField(_("items"), default=list)
 
     class Meta:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.contacts import normalize_email
+from customers.models import ErasureMode
 from register.email_address import EmailAddressField
 from register.translation import Language
 from requests import deadlines
@@ -128,6 +129,17 @@ class Request(models.Model):
     message = models.TextField(_("message"), blank=True, help_text=_("The customer's own words."))
     rectification_wrong = models.TextField(_("what is wrong"), blank=True)
     rectification_correct = models.TextField(_("what it should be"), blank=True)
+    erasure_choice = models.CharField(
+        _("delete or anonymise"),
+        max_length=10,
+        choices=ErasureMode.choices,
+        default=ErasureMode.DELETE,
+        help_text=_(
+            "For an erasure: the customer's choice. Delete removes the customer and everything no law "
+            "keeps; anonymise keeps a customer row without any identifier, for statistics. Change it "
+            "only with a reason."
+        ),
+    )
     withdrawal_purposes = models.JSONField(
         _("purposes withdrawn"),
         default=list,
@@ -239,6 +251,26 @@ class Request(models.Model):
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    identity_accepted = models.JSONField(
+        _("identity evidence that suffices"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "From the notice in force when the request arrived (the register's identity rule for the "
+            "right); empty: the usual verification suffices."
+        ),
+    )
+    awaiting_identity = models.BooleanField(
+        _("awaiting identity evidence"),
+        default=False,
+        db_index=True,
+        editable=False,
+        help_text=_(
+            "The request is kept and its deadline runs, but nothing is fulfilled until staff record "
+            "evidence of a kind that suffices."
+        ),
+    )
 
     # The token hash is a credential, not history worth keeping.
     history = HistoricalRecords(excluded_fields=["token_hash"])
@@ -425,8 +457,44 @@ class Request(models.Model):
             detail = f"{self.VerificationMethod(method).label}: {note}" if note else ""
             fields = ("verified_at", "verified_by", "verification_method", "verification_note", "token_hash")
             self._move(self.Status.VERIFIED, by=by, detail=detail, fields=fields)
+            self._add_identity_evidence(method, note, by=by)
             self.propose_match()
             self.apply_immediate_rights()
+
+    def record_identity_evidence(self, *, by, kind: str, note: str = "") -> None:
+        """Record identity evidence staff saw (a signed document, a visit, ...); an event in the trail.
+
+        An unverified request is verified by it. When the evidence is of a kind the right's identity
+        rule accepts, the request stops waiting for evidence and what takes effect on verification
+        (an objection, a withdrawal) is applied.
+        """
+        note = (note or "").strip()
+        if kind not in self.VerificationMethod.values or kind == self.VerificationMethod.EMAIL_LINK:
+            raise TransitionError(gettext("Choose which evidence you saw."))
+        if kind in (self.VerificationMethod.SIGNED_DOCUMENT, self.VerificationMethod.OTHER) and not note:
+            raise TransitionError(gettext("Describe the evidence in the note."))
+        if not self.is_verified:
+            self.verify(by=by, method=kind, note=note)
+            return
+        with transaction.atomic():
+            self._lock()
+            if not self.is_open:
+                raise TransitionError(gettext("Only an open request can be applied."))
+            was_awaiting = self.awaiting_identity
+            self._add_identity_evidence(kind, note, by=by)
+            if was_awaiting and not self.awaiting_identity:
+                self.apply_immediate_rights()
+
+    def _add_identity_evidence(self, kind: str, note: str, *, by) -> None:
+        IdentityEvidenceEntry.objects.create(request=self, kind=kind, note=note, recorded_by=by)
+        label = self.VerificationMethod(kind).label
+        self.log(
+            RequestEvent.Kind.IDENTITY_EVIDENCE, by=by, detail=f"{label}: {note}" if note else str(label)
+        )
+        if self.awaiting_identity and kind in self.identity_accepted:
+            self.awaiting_identity = False
+            self._history_user = by
+            self.save(update_fields=["awaiting_identity"])
 
     def start(self, *, by) -> None:
         """Begin work on a verified request."""
@@ -545,8 +613,14 @@ class Request(models.Model):
                 send_request_email(self, "extension", sent_by=by)
 
     def apply_immediate_rights(self) -> None:
-        """Objection (Art. 21(3)) and withdrawal (Art. 7(3)) take effect as soon as verified."""
+        """Objection (Art. 21(3)) and withdrawal (Art. 7(3)) take effect as soon as verified.
+
+        While the right's identity rule still waits for evidence, they take effect once it is recorded.
+        """
         from requests.rights import apply_on_verification
+
+        if self.awaiting_identity:
+            return
 
         apply_on_verification(self)
 
@@ -613,6 +687,37 @@ class Request(models.Model):
             self.log(RequestEvent.Kind.MESSAGE_RECEIVED, by=by, detail=subject)
         return message
 
+    def change_erasure_choice(self, choice: str, *, by, reason: str) -> None:
+        """Change whether the customer is deleted or anonymised; the reason goes into the trail.
+
+        Only the customer decides (GDPR Art. 17): staff change it when the customer said otherwise
+        by another channel, and record where.
+        """
+        reason = (reason or "").strip()
+        if self.kind != self.Kind.ERASURE:
+            raise TransitionError(gettext("Only an erasure request has this choice."))
+        if choice not in ErasureMode.values:
+            raise TransitionError(gettext("Choose delete or anonymise."))
+        if not reason:
+            raise TransitionError(gettext("Say why the choice changes, e.g. the customer's letter of 3 May."))
+        with transaction.atomic():
+            self._lock()
+            if not self.is_open:
+                raise TransitionError(gettext("The choice of a closed request cannot change."))
+            if self.erasure_records.exists():
+                raise TransitionError(gettext("The customer is already erased; the choice cannot change."))
+            if choice == self.erasure_choice:
+                raise TransitionError(gettext("That is the choice already recorded."))
+            before = ErasureMode(self.erasure_choice).label
+            self.erasure_choice = choice
+            self._history_user = by
+            self.save(update_fields=["erasure_choice"])
+            self.log(
+                RequestEvent.Kind.ERASURE_CHOICE_CHANGED,
+                by=by,
+                detail=f"{before} → {ErasureMode(choice).label}: {reason}",
+            )
+
     def add_note(self, text: str, *, author) -> "InternalNote":
         return InternalNote.objects.create(request=self, author=author, text=text)
 
@@ -640,6 +745,8 @@ class RequestEvent(models.Model):
         NOT_RECTIFIED = "not_rectified", _("Proposed correction not applied")
         RECTIFIED = "rectified", _("Data rectified")
         ERASED = "erased", _("Customer erased")
+        ERASURE_CHOICE_CHANGED = "erasure_choice", _("Delete or anonymise changed")
+        IDENTITY_EVIDENCE = "identity_evidence", _("Identity evidence recorded")
         RESTRICTED = "restricted", _("Processing restricted")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn or objection recorded")
         RECIPIENTS_NOTIFIED = "recipients_notified", _("Recipients to notify (Art. 19)")
@@ -719,6 +826,40 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class IdentityEvidenceEntry(models.Model):
+    """Evidence of the requester's identity that a staff member saw (GDPR Art. 12(6)); never edited."""
+
+    request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="identity_evidence", verbose_name=_("request")
+    )
+    kind = models.CharField(_("evidence"), max_length=20, choices=Request.VerificationMethod.choices)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        help_text=_(
+            'What was seen, e.g. "signed letter of 3 May, filed". Do not copy identity document numbers '
+            "here (GDPR Recital 64)."
+        ),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity evidence")
+        verbose_name_plural = _("identity evidence")
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"
 
 
 class InternalNote(models.Model):

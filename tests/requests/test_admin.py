@@ -235,15 +235,11 @@ def test_changing_the_customer_match_confirms_it(dpo_client, dpo):
     assert response.status_code == 302
     req.refresh_from_db()
     assert req.match_confirmed_by == dpo
-    data = {
-        "name": req.name,
-        "customer_number": "",
-        "order_number": "",
-        "language": "sv",
-        "customers": str(other.pk),
-        **management_forms(req, notes=0),
-    }
-    response = dpo_client.post(reverse("admin:requests_request_change", args=[req.pk]), data)
+    # A different customer is chosen on the match page, from search results (never a typed id).
+    match = reverse("admin:requests_request_match", args=[req.pk])
+    found = dpo_client.post(match, {"customer_number": other.customer_number})
+    assert [c.pk for c in found.context["results"]] == [other.pk]
+    response = dpo_client.post(match, {"confirm": "1", "customer": [other.pk]})
     assert response.status_code == 302
     req.refresh_from_db()
     assert list(req.customers.all()) == [other]

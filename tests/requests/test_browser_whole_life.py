@@ -70,7 +70,7 @@ def submit_request(page, live_server, language: str, kind: str, name: str) -> No
     page.fill("#id_name", name)
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.click("button.primary")
-    assert page.url == f"{live_server.url}/{language}/requests/sent/"
+    assert page.url == f"{live_server.url}/{language}/requests/sent/?kind={kind}"
     page.goto(live_server.url + link_in_last_mail(rf"/{language}/requests/verify/[^/\s]+/"))
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.click("button.primary")
