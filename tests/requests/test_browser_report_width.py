@@ -33,7 +33,8 @@ def test_report_page_has_no_horizontal_scroll(browser, screenshot, dpo, width):
         assert scroll_width <= inner_width
         # Every table fits the page.
         widest = page.evaluate(
-            "Math.max(...Array.from(document.querySelectorAll('table'), t => t.getBoundingClientRect().right))"
+            "Math.max(...Array.from(document.querySelectorAll('table'),"
+            " (table) => table.getBoundingClientRect().right))"
         )
         assert widest <= inner_width
     finally:
