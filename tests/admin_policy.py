@@ -131,6 +131,8 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     },
     # ... and previews an erasure; only the DPO erases.
     "requests_request_erasure": (STAFF, DPO),
+    # The erasure's confirmation page (typed customer number) is for those who may erase.
+    "requests_request_erasure_confirm": (DPO, DPO),
 }
 
 # Change-list actions: "app_label.model.action" -> who is offered it. "delete_selected" follows

@@ -10,8 +10,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from register.admin_base import ModelAdmin
 from requests import deadlines, rights
 from requests.admin.base import ERASE_PERMISSION, PROCESS_PERMISSION, REJECT_PERMISSION, RequestPagesMixin
+from requests.admin.confirmations import ErasureConfirmForm
 from requests.admin.filters import AssigneeFilter, DeadlineFilter, StatusFilter
 from requests.admin.inlines import InternalNoteInline, RequestEventInline, RequestMessageInline
 from requests.emails import send_request_email, send_verification
-from requests.erasure import ErasureBlocked, erase_for_request, preview_erasure
+from requests.erasure import RETAIN, ErasureBlocked, erase_for_request, preview_erasure
 from requests.forms import (
     ExtendForm,
     IncomingMessageForm,
@@ -40,6 +41,23 @@ class RequestChangeForm(forms.ModelForm):
     class Meta:
         model = Request
         fields = ["name", "customer_number", "order_number", "language", "customers"]
+
+
+def _plan_rows(plan) -> dict[str, list[dict]]:
+    """The erasure plan as staff read it: records by their names, fields by their labels, no internals."""
+    rows: dict[str, list[dict]] = {"removed": [], "retained": []}
+    for item in plan.items:
+        model = item.declaration.model
+        labels = []
+        for name in item.fields:
+            rule = item.declaration.personal.get(name)
+            if rule is not None and rule.derived:
+                continue
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        rows["retained" if item.action == RETAIN else "removed"].append(
+            {"item": item, "what": str(model._meta.verbose_name_plural), "fields": labels}
+        )
+    return rows
 
 
 @admin.register(Request)
@@ -329,6 +347,11 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             path("<int:pk>/reply/", wrap(self.reply_view), name="requests_request_reply"),
             path("<int:pk>/incoming/", wrap(self.incoming_view), name="requests_request_incoming"),
             path("<int:pk>/erasure/", wrap(self.erasure_view), name="requests_request_erasure"),
+            path(
+                "<int:pk>/erasure/confirm/",
+                wrap(self.erasure_confirm_view),
+                name="requests_request_erasure_confirm",
+            ),
             path("<int:pk>/rights/<str:action>/", wrap(self.rights_view), name="requests_request_rights"),
             *super().get_urls(),
         ]
@@ -471,7 +494,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
     # --- erasure, restriction, objection, Art. 19 ---------------------------------------------
 
     def erasure_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Preview what erasure removes and retains (GET); erase with the permission (POST)."""
+        """Preview what erasure removes and retains; erasing is on its own confirmation page."""
         obj = self._get(request, pk)
         if obj.kind != Request.Kind.ERASURE:
             raise PermissionDenied
@@ -479,6 +502,33 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         if request.method == "POST":
             if not can_erase:
                 raise PermissionDenied
+            # Nothing is erased from the preview: the confirmation page asks for the customer number.
+            return HttpResponseRedirect(reverse("admin:requests_request_erasure_confirm", args=[obj.pk]))
+        return self.request_page(
+            request,
+            obj,
+            "requests/privacy/erasure_preview.html",
+            gettext("Preview erasure for %(number)s") % {"number": obj.number},
+            plans=[preview_erasure(customer) for customer in obj.customers.order_by("pk")],
+            can_erase=can_erase and obj.is_open and obj.is_verified,
+        )
+
+    def erasure_confirm_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Erase after an explicit confirmation: the retained list again and the typed customer number."""
+        obj = self._get(request, pk, ERASE_PERMISSION)
+        if obj.kind != Request.Kind.ERASURE:
+            raise PermissionDenied
+        customers = list(obj.customers.order_by("pk"))
+        numbers = [customer.customer_number for customer in customers]
+        form = ErasureConfirmForm(
+            request.POST if request.method == "POST" else None, customer_numbers=numbers
+        )
+        if not customers:
+            self.message_user(
+                request, gettext("No customer is matched to this request. Confirm the customer match first.")
+            )
+            return HttpResponseRedirect(reverse("admin:requests_request_erasure", args=[obj.pk]))
+        if request.method == "POST" and form.is_valid():
             try:
                 records = erase_for_request(obj, by=request.user)
             except (ErasureBlocked, TransitionError) as exc:
@@ -491,13 +541,15 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
                     messages.SUCCESS,
                 )
             return self.back_to_request(obj.pk)
+        plans = [preview_erasure(customer) for customer in customers]
         return self.request_page(
             request,
             obj,
-            "requests/privacy/erasure_preview.html",
-            gettext("Preview erasure for %(number)s") % {"number": obj.number},
-            plans=[preview_erasure(customer) for customer in obj.customers.order_by("pk")],
-            can_erase=can_erase and obj.is_open and obj.is_verified,
+            "requests/privacy/erasure_confirm.html",
+            gettext("Erase %(numbers)s — this cannot be undone") % {"numbers": ", ".join(numbers)},
+            customers=[(plan.customer, _plan_rows(plan)) for plan in plans],
+            form=form,
+            can_erase=obj.is_open and obj.is_verified and not any(plan.blocked for plan in plans),
         )
 
     def rights_view(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
