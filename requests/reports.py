@@ -45,7 +45,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from requests.models import AccessReport, Request, RequestEvent, TransitionError, WithheldItem
+from requests.models import AccessReport, Request, RequestEvent, RequestMessage, TransitionError, WithheldItem
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +154,39 @@ def send_report_link(report: AccessReport, *, sent_by=None):
     message.save(update_fields=["body"])
     logger.info("Report %s of request %s: link emailed to the customer", report.pk, req.pk)
     return message
+
+
+def link_sends(reports: list[AccessReport]) -> dict[int, list[RequestMessage]]:
+    """{report id: the emails that sent its link, oldest first}, read from the stored correspondence.
+
+    A link email belongs to the latest report of its request released before it was sent.
+    """
+    by_request: dict[int, list[AccessReport]] = {}
+    for report in reports:
+        by_request.setdefault(report.request_id, [])
+    if not by_request:
+        return {}
+    released = list(
+        AccessReport.objects.filter(request_id__in=list(by_request), released_at__isnull=False).order_by(
+            "released_at"
+        )
+    )
+    for report in released:
+        by_request[report.request_id].append(report)
+    messages = (
+        RequestMessage.objects.filter(request_id__in=list(by_request), template="report_link")
+        .select_related("sent_by")
+        .order_by("sent_at", "pk")
+    )
+    sends: dict[int, list[RequestMessage]] = {}
+    for message in messages:
+        owner = None
+        for report in by_request[message.request_id]:
+            if report.released_at <= message.sent_at:
+                owner = report
+        if owner is not None:
+            sends.setdefault(owner.pk, []).append(message)
+    return sends
 
 
 # --- Building -----------------------------------------------------------------------------------

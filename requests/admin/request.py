@@ -35,6 +35,7 @@ from requests.forms import (
 from requests.fulfilment import confirm_no_data_held, missing_for_completion
 from requests.intake import receive_request
 from requests.models import InternalNote, Request, TransitionError
+from requests.reports import link_sends
 
 
 class RequestChangeForm(forms.ModelForm):
@@ -64,6 +65,8 @@ def _plan_rows(plan) -> dict[str, list[dict]]:
 class RequestAdmin(RequestPagesMixin, ModelAdmin):
     form = RequestChangeForm
     add_form = StaffRequestForm
+    # A request's own page is in the admin: "View on site" would only lead back here.
+    view_on_site = False
     list_display = [
         "number_display",
         "kind",
@@ -597,6 +600,10 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         extra_context["can_reject"] = request.user.has_perm(REJECT_PERMISSION)
         extra_context["due_soon_days"] = deadlines.DUE_SOON_DAYS
         obj = self.get_object(request, object_id)
+        if obj is not None:
+            reports = list(obj.reports.select_related("released_by"))
+            sends = link_sends(reports)
+            extra_context["report_rows"] = [(report, sends.get(report.pk, [])) for report in reports]
         if obj is not None and obj.status == Request.Status.IN_PROGRESS:
             # Shown beside the Complete button: what the request still needs (requests.fulfilment).
             extra_context["missing_for_completion"] = missing_for_completion(obj)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from requests.models import Request
 from tests.factories import make_customer, make_order, make_request
@@ -102,3 +103,70 @@ def test_rectification_shows_the_changes_and_applies_only_when_confirmed(dpo_cli
     assert confirmed.status_code == 302
     customer.refresh_from_db()
     assert customer.city == "Åbo"
+
+
+def released_report(dpo, **fields):
+    from requests.reports import build_access_report, release_report
+    from tests.factories import make_matched_request
+
+    customer = make_customer()
+    report = build_access_report(make_matched_request([customer], **fields), by=dpo)
+    release_report(report, by=dpo, reviewed_sha256=report.sha256)
+    return report
+
+
+def test_report_panel_says_whether_when_and_by_whom_the_link_was_sent(dpo_client, dpo):
+    report = released_report(dpo)
+    change = reverse("admin:requests_request_change", args=[report.request_id])
+    assert "not sent" in dpo_client.get(change).content.decode()
+
+    dpo_client.post(reverse("admin:requests_accessreport_send", args=[report.pk]))
+
+    panel = dpo_client.get(change).content.decode()
+    cell = panel[panel.index('class="link-sent"') :]
+    cell = cell[: cell.index("</td>")]
+    message = report.request.messages.get(template="report_link")
+    assert f"{timezone.localtime(message.sent_at):%Y-%m-%d %H:%M}" in cell
+    assert "by dpo" in cell
+    assert "Email the link again…" in panel
+
+
+def test_sending_the_link_again_asks_first(dpo_client, dpo):
+    from django.core import mail
+
+    report = released_report(dpo)
+    send = reverse("admin:requests_accessreport_send", args=[report.pk])
+    assert dpo_client.post(send).status_code == 302
+    assert len(mail.outbox) == 1
+
+    again = dpo_client.post(send)
+    assert again.status_code == 200
+    assert 'name="confirm_resend"' in again.content.decode() and 'id="link-sends"' in again.content.decode()
+    assert len(mail.outbox) == 1
+
+    confirmed = dpo_client.post(send, {"confirm_resend": "yes"})
+    assert confirmed.status_code == 302
+    assert len(mail.outbox) == 2
+    assert report.request.messages.filter(template="report_link").count() == 2
+
+
+def test_customer_service_sees_no_download_link_it_cannot_follow(customer_service, dpo):
+    from django.test import Client
+
+    from tests.conftest import login_with_second_factor
+
+    report = released_report(dpo)
+    listing = reverse("admin:requests_accessreport_changelist")
+    download = reverse("admin:requests_accessreport_download", args=[report.pk])
+    assert download in login_with_second_factor(Client(), dpo).get(listing).content.decode()
+    service_client = login_with_second_factor(Client(), customer_service)
+    page = service_client.get(listing)
+    assert page.status_code == 200
+    assert download not in page.content.decode()
+    assert service_client.get(download).status_code == 403
+
+
+def test_a_request_has_no_view_on_site_link(dpo_client, dpo):
+    report = released_report(dpo)
+    page = dpo_client.get(reverse("admin:requests_request_change", args=[report.request_id]))
+    assert "viewsitelink" not in page.content.decode()
