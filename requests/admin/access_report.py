@@ -98,7 +98,7 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
     @admin.display(description=_("downloads"))
     def downloads_display(self, obj: AccessReport) -> str:
         rows = [
-            f"{entry.at:%Y-%m-%d %H:%M} — "
+            f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M} — "
             + (gettext("the customer") if entry.by_customer else entry.user.get_username())
             for entry in obj.downloads.select_related("user")
         ]

@@ -648,7 +648,7 @@ class RequestEvent(models.Model):
         indexes = [models.Index(fields=["request", "at"], name="requestevent_request_at")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 # What the second of two staff members acting at the same moment is told (see ``Request._lock``).
@@ -701,7 +701,7 @@ class RequestMessage(models.Model):
         indexes = [models.Index(fields=["request", "sent_at"], name="requestmessage_request_at")]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_direction_display()} {timezone.localtime(self.sent_at):%Y-%m-%d %H:%M}"
 
 
 class InternalNote(models.Model):
@@ -732,7 +732,7 @@ class InternalNote(models.Model):
         indexes = [models.Index(fields=["request", "created_at"], name="internalnote_request_at")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class ReminderLog(models.Model):

@@ -170,3 +170,30 @@ def test_a_request_has_no_view_on_site_link(dpo_client, dpo):
     report = released_report(dpo)
     page = dpo_client.get(reverse("admin:requests_request_change", args=[report.request_id]))
     assert "viewsitelink" not in page.content.decode()
+
+
+def test_one_page_shows_every_time_in_the_shops_time_zone(dpo_client, settings):
+    import datetime
+
+    from customers.models import Order
+
+    settings.TIME_ZONE = "Europe/Helsinki"
+    customer = make_customer()
+    order = make_order(customer)
+    # 22:15 UTC is 00:15 the next day in Helsinki (winter time).
+    Order.objects.filter(pk=order.pk).update(
+        placed_at=datetime.datetime(2026, 1, 9, 22, 15, tzinfo=datetime.UTC)
+    )
+    page = dpo_client.get(reverse("admin:customers_customer_change", args=[customer.pk])).content.decode()
+    orders = page[
+        page.index("All orders of this customer") - 2000 : page.index("All orders of this customer")
+    ]
+    assert "01/10/2026 12:15" in orders and "22:15" not in orders and "10:15 p.m." not in orders
+
+    req = erasure_request(customer)
+    at = datetime.datetime(2026, 1, 9, 22, 15, tzinfo=datetime.UTC)
+    req.events.create(kind="started", at=at)
+    req.messages.create(subject="Re", body="Hej", language="sv", sent_at=at)
+    page = dpo_client.get(reverse("admin:requests_request_change", args=[req.pk])).content.decode()
+    assert "2026-01-10 00:15" in page
+    assert "2026-01-09 22:15" not in page
