@@ -120,6 +120,7 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
         f"requests_request_act/{action}": (NOBODY, STAFF)
         for action in ("start", "complete", "assign_me", "confirm_match", "send_verification")
     },
+    "requests_request_match": (STAFF, STAFF),  # whom the request concerns: candidates, search, confirm
     "requests_request_verify": (STAFF, STAFF),
     "requests_request_extend": (STAFF, STAFF),
     "requests_request_reject": (STAFF, STAFF),

@@ -44,6 +44,23 @@ class RequestChangeForm(forms.ModelForm):
         fields = ["name", "customer_number", "order_number", "language", "customers"]
 
 
+# Search results shown on the match page: enough to choose from, never a list of the register.
+MATCH_RESULTS = 20
+
+
+def _with_last_order(queryset):
+    """Customers with their latest order's number and time (one query, whatever their orders)."""
+    from django.db.models import OuterRef, Subquery
+
+    from customers.models import Order
+
+    latest = Order.objects.filter(customer=OuterRef("pk")).order_by("-placed_at", "-pk")
+    return queryset.annotate(
+        last_order_number=Subquery(latest.values("number")[:1]),
+        last_order_at=Subquery(latest.values("placed_at")[:1]),
+    )
+
+
 def _plan_rows(plan) -> dict[str, list[dict]]:
     """The erasure plan as staff read it: records by their names, fields by their labels, no internals."""
     rows: dict[str, list[dict]] = {"removed": [], "retained": []}
@@ -349,6 +366,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             path("<int:pk>/reject/", wrap(self.reject_view), name="requests_request_reject"),
             path("<int:pk>/reply/", wrap(self.reply_view), name="requests_request_reply"),
             path("<int:pk>/incoming/", wrap(self.incoming_view), name="requests_request_incoming"),
+            path("<int:pk>/match/", wrap(self.match_view), name="requests_request_match"),
             path("<int:pk>/erasure/", wrap(self.erasure_view), name="requests_request_erasure"),
             path(
                 "<int:pk>/erasure/confirm/",
@@ -401,6 +419,53 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         else:
             self.message_user(request, done[action], messages.SUCCESS)
         return self.back_to_request(obj.pk)
+
+    def match_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Check whom the request concerns: candidates with what tells them apart, a search, and confirm.
+
+        The search is posted, never put in the address: a name or an email in a URL reaches the logs.
+        """
+        from customers.models import Customer
+
+        obj = self._get(request, pk)
+        customer_admin = self.admin_site.get_model_admin(Customer)
+        if not customer_admin.has_view_permission(request):
+            raise PermissionDenied
+        customers = customer_admin.get_queryset(request)
+        term = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
+        if request.method == "POST" and "confirm" in request.POST:
+            ids = [
+                value for value in request.POST.getlist("customers") if value.isascii() and value.isdigit()
+            ]
+            try:
+                obj.confirm_match(customers.filter(pk__in=ids).order_by("pk"), by=request.user)
+            except TransitionError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(request, gettext("The customer match is confirmed."), messages.SUCCESS)
+                return self.back_to_request(obj.pk)
+        current = list(_with_last_order(customers.filter(pk__in=obj.customers.values("pk"))).order_by("pk"))
+        found = []
+        if term:
+            results, _distinct = customer_admin.get_search_results(request, customers, term)
+            found = [
+                customer
+                for customer in _with_last_order(results.order_by("last_name", "first_name", "pk"))[
+                    :MATCH_RESULTS
+                ]
+                if customer.pk not in {c.pk for c in current}
+            ]
+        return self.request_page(
+            request,
+            obj,
+            "admin/requests/request/match.html",
+            gettext("Whom does %(number)s concern?") % {"number": obj.number},
+            current=current,
+            found=found,
+            term=term,
+            searched=bool(term),
+            limit=MATCH_RESULTS,
+        )
 
     def _run_form(self, request, obj, form_class, title, intro, apply, success) -> HttpResponse:
         form = form_class(request.POST or None)
@@ -601,6 +666,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         extra_context["due_soon_days"] = deadlines.DUE_SOON_DAYS
         obj = self.get_object(request, object_id)
         if obj is not None:
+            extra_context["match_candidates"] = list(_with_last_order(obj.customers.order_by("pk")))
             reports = list(obj.reports.select_related("released_by"))
             sends = link_sends(reports)
             extra_context["report_rows"] = [(report, sends.get(report.pk, [])) for report in reports]

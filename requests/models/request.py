@@ -576,7 +576,7 @@ class Request(models.Model):
             self.match_confirmed_by = by
             self._history_user = by
             self.save(update_fields=["match_confirmed_at", "match_confirmed_by"])
-            numbers = ", ".join(str(c.pk) for c in self.customers.all())
+            numbers = ", ".join(c.customer_number for c in self.customers.order_by("pk"))
             self.log(RequestEvent.Kind.MATCH_CONFIRMED, by=by, detail=numbers)
             if self.is_open:
                 self.apply_immediate_rights()

@@ -197,3 +197,48 @@ def test_one_page_shows_every_time_in_the_shops_time_zone(dpo_client, settings):
     page = dpo_client.get(reverse("admin:requests_request_change", args=[req.pk])).content.decode()
     assert "2026-01-10 00:15" in page
     assert "2026-01-09 22:15" not in page
+
+
+def test_match_page_shows_candidates_by_what_tells_them_apart_and_searches_by_post(dpo_client, dpo):
+    proposed = make_customer(first_name="Aino", last_name="Virtanen", city="Tampere")
+    make_order(proposed, number="W-778899")
+    other = make_customer(first_name="Aino", last_name="Virtala", city="Oulu")
+    req = make_request(email=proposed.email)
+    req.customers.add(proposed)
+    url = reverse("admin:requests_request_match", args=[req.pk])
+
+    page = dpo_client.get(url).content.decode()
+    row = page[page.index(f'data-customer="{proposed.customer_number}"') :]
+    row = row[: row.index("</tr>")]
+    for shown in ["Aino Virtanen", proposed.email, proposed.customer_number, "Tampere", "W-778899"]:
+        assert shown in row
+    assert f'value="{proposed.pk}"' in row and "checked" in row
+
+    for term in ["Virtala", other.email, other.customer_number]:
+        found = dpo_client.post(url, {"q": term, "search": "1"}).content.decode()
+        assert f'data-customer="{other.customer_number}"' in found, term
+    by_order = dpo_client.post(url, {"q": "W-778899", "search": "1"}).content.decode()
+    assert f'data-customer="{proposed.customer_number}"' in by_order
+
+    response = dpo_client.post(url, {"customers": [other.pk], "confirm": "1"})
+    assert response.status_code == 302
+    req.refresh_from_db()
+    assert list(req.customers.all()) == [other] and req.match_confirmed_by == dpo
+
+
+def test_the_request_page_lists_the_proposed_customers_before_confirming(dpo_client):
+    proposed = make_customer(first_name="Aino", last_name="Virtanen", city="Tampere")
+    req = make_request(email=proposed.email)
+    req.customers.add(proposed)
+    page = dpo_client.get(reverse("admin:requests_request_change", args=[req.pk])).content.decode()
+    summary = page[page.index('id="match-summary"') :]
+    summary = summary[: summary.index("</table>")]
+    assert "Aino Virtanen" in summary and "Tampere" in summary and proposed.customer_number in summary
+
+
+def test_customer_service_without_customer_access_cannot_search(client, dpo):
+    from tests.conftest import login_with_second_factor, make_staff
+
+    req = erasure_request(make_customer())
+    plain = login_with_second_factor(client, make_staff("plain", None))
+    assert plain.get(reverse("admin:requests_request_match", args=[req.pk])).status_code == 403
