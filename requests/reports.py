@@ -335,6 +335,26 @@ def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], 
     return plain
 
 
+def _code_labels(table: str, name: str) -> dict[str, str] | None:
+    """Labels of columns that hold codes without model choices: which field or table a row is about."""
+    if (table, name) == ("rectification_change", "field"):
+        from requests.rectification import RECTIFIABLE_FIELDS
+
+        return {code: str(label) for code, label in RECTIFIABLE_FIELDS.items()}
+    if (table, name) == ("withheld_item", "table"):
+        return {code: title for code, (title, _columns) in _table_labels().items()}
+    return None
+
+
+def _labelled(
+    labels: dict[str, str] | None, model_field: Any, purposes: dict[str, str]
+) -> Callable[[Any], str]:
+    display = _display_for(model_field, purposes)
+    if labels is None:
+        return display
+    return lambda value: labels.get(value, display(value)) if isinstance(value, str) else display(value)
+
+
 def _columns(declaration: Any, provided_only: bool, purposes: dict[str, str]) -> list[_Column]:
     """The exported columns of ``declaration``, the row id first."""
     from register.registry import registry
@@ -354,7 +374,7 @@ def _columns(declaration: Any, provided_only: bool, purposes: dict[str, str]) ->
                 label=label,
                 # The row id, digests and normalised copies mean nothing to a reader: data.json keeps them.
                 shown=name != "id" and not (rule is not None and rule.derived),
-                display=_display_for(model_field, purposes),
+                display=_labelled(_code_labels(declaration.table, name), model_field, purposes),
             )
         )
     return columns

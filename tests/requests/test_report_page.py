@@ -89,3 +89,16 @@ def test_report_queries_are_the_same_for_10_and_200_orders(dpo, django_assert_nu
         if 'FROM "customers_order"' in q["sql"] and '"customers_order"."delivery_name"' in q["sql"]
     ]
     assert len(order_reads) == 1
+
+
+def test_rectified_fields_are_named_not_coded(dpo):
+    from requests.rectification import record_proposals
+    from tests.factories import make_customer
+
+    customer = make_customer(language="sv")
+    earlier = make_matched_request([customer], kind="rectification", language="sv")
+    record_proposals(earlier, {"street_address": "Storgatan 2"})
+    report = build_access_report(make_matched_request([customer], language="sv"), by=dpo)
+    page = index_of(report)
+    assert ">street_address<" not in page
+    assert "Gatuadress" in page
