@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
 import logging
@@ -436,10 +437,18 @@ def _write_table(
     # A customer's own record reads as a list of fields; other tables as rows that wrap on a phone.
     as_fields = declaration.path == ""
     json_out.write(f"\n        {_dump(table)}: [")
-    if not as_fields:
+    # The markup around each shown value, escaped once per table, not once per cell.
+    if as_fields:
+        opening = [f'<tr><th scope="row">{escape(column.label)}</th><td>' for column in shown]
+        closing = "</td></tr>"
+    else:
+        opening = [f'<td data-label="{escape(column.label)}">' for column in shown]
+        closing = "</td>"
         html_out.write('<table class="rows"><thead><tr>')
         html_out.write("".join(f'<th scope="col">{escape(column.label)}</th>' for column in shown))
         html_out.write("</tr></thead><tbody>\n")
+    positions = [index for index, column in enumerate(columns) if column.shown]
+    displays = [column.display for column in shown]
     count = 0
     with archive.open(csv_name, "w") as raw:
         # utf-8-sig: spreadsheet programs then read Nordic letters correctly.
@@ -449,7 +458,7 @@ def _write_table(
         lookups = [column.lookup for column in columns]
         for values in registry.iter_values(declaration, customer, lookups):
             row_id = str(values[0])
-            left_out = {name for name in names if (table, row_id, name) in withheld} if withheld else set()
+            left_out = {name for name in names if (table, row_id, name) in withheld} if withheld else ()
             data = {
                 name: to_json(value)
                 for name, value in zip(names, values, strict=True)
@@ -458,17 +467,13 @@ def _write_table(
             json_out.write(("," if count else "") + "\n          " + _dump(data))
             writer.writerow([_csv_cell(data.get(name)) for name in names])
             cells = []
-            for column, value in zip(columns, values, strict=True):
-                if not column.shown:
-                    continue
-                reason = withheld.get((table, row_id, column.name)) if left_out else None
-                shown_value = _withheld_cell(reason) if reason is not None else escape(column.display(value))
-                if as_fields:
-                    cells.append(
-                        f'<tr><th scope="row">{escape(column.label)}</th><td>{shown_value}</td></tr>'
-                    )
+            for start, position, display in zip(opening, positions, displays, strict=True):
+                name = names[position]
+                if name in left_out:
+                    cell = _withheld_cell(withheld[(table, row_id, name)])
                 else:
-                    cells.append(f'<td data-label="{escape(column.label)}">{shown_value}</td>')
+                    cell = html.escape(display(values[position]))
+                cells.append(start + cell + closing)
             if as_fields:
                 html_out.write('<table class="fields"><tbody>' + "".join(cells) + "</tbody></table>\n")
             else:
