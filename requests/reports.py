@@ -263,10 +263,11 @@ def law_keeps(customers: list, language: str) -> list[dict[str, Any]]:
             for hold in holds:
                 for pk, match in hold.matches(rows):
                     held[pk].add(match)
-            groups: dict[tuple[HoldMatch, ...], int] = defaultdict(int)
+            counts: dict[frozenset[HoldMatch], int] = defaultdict(int)
             for matches in held.values():
-                groups[tuple(sorted(matches, key=HoldMatch.sort_key))] += 1
-            for matches, count in groups.items():
+                counts[frozenset(matches)] += 1
+            for group, count in counts.items():
+                matches = tuple(sorted(group, key=HoldMatch.sort_key))
                 ends = [match.until for match in matches]
                 items.append(
                     {
