@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -244,7 +245,7 @@ def restriction_banner(model_admin: admin.ModelAdmin, request: HttpRequest, cust
         format_html(
             "<strong>{}</strong> {}",
             _("Processing restricted (GDPR Art. 18) since %(date)s.")
-            % {"date": date_format(customer.restricted_at, "SHORT_DATE_FORMAT")},
+            % {"date": date_format(localtime(customer.restricted_at), "SHORT_DATE_FORMAT")},
             _("Only store this data: no marketing or other processing until the restriction is lifted."),
         ),
         messages.WARNING,
@@ -511,7 +512,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
                 (
                     _admin_url(Order, "change", o.pk),
                     o.number,
-                    date_format(o.placed_at, "SHORT_DATETIME_FORMAT"),
+                    date_format(localtime(o.placed_at), "SHORT_DATETIME_FORMAT"),
                     o.get_status_display(),
                     o.total,
                     o.currency,
@@ -543,7 +544,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
                 (
                     _admin_url(Return, "change", r.pk),
                     r.order.number,
-                    date_format(r.returned_at, "SHORT_DATETIME_FORMAT"),
+                    date_format(localtime(r.returned_at), "SHORT_DATETIME_FORMAT"),
                     r.get_status_display(),
                     r.refund_amount,
                 )
@@ -578,7 +579,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    date_format(e.occurred_at, "SHORT_DATETIME_FORMAT"),
+                    date_format(localtime(e.occurred_at), "SHORT_DATETIME_FORMAT"),
                     e.purpose,
                     e.get_action_display(),
                     e.get_via_display(),

@@ -50,6 +50,15 @@ from register.translation import LANGUAGE_CODES
 PUBLISH_PERMISSION = "register.publish_register"
 
 
+class PublishConfirmForm(forms.Form):
+    """The DPO's explicit yes before a version of the notice goes public for good."""
+
+    confirmed = forms.BooleanField(
+        label=_("I have checked the notice and want to publish it now; the version cannot be changed."),
+        required=True,
+    )
+
+
 def languages(name: str) -> tuple[tuple[str, str], tuple[str, str]]:
     """Lay out a translated text's four columns as two rows of two."""
     sv, fi, nb, en = (f"{name}_{code}" for code in LANGUAGE_CODES)
@@ -360,9 +369,20 @@ class RegisterAdmin(HistoryAdmin):
         return request.user.has_perm(PUBLISH_PERMISSION)
 
     @admin.action(description=_("Publish the selected register description"), permissions=["publish"])
-    def publish_selected(self, request: HttpRequest, queryset) -> None:
-        for register in queryset:
+    def publish_selected(self, request: HttpRequest, queryset):
+        """Lead to the publish page, which asks for confirmation: a version is shown to customers at once."""
+        registers = list(queryset.order_by("pk")[:2])
+        if len(registers) != 1:
+            self.message_user(
+                request, gettext("Select one register description to publish."), messages.WARNING
+            )
+            return None
+        register = registers[0]
+        if not check_publication(register).publishable:
+            # The refusal with its list of what to fix, as the publish page itself would give it.
             self._publish(request, register)
+            return None
+        return HttpResponseRedirect(reverse("admin:register_register_publish", args=[register.pk]))
 
     def _publish(self, request: HttpRequest, register: Register) -> bool:
         try:
@@ -409,17 +429,22 @@ class RegisterAdmin(HistoryAdmin):
         if not self.has_publish_permission(request):
             raise PermissionDenied
         register = get_object_or_404(Register, pk=object_id)
-        if request.method == "POST":
+        check = check_publication(register)
+        confirm = PublishConfirmForm(request.POST if request.method == "POST" else None)
+        # An incomplete register is refused with its list whatever was ticked; a complete one is
+        # published only when the DPO confirms (a version can never be changed).
+        if request.method == "POST" and (confirm.is_valid() or not check.publishable):
             published = self._publish(request, register)
             if published:
                 return HttpResponseRedirect(reverse("admin:register_noticeversion_changelist"))
             return HttpResponseRedirect(reverse("admin:register_register_change", args=[register.pk]))
         context = {
+            "confirm_form": confirm,
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": register,
             "title": gettext("Publish the privacy notice"),
-            "check": check_publication(register),
+            "check": check,
             "languages": ", ".join(
                 str(name) for code, name in settings.LANGUAGES if code in register.publishing_languages()
             ),

@@ -88,6 +88,9 @@ class Personal:
     # Export this lookup instead of the column (e.g. "purpose__code" for a foreign key).
     export: str | None = None
     staff_text: bool = False
+    # An internal copy computed from another field (a normalised form, a digest for lookups): kept
+    # in the machine-readable export, left out of what people read (the report's page, the preview).
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -280,7 +283,7 @@ class Registry:
 
     # --- export (GDPR Art. 15 and 20) ---------------------------------------------------------
 
-    def _export_columns(self, declaration: Declaration, provided_only: bool) -> list[tuple[str, str]]:
+    def export_columns(self, declaration: Declaration, provided_only: bool) -> list[tuple[str, str]]:
         """(output name, lookup) of the exported columns; the row's id always comes first."""
         columns = [("id", "pk")]
         for name, rule in declaration.personal.items():
@@ -292,14 +295,31 @@ class Registry:
         return columns
 
     def iter_rows(
-        self, declaration: Declaration, customer, *, provided_only: bool = False, chunk_size: int = 2000
+        self, declaration: Declaration, customer, *, provided_only: bool = False, chunk_size: int = 5000
     ) -> Iterator[dict[str, Any]]:
         """Stream the exported rows of one model for ``customer`` as JSON-ready dicts."""
-        columns = self._export_columns(declaration, provided_only)
+        columns = self.export_columns(declaration, provided_only)
         lookups = [lookup for _name, lookup in columns]
-        queryset = declaration.rows_for(customer).order_by("pk").values_list(*lookups)
-        for values in queryset.iterator(chunk_size=chunk_size):
+        for values in self.iter_values(declaration, customer, lookups, chunk_size=chunk_size):
             yield {name: to_json(value) for (name, _lookup), value in zip(columns, values, strict=True)}
+
+    def iter_values(
+        self, declaration: Declaration, customer, lookups: list[str], *, chunk_size: int = 5000
+    ) -> Iterator[tuple]:
+        """Stream ``values_list(*lookups)`` of the customer's rows in primary-key order.
+
+        ``lookups[0]`` must be ``"pk"``. Pages by key (``pk > last``, ``LIMIT chunk_size``): each
+        page is a plain indexed query, memory stays flat, and a server-side cursor (``.iterator()``),
+        for which PostgreSQL may plan a walk of the whole primary key, is never opened.
+        """
+        queryset = declaration.rows_for(customer).order_by("pk").values_list(*lookups)
+        last = None
+        while True:
+            page = list((queryset if last is None else queryset.filter(pk__gt=last))[:chunk_size])
+            yield from page
+            if len(page) < chunk_size:
+                return
+            last = page[-1][0]
 
     def iter_export(
         self, customer, *, provided_only: bool = False
@@ -340,7 +360,7 @@ class Registry:
         Consume each table's rows before asking for the next table.
         """
         for declaration in self.with_personal_data():
-            columns = self._export_columns(declaration, provided_only)
+            columns = self.export_columns(declaration, provided_only)
             if provided_only and len(columns) == 1:
                 continue
             header = [name for name, _lookup in columns]

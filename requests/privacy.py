@@ -16,7 +16,7 @@ registry.register(
         "kind": Personal(provided=True, erase=KEEP),
         "status": Personal(erase=KEEP),
         "email": Personal(provided=True),
-        "email_normalized": Personal(),
+        "email_normalized": Personal(derived=True),
         "name": Personal(provided=True),
         "customer_number": Personal(provided=True),
         "order_number": Personal(provided=True),

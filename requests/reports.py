@@ -18,19 +18,22 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import json
 import logging
 import os
 import secrets
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
@@ -44,7 +47,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from requests.identity import missing_identity
-from requests.models import AccessReport, Request, RequestEvent, TransitionError, WithheldItem
+from requests.models import AccessReport, Request, RequestEvent, RequestMessage, TransitionError, WithheldItem
 
 logger = logging.getLogger(__name__)
 
@@ -155,35 +158,44 @@ def send_report_link(report: AccessReport, *, sent_by=None):
     return message
 
 
+def link_sends(reports: list[AccessReport]) -> dict[int, list[RequestMessage]]:
+    """{report id: the emails that sent its link, oldest first}, read from the stored correspondence.
+
+    A link email belongs to the latest report of its request released before it was sent.
+    """
+    by_request: dict[int, list[AccessReport]] = {}
+    for report in reports:
+        by_request.setdefault(report.request_id, [])
+    if not by_request:
+        return {}
+    released = list(
+        AccessReport.objects.filter(request_id__in=list(by_request), released_at__isnull=False).order_by(
+            "released_at"
+        )
+    )
+    for report in released:
+        by_request[report.request_id].append(report)
+    messages = (
+        RequestMessage.objects.filter(request_id__in=list(by_request), template="report_link")
+        .select_related("sent_by")
+        .order_by("sent_at", "pk")
+    )
+    sends: dict[int, list[RequestMessage]] = {}
+    for message in messages:
+        owner = None
+        for report in by_request[message.request_id]:
+            if report.released_at <= message.sent_at:
+                owner = report
+        if owner is not None:
+            sends.setdefault(owner.pk, []).append(message)
+    return sends
+
+
 # --- Building -----------------------------------------------------------------------------------
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return DjangoJSONEncoder().default(value)
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _customers_of(request: Request) -> list:
     return list(request.customers.order_by("pk"))
-
-
-def _tables(customer, provided_only: bool) -> Iterator[tuple[str, list[str], Iterable[Iterable[Any]]]]:
-    from register.registry import registry
-
-    yield from registry.iter_tables(customer, provided_only=provided_only)
 
 
 def _table_labels() -> dict[str, tuple[str, dict[str, str]]]:
@@ -228,191 +240,254 @@ def notice_context(language: str, at: datetime | None = None) -> dict[str, Any]:
     return {"version": version, "notice": data}
 
 
-def _without_withheld(table: str, header: list[str], rows: Iterable, withheld: Withheld) -> Iterator[list]:
-    """The rows with every withheld value left out (the cell stays, empty)."""
-    for row in rows:
-        row = list(row)
-        if withheld:
-            row = [
-                "" if (table, str(row[0]), name) in withheld else v
-                for name, v in zip(header, row, strict=True)
-            ]
-        yield row
-
-
 def law_keeps(customers: list, language: str) -> list[dict[str, Any]]:
     """What bookkeeping law and the statutory holds would keep of the customers' records, and until when.
 
-    The erasure preview's retained items, limited to the holds the law sets (GDPR Art. 15(1)(d), 17(3)(b)).
+    The erasure preview's retained items, limited to the holds the law sets (GDPR Art. 15(1)(d),
+    17(3)(b)): only those holds are run, on the models that declare them, so the number of queries
+    does not depend on the rows and nothing else of the preview is computed.
     """
-    from register.registry import HoldName
-    from requests.erasure import preview_erasure, summarise_retained
+    from collections import defaultdict
+
+    from register.registry import HoldMatch, HoldName, registry
+    from requests.erasure import RETAIN, summarise_retained
 
     by_law = {HoldName.BOOKKEEPING, HoldName.STATUTORY}
     items = []
     for customer in customers:
-        for item in preview_erasure(customer).retained:
-            holds = [match for match in item.holds if match.name in by_law]
-            if holds:
-                ends = [match.until for match in holds]
-                record = item.as_record()
-                record.update(
-                    hold=holds[-1].name,
-                    until=None if None in ends else max(ends).isoformat(),
-                    holds=[match.as_record() for match in holds],
+        for declaration in registry.with_personal_data():
+            holds = [hold for hold in declaration.holds if hold.name in by_law]
+            if not holds:
+                continue
+            rows = declaration.rows_for(customer)
+            held: dict[int, set[HoldMatch]] = defaultdict(set)
+            for hold in holds:
+                for pk, match in hold.matches(rows):
+                    held[pk].add(match)
+            counts: dict[frozenset[HoldMatch], int] = defaultdict(int)
+            for matches in held.values():
+                counts[frozenset(matches)] += 1
+            for group, count in counts.items():
+                matches = tuple(sorted(group, key=HoldMatch.sort_key))
+                ends = [match.until for match in matches]
+                items.append(
+                    {
+                        "model": declaration.model._meta.label_lower,
+                        "action": RETAIN,
+                        "hold": matches[-1].name,
+                        "until": None if None in ends else max(ends).isoformat(),
+                        "holds": [match.as_record() for match in matches],
+                        # summarise_retained counts the rows.
+                        "pks": range(count),
+                    }
                 )
-                items.append(record)
     return summarise_retained(items, language)
 
 
-def _write_csv(archive: zipfile.ZipFile, name: str, header: list[str], rows: Iterable) -> None:
-    with archive.open(name, "w") as raw:
+# --- One pass over the rows: data.json, the CSV files and index.html together ------------------
+
+
+@dataclass
+class _Column:
+    """One exported column: its machine name, its label, and how the readable page shows it."""
+
+    name: str
+    lookup: str
+    label: str
+    shown: bool
+    display: Callable[[Any], str]
+
+
+def _shop_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], str]:
+    """How the readable page shows a value of ``model_field``: labels, local times, names."""
+    zone = _shop_zone()
+
+    def plain(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, datetime):
+            return timezone.localtime(value, zone).strftime("%Y-%m-%d %H:%M %Z")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list | tuple):
+            return ", ".join(
+                purposes.get(item, str(item)) if isinstance(item, str) else str(item) for item in value
+            )
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+
+    if model_field is None:
+        return plain
+    related = getattr(model_field, "related_model", None)
+    if related is not None and related._meta.label_lower == "customers.consentpurpose":
+        return lambda value: purposes.get(value, plain(value))
+    if getattr(model_field, "choices", None):
+        labels = {str(key): str(label) for key, label in model_field.flatchoices}
+        return lambda value: labels.get(str(value), plain(value)) if value not in (None, "") else ""
+    if getattr(model_field, "name", "") == "template":
+        from requests.emails import REPLY_TEMPLATES
+
+        return lambda value: str(REPLY_TEMPLATES.get(value, "")) if value else ""
+    return plain
+
+
+def _code_labels(table: str, name: str) -> dict[str, str] | None:
+    """Labels of columns that hold codes without model choices: which field or table a row is about."""
+    if (table, name) == ("rectification_change", "field"):
+        from requests.rectification import RECTIFIABLE_FIELDS
+
+        return {code: str(label) for code, label in RECTIFIABLE_FIELDS.items()}
+    if (table, name) == ("withheld_item", "table"):
+        return {code: title for code, (title, _columns) in _table_labels().items()}
+    return None
+
+
+def _labelled(
+    labels: dict[str, str] | None, model_field: Any, purposes: dict[str, str]
+) -> Callable[[Any], str]:
+    display = _display_for(model_field, purposes)
+    if labels is None:
+        return display
+    return lambda value: labels.get(value, display(value)) if isinstance(value, str) else display(value)
+
+
+def _columns(declaration: Any, provided_only: bool, purposes: dict[str, str]) -> list[_Column]:
+    """The exported columns of ``declaration``, the row id first."""
+    from register.registry import registry
+
+    columns = []
+    for name, lookup in registry.export_columns(declaration, provided_only):
+        rule = declaration.personal.get(name)
+        try:
+            model_field = declaration.model._meta.get_field(name) if name != "id" else None
+        except FieldDoesNotExist:
+            model_field = None
+        label = str(model_field.verbose_name).capitalize() if model_field is not None else name
+        columns.append(
+            _Column(
+                name=name,
+                lookup=lookup,
+                label=label,
+                # The row id, digests and normalised copies mean nothing to a reader: data.json keeps them.
+                shown=name != "id" and not (rule is not None and rule.derived),
+                display=_labelled(_code_labels(declaration.table, name), model_field, purposes),
+            )
+        )
+    return columns
+
+
+def _export_declarations(provided_only: bool) -> list:
+    """The declarations a report exports, the tables of a category together."""
+    from register.registry import registry
+
+    declarations = [
+        declaration
+        for declaration in registry.with_personal_data()
+        if not provided_only or any(rule.provided for rule in declaration.personal.values())
+    ]
+    categories = list(dict.fromkeys(declaration.category for declaration in declarations))
+    declarations.sort(key=lambda declaration: categories.index(declaration.category))
+    return declarations
+
+
+def _purpose_names() -> dict[str, str]:
+    from customers.models import ConsentPurpose
+
+    return {purpose.code: purpose.localized_name() for purpose in ConsentPurpose.objects.all()}
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return DjangoJSONEncoder().default(value)
+
+
+def _withheld_cell(reason: str) -> str:
+    label = gettext("Withheld (GDPR Art. 15(4)): %(reason)s") % {"reason": reason}
+    return f'<em class="withheld">{escape(label)}</em>'
+
+
+def _write_table(
+    archive: zipfile.ZipFile,
+    csv_name: str,
+    declaration: Any,
+    columns: list[_Column],
+    customer: Any,
+    json_out: IO[str],
+    html_out: IO[str],
+    withheld: Withheld,
+) -> None:
+    """Read the table's rows once; write each to data.json, its CSV file and index.html together."""
+    from register.registry import _csv_cell, registry, to_json
+
+    table = declaration.table
+    names = [column.name for column in columns]
+    shown = [column for column in columns if column.shown]
+    # A customer's own record reads as a list of fields; other tables as rows that wrap on a phone.
+    as_fields = declaration.path == ""
+    json_out.write(f"\n        {_dump(table)}: [")
+    # The markup around each shown value, escaped once per table, not once per cell.
+    if as_fields:
+        opening = [f'<tr><th scope="row">{escape(column.label)}</th><td>' for column in shown]
+        closing = "</td></tr>"
+    else:
+        opening = [f'<td data-label="{escape(column.label)}">' for column in shown]
+        closing = "</td>"
+        html_out.write('<table class="rows"><thead><tr>')
+        html_out.write("".join(f'<th scope="col">{escape(column.label)}</th>' for column in shown))
+        html_out.write("</tr></thead><tbody>\n")
+    positions = [index for index, column in enumerate(columns) if column.shown]
+    displays = [column.display for column in shown]
+    count = 0
+    with archive.open(csv_name, "w") as raw:
         # utf-8-sig: spreadsheet programs then read Nordic letters correctly.
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_cell(value) for value in row])
+        writer.writerow(names)
+        lookups = [column.lookup for column in columns]
+        for values in registry.iter_values(declaration, customer, lookups):
+            row_id = str(values[0])
+            left_out = {name for name in names if (table, row_id, name) in withheld} if withheld else ()
+            data = {
+                name: to_json(value)
+                for name, value in zip(names, values, strict=True)
+                if name not in left_out
+            }
+            json_out.write(("," if count else "") + "\n          " + _dump(data))
+            writer.writerow([_csv_cell(data.get(name)) for name in names])
+            cells = []
+            for start, position, display in zip(opening, positions, displays, strict=True):
+                name = names[position]
+                if name in left_out:
+                    cell = _withheld_cell(withheld[(table, row_id, name)])
+                else:
+                    cell = html.escape(display(values[position]))
+                cells.append(start + cell + closing)
+            if as_fields:
+                html_out.write('<table class="fields"><tbody>' + "".join(cells) + "</tbody></table>\n")
+            else:
+                html_out.write("<tr>" + "".join(cells) + "</tr>\n")
+            count += 1
         text.flush()
         text.detach()
-
-
-def _write_data_json(
-    archive: zipfile.ZipFile,
-    name: str,
-    header: dict[str, Any],
-    customers: list,
-    provided_only: bool,
-    withheld: Withheld,
-) -> None:
-    """Write ``{**header, "customers": [{category: {table: [rows]}}]}`` one row at a time.
-
-    The registry streams each table's rows, so memory does not grow with a customer's orders.
-    Withheld values are left out of their rows (the header lists them, with the reason).
-    """
-    from register.registry import registry
-
-    def dump(value: Any) -> str:
-        return json.dumps(value, default=_json_default, ensure_ascii=False)
-
-    with archive.open(name, "w") as raw:
-        out = io.TextIOWrapper(raw, encoding="utf-8")
-        out.write("{\n")
-        for key, value in header.items():
-            out.write(f"  {dump(key)}: {dump(value)},\n")
-        out.write('  "customers": [')
-        for customer_index, customer in enumerate(customers):
-            out.write(",\n    {" if customer_index else "\n    {")
-            category = None
-            for table_category, table, rows in registry.iter_export(customer, provided_only=provided_only):
-                if table_category != category:
-                    if category is not None:
-                        out.write("\n      },")
-                    out.write(f"\n      {dump(table_category)}: {{")
-                    category = table_category
-                else:
-                    out.write(",")
-                out.write(f"\n        {dump(table)}: [")
-                for row_index, row in enumerate(rows):
-                    if withheld:
-                        row = {k: v for k, v in row.items() if (table, str(row["id"]), k) not in withheld}
-                    out.write(("," if row_index else "") + "\n          " + dump(row))
-                out.write("\n        ]")
-            if category is not None:
-                out.write("\n      }")
-            out.write("\n    }")
-        out.write("\n  ]\n}\n")
-        out.flush()
-        out.detach()
-
-
-def _html_table(
-    out: IO[str],
-    header: list[str],
-    rows: Iterable,
-    *,
-    table: str = "",
-    names: list[str] | None = None,
-    withheld: Withheld | None = None,
-) -> int:
-    out.write("<table><thead><tr>")
-    out.write("".join(f'<th scope="col">{escape(h)}</th>' for h in header))
-    out.write("</tr></thead><tbody>\n")
-    count = 0
-    withheld = withheld or {}
-    for row in rows:
-        cells = []
-        for name, value in zip(names or header, row, strict=True):
-            reason = withheld.get((table, str(row[0]), name))
-            if reason is None:
-                cells.append(f"<td>{escape(_cell(value))}</td>")
-            else:
-                label = gettext("Withheld (GDPR Art. 15(4)): %(reason)s") % {"reason": reason}
-                cells.append(f'<td class="withheld"><em>{escape(label)}</em></td>')
-        out.write("<tr>" + "".join(cells) + "</tr>\n")
-        count += 1
-    out.write("</tbody></table>\n")
-    return count
-
-
-def _write_index(
-    archive: zipfile.ZipFile,
-    request: Request,
-    customers: list,
-    kind: str,
-    csv_names: dict[tuple[int, str], str],
-    now: datetime,
-    withheld: Withheld,
-) -> None:
-    language = request.language
-    provided_only = kind == AccessReport.Kind.PORTABILITY
-    with translation.override(language):
-        context = {
-            **notice_context(language, now),
-            "law_keeps": [] if provided_only else law_keeps(customers, language),
-            "req": request,
-            "kind": kind,
-            "customers": customers,
-            "generated_at": timezone.localtime(now),
-            "language": language,
-            "is_portability": provided_only,
-        }
-        head = render_to_string("requests/report/index_head.html", context)
-        tail = render_to_string("requests/report/index_tail.html", context)
-        with archive.open("index.html", "w") as raw:
-            out = io.TextIOWrapper(raw, encoding="utf-8")
-            out.write(head)
-            labels = _table_labels()
-            for index, customer in enumerate(customers):
-                if len(customers) > 1:
-                    out.write(
-                        "<h3>"
-                        + escape(gettext("Customer number %(number)s") % {"number": customer.customer_number})
-                        + "</h3>\n"
-                    )
-                for table, header, rows in _tables(customer, provided_only):
-                    out.write(f'<section class="table" id="table-{index}-{escape(table)}">')
-                    title, columns = labels.get(table, (table, {}))
-                    out.write(f"<h4>{escape(title)}</h4>")
-                    out.write(
-                        '<p class="muted">'
-                        + escape(gettext("Also in the file %(file)s") % {"file": csv_names[(index, table)]})
-                        + "</p>"
-                    )
-                    _html_table(
-                        out,
-                        [columns.get(name, name) for name in header],
-                        rows,
-                        table=table,
-                        names=header,
-                        withheld=withheld,
-                    )
-                    out.write("</section>\n")
-            if withheld:
-                _write_withheld_list(out, withheld, labels)
-            out.write(tail)
-            out.flush()
-            out.detach()
+    json_out.write("\n        ]")
+    if not as_fields:
+        html_out.write("</tbody></table>\n")
+    if not count:
+        html_out.write('<p class="muted">' + escape(gettext("No rows.")) + "</p>\n")
 
 
 def _write_withheld_list(out: IO[str], withheld: Withheld, labels: dict) -> None:
@@ -439,23 +514,103 @@ def _write_withheld_list(out: IO[str], withheld: Withheld, labels: dict) -> None
 def _write_archive(
     target: IO[bytes], request: Request, customers: list, kind: str, now: datetime, withheld: Withheld
 ) -> None:
+    """Write the report's ZIP reading every row once.
+
+    Each table's rows go, as they are read, to its CSV entry of the archive and to two temporary
+    files (data.json and the body of index.html), which are copied into the archive at the end: a
+    ZIP takes one entry at a time, and memory stays flat whatever the number of rows.
+    """
     provided_only = kind == AccessReport.Kind.PORTABILITY
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        header = {"format": 1, "kind": kind, "request": request.number, "generated_at": now.isoformat()}
-        if withheld:
-            header["withheld"] = [
-                {"table": table, "id": int(row_id), "field": field, "reason": reason}
-                for (table, row_id, field), reason in sorted(withheld.items())
-            ]
-        _write_data_json(archive, "data.json", header, customers, provided_only, withheld)
-        csv_names: dict[tuple[int, str], str] = {}
+    language = request.language
+    header = {"format": 1, "kind": kind, "request": request.number, "generated_at": now.isoformat()}
+    if withheld:
+        header["withheld"] = [
+            {"table": table, "id": int(row_id), "field": field, "reason": reason}
+            for (table, row_id, field), reason in sorted(withheld.items())
+        ]
+    with (
+        translation.override(language),
+        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as json_out,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as html_out,
+    ):
+        zone = _shop_zone()
+        context = {
+            **notice_context(language, now),
+            "law_keeps": [] if provided_only else law_keeps(customers, language),
+            "req": request,
+            "kind": kind,
+            "customers": customers,
+            "generated_at": timezone.localtime(now, zone),
+            "time_zone": settings.TIME_ZONE,
+            "language": language,
+            "is_portability": provided_only,
+        }
+        labels = _table_labels()
+        purposes = _purpose_names() if customers else {}
+        declarations = _export_declarations(provided_only)
+        json_out.write("{\n")
+        for key, value in header.items():
+            json_out.write(f"  {_dump(key)}: {_dump(value)},\n")
+        json_out.write('  "customers": [')
         for index, customer in enumerate(customers):
+            json_out.write(",\n    {" if index else "\n    {")
+            if len(customers) > 1:
+                html_out.write(
+                    "<h3>"
+                    + escape(gettext("Customer number %(number)s") % {"number": customer.customer_number})
+                    + "</h3>\n"
+                )
             folder = f"customer-{index + 1}/" if len(customers) > 1 else ""
-            for table, header, rows in _tables(customer, provided_only):
-                name = f"{folder}{table}.csv"
-                csv_names[(index, table)] = name
-                _write_csv(archive, name, header, _without_withheld(table, header, rows, withheld))
-        _write_index(archive, request, customers, kind, csv_names, now, withheld)
+            category = None
+            for declaration in declarations:
+                if declaration.category != category:
+                    if category is not None:
+                        json_out.write("\n      },")
+                    json_out.write(f"\n      {_dump(declaration.category)}: {{")
+                    category = declaration.category
+                else:
+                    json_out.write(",")
+                table = declaration.table
+                csv_name = f"{folder}{table}.csv"
+                title, _columns_labels = labels.get(table, (table, {}))
+                html_out.write(f'<section class="table" id="table-{index}-{escape(table)}">')
+                html_out.write(f"<h4>{escape(title)}</h4>")
+                html_out.write(
+                    '<p class="muted">'
+                    + escape(gettext("Also in the file %(file)s") % {"file": csv_name})
+                    + "</p>"
+                )
+                columns = _columns(declaration, provided_only, purposes)
+                _write_table(archive, csv_name, declaration, columns, customer, json_out, html_out, withheld)
+                html_out.write("</section>\n")
+            if category is not None:
+                json_out.write("\n      }")
+            json_out.write("\n    }")
+        json_out.write("\n  ]\n}\n")
+        if withheld:
+            _write_withheld_list(html_out, withheld, labels)
+        _copy_into(archive, "data.json", [], json_out, [])
+        head = render_to_string("requests/report/index_head.html", context)
+        tail = render_to_string("requests/report/index_tail.html", context)
+        _copy_into(archive, "index.html", [head], html_out, [tail])
+
+
+def _copy_into(
+    archive: zipfile.ZipFile, name: str, before: list[str], body: IO[str], after: list[str]
+) -> None:
+    """Write ``before``, the temporary file ``body`` and ``after`` as the archive's entry ``name``."""
+    body.flush()
+    body.seek(0)
+    with archive.open(name, "w") as raw:
+        out = io.TextIOWrapper(raw, encoding="utf-8")
+        for text in before:
+            out.write(text)
+        shutil.copyfileobj(body, out, CHUNK_SIZE)
+        for text in after:
+            out.write(text)
+        out.flush()
+        out.detach()
 
 
 def _sha256(path: Path) -> str:

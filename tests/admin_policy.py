@@ -129,6 +129,7 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
         f"requests_request_act/{action}": (NOBODY, STAFF)
         for action in ("start", "complete", "assign_me", "confirm_match", "send_verification")
     },
+    "requests_request_match": (STAFF, STAFF),  # whom the request concerns: candidates, search, confirm
     "requests_request_verify": (STAFF, STAFF),
     # Identity evidence seen by staff, and matching a customer by number or by name and address.
     "requests_request_identity": (STAFF, STAFF),
@@ -150,6 +151,8 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     "breaches_breach_audit_consents": (DPO, NOBODY),
     # The customer's choice of delete or anonymise, changed with a reason by whoever processes it.
     "requests_request_erasure_choice": (STAFF, STAFF),
+    # The erasure's confirmation page (typed customer number) is for those who may erase.
+    "requests_request_erasure_confirm": (DPO, DPO),
 }
 
 # Change-list actions: "app_label.model.action" -> who is offered it. "delete_selected" follows

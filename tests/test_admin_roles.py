@@ -37,6 +37,7 @@ def objects_for_pages(world) -> dict[str, object]:
     return {
         "requests_request_erasure": erasure,
         "requests_request_erasure_choice": erasure,
+        "requests_request_erasure_confirm": erasure,
         "requests_request_rights": Request.objects.get(kind=Request.Kind.RESTRICTION),
         "requests_rectificationchange_review": Request.objects.get(kind=Request.Kind.RECTIFICATION),
         "requests_accessreport_generate": world[Request],

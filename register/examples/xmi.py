@@ -331,7 +331,7 @@ XMI: dict[str, Any] = {
         },
         {
             "key": "cookies",
-            "name": t("Kakor", "Keksit", "Informasjonskapsler", "Cookies"),
+            "name": t("Kakor", "Evästeet", "Informasjonskapsler", "Cookies"),
             "provided_by_customer": False,
             "purposes": ["cookies"],
         },

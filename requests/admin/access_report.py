@@ -16,6 +16,8 @@ from requests.admin.base import REPORT_PERMISSION, RequestPagesMixin
 from requests.background import generate_report
 from requests.models import AccessReport, TransitionError
 from requests.reports import (
+    build_access_report,
+    link_sends,
     release_report,
     review_report,
     send_report_link,
@@ -73,6 +75,12 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
     ]
     fields = readonly_fields
 
+    def get_list_display(self, request: HttpRequest):
+        # Downloading needs the report permission: nobody is shown a link that would answer 403.
+        if request.user.has_perm(REPORT_PERMISSION):
+            return self.list_display
+        return [name for name in self.list_display if name != "download_link"]
+
     @admin.display(description=_("state"))
     def state_display(self, obj: AccessReport) -> str:
         if obj.deleted_at:
@@ -91,7 +99,7 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
     @admin.display(description=_("downloads"))
     def downloads_display(self, obj: AccessReport) -> str:
         rows = [
-            f"{entry.at:%Y-%m-%d %H:%M} — "
+            f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M} — "
             + (gettext("the customer") if entry.by_customer else entry.user.get_username())
             for entry in obj.downloads.select_related("user")
         ]
@@ -217,6 +225,17 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
         if request.method != "POST":
             return HttpResponse(status=405)
         report = self.get_report(request, pk)
+        sends = link_sends([report]).get(report.pk, [])
+        if sends and "confirm_resend" not in request.POST:
+            # The customer already has the link: sending it again is a deliberate choice.
+            return self.request_page(
+                request,
+                report.request,
+                "requests/report/resend_confirm.html",
+                gettext("Send the link of report %(id)s again?") % {"id": report.pk},
+                report=report,
+                sends=sends,
+            )
         try:
             send_report_link(report, sent_by=request.user)
         except TransitionError as exc:

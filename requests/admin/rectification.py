@@ -75,6 +75,29 @@ class RectificationChangeAdmin(RequestPagesMixin, ReadOnlyAdmin):
                 )
                 return self.back_to_request(obj.pk)
         form = RectificationReviewForm(None if decline_form.is_bound else (request.POST or None), rows=rows)
+        if (
+            request.method == "POST"
+            and customer is not None
+            and form.is_valid()
+            and "confirm" not in request.POST
+        ):
+            # Applying writes over the customer's data: show what changes, and apply only when confirmed.
+            labels = {row["field"]: row for row in rows}
+            changes = [
+                {"label": labels[name]["label"], "current": labels[name]["current"], "new": value}
+                for name, value in form.values().items()
+            ]
+            return self.request_page(
+                request,
+                obj,
+                "requests/rectification/confirm.html",
+                gettext("Apply the corrections of %(number)s to customer %(customer)s?")
+                % {"number": obj.number, "customer": customer.customer_number},
+                customer=customer,
+                form=form,
+                changes=changes,
+                statement=form.cleaned_data["statement"],
+            )
         if request.method == "POST" and customer is not None and form.is_valid():
             try:
                 applied = apply_rectification(

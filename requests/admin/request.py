@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from register.admin_base import ModelAdmin
 from requests import deadlines, rights
 from requests.admin.base import ERASE_PERMISSION, PROCESS_PERMISSION, REJECT_PERMISSION, RequestPagesMixin
+from requests.admin.confirmations import ErasureConfirmForm
 from requests.admin.filters import AssigneeFilter, DeadlineFilter, StatusFilter
 from requests.admin.inlines import InternalNoteInline, RequestEventInline, RequestMessageInline
 from requests.emails import send_request_email, send_verification
-from requests.erasure import ErasureBlocked, erase_for_request, preview_erasure
+from requests.erasure import RETAIN, ErasureBlocked, erase_for_request, preview_erasure
 from requests.forms import (
     CustomerSearchForm,
     ErasureChoiceForm,
@@ -38,6 +39,7 @@ from requests.fulfilment import confirm_no_data_held, missing_for_completion
 from requests.identity import missing_identity
 from requests.intake import receive_request
 from requests.models import InternalNote, Request, TransitionError
+from requests.reports import link_sends
 
 
 class RequestChangeForm(forms.ModelForm):
@@ -48,10 +50,46 @@ class RequestChangeForm(forms.ModelForm):
         fields = ["name", "customer_number", "order_number", "language"]
 
 
+# Search results shown on the match page: enough to choose from, never a list of the register.
+MATCH_RESULTS = 20
+
+
+def _with_last_order(queryset):
+    """Customers with their latest order's number and time (one query, whatever their orders)."""
+    from django.db.models import OuterRef, Subquery
+
+    from customers.models import Order
+
+    latest = Order.objects.filter(customer=OuterRef("pk")).order_by("-placed_at", "-pk")
+    return queryset.annotate(
+        last_order_number=Subquery(latest.values("number")[:1]),
+        last_order_at=Subquery(latest.values("placed_at")[:1]),
+    )
+
+
+def _plan_rows(plan) -> dict[str, list[dict]]:
+    """The erasure plan as staff read it: records by their names, fields by their labels, no internals."""
+    rows: dict[str, list[dict]] = {"removed": [], "retained": []}
+    for item in plan.items:
+        model = item.declaration.model
+        labels = []
+        for name in item.fields:
+            rule = item.declaration.personal.get(name)
+            if rule is not None and rule.derived:
+                continue
+            labels.append(str(model._meta.get_field(name).verbose_name))
+        rows["retained" if item.action == RETAIN else "removed"].append(
+            {"item": item, "what": str(model._meta.verbose_name_plural), "fields": labels}
+        )
+    return rows
+
+
 @admin.register(Request)
 class RequestAdmin(RequestPagesMixin, ModelAdmin):
     form = RequestChangeForm
     add_form = StaffRequestForm
+    # A request's own page is in the admin: "View on site" would only lead back here.
+    view_on_site = False
     list_display = [
         "number_display",
         "kind",
@@ -389,9 +427,14 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             path("<int:pk>/reject/", wrap(self.reject_view), name="requests_request_reject"),
             path("<int:pk>/reply/", wrap(self.reply_view), name="requests_request_reply"),
             path("<int:pk>/incoming/", wrap(self.incoming_view), name="requests_request_incoming"),
-            path("<int:pk>/erasure/", wrap(self.erasure_view), name="requests_request_erasure"),
-            path("<int:pk>/identity/", wrap(self.identity_view), name="requests_request_identity"),
             path("<int:pk>/match/", wrap(self.match_view), name="requests_request_match"),
+            path("<int:pk>/erasure/", wrap(self.erasure_view), name="requests_request_erasure"),
+            path(
+                "<int:pk>/erasure/confirm/",
+                wrap(self.erasure_confirm_view),
+                name="requests_request_erasure_confirm",
+            ),
+            path("<int:pk>/identity/", wrap(self.identity_view), name="requests_request_identity"),
             path(
                 "<int:pk>/erasure-choice/",
                 wrap(self.erasure_choice_view),
@@ -443,6 +486,64 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         else:
             self.message_user(request, done[action], messages.SUCCESS)
         return self.back_to_request(obj.pk)
+
+    def match_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Check whom the request concerns: candidates with what tells them apart, a search, and confirm.
+
+        The search is posted, never put in the address: a name or an email in a URL reaches the logs.
+        """
+        from customers.models import Customer
+
+        obj = self._get(request, pk)
+        customer_admin = self.admin_site.get_model_admin(Customer)
+        if not customer_admin.has_view_permission(request):
+            raise PermissionDenied
+        customers = customer_admin.get_queryset(request)
+        term = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
+        if request.method == "POST" and "confirm" in request.POST:
+            ids = [
+                value for value in request.POST.getlist("customers") if value.isascii() and value.isdigit()
+            ]
+            try:
+                obj.confirm_match(customers.filter(pk__in=ids).order_by("pk"), by=request.user)
+            except TransitionError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(request, gettext("The customer match is confirmed."), messages.SUCCESS)
+                return self.back_to_request(obj.pk)
+        current = list(_with_last_order(customers.filter(pk__in=obj.customers.values("pk"))).order_by("pk"))
+        # A letter names a customer by number, or by name and address: the structured search.
+        structured = request.method == "POST" and any(
+            request.POST.get(field, "").strip() for field in CustomerSearchForm.base_fields
+        )
+        form = CustomerSearchForm(request.POST if structured else None)
+        results = None
+        if term:
+            results, _distinct = customer_admin.get_search_results(request, customers, term)
+        elif structured and form.is_valid():
+            results = customers.filter(pk__in=[customer.pk for customer in form.results(MATCH_RESULTS)])
+        found = []
+        if results is not None:
+            found = [
+                customer
+                for customer in _with_last_order(results.order_by("last_name", "first_name", "pk"))[
+                    :MATCH_RESULTS
+                ]
+                if customer.pk not in {c.pk for c in current}
+            ]
+        return self.request_page(
+            request,
+            obj,
+            "admin/requests/request/match.html",
+            gettext("Whom does %(number)s concern?") % {"number": obj.number},
+            current=current,
+            found=found,
+            results=found,
+            form=form,
+            term=term,
+            searched=bool(term) or structured,
+            limit=MATCH_RESULTS,
+        )
 
     def _run_form(self, request, obj, form_class, title, intro, apply, success) -> HttpResponse:
         form = form_class(request.POST or None)
@@ -539,7 +640,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
     # --- erasure, restriction, objection, Art. 19 ---------------------------------------------
 
     def erasure_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Preview what erasure removes and retains (GET); erase with the permission (POST)."""
+        """Preview what erasure removes and retains; erasing is on its own confirmation page."""
         obj = self._get(request, pk)
         if obj.kind != Request.Kind.ERASURE:
             raise PermissionDenied
@@ -547,6 +648,35 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         if request.method == "POST":
             if not can_erase:
                 raise PermissionDenied
+            # Nothing is erased from the preview: the confirmation page asks for the customer number.
+            return HttpResponseRedirect(reverse("admin:requests_request_erasure_confirm", args=[obj.pk]))
+        return self.request_page(
+            request,
+            obj,
+            "requests/privacy/erasure_preview.html",
+            gettext("Preview erasure for %(number)s") % {"number": obj.number},
+            plans=[
+                preview_erasure(customer, obj.erasure_choice) for customer in obj.customers.order_by("pk")
+            ],
+            can_erase=can_erase and obj.is_open and obj.is_verified,
+        )
+
+    def erasure_confirm_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Erase after an explicit confirmation: the retained list again and the typed customer number."""
+        obj = self._get(request, pk, ERASE_PERMISSION)
+        if obj.kind != Request.Kind.ERASURE:
+            raise PermissionDenied
+        customers = list(obj.customers.order_by("pk"))
+        numbers = [customer.customer_number for customer in customers]
+        form = ErasureConfirmForm(
+            request.POST if request.method == "POST" else None, customer_numbers=numbers
+        )
+        if not customers:
+            self.message_user(
+                request, gettext("No customer is matched to this request. Confirm the customer match first.")
+            )
+            return HttpResponseRedirect(reverse("admin:requests_request_erasure", args=[obj.pk]))
+        if request.method == "POST" and form.is_valid():
             try:
                 records = erase_for_request(obj, by=request.user)
             except (ErasureBlocked, TransitionError) as exc:
@@ -559,15 +689,15 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
                     messages.SUCCESS,
                 )
             return self.back_to_request(obj.pk)
+        plans = [preview_erasure(customer, obj.erasure_choice) for customer in customers]
         return self.request_page(
             request,
             obj,
-            "requests/privacy/erasure_preview.html",
-            gettext("Preview erasure for %(number)s") % {"number": obj.number},
-            plans=[
-                preview_erasure(customer, obj.erasure_choice) for customer in obj.customers.order_by("pk")
-            ],
-            can_erase=can_erase and obj.is_open and obj.is_verified,
+            "requests/privacy/erasure_confirm.html",
+            gettext("Erase %(numbers)s — this cannot be undone") % {"numbers": ", ".join(numbers)},
+            customers=[(plan.customer, _plan_rows(plan)) for plan in plans],
+            form=form,
+            can_erase=obj.is_open and obj.is_verified and not any(plan.blocked for plan in plans),
         )
 
     def identity_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -587,38 +717,6 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
             intro,
             lambda data: obj.record_identity_evidence(by=request.user, kind=data["kind"], note=data["note"]),
             gettext("The identity evidence is recorded."),
-        )
-
-    def match_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Find customers by number, or by name and address, and confirm the match (POST only, no ids typed).
-
-        The search terms are personal data: they travel in the POST body, never in the URL.
-        """
-        obj = self._get(request, pk)
-        results = []
-        form = CustomerSearchForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and request.POST.get("confirm"):
-            from customers.models import Customer
-
-            chosen = Customer.objects.not_erased().filter(pk__in=request.POST.getlist("customer"))
-            try:
-                obj.confirm_match(chosen, by=request.user)
-            except TransitionError as exc:
-                self.message_user(request, " ".join(exc.messages), messages.ERROR)
-            else:
-                self.message_user(request, gettext("The customer match is confirmed."), messages.SUCCESS)
-            return self.back_to_request(obj.pk)
-        if request.method == "POST" and form.is_valid():
-            results = form.results()
-        return self.request_page(
-            request,
-            obj,
-            "admin/requests/request/match.html",
-            gettext("Find the customers of %(number)s") % {"number": obj.number},
-            form=form,
-            results=results,
-            searched=request.method == "POST",
-            current=list(obj.customers.order_by("pk")[:20]),
         )
 
     def erasure_choice_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -682,6 +780,11 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         extra_context["can_reject"] = request.user.has_perm(REJECT_PERMISSION)
         extra_context["due_soon_days"] = deadlines.DUE_SOON_DAYS
         obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["match_candidates"] = list(_with_last_order(obj.customers.order_by("pk")))
+            reports = list(obj.reports.select_related("released_by"))
+            sends = link_sends(reports)
+            extra_context["report_rows"] = [(report, sends.get(report.pk, [])) for report in reports]
         if obj is not None and obj.status == Request.Status.IN_PROGRESS:
             # Shown beside the Complete button: what the request still needs (requests.fulfilment).
             extra_context["missing_for_completion"] = missing_for_completion(obj)

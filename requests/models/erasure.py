@@ -67,7 +67,7 @@ class ErasureRecord(models.Model):
         ordering = ["-erased_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.customer_id} {self.erased_at:%Y-%m-%d}"
+        return f"{self.customer_id} {timezone.localtime(self.erased_at):%Y-%m-%d}"
 
 
 class LegalClaimQuerySet(models.QuerySet):
@@ -117,7 +117,7 @@ class LegalClaim(models.Model):
         indexes = [models.Index(fields=["customer", "lifted_at"], name="legalclaim_customer_lifted")]
 
     def __str__(self) -> str:
-        return f"{self.customer_id} {self.noted_at:%Y-%m-%d}"
+        return f"{self.customer_id} {timezone.localtime(self.noted_at):%Y-%m-%d}"
 
 
 class RecipientNotification(models.Model):

@@ -198,7 +198,7 @@ class DownloadLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.report_id} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.report_id} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class WithheldItem(models.Model):
@@ -361,4 +361,4 @@ class SupplementaryStatement(models.Model):
         indexes = [models.Index(fields=["customer", "created_at"], name="supplement_customer_at")]
 
     def __str__(self) -> str:
-        return f"{self.customer_id} {self.created_at:%Y-%m-%d}"
+        return f"{self.customer_id} {timezone.localtime(self.created_at):%Y-%m-%d}"

@@ -667,7 +667,7 @@ class Request(models.Model):
             self.match_confirmed_by = by
             self._history_user = by
             self.save(update_fields=["match_confirmed_at", "match_confirmed_by"])
-            numbers = ", ".join(str(c.pk) for c in self.customers.all())
+            numbers = ", ".join(c.customer_number for c in self.customers.order_by("pk"))
             self.log(RequestEvent.Kind.MATCH_CONFIRMED, by=by, detail=numbers)
             if self.is_open:
                 self.apply_immediate_rights()
@@ -772,7 +772,7 @@ class RequestEvent(models.Model):
         indexes = [models.Index(fields=["request", "at"], name="requestevent_request_at")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 # What the second of two staff members acting at the same moment is told (see ``Request._lock``).
@@ -825,7 +825,7 @@ class RequestMessage(models.Model):
         indexes = [models.Index(fields=["request", "sent_at"], name="requestmessage_request_at")]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} {self.sent_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_direction_display()} {timezone.localtime(self.sent_at):%Y-%m-%d %H:%M}"
 
 
 class IdentityEvidenceEntry(models.Model):
@@ -890,7 +890,7 @@ class InternalNote(models.Model):
         indexes = [models.Index(fields=["request", "created_at"], name="internalnote_request_at")]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class ReminderLog(models.Model):

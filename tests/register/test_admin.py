@@ -34,7 +34,10 @@ def test_dpo_publishes_from_the_publish_page(dpo_client, dpo):
     register = make_complete_register()
     url = reverse("admin:register_register_publish", args=[register.pk])
     assert "Publishing creates version 1" in dpo_client.get(url).content.decode()
-    response = dpo_client.post(url)
+    unconfirmed = dpo_client.post(url)
+    assert unconfirmed.status_code == 200 and "nothing was published" in unconfirmed.content.decode()
+    assert not NoticeVersion.objects.exists()
+    response = dpo_client.post(url, {"confirmed": "on"})
     assert response.status_code == 302
     version = NoticeVersion.objects.get()
     assert (version.number, version.published_by) == (1, dpo)
@@ -49,13 +52,16 @@ def test_publishing_incomplete_register_is_refused_with_the_list(dpo_client):
     assert not NoticeVersion.objects.exists()
 
 
-def test_publish_action_publishes_the_selected_register(dpo_client):
+def test_publish_action_leads_to_the_confirmation_page(dpo_client):
     register = make_complete_register()
     response = dpo_client.post(
         reverse("admin:register_register_changelist"),
         {"action": "publish_selected", "_selected_action": [register.pk]},
-        follow=True,
     )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:register_register_publish", args=[register.pk])
+    assert not NoticeVersion.objects.exists()
+    response = dpo_client.post(response["Location"], {"confirmed": "on"}, follow=True)
     assert "Published version 1" in response.content.decode()
     assert NoticeVersion.objects.count() == 1
 

@@ -110,6 +110,7 @@ def test_norwegian_register_entered_in_the_admin_publishes_in_norwegian(
         f"{live_server.url}/admin/register/register/{register.pk}/publish/", wait_until="domcontentloaded"
     )
     assert "Norsk bokmål" in page.locator("#content").inner_text()
+    page.check("#id_confirmed")
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.click('input[type="submit"]')
     version = NoticeVersion.objects.get()

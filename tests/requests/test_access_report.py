@@ -240,7 +240,7 @@ def test_failure_while_writing_leaves_no_file_and_no_row(dpo, settings, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("requests.reports._write_index", broken)
+    monkeypatch.setattr("requests.reports._copy_into", broken)
     with pytest.raises(RuntimeError):
         build_access_report(request, by=dpo)
 

@@ -239,7 +239,7 @@ def test_changing_the_customer_match_confirms_it(dpo_client, dpo):
     match = reverse("admin:requests_request_match", args=[req.pk])
     found = dpo_client.post(match, {"customer_number": other.customer_number})
     assert [c.pk for c in found.context["results"]] == [other.pk]
-    response = dpo_client.post(match, {"confirm": "1", "customer": [other.pk]})
+    response = dpo_client.post(match, {"confirm": "1", "customers": [other.pk]})
     assert response.status_code == 302
     req.refresh_from_db()
     assert list(req.customers.all()) == [other]

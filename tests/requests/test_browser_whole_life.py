@@ -195,6 +195,9 @@ def test_one_customer_from_access_request_to_erasure(browser, live_server, world
     assert find_in_files(settings.PRIVATE_STORAGE_ROOT, values)
     sent_before_erasure = len(mail.outbox)
     press(admin, f"input[type=submit][value='{sv('Erase')}']")
+    # The confirmation page: erasing needs the customer number typed.
+    admin.fill("#id_typed_numbers", ", ".join(c.customer_number for c in erasure.customers.all()))
+    press(admin, "input[name=erase]")
     act(admin, "complete")
     erasure.refresh_from_db()
     assert erasure.status == Request.Status.COMPLETED

@@ -143,7 +143,10 @@ def test_dpo_preview_shows_removed_and_retained_with_dates(dpo_client, settings)
     page = dpo_client.get(reverse("admin:requests_request_erasure", args=[req.pk]))
     assert page.status_code == 200
     assert b"2031-12-31" in page.content and b'value="Erase"' in page.content
-    dpo_client.post(reverse("admin:requests_request_erasure", args=[req.pk]))
+    dpo_client.post(
+        reverse("admin:requests_request_erasure_confirm", args=[req.pk]),
+        {"typed_numbers": customer.customer_number},
+    )
     customer.refresh_from_db()
     assert customer.erased_at is not None
 

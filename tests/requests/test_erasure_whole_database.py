@@ -122,7 +122,10 @@ def erased_world(dpo_client, dpo, settings):
     assert find_in_database(identifiers()), "the search must find the data before erasure"
     preview = dpo_client.get(reverse("admin:requests_request_erasure", args=[req.pk]))
     assert preview.status_code == 200
-    response = dpo_client.post(reverse("admin:requests_request_erasure", args=[req.pk]))
+    response = dpo_client.post(
+        reverse("admin:requests_request_erasure_confirm", args=[req.pk]),
+        {"typed_numbers": customer.customer_number},
+    )
     assert response.status_code == 302
     return {
         "customer": customer,

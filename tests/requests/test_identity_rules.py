@@ -234,7 +234,7 @@ def test_staff_find_a_customer_by_name_and_address_and_confirm(service_client, c
     found = service_client.post(url, {"name": "kari nord", "postal_code": "0155"})
     assert found.status_code == 200
     assert [c.pk for c in found.context["results"]] == [kari.pk]
-    response = service_client.post(url, {"confirm": "1", "customer": [kari.pk]})
+    response = service_client.post(url, {"confirm": "1", "customers": [kari.pk]})
     assert response.status_code == 302
     letter.refresh_from_db()
     assert list(letter.customers.all()) == [kari] and letter.match_confirmed_at is not None

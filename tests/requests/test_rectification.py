@@ -81,7 +81,7 @@ def test_apply_writes_the_change_with_history_reason_and_author(dpo_client, dpo)
     customer = make_customer(city="Helsingfors", last_name="Svensson")
     request = rectification_request(customer, {"city": "Åbo"})
     url = reverse("admin:requests_rectificationchange_review", args=[request.pk])
-    form = {"customer": customer.pk, "statement": ""}
+    form = {"customer": customer.pk, "statement": "", "confirm": "Confirm and apply"}
     form.update({f"value_{name}": str(getattr(customer, name)) for name in ("first_name", "email", "phone")})
     form.update({"value_last_name": "Svensson-Berg", "value_city": "Åbo"})
     form.update({f"value_{n}": str(getattr(customer, n)) for n in ("street_address", "postal_code")})
