@@ -509,6 +509,14 @@ def decorate(data: dict) -> None:
             if holder["id"] is None
             else changelist(request_list, deadline="open", assignee__id__exact=holder["id"])
         )
+    for row in data["times"]["months"]:
+        end = row["month"] + relativedelta(months=1)
+        row["url"] = changelist(
+            request_list,
+            status=Request.Status.COMPLETED,
+            completed_at__gte=month_start(row["month"]).isoformat(),
+            completed_at__lt=month_start(end).isoformat(),
+        )
     for row in data["times"]["rejections"]:
         row["url"] = changelist(
             request_list, status=Request.Status.REJECTED, rejection_reason__exact=row["reason"]
@@ -525,7 +533,7 @@ def decorate(data: dict) -> None:
             purpose__id__exact=purpose["id"],
             action__exact=ConsentEvent.Action.GRANTED,
         )
-        purpose["customers_url"] = reverse("admin:customers_customer_changelist")
+        purpose["customers_url"] = changelist("customers_customer", consent=f"{purpose['code']}:marketable")
     health = data.get("register")
     if health and health["register_id"]:
         health["url"] = reverse("admin:register_register_change", args=[health["register_id"]])
@@ -548,7 +556,11 @@ def context_for(request: HttpRequest, now: datetime | None = None) -> dict | Non
     # The cached dict is shared: copy what decorate() and charts() change.
     data["requests"] = {**data["requests"], "kinds": [dict(r) for r in data["requests"]["kinds"]]}
     data["requests"]["holders"] = [dict(h) for h in data["requests"]["holders"]]
-    data["times"] = {**data["times"], "rejections": [dict(r) for r in data["times"]["rejections"]]}
+    data["times"] = {
+        **data["times"],
+        "months": [dict(r) for r in data["times"]["months"]],
+        "rejections": [dict(r) for r in data["times"]["rejections"]],
+    }
     if full:
         data["consents"] = {**data["consents"], "purposes": [dict(p) for p in data["consents"]["purposes"]]}
         data["retention"] = {
