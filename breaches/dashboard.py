@@ -356,12 +356,13 @@ class Chart:
     def svg(self) -> SafeString:
         values = [v for _name, vs in self.series for v in vs if v is not None]
         top = max([*values, self.limit or 0, 1])
-        left, plot_h = 36, self.height - 24 - 8
+        left, top_pad = 36, 20
+        plot_h = self.height - 24 - top_pad
         group = (self.width - left) / max(1, len(self.labels))
         bar = max(2.0, (group - 6) / max(1, len(self.series)))
         parts = []
         for step in (0, 0.5, 1):
-            y = 8 + plot_h * (1 - step)
+            y = top_pad + plot_h * (1 - step)
             parts.append(
                 format_html(
                     '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/><text x="{}" y="{}" font-size="10" '
@@ -387,7 +388,7 @@ class Chart:
                         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
                         "<title>{}: {} {}</title></rect>",
                         f"{x0 + j * bar:.1f}",
-                        f"{8 + plot_h - h:.1f}",
+                        f"{top_pad + plot_h - h:.1f}",
                         f"{bar - 1:.1f}",
                         f"{h:.1f}",
                         COLOURS[j % len(COLOURS)],
@@ -405,7 +406,7 @@ class Chart:
                 )
             )
         if self.limit is not None:
-            y = 8 + plot_h * (1 - self.limit / top)
+            y = top_pad + plot_h * (1 - self.limit / top)
             parts.append(
                 format_html(
                     '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#b00020" stroke-dasharray="4 3"/>'
