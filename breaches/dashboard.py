@@ -356,12 +356,13 @@ class Chart:
     def svg(self) -> SafeString:
         values = [v for _name, vs in self.series for v in vs if v is not None]
         top = max([*values, self.limit or 0, 1])
-        left, plot_h = 36, self.height - 24 - 8
+        left, top_pad = 36, 20
+        plot_h = self.height - 24 - top_pad
         group = (self.width - left) / max(1, len(self.labels))
         bar = max(2.0, (group - 6) / max(1, len(self.series)))
         parts = []
         for step in (0, 0.5, 1):
-            y = 8 + plot_h * (1 - step)
+            y = top_pad + plot_h * (1 - step)
             parts.append(
                 format_html(
                     '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#ddd"/><text x="{}" y="{}" font-size="10" '
@@ -387,7 +388,7 @@ class Chart:
                         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}">'
                         "<title>{}: {} {}</title></rect>",
                         f"{x0 + j * bar:.1f}",
-                        f"{8 + plot_h - h:.1f}",
+                        f"{top_pad + plot_h - h:.1f}",
                         f"{bar - 1:.1f}",
                         f"{h:.1f}",
                         COLOURS[j % len(COLOURS)],
@@ -405,7 +406,7 @@ class Chart:
                 )
             )
         if self.limit is not None:
-            y = 8 + plot_h * (1 - self.limit / top)
+            y = top_pad + plot_h * (1 - self.limit / top)
             parts.append(
                 format_html(
                     '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#b00020" stroke-dasharray="4 3"/>'
@@ -509,6 +510,14 @@ def decorate(data: dict) -> None:
             if holder["id"] is None
             else changelist(request_list, deadline="open", assignee__id__exact=holder["id"])
         )
+    for row in data["times"]["months"]:
+        end = row["month"] + relativedelta(months=1)
+        row["url"] = changelist(
+            request_list,
+            status=Request.Status.COMPLETED,
+            completed_at__gte=month_start(row["month"]).isoformat(),
+            completed_at__lt=month_start(end).isoformat(),
+        )
     for row in data["times"]["rejections"]:
         row["url"] = changelist(
             request_list, status=Request.Status.REJECTED, rejection_reason__exact=row["reason"]
@@ -525,7 +534,7 @@ def decorate(data: dict) -> None:
             purpose__id__exact=purpose["id"],
             action__exact=ConsentEvent.Action.GRANTED,
         )
-        purpose["customers_url"] = reverse("admin:customers_customer_changelist")
+        purpose["customers_url"] = changelist("customers_customer", consent=f"{purpose['code']}:marketable")
     health = data.get("register")
     if health and health["register_id"]:
         health["url"] = reverse("admin:register_register_change", args=[health["register_id"]])
@@ -548,7 +557,11 @@ def context_for(request: HttpRequest, now: datetime | None = None) -> dict | Non
     # The cached dict is shared: copy what decorate() and charts() change.
     data["requests"] = {**data["requests"], "kinds": [dict(r) for r in data["requests"]["kinds"]]}
     data["requests"]["holders"] = [dict(h) for h in data["requests"]["holders"]]
-    data["times"] = {**data["times"], "rejections": [dict(r) for r in data["times"]["rejections"]]}
+    data["times"] = {
+        **data["times"],
+        "months": [dict(r) for r in data["times"]["months"]],
+        "rejections": [dict(r) for r in data["times"]["rejections"]],
+    }
     if full:
         data["consents"] = {**data["consents"], "purposes": [dict(p) for p in data["consents"]["purposes"]]}
         data["retention"] = {

@@ -156,6 +156,7 @@ class ConsentFilter(admin.SimpleListFilter):
         "granted": _("granted"),
         "withdrawn": _("withdrawn"),
         "none": _("never asked"),
+        "marketable": _("may receive marketing now"),
     }
 
     def lookups(self, request, model_admin):
@@ -177,6 +178,8 @@ class ConsentFilter(admin.SimpleListFilter):
             return annotated.filter(consent_action=ConsentEvent.Action.WITHDRAWN)
         if state == "none":
             return annotated.filter(consent_action__isnull=True)
+        if state == "marketable":
+            return queryset.marketable(code)
         return queryset
 
 

@@ -101,7 +101,14 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         "received_via",
     ]
     list_display_links = ["number_display"]
-    list_filter = [StatusFilter, "kind", DeadlineFilter, AssigneeFilter, "received_via"]
+    list_filter = [
+        StatusFilter,
+        "kind",
+        DeadlineFilter,
+        AssigneeFilter,
+        "received_via",
+        ("completed_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["assignee"]
     search_fields = ["=email_normalized", "name", "=customer_number", "=order_number"]
     search_help_text = _("Search by request number, exact email, name, customer or order number.")

@@ -228,8 +228,11 @@ def test_the_dpo_sees_every_section_and_each_figure_links_to_its_list(
         assert listed(dpo_client, holder["url"]) == holder["count"]
     for row in context["data"]["times"]["rejections"]:
         assert listed(dpo_client, row["url"]) >= row["count"]  # the list is not limited to 12 months
+    for row in context["data"]["times"]["months"]:
+        assert listed(dpo_client, row["url"]) == row["completed"], row["month"]
     newsletter = next(p for p in context["data"]["consents"]["purposes"] if p["code"] == "newsletter_email")
     assert listed(dpo_client, newsletter["withdrawn_url"]) == 3
+    assert listed(dpo_client, newsletter["customers_url"]) == newsletter["marketable"] == 1
     # Every chart has its numbers in a table.
     assert html.count('<svg class="kr-chart"') == 1 + ConsentPurpose.objects.count()
     assert 'data-month="2026-05"' in html or "data-month" in html
