@@ -133,7 +133,6 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     "requests_request_verify": (STAFF, STAFF),
     # Identity evidence seen by staff, and matching a customer by number or by name and address.
     "requests_request_identity": (STAFF, STAFF),
-    "requests_request_match": (STAFF, STAFF),
     "requests_request_extend": (STAFF, STAFF),
     "requests_request_reject": (STAFF, STAFF),
     "requests_request_reply": (STAFF, STAFF),

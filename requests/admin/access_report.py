@@ -16,7 +16,6 @@ from requests.admin.base import REPORT_PERMISSION, RequestPagesMixin
 from requests.background import generate_report
 from requests.models import AccessReport, TransitionError
 from requests.reports import (
-    build_access_report,
     link_sends,
     release_report,
     review_report,

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0010_retention_rule_categories'),
+        ('register', '0011_recipient_webhook'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests', '0005_report_release_and_withheld_items'),
+        ('requests', '0006_recipient_events_background_reports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
