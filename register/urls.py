@@ -1,4 +1,5 @@
-"""URLs: the admin at /admin/, the shop's API at /api/v1/, public pages under a language prefix (/sv/, /fi/, /nb/, /en/)."""
+"""URLs: the admin at /admin/, the shop's API at /api/v1/, public pages under a language prefix
+(/sv/, /fi/, /nb/, /en/)."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
