@@ -26,6 +26,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -138,7 +139,7 @@ def moment(value: Any):
     parsed = parse_datetime(str(value))
     if parsed is None:
         raise ValidationError({"date": [_("%(value)s is not a date and time.") % {"value": value}]})
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.UTC)
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
 
 
 def amount(value: Any) -> Decimal:
