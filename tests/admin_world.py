@@ -16,6 +16,7 @@ IBAN = "FI2112345600000785"
 
 
 def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
+    from api.models import ApiKey, Integration, WebhookDelivery
     from customers.models import ConsentEvent, record_marketing_objection
     from register.models import (
         BookkeepingPeriod,
@@ -82,6 +83,13 @@ def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
     )
     StaffLogin.objects.create(username="dpo", ip_address="192.0.2.1", user_agent="test")
     AuthenticatorApp.objects.get_or_create(user=dpo, defaults={"name": "Test app", "confirmed": True})
+
+    # The shop's integration: a key, a webhook integration and one delivery of it.
+    key = ApiKey(name="Shop", scopes=["customers:write"], created_by=dpo)
+    key.issue()
+    key.save()
+    shop = Integration.objects.create(name="Shop", kind="woocommerce", secret="0123456789abcdef0123")
+    WebhookDelivery.objects.create(integration=shop, topic="customer.created", outcome="processed")
 
     world = {}
     for model in admin.site._registry:

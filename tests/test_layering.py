@@ -1,8 +1,8 @@
-"""The apps depend one way: register <- staff <- customers <- requests.
+"""The apps depend one way: register <- staff <- customers <- requests <- api.
 
 ``register`` (the register description, the privacy registry, the purge engine) imports none of
 the others, ``staff`` (staff sign-in) only ``register``, and ``customers`` does not import
-``requests`` — not at module level
+``requests``, and nothing imports ``api`` (the shop's API and webhooks) — not at module level
 and not inside functions. Where a lower app must reach a higher one, the higher one registers itself
 (``<app>/privacy.py``, ``roles.py``, ``retention.py``, discovered in ``RegisterConfig.ready()``).
 """
@@ -13,9 +13,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # What each app may not import.
 FORBIDDEN = {
-    "register": {"staff", "customers", "requests"},
-    "staff": {"customers", "requests"},
-    "customers": {"requests"},
+    "register": {"staff", "customers", "requests", "api"},
+    "staff": {"customers", "requests", "api"},
+    "customers": {"requests", "api"},
+    "requests": {"api"},
 }
 # The project's settings name every app; the example registers are data.
 NOT_CHECKED = ("register/settings.py", "register/examples/")
