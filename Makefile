@@ -66,11 +66,11 @@ format: $(STAMP)
 
 # Extract strings for translation (needs GNU gettext's xgettext), then compile.
 # locale/ holds the project package's and templates/' strings; customers/ and
-# requests/ keep their own catalogues in <app>/locale/.
+# requests/ and api/ keep their own catalogues in <app>/locale/.
 MAKEMESSAGES := makemessages --no-obsolete --no-location $(addprefix -l ,$(LANGS))
 messages: $(STAMP)
-	DEBUG=True $(PY) manage.py $(MAKEMESSAGES) --ignore=.venv --ignore=tests --ignore=staff --ignore=customers --ignore=requests --ignore=artifacts
-	for app in staff customers requests; do (cd $$app && ../$(BIN)/django-admin $(MAKEMESSAGES)) || exit 1; done
+	DEBUG=True $(PY) manage.py $(MAKEMESSAGES) --ignore=.venv --ignore=tests --ignore=staff --ignore=customers --ignore=requests --ignore=api --ignore=artifacts
+	for app in staff customers requests api; do (cd $$app && ../$(BIN)/django-admin $(MAKEMESSAGES)) || exit 1; done
 	$(MAKE) compilemessages
 
 # Benchmarks run on PostgreSQL in their own database (kr_bench), never on your data.

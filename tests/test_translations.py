@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CATALOGUE_DIRS = [ROOT / "locale", *(ROOT / app / "locale" for app in ("staff", "customers", "requests"))]
+CATALOGUE_DIRS = [ROOT / "locale", *(ROOT / app / "locale" for app in ("staff", "customers", "requests", "api"))]
 LANGUAGES = ["sv", "fi", "nb", "en"]
 
 

@@ -1,4 +1,4 @@
-"""Upserting customers: by the shop's id or email, history with the key as actor, 400 per field, idempotency."""
+"""Upserting customers: by shop id or email, the key as actor, 400 per field, idempotency."""
 
 import pytest
 
