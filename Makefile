@@ -76,8 +76,12 @@ messages: $(STAMP)
 # Benchmarks run on PostgreSQL in their own database (kr_bench), never on your data.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kr_bench
 BENCH_ARGS ?= --orders 100000
+# The API's batch endpoint vs import_customers of the same rows (api/management/commands/bench_api.py).
+BENCH_API_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kr_bench_api
+BENCH_API_ARGS ?= --customers 100000
 bench: $(STAMP) compilemessages
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_purge $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_API_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_api $(BENCH_API_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
