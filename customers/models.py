@@ -114,6 +114,7 @@ class Customer(models.Model):
         _("shop customer ID"),
         max_length=64,
         blank=True,
+        db_index=True,
         help_text=_("The customer's id in the web shop's own database, sent by the shop's API or webhooks."),
     )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
