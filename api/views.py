@@ -2,18 +2,20 @@
 
 Every write runs in one transaction: bad input gets 400 with the errors per field and writes nothing.
 A write sent with an ``Idempotency-Key`` header stores its first successful answer with a hash of the
-call; a retry with the same key and call gets that answer back (header ``Idempotent-Replayed: true``)
-and writes nothing; the same key with a different call gets 422.
+call, for 24 hours; a retry with the same key and call gets that answer back (header
+``Idempotent-Replayed: true``) and writes nothing; the same key with a different call gets 422.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -29,12 +31,14 @@ from customers.sync import Sync, may_market
 from requests.intake import receive_request
 from requests.models import Request
 
+# How long a first answer is kept for retries (Stripe keeps them 24 hours too).
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     str,
     OpenApiParameter.HEADER,
     required=False,
-    description="A retry with the same key returns the first answer and writes nothing.",
+    description="A retry with the same key within 24 hours returns the first answer and writes nothing.",
 )
 ERRORS = {
     400: OpenApiResponse(
@@ -78,6 +82,9 @@ class WriteView(APIView):
             with transaction.atomic():
                 if key:
                     stored = IdempotentAnswer.objects.filter(api_key=request.auth, key=key).first()
+                    if stored is not None and stored.created_at < timezone.now() - IDEMPOTENCY_WINDOW:
+                        stored.delete()  # expired: the key may be used afresh
+                        stored = None
                     if stored is not None:
                         return self.replay(stored, body_hash)
                 try:
@@ -85,6 +92,9 @@ class WriteView(APIView):
                 except DjangoValidationError as exc:
                     raise ValidationError(field_errors(exc)) from exc
                 if key and status.is_success(response.status_code):
+                    IdempotentAnswer.objects.filter(
+                        api_key=request.auth, created_at__lt=timezone.now() - IDEMPOTENCY_WINDOW
+                    ).delete()
                     IdempotentAnswer.objects.create(
                         api_key=request.auth,
                         key=key,
@@ -175,11 +185,17 @@ class OrderUpsert(WriteView):
 class Batch(WriteView):
     """Up to 1,000 customers and orders in one call and one transaction; customers first."""
 
-    required_scope = Scope.CUSTOMERS_WRITE
+    required_scope = None  # customers:write for customers, orders:write for orders (check_permissions)
 
     def check_permissions(self, request) -> None:
         super().check_permissions(request)
-        if not request.auth.has_scope(Scope.ORDERS_WRITE) and request.data.get("orders"):
+        data = request.data if isinstance(request.data, dict) else {}
+        needed = {
+            scope
+            for name, scope in (("customers", Scope.CUSTOMERS_WRITE), ("orders", Scope.ORDERS_WRITE))
+            if data.get(name)
+        } or {Scope.CUSTOMERS_WRITE}
+        if not all(request.auth.has_scope(scope) for scope in needed):
             self.permission_denied(request, message=_("This API key lacks the scope this call needs."))
 
     @extend_schema(
@@ -187,7 +203,7 @@ class Batch(WriteView):
         request=s.BatchIn,
         parameters=[IDEMPOTENCY_HEADER],
         responses={200: s.BatchOut, **ERRORS},
-        summary="Create or update up to 1,000 customers and orders at once (orders need orders:write)",
+        summary="Create or update up to 1,000 customers (customers:write) and orders (orders:write)",
     )
     def post(self, request):
         def write():

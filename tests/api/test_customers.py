@@ -128,3 +128,23 @@ def test_idempotency_keys_belong_to_their_api_key(api_call, api_key):
     )
     assert second.status_code == 201
     assert Customer.objects.count() == 2
+
+
+def test_an_idempotency_key_is_kept_24_hours(api_call, api_key):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.models import IdempotentAnswer
+
+    _key, secret = api_key
+    api_call(
+        "POST", PATH, {"external_id": "1", "email": "a@example.com"}, key=secret, HTTP_IDEMPOTENCY_KEY="k"
+    )
+    IdempotentAnswer.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    later = api_call(
+        "POST", PATH, {"external_id": "2", "email": "b@example.com"}, key=secret, HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert later.status_code == 201
+    assert Customer.objects.count() == 2
+    assert IdempotentAnswer.objects.count() == 1

@@ -171,3 +171,18 @@ def test_a_batch_retry_returns_the_first_answer(api_call, api_key):
     retry = api_call("POST", "/api/v1/batch/", data, key=secret, HTTP_IDEMPOTENCY_KEY="b-1")
     assert retry.json() == first.json()
     assert Customer.objects.count() == 1
+
+
+def test_a_batch_of_orders_alone_needs_only_the_orders_scope(api_call, db):
+    from tests.api.conftest import make_key
+
+    _key, secret = make_key(scopes=["orders:write"])
+    make_customer(external_id="C-1")
+    response = api_call("POST", "/api/v1/batch/", {"orders": [order_data()]}, key=secret)
+    assert response.status_code == 200
+    assert (
+        api_call(
+            "POST", "/api/v1/batch/", {"customers": [{"email": "a@example.com"}]}, key=secret
+        ).status_code
+        == 403
+    )
