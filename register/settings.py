@@ -4,6 +4,7 @@ One ``environ.Env()`` reads every variable. A wrong value stops start-up with a
 message that names the variable, so a broken deployment never half-starts.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -213,6 +214,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # The shop's API (/api/v1/, docs/operations.md "The shop's API and webhooks"): JSON only, API keys only,
 # rate-limited per key in the default cache.
 API_RATE_LIMIT = _read("API_RATE_LIMIT", str, "1200/minute")
+if not re.fullmatch(r"[1-9]\d*/(second|minute|hour|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must be like 1200/minute (per second, minute, hour or day), not {API_RATE_LIMIT!r}"
+    )
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.auth.HasScope"],
