@@ -346,6 +346,7 @@ class RequestFile(WriteView):
                 rectification_wrong=data.get("rectification_wrong", ""),
                 rectification_correct=data.get("rectification_correct", ""),
                 withdrawal_purposes=data.get("withdrawal_purposes", []),
+                change_reason=request.auth.actor,
             )
             req.verify(
                 by=None,

@@ -157,6 +157,7 @@ def file_request(
         email=customer.email if customer and customer.email else (email or ""),
         name=customer.full_name if customer else fields.pop("name", ""),
         customer_number=customer.customer_number if customer else "",
+        change_reason=integration.actor,
         **fields,
     )
     FiledRequest.objects.create(request=req, integration=integration)

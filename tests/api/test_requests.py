@@ -35,6 +35,7 @@ def test_a_request_filed_by_the_shop_is_verified_by_the_shop_account(api_call, a
         "verified": True,
     }
     assert FiledRequest.objects.get().api_key == key
+    assert {h.history_change_reason for h in req.history.all()} == {f"api key {key.prefix}"}
 
 
 def test_the_status_and_due_date_can_be_read_back_by_the_key_that_filed_it(api_call, api_key):

@@ -90,6 +90,7 @@ def test_data_request_files_an_access_request_verified_by_the_shop_account(clien
     assert list(req.customers.all()) == [customer]
     assert "299938" in req.message
     assert FiledRequest.objects.get(request=req).integration == shop
+    assert {h.history_change_reason for h in req.history.all()} == {f"webhook {shop.slug}"}
 
 
 def test_customer_redact_files_an_erasure_request_naming_the_orders(client, shop):
