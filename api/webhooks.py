@@ -5,7 +5,8 @@ Each integration has its own address, named by its public slug (never by its sec
 
 - The signature is a base64 HMAC-SHA256 of the raw body bytes exactly as received (WooCommerce escapes
   "/" as "\\/": re-serialised JSON would not match), compared in constant time. A bad or missing
-  signature gets 401 and writes nothing but the delivery's log line.
+  signature gets 401 and writes nothing but the delivery's log line (at most one a minute per integration:
+  such deliveries need no secret).
 - WooCommerce sends an unsigned form-encoded ping (``webhook_id=N``) when a webhook is saved and
   accepts only 200: it gets 200 and nothing is written.
 - A repeated delivery is recognised and answered 200 without doing anything twice: Shopify's by
@@ -26,7 +27,7 @@ import hmac
 import json
 import re
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,6 +66,17 @@ def sign(secret: str, body: bytes) -> str:
 
 def signature_valid(secret: str, body: bytes, signature: str | None) -> bool:
     return bool(signature) and hmac.compare_digest(sign(secret, body).encode(), signature.strip().encode())
+
+
+def log_bad_signature(integration: Integration, *, topic: str, delivery_id: str) -> None:
+    """Log a refused delivery, at most one a minute per integration: anyone may send them, unsigned."""
+    recent = WebhookDelivery.objects.filter(
+        integration=integration,
+        outcome=Outcome.BAD_SIGNATURE,
+        received_at__gte=timezone.now() - timedelta(minutes=1),
+    )
+    if not recent.exists():
+        log(integration, Outcome.BAD_SIGNATURE, topic=topic, delivery_id=delivery_id)
 
 
 def log(integration: Integration, outcome: str, *, topic: str = "", delivery_id: str = "", **fields) -> None:
@@ -305,7 +317,7 @@ def woocommerce(request: HttpRequest, slug: str) -> HttpResponse:
     topic = request.headers.get("X-WC-Webhook-Topic", "")
     delivery_id = request.headers.get("X-WC-Webhook-Delivery-ID", "")
     if not signature_valid(integration.secret, body, signature):
-        log(integration, Outcome.BAD_SIGNATURE, topic=topic, delivery_id=delivery_id)
+        log_bad_signature(integration, topic=topic, delivery_id=delivery_id)
         return JsonResponse({"detail": _("Bad or missing signature.")}, status=401)
     source = urlsplit(request.headers.get("X-WC-Webhook-Source", "")).hostname or ""
     if integration.shop_domain and source.lower() != integration.shop_domain:
@@ -482,7 +494,7 @@ def shopify(request: HttpRequest, slug: str) -> HttpResponse:
         request.headers.get("X-Shopify-Event-Id") or request.headers.get("X-Shopify-Webhook-Id") or ""
     )
     if not signature_valid(integration.secret, body, request.headers.get("X-Shopify-Hmac-Sha256")):
-        log(integration, Outcome.BAD_SIGNATURE, topic=topic, delivery_id=delivery_id)
+        log_bad_signature(integration, topic=topic, delivery_id=delivery_id)
         return JsonResponse({"detail": _("Bad or missing signature.")}, status=401)
     shop = request.headers.get("X-Shopify-Shop-Domain", "").strip().lower()
     if shop != integration.shop_domain or topic not in SHOPIFY_TOPICS:

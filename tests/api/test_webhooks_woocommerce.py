@@ -156,3 +156,10 @@ def test_an_inactive_or_unknown_integration_is_not_found(client, shop):
         ).status_code
         == 404
     )
+
+
+def test_unsigned_deliveries_cannot_flood_the_log(client, shop):
+    body = fixture_bytes("woocommerce_customer.json")
+    for _ in range(5):
+        assert deliver(client, shop, "customer.created", body, signature="x").status_code == 401
+    assert WebhookDelivery.objects.filter(outcome="bad_signature").count() == 1
