@@ -294,7 +294,10 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         "consents",
     )
     fieldsets = (
-        (None, {"fields": ("customer_number", "first_name", "last_name", "language", "gender")}),
+        (
+            None,
+            {"fields": ("customer_number", "external_id", "first_name", "last_name", "language", "gender")},
+        ),
         (_("Contact"), {"fields": ("email", "phone", "street_address", "postal_code", "city", "country")}),
         (
             _("Company and identifiers"),
@@ -473,13 +476,15 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         if "@" in term:
             return queryset.filter(email_normalized=normalize_email(term)), False
         if re.search(r"\d", term):
-            condition = Q(customer_number=term) | Q(
-                pk__in=Order.objects.filter(number=term).values("customer_id")
+            condition = (
+                Q(customer_number=term)
+                | Q(external_id=term)
+                | Q(pk__in=Order.objects.filter(number=term).values("customer_id"))
             )
             if len(re.sub(r"\D", "", term)) >= 5:
                 condition |= Q(phone_normalized=normalize_phone(term))
             return queryset.filter(condition), False
-        condition = Q(customer_number=term)
+        condition = Q(customer_number=term) | Q(external_id=term)
         # istartswith is UPPER("col"::text) LIKE UPPER('word%') on PostgreSQL, the shape the
         # expression indexes of migration customers.0003 serve; keep it when changing this.
         name = Q()

@@ -40,6 +40,14 @@ def _current_notice_version() -> int | None:
     return current.number if current is not None else None
 
 
+def _notice_version_at(moment: datetime | None) -> int | None:
+    """Return the number of the notice in force at ``moment`` (now when None), or None."""
+    if moment is None:
+        return _current_notice_version()
+    version = NoticeVersion.objects.in_force_on(moment)
+    return version.number if version is not None else None
+
+
 # --- Customers ---------------------------------------------------------------------------------
 
 # The customer number an anonymised customer row gets once no kept record needs the shop's number.
@@ -118,6 +126,13 @@ class CustomerQuerySet(models.QuerySet):
 class Customer(models.Model):
     customer_number = models.CharField(
         _("customer number"), max_length=32, unique=True, help_text=_("The shop's own customer number.")
+    )
+    external_id = models.CharField(
+        _("shop customer ID"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("The customer's id in the web shop's own database, sent by the shop's API or webhooks."),
     )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
@@ -249,6 +264,9 @@ class Customer(models.Model):
             models.CheckConstraint(
                 condition=Q(country="") | Q(country__regex=r"^[A-Z]{2}$"), name="customer_country_iso2"
             ),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="customer_external_id_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -349,7 +367,7 @@ class Customer(models.Model):
             via=via,
             evidence=evidence,
             occurred_at=occurred_at or timezone.now(),
-            notice_version=_current_notice_version(),
+            notice_version=_notice_version_at(occurred_at),
         )
 
     def grant_consent(

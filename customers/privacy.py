@@ -55,6 +55,8 @@ registry.register(
     personal={
         # A pseudonymous number, kept so that retained bookkeeping records stay linked.
         "customer_number": Personal(erase=KEEP),
+        # The shop's id of the customer: cleared, so the shop's later deliveries no longer reach the row.
+        "external_id": Personal(),
         "first_name": Personal(provided=True),
         "last_name": Personal(provided=True),
         "company": Personal(provided=True),

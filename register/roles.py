@@ -17,7 +17,7 @@ from django.db import transaction
 DATA_PROTECTION_OFFICER = "Data protection officer"
 CUSTOMER_SERVICE = "Customer service"
 
-PROJECT_APPS = ("register", "staff", "customers", "requests", "breaches")
+PROJECT_APPS = ("register", "staff", "customers", "requests", "breaches", "api")
 
 # Customer service may read the register description but not change or publish it.
 REGISTER_CUSTOMER_SERVICE_PERMISSIONS: list[str] = [

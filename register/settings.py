@@ -4,6 +4,7 @@ One ``environ.Env()`` reads every variable. A wrong value stops start-up with a
 message that names the variable, so a broken deployment never half-starts.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -67,11 +68,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
     "register",
     "staff",
     "customers",
     "requests",
     "breaches",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +217,32 @@ REPORT_BACKGROUND_ORDERS = _read("REPORT_BACKGROUND_ORDERS", int, 2000)
 
 # Past versions in the admin's history are shown, never written back (register.admin_base.HistoryAdmin).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# The shop's API (/api/v1/, docs/operations.md "The shop's API and webhooks"): JSON only, API keys only,
+# rate-limited per key in the default cache.
+API_RATE_LIMIT = _read("API_RATE_LIMIT", str, "1200/minute")
+if not re.fullmatch(r"[1-9]\d*/(second|minute|hour|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"API_RATE_LIMIT must be like 1200/minute (per second, minute, hour or day), not {API_RATE_LIMIT!r}"
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.ApiKeyThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kundregister API",
+    "DESCRIPTION": "Customers, orders, consents and data-subject requests from the web shop.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_paths"],
+}
 
 # Keyed hash for the marketing suppression list (GDPR Art. 21(3)): the list
 # survives erasure, so it must not hold addresses in clear.

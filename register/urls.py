@@ -1,4 +1,5 @@
-"""URLs: the admin at /admin/, public pages under a language prefix (/sv/, /fi/, /nb/, /en/)."""
+"""URLs: the admin at /admin/, the shop's API at /api/v1/, public pages under a language prefix
+(/sv/, /fi/, /nb/, /en/)."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -9,6 +10,7 @@ from register import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", views.healthz, name="healthz"),
     path("", views.root_redirect, name="root"),

@@ -39,6 +39,7 @@ def receive_request(
     verification_method: str = "",
     verification_note: str = "",
     email_verification_link: bool = False,
+    change_reason: str = "",
 ) -> Request:
     """Store a request received through ``received_via`` and record how it arrived.
 
@@ -50,6 +51,8 @@ def receive_request(
     (``requests.identity``); when staff name a ``verification_method``,
     the verification is recorded and the customer match proposed; with
     ``email_verification_link`` the customer is emailed a link to confirm their address.
+    ``change_reason`` names a caller that is no staff user (an API key, a webhook integration) in
+    the request's history.
     """
     req = Request(
         kind=kind,
@@ -74,6 +77,8 @@ def receive_request(
         req.received_at = received_at
     if by is not None:
         req._history_user = by
+    if change_reason:
+        req._change_reason = change_reason
     req.save()
     req.log(RequestEvent.Kind.CREATED, by=by, detail=req.get_received_via_display())
     if proposals and req.kind == Request.Kind.RECTIFICATION:

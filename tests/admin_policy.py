@@ -63,6 +63,11 @@ MODELS: dict[str, tuple[frozenset, frozenset, frozenset, frozenset]] = {
     "requests.request": (STAFF, STAFF, STAFF, NOBODY),
     "requests.recipientnotification": (STAFF, NOBODY, STAFF, NOBODY),
     "requests.legalclaim": (DPO, DPO, DPO, NOBODY),
+    # The shop's API keys and webhook integrations: the DPO's alone. Nobody deletes a key (it is
+    # revoked) or an integration (made inactive): the delivery log and history name them.
+    "api.apikey": (DPO, DPO, DPO, NOBODY),
+    "api.integration": (DPO, DPO, DPO, NOBODY),
+    "api.webhookdelivery": (DPO, NOBODY, NOBODY, NOBODY),
     # Staff sign-in records: for the DPO, read-only.
     "staff.failedlogin": (DPO, NOBODY, NOBODY, NOBODY),
     "staff.stafflogin": (DPO, NOBODY, NOBODY, NOBODY),
@@ -105,6 +110,7 @@ PAGES: dict[str, tuple[frozenset, frozenset]] = {
     "app_list/requests": (STAFF, STAFF),
     "app_list/staff": (DPO, DPO),
     "app_list/breaches": (DPO, DPO),
+    "app_list/api": (DPO, DPO),
     "catch_all": (NOBODY, NOBODY),
     "two_factor_verify": (STAFF, STAFF),
     "two_factor_setup": (STAFF, STAFF),
@@ -173,6 +179,7 @@ ACTIONS: dict[str, frozenset] = {
     "requests.recipientnotification.send_and_mark_sent": STAFF,
     "requests.recipientnotification.mark_sent": STAFF,
     "requests.recipientnotification.mark_impossible": STAFF,
+    "api.apikey.revoke": DPO,
     "staff.failedlogin.release": DPO,
     "staff.authenticatorapp.reset": DPO,
 }

@@ -16,6 +16,7 @@ IBAN = "FI2112345600000785"
 
 
 def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
+    from api.models import ApiKey, Integration, WebhookDelivery
     from customers.models import ConsentEvent, record_marketing_objection
     from register.models import (
         BookkeepingPeriod,
@@ -93,6 +94,12 @@ def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
     breach = Breach.objects.create(title="Lost laptop", aware_at=timezone.now(), recorded_by=dpo)
     breach.record_notification(stage="initial", notified_at=timezone.now(), reference="TSV/1/2026", by=dpo)
     BreachNotice.objects.create(breach=breach, customer=customer, language="sv", sent_by=dpo)
+    # The shop's integration: a key, a webhook integration and one delivery of it.
+    key = ApiKey(name="Shop", scopes=["customers:write"], created_by=dpo)
+    key.issue()
+    key.save()
+    shop = Integration.objects.create(name="Shop", kind="woocommerce", secret="0123456789abcdef0123")
+    WebhookDelivery.objects.create(integration=shop, topic="customer.created", outcome="processed")
 
     world = {}
     for model in admin.site._registry:

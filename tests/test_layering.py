@@ -1,9 +1,9 @@
-"""The apps depend one way: register <- staff <- customers <- requests <- breaches.
+"""The apps depend one way: register <- staff <- customers <- requests <- breaches, api.
 
 ``register`` (the register description, the privacy registry, the purge engine) imports none of
 the others, ``staff`` (staff sign-in) only ``register``, and ``customers`` does not import
-``requests`` — not at module level
-and not inside functions. Where a lower app must reach a higher one, the higher one registers itself
+``requests``; nothing below imports ``breaches`` (the DPO's cockpit) or ``api`` (the shop's API and
+webhooks), and those two import neither each other — not at module level and not inside functions. Where a lower app must reach a higher one, the higher one registers itself
 (``<app>/privacy.py``, ``roles.py``, ``retention.py``, discovered in ``RegisterConfig.ready()``).
 """
 
@@ -13,10 +13,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # What each app may not import.
 FORBIDDEN = {
-    "register": {"staff", "customers", "requests", "breaches"},
-    "staff": {"customers", "requests", "breaches"},
-    "customers": {"requests", "breaches"},
-    "requests": {"breaches"},
+    "register": {"staff", "customers", "requests", "breaches", "api"},
+    "staff": {"customers", "requests", "breaches", "api"},
+    "customers": {"requests", "breaches", "api"},
+    "requests": {"breaches", "api"},
+    # The two top apps (the DPO's cockpit and breach register; the shop's API) stand side by side.
+    "breaches": {"api"},
+    "api": {"breaches"},
 }
 # The project's settings name every app; the example registers are data.
 NOT_CHECKED = ("register/settings.py", "register/examples/")

@@ -7,10 +7,8 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CATALOGUE_DIRS = [
-    ROOT / "locale",
-    *(ROOT / app / "locale" for app in ("staff", "customers", "requests", "breaches")),
-]
+APPS_WITH_CATALOGUES = ("staff", "customers", "requests", "breaches", "api")
+CATALOGUE_DIRS = [ROOT / "locale", *(ROOT / app / "locale" for app in APPS_WITH_CATALOGUES)]
 LANGUAGES = ["sv", "fi", "nb", "en"]
 
 

@@ -101,6 +101,7 @@ class Request(models.Model):
         LETTER = "letter", _("Letter")
         PHONE = "phone", _("Phone")
         VISIT = "visit", _("Visit")
+        SHOP = "shop", _("Web shop (API or webhook)")
 
     class VerificationMethod(models.TextChoices):
         EMAIL_LINK = "email_link", _("Email link")
