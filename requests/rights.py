@@ -229,7 +229,10 @@ def create_recipient_notifications(
             ]
             notification.event_messages.add(*events)
             # A backend that runs tasks at once has delivered them before they were linked here.
-            for message in OutboxMessage.objects.filter(pk__in=[e.pk for e in events], status="sent"):
+            delivered = OutboxMessage.objects.filter(
+                pk__in=[e.pk for e in events], status=OutboxMessage.Status.SENT
+            )
+            for message in delivered:
                 event_outcome(message)
     if created:
         request.log(

@@ -14,7 +14,7 @@ from requests.models import AccessReport, Request
 from tests.factories import make_complete_register, make_customer, make_matched_request, make_order
 
 # The worker commits, as in production.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -23,6 +23,17 @@ def run_worker():
     call_command(
         "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--queue-name", "*", verbosity=0
     )
+
+
+@pytest.fixture(autouse=True)
+def _bookkeeping_periods(transactional_db):
+    """A committing test starts from empty tables: put back the periods the data migration wrote."""
+    from register.legal import BOOKKEEPING_PERIODS
+    from register.models import BookkeepingPeriod
+
+    for country, kind, years, counts_from, statute in BOOKKEEPING_PERIODS:
+        defaults = {"years": years, "counts_from": counts_from, "statute": statute}
+        BookkeepingPeriod.objects.get_or_create(country=country, kind=kind, defaults=defaults)
 
 
 @pytest.fixture
