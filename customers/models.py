@@ -692,7 +692,7 @@ class ConsentEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer_id} {self.purpose_id} {self.action}"
+        return f"{self.customer_id} {self.purpose_id} {self.get_action_display()}"
 
     def save(self, *args, **kwargs) -> None:
         # Evidence of consent is never edited (GDPR Art. 7(1)); a change is a new event.

@@ -537,7 +537,7 @@ class PurgeRuleResultInline(ReadOnlyInlineMixin, admin.TabularInline):
     fields = [
         "rule",
         "status",
-        "period",
+        "period_shown",
         "total",
         "oldest",
         "counts_table",
@@ -547,6 +547,10 @@ class PurgeRuleResultInline(ReadOnlyInlineMixin, admin.TabularInline):
         "started_at",
         "finished_at",
     ]
+
+    @admin.display(description=_("period"))
+    def period_shown(self, obj: PurgeRuleResult) -> str:
+        return obj.period_text()
 
     @admin.display(description=_("counts per table"))
     def counts_table(self, obj: PurgeRuleResult) -> str:

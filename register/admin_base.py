@@ -28,6 +28,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
 
 # model label -> {field name: permission that lets a user filter, order and search by it}
@@ -203,6 +204,16 @@ class ModelAdmin(StrictAdminMixin, admin.ModelAdmin):
     """The base of the project's admins."""
 
 
+class ChoiceLabelsContextHelper(HistoricalRecordContextHelper):
+    """Show a change of a field with choices as its labels ("In progress"), not its codes."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list | dict):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class HistoryAdmin(StrictAdminMixin, SimpleHistoryAdmin):
     """A model kept with django-simple-history: its past versions are shown, never written back.
 
@@ -214,6 +225,16 @@ class HistoryAdmin(StrictAdminMixin, SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None) -> bool:
         return True
+
+    # django-simple-history's own titles have no sv or fi translation: the project's catalogues do.
+    def history_view_title(self, request, obj) -> str:
+        return gettext("History of %(object)s") % {"object": obj}
+
+    def history_form_view_title(self, request, obj) -> str:
+        return gettext("Earlier version of %(object)s") % {"object": obj}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChoiceLabelsContextHelper(self.model, historical_record)
 
     def _check_id(self, model: type[models.Model], value: str) -> None:
         try:

@@ -64,6 +64,17 @@ def shop_country() -> str:
     return country or default_country()
 
 
+def shop_name() -> str:
+    """The name customers and staff know the shop by: the current register's main controller's."""
+    return (
+        Controller.objects.filter(register__is_current=True)
+        .order_by("position", "id")
+        .values_list("name", flat=True)
+        .first()
+        or ""
+    )
+
+
 def notice_country() -> str:
     """The country customers are told about: the one in the notice in force, else ``shop_country()``.
 
@@ -1119,6 +1130,9 @@ class PurgeRuleResult(models.Model):
     period = models.CharField(
         _("period"), max_length=200, blank=True, help_text=_("The retention period applied, as configured.")
     )
+    # The period as values, worded when shown in the reader's language (``period_text``); results
+    # written before it was kept have only the sentence in ``period``.
+    period_values = models.JSONField(_("period as values"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     total = models.PositiveBigIntegerField(
         _("rows"), default=0, help_text=_("Rows anonymised, minimised or deleted (in a dry run: would be).")
@@ -1148,6 +1162,16 @@ class PurgeRuleResult(models.Model):
 
     def __str__(self) -> str:
         return self.get_rule_display()
+
+    def period_text(self) -> str:
+        """The period applied, in the active language."""
+        from register.retention_text import period_sentence
+
+        values = self.period_values or {}
+        try:
+            return period_sentence(values["amount"], values["unit"], values["counts_from"])
+        except (KeyError, TypeError, ValueError):
+            return self.period
 
 
 # --- Outgoing messages ---

@@ -53,8 +53,8 @@ def apply_on_verification(request: Request) -> int:
                 written += _withdraw(customer, ConsentPurpose.objects.filter(code__in=codes), evidence)
         request.log(
             RequestEvent.Kind.CONSENT_WITHDRAWN,
-            detail=gettext("%(events)d ledger event(s) for %(customers)d customer(s)")
-            % {"events": written, "customers": len(customers)},
+            code="ledger_events",
+            args={"events": written, "customers": len(customers)},
         )
     return written
 
@@ -239,7 +239,8 @@ def _send_recipient_notification(notification: RecipientNotification, *, by) -> 
     request.log(
         RequestEvent.Kind.MESSAGE_SENT,
         by=by,
-        detail=gettext("Art. 19 notice to %(name)s") % {"name": notification.recipient_name},
+        code="art19_notice",
+        args={"name": notification.recipient_name},
     )
     notification.mark_sent(by=by)
 

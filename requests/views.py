@@ -125,7 +125,6 @@ def new(request: HttpRequest) -> HttpResponse:
         order_number=data["order_number"],
         message=data["message"],
         rectification_wrong=data["rectification_wrong"],
-        rectification_correct=data["rectification_correct"],
         withdrawal_purposes=data["withdrawal_purposes"],
         proposals=form.proposals(),
         email_verification_link=True,

@@ -12,8 +12,22 @@ from django.views.decorators.csrf import csrf_protect
 
 from staff import twofactor
 
+PRODUCT = "Kundregister"
+
 
 class StaffAdminSite(admin.AdminSite):
+    """Django's admin site, named for the product and the shop ("Kundregister — Jalonom")."""
+
+    site_header = site_title = PRODUCT
+
+    def each_context(self, request: HttpRequest) -> dict:
+        from register.models import shop_name
+
+        context = super().each_context(request)
+        name = shop_name()
+        context["site_header"] = context["site_title"] = f"{PRODUCT} — {name}" if name else PRODUCT
+        return context
+
     def step_redirect(self, request: HttpRequest, step: str) -> HttpResponse:
         url = reverse(step, current_app=self.name)
         return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
