@@ -743,7 +743,7 @@ class Suppression(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.digest[:12]}…"
+        return f"{self.get_kind_display()} {self.digest[:12]}…"
 
     @classmethod
     def add(cls, email: str | None = None, phone: str | None = None, reason: str = Reason.OBJECTION) -> list:

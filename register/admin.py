@@ -500,6 +500,7 @@ class StatutoryHoldAdmin(HistoryAdmin):
         (_("How long"), {"fields": ["counts_from", ("period_amount", "period_unit"), "condition"]}),
         (_("How"), {"fields": ["keeps_identifiers", "is_active", "needs_review", "note"]}),
     ]
+    past_version_displays = {"records": "records_kept"}
 
     @admin.display(description=_("country"), ordering="country")
     def country_or_every(self, obj: StatutoryHold) -> str:

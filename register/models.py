@@ -266,7 +266,9 @@ class ControllerQuerySet(models.QuerySet):
 
 
 class Controller(RegisterPart, PostalAddress):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="controllers")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="controllers", verbose_name=_("register description")
+    )
     name = models.CharField(_("name"), max_length=200)
     business_id = models.CharField(
         _("business id"),
@@ -333,7 +335,9 @@ class ContactRole(models.TextChoices):
 
 
 class ContactPerson(RegisterPart, PostalAddress):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="contacts")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("register description")
+    )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(
         _("role"), max_length=20, choices=ContactRole.choices, default=ContactRole.CONTACT
@@ -380,7 +384,9 @@ class RecipientKind(models.TextChoices):
 
 
 class Purpose(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="purposes")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="purposes", verbose_name=_("register description")
+    )
     text = Translated(models.TextField, _("purpose"))
     legal_basis = models.CharField(_("legal basis"), max_length=1, choices=LegalBasis.choices, blank=True)
     basis_detail = Translated(
@@ -425,7 +431,9 @@ class Purpose(RegisterPart):
 
 
 class DataCategory(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="categories")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="categories", verbose_name=_("register description")
+    )
     name = Translated(models.CharField, _("name"), max_length=200)
     description = Translated(models.TextField, _("description"), required=False)
     provided_by_customer = models.BooleanField(
@@ -446,7 +454,9 @@ class DataCategory(RegisterPart):
 
 
 class Source(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="sources")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="sources", verbose_name=_("register description")
+    )
     text = Translated(models.TextField, _("source"))
 
     class Meta(RegisterPart.Meta):
@@ -474,7 +484,9 @@ class RecipientQuerySet(models.QuerySet):
 
 
 class Recipient(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="recipients")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("register description")
+    )
     name = Translated(models.CharField, _("name"), max_length=200)
     description = Translated(models.TextField, _("what they receive and why"), required=False)
     kind = models.CharField(_("kind"), max_length=20, choices=RecipientKind.choices)
@@ -518,7 +530,9 @@ class CookieCategory(models.TextChoices):
 
 
 class Cookie(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="cookies")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="cookies", verbose_name=_("register description")
+    )
     provider = models.CharField(_("provider"), max_length=200)
     name = models.CharField(_("cookie name"), max_length=200, blank=True)
     category = models.CharField(_("purpose category"), max_length=20, choices=CookieCategory.choices)
@@ -538,7 +552,9 @@ class Cookie(RegisterPart):
 
 
 class ProtectionPrinciple(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="protections")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="protections", verbose_name=_("register description")
+    )
     text = Translated(models.TextField, _("principle"))
 
     class Meta(RegisterPart.Meta):
@@ -593,7 +609,12 @@ class RetentionKey(models.TextChoices):
 
 
 class RetentionRule(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="retention_rules")
+    register = models.ForeignKey(
+        Register,
+        on_delete=models.CASCADE,
+        related_name="retention_rules",
+        verbose_name=_("register description"),
+    )
     categories = models.ManyToManyField(
         DataCategory,
         blank=True,
@@ -705,7 +726,12 @@ class Channel(models.TextChoices):
 
 
 class RightsChannel(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="rights_channels")
+    register = models.ForeignKey(
+        Register,
+        on_delete=models.CASCADE,
+        related_name="rights_channels",
+        verbose_name=_("register description"),
+    )
     right = models.CharField(_("right"), max_length=20, choices=Right.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     value = models.CharField(

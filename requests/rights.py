@@ -110,9 +110,8 @@ def apply_restriction(request: Request, *, by) -> int:
             raise TransitionError(gettext("Confirm which customers the request concerns first."))
         count = 0
         for customer in request.customers.all():
-            customer.restrict(
-                gettext("Request %(number)s (GDPR Art. 18)") % {"number": request.number}, by=by
-            )
+            # The reason is the request, by its number: the same in every language.
+            customer.restrict(request.number, by=by)
             count += 1
         if request.status == Request.Status.VERIFIED:
             request.start(by=by)

@@ -189,7 +189,7 @@ def test_staff_sign_in_pages_are_in_the_staff_members_language(language, custome
     pages = [("setup", reverse("admin:two_factor_setup")), ("verify", reverse("admin:two_factor_verify"))]
     findings += check_pages(client, pages, language)
     with translation.override(language):
-        lockout = get_template("staff/locked_out.html").render({"cooloff_hours": 1})
+        lockout = get_template("staff/locked_out.html").render({"minutes": 30})
     findings += [f"locked out: {m!r}" for m in english_in(visible_text(lockout), language)]
     assert not findings, "\n".join(findings)
 
@@ -206,7 +206,7 @@ def public_urls(world) -> list[tuple[str, str]]:
     purpose = ConsentPurpose.objects.first()
     return [
         ("privacy", reverse("register:privacy")),
-        ("privacy-version", reverse("register:privacy-version", args=[notice.version])),
+        ("privacy-version", reverse("register:privacy-version", args=[notice.number])),
         ("rights", reverse("requests:rights")),
         ("new", reverse("requests:new")),
         ("new erasure", reverse("requests:new") + "?kind=erasure"),

@@ -36,6 +36,9 @@ class RectificationChangeAdmin(RequestPagesMixin, ReadOnlyAdmin):
 
     list_display = ["request", "customer", "field_name", "staff_edited", "applied_at", "applied_by"]
     list_filter = [FieldFilter, "staff_edited"]
+    # The field by its name in the reader's language, not its code.
+    exclude = ["field"]
+    readonly_fields = ["field_name"]
     list_select_related = ["request", "customer", "applied_by"]
     raw_id_fields = ["request", "customer"]
     show_full_result_count = False
