@@ -63,7 +63,7 @@ ATTRIBUTES = re.compile(
 
 @cache
 def source_strings() -> list[str]:
-    """Every English msgid (singular and plural) of the project's, Django admin's and simple-history's catalogues."""
+    """Every English msgid (singular and plural) of the project's, Django admin's and simple-history's."""
     found = set()
     for path in CATALOGUES:
         for entry in polib.pofile(str(path)):
