@@ -333,14 +333,22 @@ class Request(models.Model):
             )
 
     def _move(
-        self, to: str, *, by=None, detail: str = "", at: datetime | None = None, fields: tuple[str, ...] = ()
+        self,
+        to: str,
+        *,
+        by=None,
+        detail: str = "",
+        at: datetime | None = None,
+        fields: tuple[str, ...] = (),
+        code: str = "",
+        args: dict | None = None,
     ) -> None:
         """Move to status ``to`` saving only the status and ``fields``; the row must be locked."""
         self._check_move(to)
         self.status = to
         self._history_user = by
         self.save(update_fields=["status", *fields])
-        self.log(EVENT_FOR_STATUS[to], by=by, detail=detail, at=at)
+        self.log(EVENT_FOR_STATUS[to], by=by, detail=detail, at=at, code=code, args=args)
 
     def log(
         self,
