@@ -3,11 +3,10 @@
 from datetime import datetime
 
 import pytest
-from django.utils import translation
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from requests import intake
 from requests.intake import receive_request
@@ -39,7 +38,8 @@ def test_intake_records_creation_with_the_channel_and_no_customer_lookup():
 
 def test_an_event_detail_is_worded_in_the_readers_language_and_old_details_stay_readable():
     req = receive_request(kind="access", received_via="web_form", language="en", email="kund@example.org")
-    req.reject(reason=Request.RejectionReason.MANIFESTLY_UNFOUNDED, justification="Samma begäran igen", by=None)
+    reason = Request.RejectionReason.MANIFESTLY_UNFOUNDED
+    req.reject(reason=reason, justification="Samma begäran igen", by=None)
     rejected = req.events.get(kind=RequestEvent.Kind.REJECTED)
     assert rejected.detail == "Samma begäran igen"  # what staff typed, as typed
     with translation.override("nb"):
