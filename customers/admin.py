@@ -841,9 +841,14 @@ class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
 
 @admin.register(ConsentPurpose)
 class ConsentPurposeAdmin(ModelAdmin):
-    list_display = ("code", "name_en", "name_sv", "name_fi", "name_nb", "channel", "is_marketing")
+    # The name in the reader's language; every language's name is on the change form.
+    list_display = ("code", "name_shown", "channel", "is_marketing")
     list_filter = ("channel", "is_marketing")
-    search_fields = ("code", "name_en")
+    search_fields = ("code", "name_en", "name_sv", "name_fi", "name_nb")
+
+    @admin.display(description=_("name"))
+    def name_shown(self, purpose: ConsentPurpose) -> str:
+        return purpose.localized_name()
 
 
 @admin.register(ConsentEvent)

@@ -815,7 +815,7 @@ class ConsentEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.customer_id} {self.purpose_id} {self.action}"
+        return f"{self.customer_id} {self.purpose_id} {self.get_action_display()}"
 
     def save(self, *args, **kwargs) -> None:
         # Evidence of consent is never edited (GDPR Art. 7(1)); a change is a new event.
@@ -866,7 +866,7 @@ class Suppression(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.digest[:12]}…"
+        return f"{self.get_kind_display()} {self.digest[:12]}…"
 
     @classmethod
     def add(cls, email: str | None = None, phone: str | None = None, reason: str = Reason.OBJECTION) -> list:

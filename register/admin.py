@@ -632,6 +632,7 @@ class StatutoryHoldAdmin(HistoryAdmin):
         (_("How long"), {"fields": ["counts_from", ("period_amount", "period_unit"), "condition"]}),
         (_("How"), {"fields": ["keeps_identifiers", "is_active", "needs_review", "note"]}),
     ]
+    past_version_displays = {"records": "records_kept"}
 
     @admin.display(description=_("country"), ordering="country")
     def country_or_every(self, obj: StatutoryHold) -> str:
@@ -669,7 +670,7 @@ class PurgeRuleResultInline(ReadOnlyInlineMixin, admin.TabularInline):
     fields = [
         "rule",
         "status",
-        "period",
+        "period_shown",
         "total",
         "oldest",
         "counts_table",
@@ -679,6 +680,10 @@ class PurgeRuleResultInline(ReadOnlyInlineMixin, admin.TabularInline):
         "started_at",
         "finished_at",
     ]
+
+    @admin.display(description=_("period"))
+    def period_shown(self, obj: PurgeRuleResult) -> str:
+        return obj.period_text()
 
     @admin.display(description=_("counts per table"))
     def counts_table(self, obj: PurgeRuleResult) -> str:

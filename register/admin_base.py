@@ -15,6 +15,7 @@ Every app uses these bases, so they live in the lowest one.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator
 
 from django.contrib import admin, messages
@@ -26,8 +27,10 @@ from django.db import DataError, models
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
 
 # model label -> {field name: permission that lets a user filter, order and search by it}
@@ -203,6 +206,23 @@ class ModelAdmin(StrictAdminMixin, admin.ModelAdmin):
     """The base of the project's admins."""
 
 
+class ChoiceLabelsContextHelper(HistoricalRecordContextHelper):
+    """Show a change as staff read it: choices by their labels ("In progress"), not their codes, and
+    times in the shop's time zone in the reader's format."""
+
+    def prepare_delta_change_value(self, change, value):
+        if value is None or value == "":
+            return "–"
+        if isinstance(value, datetime.datetime):
+            return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
+        if isinstance(value, datetime.date):
+            return formats.localize(value)
+        field = self.model._meta.get_field(change.field)
+        if field.choices and not isinstance(value, list | dict):
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
 class HistoryAdmin(StrictAdminMixin, SimpleHistoryAdmin):
     """A model kept with django-simple-history: its past versions are shown, never written back.
 
@@ -212,8 +232,40 @@ class HistoryAdmin(StrictAdminMixin, SimpleHistoryAdmin):
     Ids that are not ids get a 404.
     """
 
+    # Fields a past version shows through a display method of the admin (a list of codes by their
+    # labels): {"records": "records_shown"}.
+    past_version_displays: dict[str, str] = {}
+
     def revert_disabled(self, request, obj=None) -> bool:
         return True
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        swap = self.past_version_displays
+        if not (swap and getattr(request, "showing_past_version", False)):
+            return fieldsets
+
+        def shown(item):
+            return (
+                tuple(swap.get(name, name) for name in item)
+                if isinstance(item, tuple | list)
+                else swap.get(item, item)
+            )
+
+        return [
+            (title, {**options, "fields": [shown(f) for f in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    # django-simple-history's own titles have no sv or fi translation: the project's catalogues do.
+    def history_view_title(self, request, obj) -> str:
+        return gettext("History of %(object)s") % {"object": obj}
+
+    def history_form_view_title(self, request, obj) -> str:
+        return gettext("Earlier version of %(object)s") % {"object": obj}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChoiceLabelsContextHelper(self.model, historical_record)
 
     def _check_id(self, model: type[models.Model], value: str) -> None:
         try:
@@ -243,6 +295,7 @@ class HistoryAdmin(StrictAdminMixin, SimpleHistoryAdmin):
             shown = flatten_fieldsets(self.get_fieldsets(request, obj))
         finally:
             request.showing_past_version = True
+        readonly += list(self.past_version_displays.values())
         return readonly + [name for name in shown if name not in readonly]
 
 

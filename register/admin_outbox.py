@@ -1,7 +1,9 @@
 """The queue of outgoing messages in the admin: what waits, what failed and why, and sending again."""
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +36,7 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         "channel",
         "status_display",
         "subject",
-        "reference",
+        "about",
         "attempts",
         "next_attempt_at",
         "sent_at",
@@ -62,6 +64,16 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     def has_resend_permission(self, request) -> bool:
         return request.user.has_perm("register.resend_outboxmessage")
+
+    @admin.display(description=_("about"))
+    def about(self, obj: OutboxMessage) -> str:
+        """What the message is about, named in the reader's language ("Request 42")."""
+        label, _sep, pk = obj.reference.partition(":")
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            return obj.reference
+        return f"{capfirst(model._meta.verbose_name)} {pk}"
 
     @admin.display(description=_("status"), ordering="status")
     def status_display(self, obj: OutboxMessage):

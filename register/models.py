@@ -64,6 +64,17 @@ def shop_country() -> str:
     return country or default_country()
 
 
+def shop_name() -> str:
+    """The name customers and staff know the shop by: the current register's main controller's."""
+    return (
+        Controller.objects.filter(register__is_current=True)
+        .order_by("position", "id")
+        .values_list("name", flat=True)
+        .first()
+        or ""
+    )
+
+
 def notice_country() -> str:
     """The country customers are told about: the one in the notice in force, else ``shop_country()``.
 
@@ -267,7 +278,9 @@ class ControllerQuerySet(models.QuerySet):
 
 
 class Controller(RegisterPart, PostalAddress):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="controllers")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="controllers", verbose_name=_("register description")
+    )
     name = models.CharField(_("name"), max_length=200)
     business_id = models.CharField(
         _("business id"),
@@ -334,7 +347,9 @@ class ContactRole(models.TextChoices):
 
 
 class ContactPerson(RegisterPart, PostalAddress):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="contacts")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("register description")
+    )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(
         _("role"), max_length=20, choices=ContactRole.choices, default=ContactRole.CONTACT
@@ -381,7 +396,9 @@ class RecipientKind(models.TextChoices):
 
 
 class Purpose(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="purposes")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="purposes", verbose_name=_("register description")
+    )
     text = Translated(models.TextField, _("purpose"))
     legal_basis = models.CharField(_("legal basis"), max_length=1, choices=LegalBasis.choices, blank=True)
     basis_detail = Translated(
@@ -426,7 +443,9 @@ class Purpose(RegisterPart):
 
 
 class DataCategory(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="categories")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="categories", verbose_name=_("register description")
+    )
     name = Translated(models.CharField, _("name"), max_length=200)
     description = Translated(models.TextField, _("description"), required=False)
     provided_by_customer = models.BooleanField(
@@ -447,7 +466,9 @@ class DataCategory(RegisterPart):
 
 
 class Source(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="sources")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="sources", verbose_name=_("register description")
+    )
     text = Translated(models.TextField, _("source"))
 
     class Meta(RegisterPart.Meta):
@@ -491,7 +512,9 @@ def validate_webhook_url(url: str) -> None:
 
 
 class Recipient(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="recipients")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("register description")
+    )
     name = Translated(models.CharField, _("name"), max_length=200)
     description = Translated(models.TextField, _("what they receive and why"), required=False)
     kind = models.CharField(_("kind"), max_length=20, choices=RecipientKind.choices)
@@ -566,7 +589,9 @@ class CookieCategory(models.TextChoices):
 
 
 class Cookie(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="cookies")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="cookies", verbose_name=_("register description")
+    )
     provider = models.CharField(_("provider"), max_length=200)
     name = models.CharField(_("cookie name"), max_length=200, blank=True)
     category = models.CharField(_("purpose category"), max_length=20, choices=CookieCategory.choices)
@@ -586,7 +611,9 @@ class Cookie(RegisterPart):
 
 
 class ProtectionPrinciple(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="protections")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="protections", verbose_name=_("register description")
+    )
     text = Translated(models.TextField, _("principle"))
 
     class Meta(RegisterPart.Meta):
@@ -641,7 +668,12 @@ class RetentionKey(models.TextChoices):
 
 
 class RetentionRule(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="retention_rules")
+    register = models.ForeignKey(
+        Register,
+        on_delete=models.CASCADE,
+        related_name="retention_rules",
+        verbose_name=_("register description"),
+    )
     categories = models.ManyToManyField(
         DataCategory,
         blank=True,
@@ -753,7 +785,12 @@ class Channel(models.TextChoices):
 
 
 class RightsChannel(RegisterPart):
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="rights_channels")
+    register = models.ForeignKey(
+        Register,
+        on_delete=models.CASCADE,
+        related_name="rights_channels",
+        verbose_name=_("register description"),
+    )
     right = models.CharField(_("right"), max_length=20, choices=Right.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     value = models.CharField(
@@ -1235,6 +1272,9 @@ class PurgeRuleResult(models.Model):
     period = models.CharField(
         _("period"), max_length=200, blank=True, help_text=_("The retention period applied, as configured.")
     )
+    # The period as values, worded when shown in the reader's language (``period_text``); results
+    # written before it was kept have only the sentence in ``period``.
+    period_values = models.JSONField(_("period as values"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     total = models.PositiveBigIntegerField(
         _("rows"), default=0, help_text=_("Rows anonymised, minimised or deleted (in a dry run: would be).")
@@ -1264,6 +1304,16 @@ class PurgeRuleResult(models.Model):
 
     def __str__(self) -> str:
         return self.get_rule_display()
+
+    def period_text(self) -> str:
+        """The period applied, in the active language."""
+        from register.retention_text import period_sentence
+
+        values = self.period_values or {}
+        try:
+            return period_sentence(values["amount"], values["unit"], values["counts_from"])
+        except (KeyError, TypeError, ValueError):
+            return self.period
 
 
 # --- Outgoing messages ---

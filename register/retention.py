@@ -480,7 +480,16 @@ class RuleRun:
         self.batch_size = batch_size
         self.progress = progress
         self.started = clock.monotonic()
-        self.result = PurgeRuleResult(run=run, rule=config.rule, period=str(config))
+        self.result = PurgeRuleResult(
+            run=run,
+            rule=config.rule,
+            period=str(config),
+            period_values={
+                "amount": config.period_amount,
+                "unit": config.period_unit,
+                "counts_from": config.counts_from,
+            },
+        )
         if not run.dry_run:
             self.result.save()
 

@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # CSP_NONCE: the nonce of this response, for the few inline <script> and <style> blocks.
                 "csp.context_processors.nonce",
+                # shop_name: who customers deal with, named on every public page.
+                "register.context_processors.shop",
             ],
         },
     },

@@ -61,6 +61,9 @@ def privacy_notice(request: HttpRequest, version: int | None = None) -> HttpResp
     # publication; it is shown as stored so the page proves what customers were told.
     content = SafeString(shown.content_in(language))  # noqa: S308
     others = NoticeVersion.objects.exclude(pk=shown.pk).only("number", "published_at")
+    # The page names the shop as the version shown names it: an earlier version stays as published.
+    controllers = snapshot.get("controllers") or []
+    shop = {"shop_name": controllers[0].get("name", "")} if controllers else {}
     return render(
         request,
         "register/privacy_notice.html",
@@ -75,5 +78,6 @@ def privacy_notice(request: HttpRequest, version: int | None = None) -> HttpResp
                 SHOWN_IN_ORIGINAL_LANGUAGE.get(notice_language) if notice_language != language else None
             ),
             "others": others,
+            **shop,
         },
     )

@@ -27,6 +27,27 @@ REPLY_TEMPLATES = {
     "extension": _("Extension of the deadline (Art. 12(3))"),
 }
 
+# Every email's name as staff read it in the correspondence (RequestMessage.template holds the key).
+EMAIL_NAMES = {
+    **REPLY_TEMPLATES,
+    "verification": _("Confirmation link"),
+    "report_link": _("Link to the access report"),
+    "erasure_outcome": _("Outcome of the erasure"),
+    "no_data_held": _("No data held"),
+    "objection_confirmation": _("Objection recorded"),
+    "withdrawal_confirmation": _("Consent withdrawal recorded"),
+    "rectification_done": _("Outcome of the rectification"),
+    "restriction_lift": _("Restriction to be lifted (Art. 18(3))"),
+    "recipient_notification": _("Notice to a recipient (Art. 19)"),
+    "recipients_list": _("List of recipients (Art. 19)"),
+    "reminder": _("Deadline reminder"),
+}
+
+
+def email_name(template: str) -> str:
+    """The name of email ``template`` in the active language; a blank key is a message typed in."""
+    return str(EMAIL_NAMES.get(template, template)) if template else ""
+
 
 def render_email(name: str, language: str, context: dict) -> tuple[str, str, str | None]:
     """Return ``(subject, text, html or None)`` of template ``name`` rendered in ``language``."""
@@ -98,7 +119,12 @@ def send_verification(request: Request) -> None:
         "verification",
         to=[request.email],
         language=request.language,
-        context={"link": link, "kind": kind, "hours": settings.REQUEST_VERIFICATION_HOURS},
+        context={
+            "link": link,
+            "kind": kind,
+            "hours": settings.REQUEST_VERIFICATION_HOURS,
+            "controller": notice.controller(),
+        },
         about=request,
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone, translation
@@ -88,6 +89,21 @@ class PlanItem:
         if self.action == RowAction.DELETE:
             return list(self.declaration.personal)
         return self.declaration.erased_field_names()
+
+    @property
+    def field_labels(self) -> list[str]:
+        """The removed fields as staff know them; copies the product computes (``editable=False``:
+        normalised forms, keyed hashes) go with their source and are not listed."""
+        labels = []
+        for name in self.fields:
+            try:
+                model_field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                labels.append(name)
+                continue
+            if getattr(model_field, "editable", True):
+                labels.append(str(getattr(model_field, "verbose_name", name)))
+        return labels
 
     @property
     def hold_label(self) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.contacts import normalize_email
 from customers.models import ErasureMode
+from register.countries import country_choices
 from register.email_address import EmailAddressFormField
 from register.translation import Language
 from requests.emails import REPLY_TEMPLATES
@@ -79,7 +80,10 @@ ERASURE_EXPLAINED = {
 
 
 class PublicRequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What do you ask for?"), choices=Request.Kind.choices)
+    # No kind is chosen for the customer: the first option asks them to choose.
+    kind = forms.ChoiceField(
+        label=_("What do you ask for?"), choices=[("", _("Choose…")), *Request.Kind.choices]
+    )
     email = CleanEmailField(
         label=_("Your email address"),
         max_length=254,
@@ -94,17 +98,14 @@ class PublicRequestForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
+    # A correction is asked for once: the correct values in the structured fields below
+    # (PROPOSAL_PREFIX), and anything they do not cover here.
     rectification_wrong = CleanCharField(
-        label=_("For correction: what is wrong?"),
+        label=_("Anything else about the correction"),
         max_length=SHORT_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    rectification_correct = CleanCharField(
-        label=_("For correction: what should it be?"),
-        max_length=SHORT_TEXT_MAX_LENGTH,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example data that is wrong somewhere else than in the fields above."),
     )
     erasure_choice = forms.ChoiceField(
         label=_("For erasure: delete or anonymise?"),
@@ -131,6 +132,10 @@ class PublicRequestForm(forms.Form):
         for name, label in RECTIFIABLE_FIELDS.items():
             if name == "language":
                 field = forms.ChoiceField(label=label, required=False, choices=[("", "—"), *Language.choices])
+            elif name == "country":
+                field = forms.ChoiceField(
+                    label=label, required=False, choices=[("", "—"), *country_choices()]
+                )
             elif name == "email":
                 field = CleanEmailField(label=label, required=False, max_length=254)
             else:
@@ -159,7 +164,9 @@ class PublicRequestForm(forms.Form):
         if kind == Request.Kind.RECTIFICATION and not (
             data.get("rectification_wrong") or data.get("message") or self.proposals()
         ):
-            self.add_error("rectification_wrong", _("Tell us what is wrong so that we can correct it."))
+            self.add_error(
+                "rectification_wrong", _("Fill in the correct values, or tell us here what is wrong.")
+            )
         if (
             kind == Request.Kind.WITHDRAWAL
             and self.fields["withdrawal_purposes"].choices
@@ -374,9 +381,18 @@ class RectificationReviewForm(forms.Form):
         self.rows = rows
         for row in rows:
             initial = row["proposed"] if row["proposed"] is not None else row["current"]
-            self.fields[f"value_{row['field']}"] = forms.CharField(
-                label=row["label"], required=False, max_length=254, initial=initial
-            )
+            choices = {"language": Language.choices, "country": country_choices()}.get(row["field"])
+            if choices is not None:
+                # A language or a country is chosen by its name; a stored code outside the list stays offered.
+                choices = [("", "—"), *choices]
+                known = {code for code, _name in choices}
+                choices += [(code, code) for code in (row["current"], initial) if code and code not in known]
+                field = forms.ChoiceField(
+                    label=row["label"], required=False, choices=choices, initial=initial
+                )
+            else:
+                field = forms.CharField(label=row["label"], required=False, max_length=254, initial=initial)
+            self.fields[f"value_{row['field']}"] = field
 
     def values(self) -> dict[str, str]:
         """Return {field: value} for every field whose value differs from the current one."""

@@ -80,7 +80,7 @@ def receive_request(
     if change_reason:
         req._change_reason = change_reason
     req.save()
-    req.log(RequestEvent.Kind.CREATED, by=by, detail=req.get_received_via_display())
+    req.log(RequestEvent.Kind.CREATED, by=by, code="received_via", args={"via": req.received_via})
     if proposals and req.kind == Request.Kind.RECTIFICATION:
         record_proposals(req, dict(proposals))
     if verification_method:

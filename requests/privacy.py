@@ -72,7 +72,8 @@ registry.register(
         # Free text: a verification note, a reason or a subject may name the customer.
         "detail": Personal(staff_text=True),
     },
-    not_personal=["id", "request", "actor"],
+    # A worded detail's code and values: counts, ids, choice codes, a recipient's or staff member's name.
+    not_personal=["id", "request", "actor", "detail_code", "detail_args"],
 )
 
 registry.register(

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from register.countries import country_name
+from register.translation import Language
 from requests.models import (
     RectificationChange,
     Request,
@@ -38,7 +40,7 @@ RECTIFIABLE_FIELDS: dict[str, object] = {
     "street_address": _("Street address"),
     "postal_code": _("Postal code"),
     "city": _("City"),
-    "country": _("Country (two-letter code, e.g. FI)"),
+    "country": _("Country"),
     "language": _("Language"),
     "company": _("Company"),
 }
@@ -72,7 +74,7 @@ def open_proposal_fields(request: Request) -> list[str]:
 
 
 def diff_rows(request: Request, customer: Customer) -> list[dict]:
-    """Return one row per rectifiable field: label, current value, customer's proposal."""
+    """One row per rectifiable field: label, current value, customer's proposal (each also as shown)."""
     proposals = customer_proposals(request)
     return [
         {
@@ -80,9 +82,23 @@ def diff_rows(request: Request, customer: Customer) -> list[dict]:
             "label": label,
             "current": str(getattr(customer, name) or ""),
             "proposed": proposals.get(name),
+            # As staff read them: a language or a country by its name.
+            "current_shown": shown_value(name, str(getattr(customer, name) or "")),
+            "proposed_shown": shown_value(name, proposals[name]) if name in proposals else None,
         }
         for name, label in RECTIFIABLE_FIELDS.items()
     ]
+
+
+def shown_value(name: str, value: str) -> str:
+    """A field's value as staff read it: a language or a country by its name, not its code."""
+    if not value:
+        return value
+    if name == "language":
+        return str(dict(Language.choices).get(value, value))
+    if name == "country":
+        return country_name(value)
+    return value
 
 
 def _notify_recipients(request: Request, customer: Customer, fields: list[str]) -> None:

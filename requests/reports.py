@@ -692,8 +692,8 @@ def build_access_report(request: Request, by, now: datetime | None = None) -> Ac
                 kind=RequestEvent.Kind.REPORT_GENERATED,
                 actor=by,
                 at=now,
-                detail=gettext("%(kind)s %(id)s, %(count)s customer(s)")
-                % {"kind": report.get_kind_display(), "id": report.pk, "count": len(customers)},
+                detail_code="report_generated",
+                detail_args={"kind": report.kind, "id": report.pk, "count": len(customers)},
             )
     except BaseException:
         final.unlink(missing_ok=True)
@@ -852,7 +852,7 @@ def release_report(report: AccessReport, *, by, reviewed_sha256: str) -> None:
         request.log(
             RequestEvent.Kind.REPORT_RELEASED,
             by=by,
-            detail=gettext("Report %(id)s, %(count)d item(s) withheld")
-            % {"id": report.pk, "count": report.withheld_items.count()},
+            code="report_released",
+            args={"id": report.pk, "count": report.withheld_items.count()},
         )
     logger.info("Report %s of request %s released by user %s", report.pk, request.pk, getattr(by, "pk", "-"))

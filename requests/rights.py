@@ -57,8 +57,8 @@ def apply_on_verification(request: Request) -> int:
                 written += _withdraw(customer, ConsentPurpose.objects.filter(code__in=codes), evidence)
         request.log(
             RequestEvent.Kind.CONSENT_WITHDRAWN,
-            detail=gettext("%(events)d ledger event(s) for %(customers)d customer(s)")
-            % {"events": written, "customers": len(customers)},
+            code="ledger_events",
+            args={"events": written, "customers": len(customers)},
         )
     return written
 
@@ -115,9 +115,8 @@ def apply_restriction(request: Request, *, by) -> int:
         require_identity(request)
         count = 0
         for customer in request.customers.all():
-            customer.restrict(
-                gettext("Request %(number)s (GDPR Art. 18)") % {"number": request.number}, by=by
-            )
+            # The reason is the request, by its number: the same in every language.
+            customer.restrict(request.number, by=by)
             count += 1
         if request.status == Request.Status.VERIFIED:
             request.start(by=by)
@@ -304,7 +303,8 @@ def _send_recipient_notification(notification: RecipientNotification, *, by) -> 
     request.log(
         RequestEvent.Kind.MESSAGE_SENT,
         by=by,
-        detail=gettext("Art. 19 notice to %(name)s") % {"name": notification.recipient_name},
+        code="art19_notice",
+        args={"name": notification.recipient_name},
     )
     notification.mark_sent(by=by)
 

@@ -130,7 +130,6 @@ def new(request: HttpRequest) -> HttpResponse:
         order_number=data["order_number"],
         message=data["message"],
         rectification_wrong=data["rectification_wrong"],
-        rectification_correct=data["rectification_correct"],
         withdrawal_purposes=data["withdrawal_purposes"],
         erasure_choice=data["erasure_choice"],
         proposals=form.proposals(),

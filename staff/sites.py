@@ -13,6 +13,8 @@ from django.views.decorators.csrf import csrf_protect
 
 from staff import twofactor
 
+PRODUCT = "Kundregister"
+
 # Functions that add a panel to the admin index: each takes the request and returns HTML to show
 # above the list of apps, or "" (the dashboard of ``breaches`` registers itself here, so this app
 # never imports the apps above it).
@@ -27,6 +29,18 @@ def register_index_panel(panel: IndexPanel) -> None:
 
 
 class StaffAdminSite(admin.AdminSite):
+    """Django's admin site, named for the product and the shop ("Kundregister — Jalonom")."""
+
+    site_header = site_title = PRODUCT
+
+    def each_context(self, request: HttpRequest) -> dict:
+        from register.models import shop_name
+
+        context = super().each_context(request)
+        name = shop_name()
+        context["site_header"] = context["site_title"] = f"{PRODUCT} — {name}" if name else PRODUCT
+        return context
+
     def step_redirect(self, request: HttpRequest, step: str) -> HttpResponse:
         url = reverse(step, current_app=self.name)
         return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

@@ -72,7 +72,7 @@ def make_admin_world(dpo) -> dict[type[models.Model], models.Model]:
     make_matched_request([customer], kind=Request.Kind.ERASURE)
     record_proposals(make_matched_request([customer], kind=Request.Kind.RECTIFICATION), {"city": "Åbo"})
     rights.apply_restriction(make_matched_request([customer], kind=Request.Kind.RESTRICTION), by=dpo)
-    LegalClaim.objects.create(customer=customer, note="Dispute over an invoice", noted_by=dpo)
+    LegalClaim.objects.create(customer=customer, note="Reklamation 2026/114", noted_by=dpo)
 
     # Staff sign-in: a failed login, a login, the DPO's authenticator app.
     FailedLogin.objects.create(

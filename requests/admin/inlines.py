@@ -4,21 +4,30 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from register.admin_base import NoDeleteAdminMixin, ReadOnlyInlineMixin
+from requests.emails import email_name
 from requests.models import InternalNote, RequestEvent, RequestMessage
 
 
 class RequestEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = RequestEvent
     verbose_name_plural = _("events (audit trail)")
-    fields = ["at", "kind", "actor", "detail"]
+    fields = ["at", "kind", "actor", "event_detail"]
     select_related = ("actor",)
+
+    @admin.display(description=_("detail"))
+    def event_detail(self, event: RequestEvent) -> str:
+        return event.describe()
 
 
 class RequestMessageInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = RequestMessage
     verbose_name_plural = _("correspondence with the customer")
-    fields = ["sent_at", "direction", "template", "recipient", "language", "sent_by", "subject", "body"]
+    fields = ["sent_at", "direction", "template_name", "recipient", "language", "sent_by", "subject", "body"]
     select_related = ("sent_by",)
+
+    @admin.display(description=_("template"))
+    def template_name(self, message: RequestMessage) -> str:
+        return email_name(message.template)
 
 
 class InternalNoteInline(NoDeleteAdminMixin, admin.StackedInline):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from register.admin_base import ReadOnlyAdmin
 from requests.admin.base import RECTIFY_PERMISSION, RequestPagesMixin
@@ -14,15 +15,37 @@ from requests.models import RectificationChange, Request, TransitionError
 from requests.rectification import RECTIFIABLE_FIELDS, apply_rectification, diff_rows, open_proposal_fields
 
 
+class FieldFilter(admin.SimpleListFilter):
+    """Filter by corrected field, each named in the reader's language."""
+
+    title = _("field")
+    parameter_name = "field"
+
+    def lookups(self, request, model_admin):
+        return list(RECTIFIABLE_FIELDS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in RECTIFIABLE_FIELDS:
+            return queryset.filter(field=self.value())
+        return queryset
+
+
 @admin.register(RectificationChange)
 class RectificationChangeAdmin(RequestPagesMixin, ReadOnlyAdmin):
     """Applied and proposed corrections (read-only); the review page applies them."""
 
-    list_display = ["request", "customer", "field", "staff_edited", "applied_at", "applied_by"]
-    list_filter = ["field", "staff_edited"]
+    list_display = ["request", "customer", "field_name", "staff_edited", "applied_at", "applied_by"]
+    list_filter = [FieldFilter, "staff_edited"]
+    # The field by its name in the reader's language, not its code.
+    exclude = ["field"]
+    readonly_fields = ["field_name"]
     list_select_related = ["request", "customer", "applied_by"]
     raw_id_fields = ["request", "customer"]
     show_full_result_count = False
+
+    @admin.display(description=_("field"), ordering="field")
+    def field_name(self, change: RectificationChange) -> str:
+        return change.field_label()
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

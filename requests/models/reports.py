@@ -158,12 +158,13 @@ class AccessReport(models.Model):
             by_customer=by_customer,
         )
         # The event names no customer detail: the downloader is "the customer" or a staff user.
-        who = gettext("the customer") if by_customer else entry.user.get_username()
+        who = "" if by_customer else entry.user.get_username()
         RequestEvent.objects.create(
             request_id=self.request_id,
             kind=RequestEvent.Kind.REPORT_DOWNLOADED,
             actor=entry.user,
-            detail=gettext("Report %(id)s downloaded by %(who)s") % {"id": self.pk, "who": who},
+            detail_code="report_downloaded",
+            detail_args={"id": self.pk, "who": who},
             at=entry.at,
         )
         return entry
@@ -323,7 +324,13 @@ class RectificationChange(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.request} {self.field}"
+        return f"{self.request} {self.field_label()}"
+
+    def field_label(self) -> str:
+        """The corrected field as staff know it, in the active language."""
+        from requests.rectification import RECTIFIABLE_FIELDS
+
+        return str(RECTIFIABLE_FIELDS.get(self.field, self.field))
 
 
 class SupplementaryStatement(models.Model):

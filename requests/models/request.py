@@ -383,18 +383,43 @@ class Request(models.Model):
             )
 
     def _move(
-        self, to: str, *, by=None, detail: str = "", at: datetime | None = None, fields: tuple[str, ...] = ()
+        self,
+        to: str,
+        *,
+        by=None,
+        detail: str = "",
+        at: datetime | None = None,
+        fields: tuple[str, ...] = (),
+        code: str = "",
+        args: dict | None = None,
     ) -> None:
         """Move to status ``to`` saving only the status and ``fields``; the row must be locked."""
         self._check_move(to)
         self.status = to
         self._history_user = by
         self.save(update_fields=["status", *fields])
-        self.log(EVENT_FOR_STATUS[to], by=by, detail=detail, at=at)
+        self.log(EVENT_FOR_STATUS[to], by=by, detail=detail, at=at, code=code, args=args)
 
-    def log(self, kind: str, *, by=None, detail: str = "", at: datetime | None = None) -> "RequestEvent":
+    def log(
+        self,
+        kind: str,
+        *,
+        by=None,
+        detail: str = "",
+        at: datetime | None = None,
+        code: str = "",
+        args: dict | None = None,
+    ) -> "RequestEvent":
+        """Record an event. A detail the product writes is ``code`` and ``args`` (``EVENT_DETAILS``),
+        worded when shown, in the reader's language; ``detail`` is free text as staff typed it."""
         return RequestEvent.objects.create(
-            request=self, kind=kind, actor=by, detail=detail, at=at or timezone.now()
+            request=self,
+            kind=kind,
+            actor=by,
+            detail=detail,
+            detail_code=code,
+            detail_args=args or {},
+            at=at or timezone.now(),
         )
 
     def issue_verification_token(self, now: datetime | None = None) -> str:
@@ -545,7 +570,9 @@ class Request(models.Model):
             self._move(
                 self.Status.REJECTED,
                 by=by,
-                detail=f"{self.RejectionReason(reason).label}: {justification}",
+                detail=justification,
+                code="rejected",
+                args={"reason": reason},
                 fields=("rejection_reason", "rejection_justification", "closed_at"),
             )
             if notify and self.email:
@@ -765,6 +792,10 @@ class RequestEvent(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     detail = models.TextField(_("detail"), blank=True)
+    # What the product says about the event, stored as a code and its values and worded when shown,
+    # so staff read it in their own language (EVENT_DETAILS). Older events have only ``detail``.
+    detail_code = models.CharField(_("detail code"), max_length=30, blank=True)
+    detail_args = models.JSONField(_("detail values"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("request event")
@@ -774,6 +805,46 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+
+    def describe(self) -> str:
+        """The event's detail in the active language: the worded code, then any free text."""
+        word = EVENT_DETAILS.get(self.detail_code)
+        if word is None:
+            return self.detail
+        try:
+            text = str(word(self.detail_args))
+        except (KeyError, TypeError, ValueError):
+            return self.detail
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _report_kind(value: str) -> str:
+    from requests.models.reports import AccessReport
+
+    return _label(AccessReport.Kind, value)
+
+
+# Event details the product writes: code -> wording in the active language from the stored values.
+EVENT_DETAILS = {
+    "received_via": lambda a: _label(Request.Channel, a["via"]),
+    "rejected": lambda a: _label(Request.RejectionReason, a["reason"]),
+    "ledger_events": lambda a: gettext("%(events)d ledger event(s) for %(customers)d customer(s)") % a,
+    "art19_notice": lambda a: gettext("Art. 19 notice to %(name)s") % a,
+    "report_generated": lambda a: (
+        gettext("%(kind)s %(id)s, %(count)s customer(s)") % {**a, "kind": _report_kind(a["kind"])}
+    ),
+    "report_downloaded": lambda a: (
+        gettext("Report %(id)s downloaded by %(who)s") % {**a, "who": a["who"] or gettext("the customer")}
+    ),
+    "report_released": lambda a: gettext("Report %(id)s, %(count)d item(s) withheld") % a,
+}
 
 
 # What the second of two staff members acting at the same moment is told (see ``Request._lock``).

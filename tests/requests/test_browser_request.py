@@ -19,8 +19,8 @@ def test_customer_makes_and_confirms_a_request(page, live_server, screenshot):
     page.select_option("#id_kind", "rectification")
     page.fill("#id_email", "Asa.Oberg@example.org")
     page.fill("#id_name", "Åsa Öberg")
-    page.fill("#id_rectification_wrong", "Gatuadressen är fel")
-    page.fill("#id_rectification_correct", "Storgatan 2")
+    page.fill("#id_proposed_street_address", "Storgatan 2")
+    page.fill("#id_rectification_wrong", "Adressen är fel även på fakturorna")
     screenshot(page, "request-form-sv")
     with page.expect_navigation(wait_until="domcontentloaded"):
         page.click("button.primary")
@@ -38,7 +38,8 @@ def test_customer_makes_and_confirms_a_request(page, live_server, screenshot):
     screenshot(page, "request-confirmed-sv")
     req = Request.objects.get()
     assert req.status == Request.Status.VERIFIED
-    assert req.rectification_correct == "Storgatan 2"
+    assert req.rectification_wrong == "Adressen är fel även på fakturorna"
+    assert req.rectifications.get().proposed_value == "Storgatan 2"
 
 
 def test_form_shows_only_the_fields_of_the_chosen_kind(page, live_server):

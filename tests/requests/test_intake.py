@@ -6,7 +6,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from requests import intake
 from requests.intake import receive_request
@@ -25,9 +25,28 @@ def test_intake_records_creation_with_the_channel_and_no_customer_lookup():
     req = receive_request(kind="access", received_via="phone", language="fi", email="kund@example.org")
     assert req.status == Request.Status.RECEIVED
     created = req.events.get()
-    assert (created.kind, created.actor, created.detail) == (RequestEvent.Kind.CREATED, None, "Phone")
+    assert (created.kind, created.actor, created.detail) == (RequestEvent.Kind.CREATED, None, "")
+    # The channel is stored as a code and worded in the reader's language when shown.
+    assert (created.detail_code, created.detail_args) == ("received_via", {"via": "phone"})
+    with translation.override("sv"):
+        assert created.describe() == "Telefon"
+    with translation.override("fi"):
+        assert created.describe() == "Puhelin"
     assert not req.customers.exists()
     assert mail.outbox == []
+
+
+def test_an_event_detail_is_worded_in_the_readers_language_and_old_details_stay_readable():
+    req = receive_request(kind="access", received_via="web_form", language="en", email="kund@example.org")
+    reason = Request.RejectionReason.MANIFESTLY_UNFOUNDED
+    req.reject(reason=reason, justification="Samma begäran igen", by=None)
+    rejected = req.events.get(kind=RequestEvent.Kind.REJECTED)
+    assert rejected.detail == "Samma begäran igen"  # what staff typed, as typed
+    with translation.override("nb"):
+        label = str(Request.RejectionReason.MANIFESTLY_UNFOUNDED.label)
+        assert rejected.describe() == f"{label}: Samma begäran igen"
+    old = req.log(RequestEvent.Kind.ASSIGNED, detail="Verkkolomake")
+    assert old.describe() == "Verkkolomake"
 
 
 def test_intake_counts_the_deadline_from_when_the_request_was_received():
