@@ -3,8 +3,9 @@
 ``register`` (the register description, the privacy registry, the purge engine) imports none of
 the others, ``staff`` (staff sign-in) only ``register``, and ``customers`` does not import
 ``requests``; nothing below imports ``breaches`` (the DPO's cockpit) or ``api`` (the shop's API and
-webhooks), and those two import neither each other — not at module level and not inside functions. Where a lower app must reach a higher one, the higher one registers itself
-(``<app>/privacy.py``, ``roles.py``, ``retention.py``, discovered in ``RegisterConfig.ready()``).
+webhooks), and those two do not import each other — not at module level and not inside functions.
+Where a lower app must reach a higher one, the higher one registers itself (``<app>/privacy.py``,
+``roles.py``, ``retention.py``, discovered in ``RegisterConfig.ready()``).
 """
 
 import ast

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests', '0005_report_release_and_withheld_items'),
+        ('requests', '0008_shop_channel'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0010_retention_rule_categories'),
+        ('register', '0012_identity_rules'),
     ]
 
     operations = [
