@@ -41,7 +41,8 @@ def test_an_erasure_logs_ids_and_no_personal_data(caplog, dpo):
 
 
 def test_a_report_release_logs_ids_and_no_personal_data(caplog, dpo):
-    from requests.reports import build_access_report, release_report
+    from requests.report_review import release_report
+    from requests.reports import build_access_report
     from tests.factories import make_matched_request
 
     customer = make_customer(first_name="Åsa", email="asa@example.org")

@@ -15,13 +15,8 @@ from register.admin_base import ReadOnlyAdmin
 from requests.admin.base import REPORT_PERMISSION, RequestPagesMixin
 from requests.background import generate_report
 from requests.models import AccessReport, TransitionError
-from requests.reports import (
-    link_sends,
-    release_report,
-    review_report,
-    send_report_link,
-    withhold_item,
-)
+from requests.report_review import release_report, review_report, withhold_item
+from requests.reports import link_sends, send_report_link
 
 
 class WithholdForm(forms.Form):

@@ -1,6 +1,7 @@
 """The models of data-subject requests, grouped by part of the workflow.
 
-- ``request``: the request, its state machine and audit trail, correspondence, notes, reminders;
+- ``request``: the request and its state machine;
+- ``trail``: its audit trail, correspondence, identity evidence, internal notes, reminders;
 - ``reports``: access reports and their downloads, rectifications, supplementary statements;
 - ``erasure``: erasure records, legal claims and Art. 19 recipient notifications.
 
@@ -8,15 +9,13 @@ Import every model from ``requests.models``; the modules are an internal groupin
 """
 
 # Models register in this order (requests first, as the other two refer to them).
-from requests.models.request import (
+from requests.models.request import Language, Request, TransitionError
+from requests.models.trail import (
     IdentityEvidenceEntry,
     InternalNote,
-    Language,
     ReminderLog,
-    Request,
     RequestEvent,
     RequestMessage,
-    TransitionError,
 )
 
 # isort: split

@@ -19,7 +19,8 @@ from customers.models import Order
 from register.models import Register, notice_country, publish, shop_country
 from requests.erasure import erase_for_request, preview_erasure
 from requests.models import Request
-from requests.reports import build_access_report, release_report, send_report_link
+from requests.report_review import release_report
+from requests.reports import build_access_report, send_report_link
 from tests.factories import make_complete_register, make_customer, make_matched_request, make_order
 
 pytestmark = pytest.mark.django_db

@@ -108,7 +108,8 @@ def test_rectification_shows_the_changes_and_applies_only_when_confirmed(dpo_cli
 
 
 def released_report(dpo, **fields):
-    from requests.reports import build_access_report, release_report
+    from requests.report_review import release_report
+    from requests.reports import build_access_report
     from tests.factories import make_matched_request
 
     customer = make_customer()

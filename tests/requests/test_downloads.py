@@ -10,13 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from requests.models import AccessReport, DownloadLog, Request, RequestEvent, RequestMessage
-from requests.reports import (
-    DOWNLOAD_SALT,
-    build_access_report,
-    make_download_token,
-    release_report,
-    send_report_link,
-)
+from requests.report_review import release_report
+from requests.reports import DOWNLOAD_SALT, build_access_report, make_download_token, send_report_link
 from tests.conftest import make_staff
 from tests.factories import make_customer, make_matched_request, make_order
 

@@ -8,7 +8,8 @@ from requests.erasure import erase_for_request
 from requests.fulfilment import confirm_no_data_held, decline_rectifications, missing_for_completion
 from requests.models import Request, RequestEvent, TransitionError
 from requests.rectification import apply_rectification, record_proposals
-from requests.reports import build_access_report, release_report
+from requests.report_review import release_report
+from requests.reports import build_access_report
 from requests.rights import apply_restriction
 from tests.factories import make_complete_register, make_customer, make_matched_request, make_request
 

@@ -18,7 +18,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from requests.models import RequestEvent, WithheldItem
-from requests.reports import ReportError, build_access_report, release_report, withhold_item
+from requests.report_review import release_report, withhold_item
+from requests.reports import ReportError, build_access_report
 from tests.factories import make_customer, make_matched_request, make_order
 
 pytestmark = pytest.mark.django_db
