@@ -266,8 +266,13 @@ class FastInserter:
         column_list = ", ".join(quote(name) for name in names)
         with connection.cursor() as cursor:
             if self.method == "copy":
-                # psycopg 3's COPY FROM STDIN: rows stream as text, no statement per row.
-                with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                # psycopg 3's COPY FROM STDIN: rows stream as text, no statement per row; a writer
+                # thread sends them while the next rows are formatted.
+                from psycopg.copy import QueuedLibpqWriter
+
+                raw = cursor.cursor
+                copy_sql = f"COPY {table} ({column_list}) FROM STDIN"
+                with raw.copy(copy_sql, writer=QueuedLibpqWriter(raw)) as copy:
                     write_row = copy.write_row
                     if tail:
                         for row in rows:
