@@ -71,9 +71,10 @@ messages: $(STAMP)
 
 # Benchmarks run on PostgreSQL in their own database (kr_bench), never on your data.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kr_bench
-BENCH_ARGS ?= --orders 100000
+BENCH_CUSTOMERS ?= 100000
+BENCH_ARGS ?=
 bench: $(STAMP) compilemessages
-	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_purge $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench --customers $(BENCH_CUSTOMERS) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache
