@@ -27,11 +27,20 @@ from register.models import (
     HoldCondition,
     HoldEvent,
     HoldKind,
+    RecordKind,
     StatutoryHold,
     shop_country,
 )
 from register.registry import Hold, HoldMatch, HoldName, _as_date, memoised
 from register.retention import first_held_date, start_of_day
+
+# Which BookkeepingPeriod kind each bookkeeping record is (docs/legal.md), for erasure and the retention
+# job alike: an order with its lines is the order confirmation, secondary documentation under
+# Bokføringsloven § 13; payments and returns (credit notes) are vouchers; invoices have their own period
+# (Estonia counts them from issue, VAT Act § 36).
+ORDER_RECORD_KIND = RecordKind.SECONDARY
+INVOICE_RECORD_KIND = RecordKind.INVOICE
+VOUCHER_RECORD_KIND = RecordKind.VOUCHER
 
 # Each kind of record: its model and the lookup from it to its order's id.
 RECORDS: dict[str, tuple[type[Model], str]] = {

@@ -10,7 +10,7 @@ returns stay as they are until they are finished (Art. 6(1)(b)).
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from customers.holds import statutory_hold
+from customers.holds import INVOICE_RECORD_KIND, ORDER_RECORD_KIND, VOUCHER_RECORD_KIND, statutory_hold
 from customers.models import (
     ConsentEvent,
     ConsentPurpose,
@@ -109,7 +109,7 @@ registry.register(
     not_personal=["id", "customer", "controller"],
     holds=[
         PENDING_ORDER_HOLD,
-        bookkeeping_hold("placed_at", kind="voucher"),
+        bookkeeping_hold("placed_at", kind=ORDER_RECORD_KIND),
         statutory_hold(HeldRecord.ORDERS),
     ],
 )
@@ -129,7 +129,7 @@ registry.register(
     not_personal=["id", "order"],
     holds=[
         PENDING_ORDER_LINES_HOLD,
-        bookkeeping_hold("order__placed_at", kind="voucher", controller="order__controller"),
+        bookkeeping_hold("order__placed_at", kind=ORDER_RECORD_KIND, controller="order__controller"),
         statutory_hold(HeldRecord.ORDER_LINES),
     ],
 )
@@ -152,7 +152,7 @@ registry.register(
     },
     not_personal=["id"],
     holds=[
-        bookkeeping_hold("issued_at", kind="invoice", controller="order__controller"),
+        bookkeeping_hold("issued_at", kind=INVOICE_RECORD_KIND, controller="order__controller"),
         statutory_hold(HeldRecord.INVOICES),
     ],
 )
@@ -171,7 +171,7 @@ registry.register(
     },
     not_personal=["id"],
     holds=[
-        bookkeeping_hold("paid_at", kind="voucher", controller="invoice__order__controller"),
+        bookkeeping_hold("paid_at", kind=VOUCHER_RECORD_KIND, controller="invoice__order__controller"),
         statutory_hold(HeldRecord.PAYMENTS),
     ],
 )
@@ -193,7 +193,7 @@ registry.register(
         OPEN_RETURN_HOLD,
         bookkeeping_hold(
             "returned_at",
-            kind="voucher",
+            kind=VOUCHER_RECORD_KIND,
             controller="order__controller",
             rows=lambda qs: qs.filter(~Q(refund_amount=0)),
         ),

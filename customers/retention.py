@@ -19,17 +19,17 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 
-from customers.holds import applies_in, held_orders, holds_in_force
+from customers.holds import (
+    INVOICE_RECORD_KIND,
+    ORDER_RECORD_KIND,
+    VOUCHER_RECORD_KIND,
+    applies_in,
+    held_orders,
+    holds_in_force,
+)
 from customers.models import ConsentEvent, Customer, Invoice, Order, Payment, Return
-from register.models import Controller, CountsFrom, RecordKind, RetentionKey, shop_country
+from register.models import Controller, CountsFrom, RetentionKey, shop_country
 from register.retention import Purger, Rule, Step, among, bookkeeping_threshold, register_rule
-
-# Which BookkeepingPeriod kind each bookkeeping record is (docs/legal.md): an order with its lines is the
-# order confirmation, secondary documentation under Bokføringsloven § 13; payments and returns (credit
-# notes) are vouchers; invoices have their own period (Estonia counts them from issue, VAT Act § 36).
-ORDER_RECORD_KIND = RecordKind.SECONDARY
-INVOICE_RECORD_KIND = RecordKind.INVOICE
-VOUCHER_RECORD_KIND = RecordKind.VOUCHER
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Erasure: preview with holds per country, all-or-nothing, permissions and legal claims."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -30,7 +30,9 @@ def held(plan, model):
     [
         ("FI", date(2030, 12, 31)),  # Kirjanpitolaki: vouchers 6 years from the end of the year
         ("SE", date(2031, 12, 31)),  # Bokföringslagen: 7 years
-        ("NO", date(2029, 12, 31)),  # Bokføringsloven: 5 years
+        # Bokføringsloven § 13: an order without an invoice is secondary documentation, 3.5 years
+        # after the end of the financial year.
+        ("NO", date(2028, 6, 30)),
         ("EE", date(2031, 12, 31)),  # Raamatupidamise seadus: 7 years
     ],
 )
@@ -40,6 +42,29 @@ def test_preview_lists_bookkeeping_hold_until_the_countrys_date(settings, countr
     plan = preview_erasure(order.customer)
     assert held(plan, Order) == {("bookkeeping", until)}
     assert Order.objects.get(pk=order.pk).delivery_name  # a preview changes nothing
+
+
+@pytest.mark.parametrize("country", ["FI", "SE", "NO", "EE"])
+def test_erasure_promises_the_day_the_retention_job_deletes_the_order(country):
+    from customers.models import OrderLine
+    from register.models import PurgeRuleResult
+    from register.retention import run_purge
+    from tests.factories import make_order_line, make_published_retention_register
+
+    make_published_retention_register(country)
+    order = make_order(placed_at=placed_2024())
+    make_order_line(order)
+    ((_, until),) = held(preview_erasure(order.customer), Order)
+
+    def purge_on(day):
+        now = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=12))
+        result = run_purge(only="order_bookkeeping", now=now).results.get()
+        assert result.status == PurgeRuleResult.Status.DONE, result.error
+        return result.total
+
+    assert purge_on(until) == 0
+    assert purge_on(until + timedelta(days=1)) == 1
+    assert not Order.objects.filter(pk=order.pk).exists() and not OrderLine.objects.exists()
 
 
 def test_preview_keeps_unfinished_orders_as_they_are():
