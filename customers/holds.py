@@ -146,6 +146,7 @@ def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -
     default = memoised("shop_country", shop_country)
     # The matches of one (country, hold, end) are the same object for every order that has them.
     made: dict[tuple, HoldMatch] = {}
+    ends: dict[tuple, datetime.date | None] = {}
     result: dict[int, list[HoldMatch]] = defaultdict(list)
     for pk in sorted(wanted & orders.keys()):
         country = countries.get(orders[pk]["controller_id"], default)
@@ -156,7 +157,10 @@ def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -
                 continue
             until = None
             if hold.period_amount is not None:
-                until = hold.end_for(dates[hold.counts_from].get(pk))
+                event = dates[hold.counts_from].get(pk)
+                if (hold.pk, event) not in ends:
+                    ends[(hold.pk, event)] = hold.end_for(event)
+                until = ends[(hold.pk, event)]
                 # No such event (an order never delivered) or the period is over: the hold keeps nothing.
                 if until is None or until < today:
                     continue

@@ -402,10 +402,13 @@ def memoised(key: Any, compute: Callable[[], Any]) -> Any:
 
 
 def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    """The date of ``value`` in the current time zone (read once per run inside ``memoised_lookups``)."""
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return value.date()
         from django.utils import timezone
 
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return value.astimezone(memoised("time_zone", timezone.get_current_timezone)).date()
     return value
 
 
@@ -441,7 +444,8 @@ def bookkeeping_hold(
                 ).values_list("country", "counts_from", "years", "statute")
             },
         )
-        cache: dict[tuple[str, datetime.date], datetime.date] = {}
+        cache: dict[tuple[str, datetime.date], HoldMatch] = {}
+        reason_text = str(reason)
         # A plain query, not a server-side cursor: PostgreSQL plans a cursor for its first rows and
         # may walk a whole primary-key index instead of the customer's few rows.
         values = list(rows(queryset).order_by("pk").values_list("pk", date_field, f"{controller}_id"))
@@ -456,11 +460,14 @@ def bookkeeping_hold(
             # Unless the period runs from the record's own date, every record of a (calendar)
             # financial year ends on the same day: one computation per country and year.
             key = record_date if counts_from == ISSUE_DATE else datetime.date(record_date.year, 12, 31)
+            # One match per country and end, shared by every row it holds.
             if (country, key) not in cache:
-                cache[(country, key)] = period_end(counts_from, years, key)
-            yield (
-                pk,
-                HoldMatch(HoldName.BOOKKEEPING, cache[(country, key)], statute=statute, reason=str(reason)),
-            )
+                cache[(country, key)] = HoldMatch(
+                    HoldName.BOOKKEEPING,
+                    period_end(counts_from, years, key),
+                    statute=statute,
+                    reason=reason_text,
+                )
+            yield pk, cache[(country, key)]
 
     return Hold(name=HoldName.BOOKKEEPING, reason=reason, rows=rows, date_fields=(date_field,), find=find)
