@@ -75,13 +75,14 @@ messages: $(STAMP)
 
 # Benchmarks run on PostgreSQL in their own database (kr_bench), never on your data.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kr_bench
-BENCH_ARGS ?= --orders 100000
+BENCH_CUSTOMERS ?= 100000
+BENCH_ARGS ?=
 # The API's batch endpoint vs import_customers of the same rows (api/management/commands/bench_api.py).
 BENCH_API_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kr_bench_api
 BENCH_API_ARGS ?= --customers 100000
 bench: $(STAMP) compilemessages
-	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_purge $(BENCH_ARGS)
-	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_dashboard $(DASHBOARD_BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench --customers $(BENCH_CUSTOMERS) $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_dashboard --customers $(BENCH_CUSTOMERS)
 	DATABASE_URL=$(BENCH_API_DATABASE_URL) SECRET_KEY=bench-only $(PY) manage.py bench_api $(BENCH_API_ARGS)
 
 # The dashboard alone (1,000,000 customers, 5,000,000 orders, 50,000 requests by default).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -11,7 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -46,7 +47,7 @@ from customers.models import (
 from customers.unsubscribe import customer_links, marketing_csv_lines
 from register.admin_base import HistoryAdmin, ModelAdmin, NoDeleteAdminMixin, ReadOnlyAdmin, protect_fields
 from register.events import EventType, queue_event
-from register.models import Controller
+from register.models import Controller, Country
 
 # No admin lets staff without the permission filter, order or search by a masked field.
 for _label, _fields in MASKED_FIELDS.items():
@@ -65,27 +66,79 @@ RECENT_ROWS = 10
 
 
 class EstimatedCountPaginator(Paginator):
-    """Use PostgreSQL's row estimate for an unfiltered big table instead of count(*).
+    """Count exactly up to a threshold; above it, take PostgreSQL's estimate and say "about N".
 
-    On millions of rows the exact count dominates the change list's time (docs/legal.md, known traps);
-    filtered lists still count exactly.
+    On millions of rows the exact count dominates the change list's time (docs/legal.md, known traps).
+    An unfiltered list reads the table's row estimate (``pg_class.reltuples``); a filtered or searched
+    one the planner's estimate of its rows (EXPLAIN). Below ``ESTIMATE_FROM`` estimated rows the count
+    is exact, as it is on SQLite. The admin's pagination then reads "about N" (``estimated``).
     """
 
-    ESTIMATE_FROM = 100_000
+    ESTIMATE_FROM = 10_000
+    estimated = False
 
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        if connection.vendor == "postgresql" and isinstance(queryset, QuerySet) and not queryset.query.where:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",
-                    [queryset.model._meta.db_table],
-                )
-                row = cursor.fetchone()
-            if row and row[0] and row[0] >= self.ESTIMATE_FROM:
-                return int(row[0])
+        if connection.vendor == "postgresql" and isinstance(queryset, QuerySet):
+            estimate = estimated_rows(queryset)
+            if estimate is not None and estimate >= self.ESTIMATE_FROM:
+                self.estimated = True
+                return estimate
         return super().count
+
+
+def estimated_rows(queryset: QuerySet) -> int | None:
+    """PostgreSQL's estimate of the number of rows of ``queryset`` (None if it has none)."""
+    query = queryset.order_by().values("pk").query
+    with connection.cursor() as cursor:
+        if not query.where:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [queryset.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+            # -1 (or 0) until the table is first analysed: then count exactly.
+            return int(row[0]) if row and row[0] and row[0] > 0 else None
+        sql, params = query.sql_with_params()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def fixed_choices_filter(
+    field: str, title, choices: Sequence[tuple[str, str]]
+) -> type[admin.SimpleListFilter]:
+    """A list filter over ``field`` offering a known set of values, with no query for its choices.
+
+    Django's default filter for a field without choices lists ``SELECT DISTINCT field`` over the
+    whole table on every page: on millions of rows that read costs more than the page itself.
+    Countries and currencies are known sets. The parameter keeps Django's name (``field__exact``).
+    """
+
+    class FixedChoicesFilter(admin.SimpleListFilter):
+        parameter_name = f"{field}__exact"
+
+        def lookups(self, request, model_admin):
+            return list(choices)
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{field: self.value()})
+            return queryset
+
+    FixedChoicesFilter.title = title
+    FixedChoicesFilter.__name__ = f"{field.title().replace('_', '')}Filter"
+    return FixedChoicesFilter
+
+
+COUNTRY_CHOICES = Country.choices
+CURRENCY_CHOICES = [(code, code) for code in ("EUR", "SEK", "NOK", "DKK")]
+CountryFilter = fixed_choices_filter("country", _("country"), COUNTRY_CHOICES)
+DeliveryCountryFilter = fixed_choices_filter("delivery_country", _("delivery country"), COUNTRY_CHOICES)
+CurrencyFilter = fixed_choices_filter("currency", _("currency"), CURRENCY_CHOICES)
 
 
 def can_view_sensitive(request: HttpRequest) -> bool:
@@ -270,7 +323,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         "created_at",
     )
     list_filter = (
-        "country",
+        CountryFilter,
         "language",
         ConsentFilter,
         RestrictedFilter,
@@ -337,6 +390,14 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
             "can_export_marketing": request.user.has_perm(EXPORT_MARKETING_PERMISSION),
         }
         return super().changelist_view(request, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        # The banner above and Django's change view read the same customer: once per request.
+        loaded = request.__dict__.setdefault("_customer_objects", {})
+        key = (object_id, from_field)
+        if key not in loaded:
+            loaded[key] = super().get_object(request, object_id, from_field)
+        return loaded[key]
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -512,7 +573,11 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     def recent_orders(self, obj: Customer) -> str:
         if obj.pk is None:
             return "-"
-        orders = obj.orders.only("id", "number", "placed_at", "status", "total", "currency")[:RECENT_ROWS]
+        # customer_id too: the related manager sets each order's customer, which would otherwise load
+        # the deferred column once per order.
+        orders = obj.orders.only("id", "customer_id", "number", "placed_at", "status", "total", "currency")[
+            :RECENT_ROWS
+        ]
         rows = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{} {}</td></tr>',
@@ -540,10 +605,14 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     def recent_returns(self, obj: Customer) -> str:
         if obj.pk is None:
             return "-"
+        # NULLS LAST does not match the returned_at index: PostgreSQL then joins the customer's orders
+        # to their returns instead of walking every return of the shop newest first, looking for
+        # this customer's (160 ms → 14 ms for a customer with 10,000 orders among 100,000).
         returns = (
             Return.objects.filter(order__customer=obj)
             .select_related("order")
-            .only("id", "returned_at", "status", "refund_amount", "order__number")[:RECENT_ROWS]
+            .only("id", "returned_at", "status", "refund_amount", "order__number")
+            .order_by(F("returned_at").desc(nulls_last=True), "-id")[:RECENT_ROWS]
         )
         rows = format_html_join(
             "",
@@ -688,7 +757,7 @@ class OrderAdmin(NoDeleteAdminMixin, HistoryAdmin):
         "controller",
         "purge_after",
     )
-    list_filter = ("status", "controller", "currency", "delivery_country")
+    list_filter = ("status", "controller", CurrencyFilter, DeliveryCountryFilter)
     list_select_related = ("customer", "controller")
     search_fields = ("number",)
     search_help_text = _("Exact order number or customer number.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from faker import Faker
 
+from customers.demo_identity import estonian_contacts, estonian_iban
+from customers.demo_identity import identity_number as identity_number_of
 from customers.models import (
     ConsentEvent,
     ConsentPurpose,
@@ -189,21 +192,20 @@ class Pools:
         fake.seed_instance(seed)
         self.first_names = [fake.first_name() for _ in range(POOL_SIZE)]
         self.last_names = [fake.last_name() for _ in range(POOL_SIZE)]
-        self.streets = [fake.street_address() for _ in range(POOL_SIZE)]
-        self.postcodes = [fake.postcode() for _ in range(POOL_SIZE)]
-        self.cities = [fake.city() for _ in range(POOL_SIZE)]
-        self.phones = [fake.phone_number() for _ in range(POOL_SIZE)]
+        if market.country == "EE":
+            # Faker's et_EE has Estonian names only: addresses, phones and IBANs come from here.
+            rng = random.Random(seed)
+            streets, postcodes, cities, self.phones = estonian_contacts(rng, POOL_SIZE)
+            self.ibans = [estonian_iban(rng) for _ in range(POOL_SIZE)]
+        else:
+            streets = [fake.street_address() for _ in range(POOL_SIZE)]
+            postcodes = [fake.postcode() for _ in range(POOL_SIZE)]
+            cities = [fake.city() for _ in range(POOL_SIZE)]
+            self.phones = [fake.phone_number() for _ in range(POOL_SIZE)]
+            self.ibans = [fake.iban() for _ in range(POOL_SIZE)]
+        self.addresses = list(zip(streets, postcodes, cities, strict=True))
         self.companies = [fake.company() for _ in range(POOL_SIZE // 4)]
-        self.ssns = [self._safe(fake.ssn) for _ in range(POOL_SIZE)]
-        self.ibans = [fake.iban() for _ in range(POOL_SIZE)]
         self.slugs = {name: ascii_slug(name) for name in self.first_names + self.last_names}
-
-    @staticmethod
-    def _safe(make) -> str:
-        try:
-            return str(make())
-        except (AttributeError, NotImplementedError, ValueError):
-            return ""
 
 
 def datetime_adapter() -> Callable[[datetime | None], object]:
@@ -223,18 +225,25 @@ def datetime_adapter() -> Callable[[datetime | None], object]:
 
 
 class FastInserter:
-    """Insert plain tuples with one executemany per table and round, assigning primary keys itself.
+    """Insert plain tuples, one batch per table and round, assigning primary keys itself.
 
     The ORM's bulk_create builds a model instance and compiles SQL for every value; demo data of a
-    million rows only needs the values, already adapted for the database, sent in large batches.
-    Columns not named get the field's default.
+    million rows only needs the values, already adapted for the database, sent in large batches:
+    with COPY on PostgreSQL (``method="copy"``, the default there) and executemany elsewhere
+    (``method="executemany"``). Both write the same rows. Columns not named get the field's default.
     """
 
-    def __init__(self, model_classes: list[type[models.Model]]):
+    def __init__(self, model_classes: list[type[models.Model]], method: str | None = None):
         self.models = model_classes
+        self.method = method or ("copy" if connection.vendor == "postgresql" else "executemany")
+        if self.method not in ("copy", "executemany"):
+            raise ValueError(f"unknown insert method {self.method!r}")
+        if self.method == "copy" and connection.vendor != "postgresql":
+            raise ValueError("COPY needs PostgreSQL")
         self.last_id: dict[type[models.Model], int] = {}
         for model in model_classes:
             self.last_id[model] = model.objects.aggregate(last=models.Max("pk"))["last"] or 0
+        self.adapt_datetime = datetime_adapter()
 
     def ids(self, model: type[models.Model]) -> Iterator[int]:
         """Yield the next free primary keys of the model, in order."""
@@ -247,19 +256,34 @@ class FastInserter:
             return
         given = set(columns)
         rest = [f for f in model._meta.concrete_fields if f.attname not in given]
-        adapt_datetime = datetime_adapter()
         tail = tuple(
-            adapt_datetime(f.get_default()) if isinstance(f, models.DateTimeField) else f.get_default()
+            self.adapt_datetime(f.get_default()) if isinstance(f, models.DateTimeField) else f.get_default()
             for f in rest
         )
         names = [model._meta.get_field(name).column for name in columns] + [f.column for f in rest]
         quote = connection.ops.quote_name
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from model metadata)
-            quote(model._meta.db_table),
-            ", ".join(quote(name) for name in names),
-            ", ".join(["%s"] * len(names)),
-        )
+        table = quote(model._meta.db_table)
+        column_list = ", ".join(quote(name) for name in names)
         with connection.cursor() as cursor:
+            if self.method == "copy":
+                # psycopg 3's COPY FROM STDIN: rows stream as text, no statement per row; a writer
+                # thread sends them while the next rows are formatted.
+                from psycopg.copy import QueuedLibpqWriter
+
+                raw = cursor.cursor
+                copy_sql = f"COPY {table} ({column_list}) FROM STDIN"
+                with raw.copy(copy_sql, writer=QueuedLibpqWriter(raw)) as copy:
+                    write_row = copy.write_row
+                    if tail:
+                        for row in rows:
+                            write_row(row + tail)
+                    else:
+                        for row in rows:
+                            write_row(row)
+                return
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from model metadata)
+                table, column_list, ", ".join(["%s"] * len(names))
+            )
             cursor.executemany(sql, [row + tail for row in rows] if tail else rows)
 
     def reset_sequences(self) -> None:
@@ -306,22 +330,77 @@ def sqlite_bulk_load(model_classes: list[type[models.Model]], rows_added: int) -
             cursor.execute(f"PRAGMA cache_size = {int(previous_cache)}")
 
 
+@contextmanager
+def postgresql_bulk_load(model_classes: list[type[models.Model]], rows_added: int) -> Iterator[None]:
+    """On PostgreSQL, COPY into tables without their secondary indexes and foreign keys, then restore them.
+
+    Checking a foreign key row by row and growing a dozen indexes in random key order costs several
+    times more than building each index once and validating each key in one join at the end. DDL is
+    transactional, so a failed run rolls them back with the rows. Only when the run at least doubles
+    the customer table (as on SQLite). Primary keys and unique constraints stay.
+    """
+    if connection.vendor != "postgresql" or rows_added < max(1, Customer.objects.count()):
+        yield
+        return
+    tables = [model._meta.db_table for model in model_classes]
+    with connection.cursor() as cursor:
+        # ALTER TABLE refuses a table with deferred foreign-key checks pending: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "WHERE c.contype = 'f' AND c.conrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        foreign_keys = cursor.fetchall()
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisunique AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for table, name, _definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}"
+            )
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 TOTALS = ("customers", "orders", "lines", "invoices", "payments", "returns", "consents", "old", "restricted")
 
 
-def generate_customers(count: int, seed: int) -> dict[str, int]:
+def generate_customers(
+    count: int, seed: int, orders_per_customer: int | None = None, method: str | None = None
+) -> dict[str, int]:
     """Add ``count`` customers with orders, lines, invoices, payments, returns and consent histories.
 
     Writes in one transaction; the same seed on the same starting database and day gives the same
     rows. Returns how many rows of each kind were written, with "old" (customers inactive for over
-    six years) and "restricted" (customers whose processing is restricted).
+    six years) and "restricted" (customers whose processing is restricted). Each customer gets
+    ``orders_per_customer`` orders, or 0–4 (1.75 on average) when it is None. ``method`` is
+    "copy" (PostgreSQL's COPY, its default there) or "executemany" (the default elsewhere).
     """
     if count < 0:
         raise ValueError("count must not be negative")
-    generator = DemoGenerator(seed)
+    if orders_per_customer is not None and orders_per_customer < 0:
+        raise ValueError("orders_per_customer must not be negative")
+    generator = DemoGenerator(seed, orders_per_customer)
     tables = [Customer, Order, OrderLine, Invoice, Payment, Return, ConsentEvent]
-    with transaction.atomic(), sqlite_bulk_load(tables, count):
-        inserter = FastInserter(tables)
+    with transaction.atomic(), sqlite_bulk_load(tables, count), postgresql_bulk_load(tables, count):
+        inserter = FastInserter(tables, method)
         for start in range(0, count, BATCH):
             generator.write_batch(inserter, start, min(BATCH, count - start))
         inserter.reset_sequences()
@@ -350,14 +429,19 @@ def sellers_by_market() -> dict[str | None, int | None]:
 class DemoGenerator:
     """The state of one run: the seeded random source, the pools and the numbers handed out so far."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, orders_per_customer: int | None = None):
         self.purposes = list(ConsentPurpose.objects.order_by("code"))
         self.rng = random.Random(seed)
         self.pools = [Pools(market, seed + n) for n, market in enumerate(MARKETS)]
         # Dates are relative to the start of today, so a seed gives the same data all day.
         self.today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        notice = NoticeVersion.objects.current()
-        self.notice_version = notice.number if notice is not None else None
+        # Each consent event cites the notice in force when it happened (none before the first).
+        versions = list(
+            NoticeVersion.objects.order_by("published_at", "number").values_list("published_at", "number")
+        )
+        self.notice_times = [published for published, _number in versions]
+        self.notice_numbers = [number for _published, number in versions]
+        self.orders_per_customer = orders_per_customer
         self.sellers = sellers_by_market()
         self.offsets = {
             "customer": Customer.objects.count(),
@@ -418,10 +502,10 @@ class DemoGenerator:
                 created = today - timedelta(days=randrange(1, 5 * 365), seconds=randrange(86400))
                 window_end = today
             company = choice(pool.companies) if rand() < 0.1 else ""
-            identity_number = choice(pool.ssns) if rand() < 0.3 else ""
+            identity_number = identity_number_of(market.country, number) if rand() < 0.3 else ""
             email = f"{pool.slugs[first]}.{pool.slugs[last]}{number}@example.{market.domain}"
             phone = choice(pool.phones)
-            street, postcode, city = choice(pool.streets), choice(pool.postcodes), choice(pool.cities)
+            street, postcode, city = choice(pool.addresses)
             language = choice(market.languages)
             username = f"{pool.slugs[first]}{number}" if rand() < 0.5 else ""
             bank_account = choice(pool.ibans) if rand() < 0.2 else ""
@@ -434,9 +518,10 @@ class DemoGenerator:
             if rand() < 0.05 or old:
                 ended_at = window_end - timedelta(days=randrange(0, 60))
             span = max(1, int((window_end - created).total_seconds()))
-            placed_times = sorted(
-                created + timedelta(seconds=randrange(span)) for _ in range(choice((0, 1, 1, 1, 2, 2, 3, 4)))
-            )
+            order_count = self.orders_per_customer
+            if order_count is None:
+                order_count = choice((0, 1, 1, 1, 2, 2, 3, 4))
+            placed_times = sorted(created + timedelta(seconds=randrange(span)) for _ in range(order_count))
             customer_id = next(customer_ids)
             full_name, email_normalized, email_digest, phone_normalized, phone_digest = self.derived_fields(
                 first, last, email, phone, market.country
@@ -590,6 +675,11 @@ class DemoGenerator:
         totals["payments"] += len(payments)
         totals["returns"] += len(returns)
 
+    def notice_in_force(self, moment: datetime) -> int | None:
+        """The number of the notice published last at or before ``moment``, or None before the first."""
+        index = bisect_right(self.notice_times, moment)
+        return self.notice_numbers[index - 1] if index else None
+
     def consent_history(self, events, ids, customer_id, created, window_end) -> None:
         """Grants at checkout for some purposes, some later withdrawn by an unsubscribe link or phone."""
         dt, rng = self.dt, self.rng
@@ -606,7 +696,7 @@ class DemoGenerator:
                     ConsentEvent.Action.GRANTED.value,
                     dt(granted_at),
                     ConsentEvent.Via.CHECKOUT.value,
-                    self.notice_version,
+                    self.notice_in_force(granted_at),
                     "checkout form",
                 )
             )
@@ -620,7 +710,7 @@ class DemoGenerator:
                         ConsentEvent.Action.WITHDRAWN.value,
                         dt(withdrawn_at),
                         rng.choice(WITHDRAWAL_CHANNELS),
-                        self.notice_version,
+                        self.notice_in_force(withdrawn_at),
                         "demo data",
                     )
                 )

@@ -31,7 +31,7 @@ from register.models import (
     StatutoryHold,
     shop_country,
 )
-from register.registry import Hold, HoldMatch, HoldName, _as_date
+from register.registry import Hold, HoldMatch, HoldName, _as_date, memoised
 from register.retention import first_held_date, start_of_day
 
 # Which BookkeepingPeriod kind each bookkeeping record is (docs/legal.md), for erasure and the retention
@@ -97,11 +97,8 @@ def _event_dates(orders: dict[int, dict], holds: list[StatutoryHold]) -> dict[st
     return dates
 
 
-def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -> dict[int, list[HoldMatch]]:
-    """The statutory holds on ``record`` rows of each order still running on ``today``, per order id."""
-    holds = [hold for hold in holds_in_force() if record in hold.records]
-    if not holds:
-        return {}
+def _order_facts(order_ids: frozenset[int], holds: list[StatutoryHold]) -> tuple[dict, dict, set[int]]:
+    """The orders' rows, the dates their holds count from and those with an invoice in collection."""
     orders = {
         row["pk"]: row
         for row in Order.objects.filter(pk__in=list(order_ids)).values(
@@ -109,9 +106,7 @@ def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -
         )
     }
     if not orders:
-        return {}
-    countries = Controller.objects.law_countries()
-    default = shop_country()
+        return {}, {}, set()
     dates = _event_dates(orders, holds)
     in_collection: set[int] = set()
     if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
@@ -120,9 +115,41 @@ def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -
             .filter(order_id__in=list(orders))
             .values_list("order_id", flat=True)
         )
+    return orders, dates, in_collection
+
+
+def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -> dict[int, list[HoldMatch]]:
+    """The statutory holds on ``record`` rows of each order still running on ``today``, per order id.
+
+    Inside ``memoised_lookups()`` (erasure and its preview) the holds, countries and the facts of
+    the same orders are read once for every kind of record, not once per kind.
+    """
+    in_force = memoised("statutory_holds", holds_in_force)
+    holds = [hold for hold in in_force if record in hold.records]
+    if not holds:
+        return {}
+    # Facts of orders already read for another kind of record are reused; only new orders are read.
+    known = memoised("order_facts", lambda: ({}, defaultdict(dict), set(), set()))
+    orders, dates, in_collection, seen = known
+    wanted = set(order_ids)
+    missing = wanted - seen
+    if missing:
+        new_orders, new_dates, new_collection = _order_facts(frozenset(missing), in_force)
+        orders.update(new_orders)
+        for event, values in new_dates.items():
+            dates[event].update(values)
+        in_collection |= new_collection
+        seen |= missing
+    if not wanted & orders.keys():
+        return {}
+    countries = memoised("law_countries", Controller.objects.law_countries)
+    default = memoised("shop_country", shop_country)
+    # The matches of one (country, hold, end) are the same object for every order that has them.
+    made: dict[tuple, HoldMatch] = {}
+    ends: dict[tuple, datetime.date | None] = {}
     result: dict[int, list[HoldMatch]] = defaultdict(list)
-    for pk, order in orders.items():
-        country = countries.get(order["controller_id"], default)
+    for pk in sorted(wanted & orders.keys()):
+        country = countries.get(orders[pk]["controller_id"], default)
         for hold in holds:
             if not applies_in(hold, country):
                 continue
@@ -130,12 +157,16 @@ def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -
                 continue
             until = None
             if hold.period_amount is not None:
-                until = hold.end_for(dates[hold.counts_from].get(pk))
+                event = dates[hold.counts_from].get(pk)
+                if (hold.pk, event) not in ends:
+                    ends[(hold.pk, event)] = hold.end_for(event)
+                until = ends[(hold.pk, event)]
                 # No such event (an order never delivered) or the period is over: the hold keeps nothing.
                 if until is None or until < today:
                     continue
-            result[pk].append(
-                HoldMatch(
+            key = (hold.pk, until)
+            if key not in made:
+                made[key] = HoldMatch(
                     HoldName.STATUTORY,
                     until,
                     statute=hold.statute,
@@ -143,7 +174,7 @@ def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -
                     keeps_identifiers=hold.keeps_identifiers,
                     reason=HoldKind(hold.kind).reason(),
                 )
-            )
+            result[pk].append(made[key])
     return result
 
 

@@ -228,11 +228,18 @@ def bookkeeping_hold_until(
         period = BookkeepingPeriod.objects.get(country=country.upper(), kind=kind)
     except BookkeepingPeriod.DoesNotExist:
         raise LookupError(f"No bookkeeping period for {country}/{kind}") from None
+    return period_end(period.counts_from, period.years, record_date, financial_year_end)
+
+
+def period_end(
+    counts_from: str, years: Decimal, record_date: date, financial_year_end: tuple[int, int] = (12, 31)
+) -> date:
+    """The last day of a bookkeeping period of ``years`` counted from ``counts_from`` for ``record_date``."""
     year_end = financial_year_end_for(record_date, financial_year_end)
-    if period.counts_from == END_OF_CALENDAR_YEAR:
+    if counts_from == END_OF_CALENDAR_YEAR:
         start = date(year_end.year, 12, 31)
-    elif period.counts_from == ISSUE_DATE:
+    elif counts_from == ISSUE_DATE:
         start = record_date
     else:
         start = year_end
-    return add_years(start, period.years)
+    return add_years(start, years)

@@ -26,6 +26,8 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -396,11 +398,42 @@ registry = Registry()
 # --- Hold helpers used by the apps' declarations ---------------------------------------------
 
 
+# Lookups that stay the same during one erasure or preview (the shop's country, the controllers'
+# countries, the bookkeeping periods, the statutory holds in force): read once per run inside
+# ``memoised_lookups()``, not once per model and hold.
+_memo: ContextVar[dict | None] = ContextVar("registry_memo", default=None)
+
+
+@contextmanager
+def memoised_lookups() -> Iterator[None]:
+    """Within the block, ``memoised(key, compute)`` computes each key once (nested blocks share it)."""
+    if _memo.get() is not None:
+        yield
+        return
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def memoised(key: Any, compute: Callable[[], Any]) -> Any:
+    cache = _memo.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    """The date of ``value`` in the current time zone (read once per run inside ``memoised_lookups``)."""
     if isinstance(value, datetime.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return value.date()
         from django.utils import timezone
 
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return value.astimezone(memoised("time_zone", timezone.get_current_timezone)).date()
     return value
 
 
@@ -422,33 +455,44 @@ def bookkeeping_hold(
     reason = _("Bookkeeping law of the seller's country requires keeping this record.")
 
     def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
-        from register.legal import ISSUE_DATE, bookkeeping_hold_until
+        from register.legal import ISSUE_DATE, period_end
         from register.models import BookkeepingPeriod, Controller, shop_country
 
-        countries = Controller.objects.law_countries()
-        default = shop_country()
-        periods = {
-            country: (counts_from, statute)
-            for country, counts_from, statute in BookkeepingPeriod.objects.filter(kind=kind).values_list(
-                "country", "counts_from", "statute"
-            )
-        }
-        cache: dict[tuple[str, datetime.date], datetime.date] = {}
-        values = rows(queryset).order_by("pk").values_list("pk", date_field, f"{controller}_id")
-        for pk, record_date, controller_id in values.iterator(chunk_size=2000):
+        countries = memoised("law_countries", Controller.objects.law_countries)
+        default = memoised("shop_country", shop_country)
+        periods = memoised(
+            ("bookkeeping_periods", kind),
+            lambda: {
+                country: (counts_from, years, statute)
+                for country, counts_from, years, statute in BookkeepingPeriod.objects.filter(
+                    kind=kind
+                ).values_list("country", "counts_from", "years", "statute")
+            },
+        )
+        cache: dict[tuple[str, datetime.date], HoldMatch] = {}
+        reason_text = str(reason)
+        # A plain query, not a server-side cursor: PostgreSQL plans a cursor for its first rows and
+        # may walk a whole primary-key index instead of the customer's few rows.
+        values = list(rows(queryset).order_by("pk").values_list("pk", date_field, f"{controller}_id"))
+        for pk, record_date, controller_id in values:
             if record_date is None:
                 continue
             country = countries.get(controller_id, default)
-            counts_from, statute = periods.get(country, ("", ""))
+            if country not in periods:
+                raise LookupError(f"No bookkeeping period for {country}/{kind}")
+            counts_from, years, statute = periods[country]
             record_date = _as_date(record_date)
             # Unless the period runs from the record's own date, every record of a (calendar)
             # financial year ends on the same day: one computation per country and year.
             key = record_date if counts_from == ISSUE_DATE else datetime.date(record_date.year, 12, 31)
+            # One match per country and end, shared by every row it holds.
             if (country, key) not in cache:
-                cache[(country, key)] = bookkeeping_hold_until(country, key, kind)
-            yield (
-                pk,
-                HoldMatch(HoldName.BOOKKEEPING, cache[(country, key)], statute=statute, reason=str(reason)),
-            )
+                cache[(country, key)] = HoldMatch(
+                    HoldName.BOOKKEEPING,
+                    period_end(counts_from, years, key),
+                    statute=statute,
+                    reason=reason_text,
+                )
+            yield pk, cache[(country, key)]
 
     return Hold(name=HoldName.BOOKKEEPING, reason=reason, rows=rows, date_fields=(date_field,), find=find)

@@ -138,7 +138,11 @@ if DATABASES["default"].get("ENGINE") not in {
         "DATABASE_URL must start with sqlite:/// or postgres://, "
         f"not {str(env.str('DATABASE_URL', default='')).split(':', 1)[0]!r}"
     )
-DATABASES["default"].setdefault("CONN_MAX_AGE", _read("CONN_MAX_AGE", int, 0))
+# Persistent connections in production (a new connection per request costs more than many pages);
+# development's runserver opens a thread per request, so it keeps 0. CONN_HEALTH_CHECKS drops a
+# connection the database closed. docs/operations.md.
+DATABASES["default"].setdefault("CONN_MAX_AGE", _read("CONN_MAX_AGE", int, 0 if DEBUG else 60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,7 +1,11 @@
+import re
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import Count
 
 from customers.demo import generate_customers
 from customers.models import ConsentEvent, Customer, Invoice, Order, OrderLine, Payment, Return
@@ -100,17 +104,177 @@ def test_demo_orders_and_invoices_carry_the_customers_full_name():
         assert invoice.billing_name == invoice.order.customer.full_name
 
 
-def test_customer_demo_data_records_consents_under_the_notice_in_force_and_adds_no_requests():
+def test_customer_demo_data_cites_the_notice_in_force_at_each_event_and_adds_no_requests():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from register.models import NoticeVersion
     from requests.models import Request
 
     call_command("load_example_register", "jalonom", verbosity=0)
-    generate_customers(50, seed=2)
+    notice = NoticeVersion.objects.current()
+    published = timezone.now() - timedelta(days=400)
+    NoticeVersion.objects.filter(pk=notice.pk).update(published_at=published)
+    generate_customers(300, seed=2)
 
-    assert Customer.objects.count() == 50
-    notice_numbers = set(ConsentEvent.objects.values_list("notice_version", flat=True))
-    assert notice_numbers == {NoticeVersion.objects.current().number}
+    assert Customer.objects.count() == 300
+    events = list(ConsentEvent.objects.values_list("occurred_at", "notice_version"))
+    # No event cites a notice published after it; events before the first notice cite none.
+    assert all(version == (notice.number if occurred >= published else None) for occurred, version in events)
+    assert {version for _occurred, version in events} == {None, notice.number}
     assert not Request.objects.exists()
+
+
+# Checks written from the national specifications, independently of the generator.
+FINNISH_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+
+
+def valid_finnish(value):
+    match = re.fullmatch(r"(\d{2})(\d{2})(\d{2})[-+A](\d{3})([0-9A-Y])", value)
+    if not match:
+        return False
+    day, month, year, individual, check = match.groups()
+    date(1900 + int(year), int(month), int(day))
+    return 2 <= int(individual) <= 899 and FINNISH_CHECK[int(day + month + year + individual) % 31] == check
+
+
+def valid_swedish(value):
+    match = re.fullmatch(r"(\d{6})-(\d{4})", value)
+    if not match:
+        return False
+    digits = match.group(1) + match.group(2)
+    date(1900 + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
+    total = 0
+    for position, char in enumerate(digits):
+        product = int(char) * (2 if position % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return total % 10 == 0
+
+
+def valid_norwegian(value):
+    if not re.fullmatch(r"\d{11}", value):
+        return False
+    d = [int(c) for c in value]
+    date(1900 + d[4] * 10 + d[5], d[2] * 10 + d[3], d[0] * 10 + d[1])
+    k1 = 11 - sum(w * x for w, x in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), d[:9], strict=True)) % 11
+    k2 = 11 - sum(w * x for w, x in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), d[:10], strict=True)) % 11
+    k1, k2 = (0 if k1 == 11 else k1), (0 if k2 == 11 else k2)
+    return k1 == d[9] and k2 == d[10] and int(value[6:9]) <= 499
+
+
+def valid_estonian(value):
+    if not re.fullmatch(r"[34]\d{10}", value):
+        return False
+    d = [int(c) for c in value]
+    date(1900 + d[1] * 10 + d[2], d[3] * 10 + d[4], d[5] * 10 + d[6])
+    check = sum(w * x for w, x in zip((1, 2, 3, 4, 5, 6, 7, 8, 9, 1), d[:10], strict=True)) % 11
+    if check == 10:
+        check = sum(w * x for w, x in zip((3, 4, 5, 6, 7, 8, 9, 1, 2, 3), d[:10], strict=True)) % 11 % 10
+    return check == d[10]
+
+
+VALIDATORS = {"FI": valid_finnish, "SE": valid_swedish, "NO": valid_norwegian, "EE": valid_estonian}
+
+
+def test_every_demo_identity_number_is_valid_for_its_country_and_unique():
+    generate_customers(3000, seed=5)
+    numbers = list(Customer.objects.exclude(identity_number="").values_list("country", "identity_number"))
+    assert len(numbers) > 500
+    assert {country for country, _number in numbers} == set(VALIDATORS)
+    invalid = [(country, number) for country, number in numbers if not VALIDATORS[country](number)]
+    assert invalid == []
+    assert len({number for _country, number in numbers}) == len(numbers)
+
+
+def test_the_validators_reject_a_wrong_check_character():
+    # A test of the checks themselves: one changed check digit fails each of them.
+    assert valid_finnish("131052-308T") and not valid_finnish("131052-308U")
+    assert valid_swedish("811218-9876") and not valid_swedish("811218-9875")
+    assert valid_norwegian("15076500565") and not valid_norwegian("15076500564")
+    assert valid_estonian("37605030299") and not valid_estonian("37605030298")
+
+
+def test_identity_numbers_stay_valid_and_distinct_far_beyond_a_million_customers():
+    from customers.demo_identity import identity_number
+
+    for country, validator in VALIDATORS.items():
+        sample = [identity_number(country, n) for n in range(1, 4_000_000, 997)]
+        assert all(validator(value) for value in sample), country
+        assert len(set(sample)) == len(sample)
+
+
+def test_estonian_demo_customers_have_estonian_phones_and_addresses():
+    from customers.demo_identity import ESTONIAN_PLACES
+
+    generate_customers(600, seed=6)
+    places = {city: set(codes) for city, codes in ESTONIAN_PLACES}
+    estonians = list(
+        Customer.objects.filter(country="EE").values_list("phone", "phone_normalized", "postal_code", "city")
+    )
+    assert estonians
+    for phone, normalized, postal_code, city in estonians:
+        assert phone.startswith("+372 5") and normalized.startswith("+3725")
+        assert postal_code in places[city]
+    assert all(
+        account.startswith("EE")
+        for account in Customer.objects.filter(country="EE")
+        .exclude(bank_account="")
+        .values_list("bank_account", flat=True)
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_and_executemany_write_the_same_rows():
+    call_command("load_example_register", "jalonom", verbosity=0)
+    # Large enough a run to take the bulk-load path (foreign keys and indexes dropped, then restored).
+    generate_customers(300, seed=9, method="copy")
+    copied = full_snapshot()
+    wipe()
+    generate_customers(300, seed=9, method="executemany")
+    written = full_snapshot()
+    for table, rows in copied.items():
+        assert len(written[table]) == len(rows), table
+        for row, other in zip(rows, written[table], strict=True):
+            assert row == other, table
+    assert copied["customer"]
+
+
+def full_snapshot():
+    """Every column of every generated table, ids and foreign keys relative to the first row."""
+    tables = {}
+    for model in (Customer, Order, OrderLine, Invoice, Payment, Return, ConsentEvent):
+        rows = list(
+            model.objects.order_by("pk").values_list(*[f.attname for f in model._meta.concrete_fields])
+        )
+        tables[model._meta.model_name] = rows
+    first = {name: rows[0][0] if rows else 0 for name, rows in tables.items()}
+    offsets = {"customer_id": first["customer"], "order_id": first["order"], "invoice_id": first["invoice"]}
+    result = {}
+    for model in (Customer, Order, OrderLine, Invoice, Payment, Return, ConsentEvent):
+        names = [f.attname for f in model._meta.concrete_fields]
+        own = first[model._meta.model_name]
+        result[model._meta.model_name] = [
+            tuple(
+                value - own if name == "id" else value - offsets[name] if name in offsets else value
+                for name, value in zip(names, row, strict=True)
+            )
+            for row in tables[model._meta.model_name]
+        ]
+    return result
+
+
+def test_copy_is_refused_without_postgresql():
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL has COPY")
+    with pytest.raises(CommandError):
+        call_command("generate_demo_data", customers=1, method="copy", verbosity=0)
+
+
+def test_orders_per_customer_gives_every_customer_that_many_orders():
+    generate_customers(40, seed=3, orders_per_customer=5)
+    assert Order.objects.count() == 200
+    assert set(Customer.objects.annotate(n=Count("orders")).values_list("n", flat=True)) == {5}
 
 
 def test_generate_demo_data_refuses_a_negative_count():

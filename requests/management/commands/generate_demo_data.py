@@ -1,6 +1,7 @@
 """Generate demo customers with orders and consents, then rows old enough for every retention rule."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from customers.demo import generate_customers
 from requests.demo import add_retention_examples
@@ -12,13 +13,30 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--customers", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--orders-per-customer",
+            type=int,
+            default=None,
+            help="Orders for every customer (default: 0–4, 1.75 on average).",
+        )
+        parser.add_argument(
+            "--method",
+            choices=("copy", "executemany"),
+            default=None,
+            help="How rows are written: COPY (PostgreSQL's default) or executemany (SQLite's).",
+        )
 
     def handle(self, *args, **options) -> None:
         count: int = options["customers"]
         seed: int = options["seed"]
         if count < 0:
             raise CommandError("--customers must not be negative")
-        totals = generate_customers(count, seed)
+        orders = options["orders_per_customer"]
+        if orders is not None and orders < 0:
+            raise CommandError("--orders-per-customer must not be negative")
+        if options["method"] == "copy" and connection.vendor != "postgresql":
+            raise CommandError("--method copy needs PostgreSQL")
+        totals = generate_customers(count, seed, orders_per_customer=orders, method=options["method"])
         retention = add_retention_examples()
         if retention:
             self.stdout.write(

@@ -1,11 +1,13 @@
 """Prepare a development database for `make run`: roles, demo staff, a register and customers."""
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from customers.models import Customer
@@ -52,6 +54,9 @@ class Command(BaseCommand):
 
         if not NoticeVersion.objects.exists():
             call_command("load_example_register", options["register"], verbosity=options["verbosity"])
+            # The demo's notice as published two years ago: the demo consent ledger then has events
+            # under it and older ones from before it (which cite no notice), as a real register would.
+            NoticeVersion.objects.update(published_at=timezone.now() - timedelta(days=730))
 
         if not Customer.objects.exists():
             call_command(

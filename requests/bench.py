@@ -1,0 +1,47 @@
+"""What ``manage.py bench`` measures against: a stock Django admin and a bare Django view.
+
+Used only by the benchmark (``requests/management/commands/bench.py``), through this module's URLconf
+(the project's URLs plus ``/stock-admin/`` and ``/bench-hello/``); nothing else routes here. The stock
+admin is Django's ``AdminSite`` with default ``ModelAdmin`` behaviour for ``Customer`` and ``Order``:
+the same columns, filters and search fields as a shop would first write them, with Django's
+``SELECT DISTINCT`` filters, exact counts and ``icontains`` search.
+"""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+
+from customers.models import Customer, Order
+from register.urls import urlpatterns as project_urlpatterns
+
+stock_site = admin.AdminSite(name="stock")
+
+
+class StockCustomerAdmin(admin.ModelAdmin):
+    list_display = ("customer_number", "last_name", "first_name", "email", "phone", "country", "language")
+    list_filter = ("country", "language")
+    search_fields = ("customer_number", "first_name", "last_name", "email")
+
+
+class StockOrderAdmin(admin.ModelAdmin):
+    list_display = ("number", "customer", "placed_at", "status", "total", "currency", "carrier")
+    list_filter = ("status", "controller", "currency", "delivery_country")
+    list_select_related = ("customer",)
+    search_fields = ("number",)
+    raw_id_fields = ("customer",)
+
+
+stock_site.register(Customer, StockCustomerAdmin)
+stock_site.register(Order, StockOrderAdmin)
+
+
+def hello(request: HttpRequest) -> HttpResponse:
+    """The bare Django view public pages are compared with."""
+    return HttpResponse("Hello, world")
+
+
+urlpatterns = [
+    path("stock-admin/", stock_site.urls),
+    path("bench-hello/", hello),
+    *project_urlpatterns,
+]

@@ -1,0 +1,447 @@
+"""Benchmark the admin, the access report, erasure, the purge and the public pages (PostgreSQL only).
+
+Builds its own database, ``kr_bench`` (dropped and created again, so it can never touch real data),
+fills it with the COPY demo generator (``--customers`` customers, ``--orders-per-customer`` orders
+each, with lines, invoices, payments, returns and consents) and one customer with ``--big-orders``
+orders, then prints one table: every page and job with the stock figure (Django's own admin over
+the same rows, ``requests/bench.py``, or a bare Django view for public pages), ours, the ratio, the
+queries and the peak of Python memory. Times are server times through the test client, the median
+of ``--runs`` runs after one warm-up run. ``make bench`` runs it; docs/development.md, "Benchmarks".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+BENCH_DATABASE = "kr_bench"
+
+
+@dataclass
+class Row:
+    name: str
+    stock_ms: float | None
+    ours_ms: float
+    stock_queries: int | None
+    ours_queries: int
+    peak_mb: float
+    # "speed-up": stock ÷ ours (admin); "of bare": bare view ÷ ours (public pages); "of DELETE".
+    ratio_kind: str = "speed-up"
+
+    @property
+    def ratio(self) -> str:
+        if self.stock_ms is None:
+            return "—"
+        return f"{self.stock_ms / self.ours_ms:.2f}"
+
+
+def median_ms(function: Callable[[], object], runs: int) -> float:
+    function()  # warm-up: caches, plans, the first page of the table in memory
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def queries_of(function: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured.captured_queries)
+
+
+def peak_mb(function: Callable[[], object]) -> float:
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+class Command(BaseCommand):
+    help = "Benchmark admin pages, access report, erasure, purge and public pages on a throw-away kr_bench."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--customers", type=int, default=100_000)
+        parser.add_argument("--orders-per-customer", type=int, default=5)
+        parser.add_argument("--big-orders", type=int, default=10_000, help="Orders of the one big customer.")
+        parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument(
+            "--purge-orders",
+            type=int,
+            default=None,
+            help="Orders for the purge benchmark (default: customers).",
+        )
+        parser.add_argument("--reuse", action="store_true", help="Keep kr_bench's data from an earlier run.")
+
+    def handle(self, *args, **options) -> None:
+        db = settings.DATABASES["default"]
+        if connection.vendor != "postgresql" or db["NAME"] != BENCH_DATABASE:
+            raise CommandError(
+                "bench drops and rebuilds its database, so it only runs on PostgreSQL in a database named "
+                f"{BENCH_DATABASE}: DATABASE_URL=postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
+            )
+        self.runs = options["runs"]
+        customers = options["customers"]
+        if customers < 10 or self.runs < 1:
+            raise CommandError("--customers must be at least 10 and --runs at least 1")
+        if not options["reuse"]:
+            self.recreate_database(db)
+        call_command("migrate", verbosity=0)
+        from customers.models import Customer
+
+        if not Customer.objects.exists():
+            self.build(customers, options["orders_per_customer"], options["big_orders"])
+        self.user = self.staff_user()
+        with override_settings(
+            ROOT_URLCONF="requests.bench",
+            ALLOWED_HOSTS=["testserver"],
+            SECURE_SSL_REDIRECT=False,
+            DEBUG=False,
+        ):
+            rows = self.admin_rows() + self.job_rows() + self.public_rows()
+        purge_orders = options["purge_orders"] or customers
+        rows.append(self.purge_row(purge_orders))
+        self.print_table(rows, customers, options)
+
+    # --- The data --------------------------------------------------------------------------
+
+    def recreate_database(self, db: dict) -> None:
+        import psycopg
+
+        connection.close()
+        params = {"dbname": "postgres", "user": db.get("USER") or None, "host": db.get("HOST") or None}
+        for key, name in (("PORT", "port"), ("PASSWORD", "password")):
+            if db.get(key):
+                params[name] = db[key]
+        with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+
+    def build(self, customers: int, orders_per_customer: int, big_orders: int) -> None:
+        from customers.demo import generate_customers
+        from register.models import NoticeVersion
+
+        call_command("load_example_register", "jalonom", verbosity=0)
+        NoticeVersion.objects.update(published_at=timezone.now() - timedelta(days=730))
+        started = time.perf_counter()
+        totals = generate_customers(customers, seed=1, orders_per_customer=orders_per_customer)
+        self.build_seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"Built {totals['customers']:,} customers, {totals['orders']:,} orders, "
+            f"{totals['lines']:,} lines, {totals['invoices']:,} invoices, "
+            f"{totals['payments']:,} payments, {totals['consents']:,} "
+            f"consent events with COPY in {self.build_seconds:.0f} s."
+        )
+        self.add_big_customer(big_orders)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+    def add_big_customer(self, orders: int) -> None:
+        """One customer with ``orders`` delivered orders, two lines, an invoice and a payment each."""
+        from customers.models import ConsentEvent, Customer, Invoice, Order, OrderLine, Payment
+        from register.models import Controller
+
+        big = Customer.objects.create(
+            customer_number="K9999999",
+            first_name="Bertta",
+            last_name="Bench",
+            email="bertta.bench@example.fi",
+            phone="+358 40 123 4567",
+            street_address="Mannerheimintie 1",
+            postal_code="00100",
+            city="Helsinki",
+            country="FI",
+            language="fi",
+        )
+        big.grant_consent("newsletter_email", via=ConsentEvent.Via.CHECKOUT, evidence="bench")
+        controller = Controller.objects.filter(register__is_current=True).order_by("position", "id").first()
+        order_values = {
+            "customer_id": str(big.pk),
+            "controller_id": str(controller.pk) if controller else "NULL",
+            "number": "'B' || lpad(i::text, 8, '0')",
+            "placed_at": "now() - (i % 2500) * INTERVAL '1 day'",
+            "delivered_at": "now() - (i % 2500) * INTERVAL '1 day' + INTERVAL '2 days'",
+            "status": "'delivered'",
+            "total": "49.90",
+            "currency": "'EUR'",
+            "delivery_name": "'Bertta Bench'",
+            "delivery_street": "'Mannerheimintie 1'",
+            "delivery_postal_code": "'00100'",
+            "delivery_city": "'Helsinki'",
+            "delivery_country": "'FI'",
+            "carrier": "'Posti'",
+        }
+        orders_table = Order._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(series_insert(Order, f"generate_series(1, {int(orders)}) AS i", order_values))
+            source = f"{orders_table} o, generate_series(1, 2) AS n WHERE o.customer_id = {big.pk}"
+            cursor.execute(
+                series_insert(
+                    OrderLine,
+                    source,
+                    {
+                        "order_id": "o.id",
+                        "sku": "'LIN-TOWEL'",
+                        "product_name": "'Linen tea towel'",
+                        "quantity": "1",
+                        "unit_price": "24.95",
+                        "vat_rate": "25.50",
+                    },
+                )
+            )
+            cursor.execute(
+                series_insert(
+                    Invoice,
+                    f"{orders_table} o WHERE o.customer_id = {big.pk}",
+                    {
+                        "order_id": "o.id",
+                        "number": "'BF' || o.id",
+                        "issued_at": "o.placed_at",
+                        "amount": "49.90",
+                        "vat_amount": "10.14",
+                        "currency": "'EUR'",
+                        "billing_name": "'Bertta Bench'",
+                        "billing_address": "'Mannerheimintie 1, 00100 Helsinki'",
+                        "due_on": "(o.placed_at + INTERVAL '14 days')::date",
+                    },
+                )
+            )
+            cursor.execute(
+                series_insert(
+                    Payment,
+                    f"{Invoice._meta.db_table} v JOIN {orders_table} o ON o.id = v.order_id "
+                    f"WHERE o.customer_id = {big.pk}",
+                    {
+                        "invoice_id": "v.id",
+                        "paid_at": "v.issued_at + INTERVAL '1 day'",
+                        "amount": "v.amount",
+                        "method": "'card'",
+                        "reference": "'RF' || v.id",
+                    },
+                )
+            )
+        self.stdout.write(f"Added customer K9999999 with {orders:,} orders.")
+
+    def staff_user(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from register.roles import DATA_PROTECTION_OFFICER, ensure_roles
+
+        groups = ensure_roles()
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench", defaults={"is_staff": True, "is_superuser": True}
+        )
+        user.groups.set([groups[DATA_PROTECTION_OFFICER]])
+        TOTPDevice.objects.get_or_create(user=user, name="Bench app", defaults={"confirmed": True})
+        return user
+
+    def staff_client(self) -> Client:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from staff.twofactor import mark_verified
+
+        client = Client()
+        client.force_login(self.user)
+        session = client.session
+        mark_verified(session, TOTPDevice.objects.get(user=self.user, name="Bench app"))
+        session.save()
+        return client
+
+    # --- The measurements ------------------------------------------------------------------
+
+    def page(self, client: Client, url: str, **headers) -> Callable[[], object]:
+        def get():
+            response = client.get(url, headers=headers)
+            if response.status_code not in (200, 304):
+                raise CommandError(f"{url} answered {response.status_code}")
+            return response
+
+        return get
+
+    def measure(
+        self, name: str, ours: Callable, stock: Callable | None = None, kind: str = "speed-up"
+    ) -> Row:
+        self.stdout.write(f"  {name} …")
+        return Row(
+            name=name,
+            stock_ms=median_ms(stock, self.runs) if stock else None,
+            ours_ms=median_ms(ours, self.runs),
+            stock_queries=queries_of(stock) if stock else None,
+            ours_queries=queries_of(ours),
+            peak_mb=peak_mb(ours),
+            ratio_kind=kind,
+        )
+
+    def admin_rows(self) -> list[Row]:
+        from customers.models import Customer
+
+        client = self.staff_client()
+        big = Customer.objects.get(customer_number="K9999999")
+        size = f"{big.orders.count():,} orders"
+        typical = Customer.objects.filter(country="FI", orders__isnull=False).order_by("pk").first()
+        common = (
+            Customer.objects.filter(country="FI")
+            .values("last_name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "last_name")
+            .first()
+        )
+        prefix = common["last_name"][:5]
+        matches = Customer.objects.filter(last_name__istartswith=prefix).count()
+        email = typical.email
+        ours, stock = "/admin/customers/", "/stock-admin/customers/"
+        page = min(500, Customer.objects.count() // 100)
+        pairs = [
+            ("customer list", "customer/"),
+            (f"customer list, page {page}", f"customer/?p={page}"),
+            ("customer list, filtered by country", "customer/?country__exact=SE"),
+            ("order list", "order/"),
+            ("order list, filtered by currency", "order/?currency__exact=NOK"),
+            (f"orders of one customer ({size})", f"order/?customer={big.pk}"),
+            ("search exact email", f"customer/?q={email}"),
+            (f"search name prefix ({prefix!r}, {matches:,} matches)", f"customer/?q={prefix}"),
+            ("customer change page", f"customer/{typical.pk}/change/"),
+            (f"customer change page ({size})", f"customer/{big.pk}/change/"),
+        ]
+        rows = [
+            self.measure(name, self.page(client, ours + path), self.page(client, stock + path))
+            for name, path in pairs
+        ]
+        rows.append(self.measure("request list", self.page(client, "/admin/requests/request/")))
+        rows.append(self.measure("consent ledger", self.page(client, "/admin/customers/consentevent/")))
+        return rows
+
+    def job_rows(self) -> list[Row]:
+        from customers.models import Customer
+        from requests.erasure import erase_customer, preview_erasure
+        from requests.models import Request
+        from requests.reports import build_access_report
+
+        big = Customer.objects.get(customer_number="K9999999")
+        size = f"{big.orders.count():,} orders"
+        request = Request.objects.create(
+            kind=Request.Kind.ACCESS,
+            email=big.email,
+            name=big.full_name,
+            language="fi",
+            status=Request.Status.VERIFIED,
+            received_via=Request.Channel.WEB_FORM,
+            match_confirmed_at=timezone.now(),
+        )
+        request.customers.add(big)
+
+        def erase():
+            with transaction.atomic():
+                erase_customer(big, by=self.user, reason="bench")
+                transaction.set_rollback(True)  # every run erases the same rows
+
+        return [
+            self.measure(
+                f"access report ({size})", lambda: build_access_report(request, by=self.user), kind="—"
+            ),
+            self.measure(f"erasure preview ({size})", lambda: preview_erasure(big), kind="—"),
+            self.measure(f"erase ({size})", erase, kind="—"),
+        ]
+
+    def public_rows(self) -> list[Row]:
+        visitor = Client()
+        bare = self.page(visitor, "/bench-hello/")
+        privacy = self.page(visitor, "/sv/privacy/")
+        etag = privacy()["ETag"]
+        return [
+            self.measure("public /sv/privacy/", privacy, bare, kind="of bare"),
+            self.measure(
+                "public /sv/privacy/, repeat visit (304)",
+                self.page(visitor, "/sv/privacy/", **{"If-None-Match": etag}),
+                bare,
+                kind="of bare",
+            ),
+            self.measure(
+                "public /sv/requests/new/", self.page(visitor, "/sv/requests/new/"), bare, kind="of bare"
+            ),
+        ]
+
+    def purge_row(self, orders: int) -> Row:
+        """The retention purge against a plain SQL DELETE of the same rows (``bench_purge``, which
+        rebuilds its tables: run last)."""
+        self.stdout.write("  purge vs plain DELETE …")
+        out = io.StringIO()
+        call_command("bench_purge", orders=orders, stdout=out)
+        text = out.getvalue()
+        purge = float(re.search(r"purge \(order_bookkeeping\):\s+([\d.]+) s", text).group(1))
+        plain = float(re.search(r"plain SQL DELETE:\s+([\d.]+) s", text).group(1))
+        peak = float(re.search(r"peak memory \(RSS\):\s+([\d.]+) MB", text).group(1))
+        return Row(
+            f"purge {orders:,} orders vs plain DELETE", plain * 1000, purge * 1000, None, 0, peak, "of DELETE"
+        )
+
+    def print_table(self, rows: list[Row], customers: int, options: dict) -> None:
+        build = getattr(self, "build_seconds", None)
+        self.stdout.write(
+            f"\nkr_bench: {customers:,} customers × {options['orders_per_customer']} orders, "
+            f"one customer with {options['big_orders']:,}; median of {self.runs} runs, "
+            "server time through the test client"
+            + (f"; data built with COPY in {build:.0f} s" if build else "")
+            + "\nratio: stock ÷ ours for admin pages (higher is better), bare view ÷ ours for public pages, "
+            "plain DELETE ÷ purge for the purge; peak: Python allocations (tracemalloc), RSS for the purge\n"
+        )
+        header = (
+            f"{'page / job':<52} {'stock ms':>9} {'ours ms':>9} {'ratio':>7}  {'queries':>13} {'peak MB':>8}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for row in rows:
+            stock = f"{row.stock_ms:,.1f}" if row.stock_ms is not None else "—"
+            queries = (
+                f"{row.ours_queries}"
+                if row.stock_queries is None
+                else f"{row.stock_queries} / {row.ours_queries}"
+            )
+            if row.ratio_kind == "of DELETE":
+                queries = "—"
+            self.stdout.write(
+                f"{row.name:<52} {stock:>9} {row.ours_ms:>9,.1f} {row.ratio:>7}  {queries:>13} "
+                f"{row.peak_mb:>8.1f}"
+            )
+
+
+def series_insert(model, source: str, values: dict[str, str]) -> str:
+    """``INSERT … SELECT`` of ``values`` FROM ``source``; the id from its sequence, other columns neutral."""
+    from customers.management.commands.bench_purge import neutral_value
+
+    quote = connection.ops.quote_name
+    columns, expressions = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if field.column in values:
+            expression = values[field.column]
+        elif field.null:
+            expression = "NULL"
+        else:
+            expression = neutral_value(field)
+        columns.append(quote(field.column))
+        expressions.append(expression)
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(expressions)} FROM {source}"
+    )

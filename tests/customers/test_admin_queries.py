@@ -1,0 +1,148 @@
+"""The admin's pages run a bounded number of queries, whatever the number of rows behind them."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers import admin as customer_admin
+from tests.factories import make_consent, make_customer, make_order, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_of(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def customer_with_orders(count):
+    customer = make_customer()
+    for _ in range(count):
+        make_order(customer=customer)
+    make_consent(customer=customer)
+    return customer
+
+
+# Every staff request reads the session, the user, their second-factor device and permissions, and
+# saves the session (idle timeout: SESSION_SAVE_EVERY_REQUEST); the bounds below are the page's own.
+REQUEST_MACHINERY = re.compile(r'"(django_session|auth_user|auth_permission|otp_\w+)"|^(SAVEPOINT|RELEASE)')
+
+
+def page_queries(client, url):
+    return [sql for sql in queries_of(client, url) if not REQUEST_MACHINERY.search(sql)]
+
+
+@pytest.mark.parametrize("orders", [1, 50])
+def test_customer_change_page_runs_at_most_nine_queries(dpo_client, orders):
+    customer = customer_with_orders(orders)
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    dpo_client.get(url)  # warm the per-process caches (content types, register)
+    own = page_queries(dpo_client, url)
+    # Eight for the page itself, and the shop's name in the admin header, read on every admin page.
+    assert len(own) <= 9, own
+    # The customer is read once, not once for the banner and again for the form.
+    assert len([sql for sql in own if sql.startswith('SELECT "customers_customer"."id"')]) == 1
+    response = dpo_client.get(url)
+    assert customer.orders.order_by("-placed_at").first().number in response.content.decode()
+
+
+def test_request_machinery_is_what_the_pattern_leaves_out(dpo_client):
+    # The filter of page_queries hides only session, user, device and permission reads.
+    url = reverse("admin:customers_customer_changelist")
+    dpo_client.get(url)
+    hidden = [sql for sql in queries_of(dpo_client, url) if REQUEST_MACHINERY.search(sql)]
+    assert hidden and all(re.search(r"session|auth_|otp_|SAVEPOINT|RELEASE", sql) for sql in hidden)
+
+
+def test_customer_change_page_runs_the_same_queries_for_1_and_50_orders(dpo_client):
+    small, big = customer_with_orders(1), customer_with_orders(50)
+    url = "admin:customers_customer_change"
+    dpo_client.get(reverse(url, args=[small.pk]))
+    assert len(queries_of(dpo_client, reverse(url, args=[small.pk]))) == len(
+        queries_of(dpo_client, reverse(url, args=[big.pk]))
+    )
+
+
+def list_urls(customer):
+    return [
+        reverse("admin:customers_customer_changelist"),
+        reverse("admin:customers_customer_changelist") + "?country__exact=FI",
+        reverse("admin:customers_order_changelist"),
+        reverse("admin:customers_order_changelist") + f"?customer={customer.pk}",
+        reverse("admin:customers_order_changelist") + "?currency__exact=EUR&delivery_country__exact=FI",
+        reverse("admin:requests_request_changelist"),
+        reverse("admin:customers_consentevent_changelist"),
+    ]
+
+
+def add_rows(customer, count):
+    for n in range(count):
+        other = make_customer(country="FI")
+        make_order(customer=customer, currency="EUR")
+        make_order(customer=other, currency="EUR")
+        make_consent(customer=other)
+        make_request(email=f"asker{n}-{other.pk}@example.com")
+
+
+def test_every_list_page_runs_the_same_number_of_queries_for_few_and_many_rows(dpo_client):
+    customer = make_customer(country="FI")
+    add_rows(customer, 2)
+    urls = list_urls(customer)
+    for url in urls:
+        dpo_client.get(url)  # warm caches
+    few = {url: len(queries_of(dpo_client, url)) for url in urls}
+    add_rows(customer, 60)
+    many = {url: len(queries_of(dpo_client, url)) for url in urls}
+    assert many == few
+    assert max(many.values()) <= 20, many
+
+
+def test_list_filters_of_big_tables_offer_fixed_choices_without_distinct(dpo_client):
+    customer = make_customer(country="FI")
+    add_rows(customer, 3)
+    for url in list_urls(customer)[:5]:
+        sql = queries_of(dpo_client, url)
+        assert not [q for q in sql if "DISTINCT" in q.upper()], url
+    page = dpo_client.get(reverse("admin:customers_order_changelist")).content.decode()
+    # Every known currency and country is offered, present in the rows or not.
+    assert "?currency__exact=NOK" in page and "?delivery_country__exact=EE" in page
+
+
+def test_the_country_filter_filters(dpo_client):
+    make_customer(country="FI", last_name="Virtanen")
+    make_customer(country="SE", last_name="Lindqvist")
+    page = dpo_client.get(
+        reverse("admin:customers_customer_changelist") + "?country__exact=SE"
+    ).content.decode()
+    assert "Lindqvist" in page and "Virtanen" not in page
+
+
+def paginator_text(page):
+    return re.sub(r"\s+", " ", re.search(r'<p class="paginator">(.*?)</p>', page, re.S).group(1)).strip()
+
+
+def test_small_counts_are_exact(dpo_client):
+    for _ in range(3):
+        make_customer(country="FI")
+    page = dpo_client.get(
+        reverse("admin:customers_customer_changelist") + "?country__exact=FI"
+    ).content.decode()
+    assert paginator_text(page).startswith("3 ")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_counts_above_the_threshold_are_estimated_and_shown_as_about(dpo_client, monkeypatch):
+    monkeypatch.setattr(customer_admin.EstimatedCountPaginator, "ESTIMATE_FROM", 1)
+    for _ in range(3):
+        make_customer(country="FI")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+    url = reverse("admin:customers_customer_changelist") + "?country__exact=FI"
+    sql = queries_of(dpo_client, url)
+    assert not [q for q in sql if "COUNT(" in q.upper() and "customers_customer" in q]
+    assert paginator_text(dpo_client.get(url).content.decode()).startswith("about ")

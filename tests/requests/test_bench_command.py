@@ -1,0 +1,29 @@
+"""The benchmark runs only in its own database; its stock admin and bare view answer."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import override_settings
+
+from tests.conftest import login_with_second_factor
+from tests.factories import make_customer, make_order
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bench_refuses_any_database_but_kr_bench():
+    with pytest.raises(CommandError, match="kr_bench"):
+        call_command("bench", customers=10, verbosity=0)
+
+
+@override_settings(ROOT_URLCONF="requests.bench")
+def test_the_stock_admin_lists_the_same_rows_and_the_bare_view_answers(client):
+    customer = make_customer(last_name="Virtanen", country="FI")
+    order = make_order(customer=customer)
+    admin = get_user_model().objects.create_superuser("stock", password="x")  # noqa: S106
+    login_with_second_factor(client, admin)
+    page = client.get("/stock-admin/customers/customer/?q=virt").content.decode()
+    assert "Virtanen" in page
+    assert order.number in client.get("/stock-admin/customers/order/").content.decode()
+    assert client.get("/bench-hello/").content == b"Hello, world"
