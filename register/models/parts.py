@@ -277,7 +277,9 @@ class IdentityRule(RegisterPart):
     come (required when "other" evidence is accepted).
     """
 
-    register = models.ForeignKey(Register, on_delete=models.CASCADE, related_name="identity_rules")
+    register = models.ForeignKey(
+        Register, on_delete=models.CASCADE, related_name="identity_rules", verbose_name=_("register")
+    )
     right = models.CharField(_("right"), max_length=20, choices=Right.choices)
     accepts_email_link = models.BooleanField(IdentityEvidence.EMAIL_LINK.label, default=False)
     accepts_customer_account = models.BooleanField(IdentityEvidence.CUSTOMER_ACCOUNT.label, default=False)
