@@ -38,7 +38,7 @@ compilemessages: $(STAMP)
 # The site and, beside it, the background worker that sends mail; stopping the site stops both.
 run: $(STAMP) compilemessages
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py load_demo --host $(HOST) --port $(PORT)
 	$(RUN_ENV) $(PY) manage.py send_queued_messages --verbosity 0
 	@$(RUN_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

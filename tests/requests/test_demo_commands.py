@@ -26,7 +26,7 @@ def test_load_demo_refuses_to_run_without_debug(settings):
 def test_load_demo_creates_staff_a_published_register_customers_and_requests(settings):
     settings.DEBUG = True
     out = io.StringIO()
-    call_command("load_demo", customers=50, stdout=out)
+    call_command("load_demo", customers=50, port=8123, stdout=out)
 
     users = {user.username: user for user in get_user_model().objects.all()}
     assert users["admin"].check_password("kundregister-demo") and users["admin"].is_superuser
@@ -36,6 +36,8 @@ def test_load_demo_creates_staff_a_published_register_customers_and_requests(set
     assert Customer.objects.count() == 50
     assert Request.objects.exists()
     assert "admin / kundregister-demo" in out.getvalue()
+    # The links name where `make run` serves the site.
+    assert "http://127.0.0.1:8123/admin/" in out.getvalue() and ":8000" not in out.getvalue()
     # Both demo users have a known authenticator app, printed for the phone, and a code command.
     for username in ("admin", "service"):
         app = TOTPDevice.objects.get(user=users[username], confirmed=True)

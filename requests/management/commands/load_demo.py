@@ -34,6 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--register", default="jalonom", help="Seed register to publish.")
+        parser.add_argument("--host", default="127.0.0.1", help="Where the site is served (for the links).")
+        parser.add_argument("--port", type=int, default=8000, help="Its port, for the links shown.")
 
     def handle(self, *args, **options) -> None:
         if not settings.DEBUG:
@@ -72,11 +74,13 @@ class Command(BaseCommand):
             .select_related("user")
             .order_by("user__username")
         )
+        # Where `make run` serves the site (its HOST and PORT).
+        site = f"http://{options['host']}:{options['port']}"
         self.stdout.write(
             self.style.SUCCESS(
-                "\nDemo ready at http://127.0.0.1:8000/\n"
-                "  Privacy notice:  http://127.0.0.1:8000/sv/privacy/\n"
-                "  Admin:           http://127.0.0.1:8000/admin/\n"
+                f"\nDemo ready at {site}/\n"
+                f"  Privacy notice:  {site}/sv/privacy/\n"
+                f"  Admin:           {site}/admin/\n"
                 "  Data-protection officer login: admin / kundregister-demo\n"
                 "  Customer service login:        service / kundregister-demo\n"
                 "  Then the second factor: the current code is printed by `make otp` (admin) or\n"
