@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, FullResultSet, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -100,7 +100,13 @@ def estimated_rows(queryset: QuerySet) -> int | None:
             row = cursor.fetchone()
             # -1 (or 0) until the table is first analysed: then count exactly.
             return int(row[0]) if row and row[0] and row[0] > 0 else None
-        sql, params = query.sql_with_params()
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:
+            # A condition no row can meet (e.g. an id beyond the column's range): nothing to count.
+            return 0
+        except FullResultSet:
+            return None
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
