@@ -245,42 +245,44 @@ def law_keeps(customers: list, language: str) -> list[dict[str, Any]]:
 
     The erasure preview's retained items, limited to the holds the law sets (GDPR Art. 15(1)(d),
     17(3)(b)): only those holds are run, on the models that declare them, so the number of queries
-    does not depend on the rows and nothing else of the preview is computed.
+    does not depend on the rows and nothing else of the preview is computed. The shop's country, the
+    controllers' countries, the bookkeeping periods and the statutory holds are read once per report.
     """
     from collections import defaultdict
 
-    from register.registry import HoldMatch, HoldName, registry
+    from register.registry import HoldMatch, HoldName, memoised_lookups, registry
     from requests.erasure import RETAIN, summarise_retained
 
     by_law = {HoldName.BOOKKEEPING, HoldName.STATUTORY}
     items = []
-    for customer in customers:
-        for declaration in registry.with_personal_data():
-            holds = [hold for hold in declaration.holds if hold.name in by_law]
-            if not holds:
-                continue
-            rows = declaration.rows_for(customer)
-            held: dict[int, set[HoldMatch]] = defaultdict(set)
-            for hold in holds:
-                for pk, match in hold.matches(rows):
-                    held[pk].add(match)
-            counts: dict[frozenset[HoldMatch], int] = defaultdict(int)
-            for matches in held.values():
-                counts[frozenset(matches)] += 1
-            for group, count in counts.items():
-                matches = tuple(sorted(group, key=HoldMatch.sort_key))
-                ends = [match.until for match in matches]
-                items.append(
-                    {
-                        "model": declaration.model._meta.label_lower,
-                        "action": RETAIN,
-                        "hold": matches[-1].name,
-                        "until": None if None in ends else max(ends).isoformat(),
-                        "holds": [match.as_record() for match in matches],
-                        # summarise_retained counts the rows.
-                        "pks": range(count),
-                    }
-                )
+    with memoised_lookups():
+        for customer in customers:
+            for declaration in registry.with_personal_data():
+                holds = [hold for hold in declaration.holds if hold.name in by_law]
+                if not holds:
+                    continue
+                rows = declaration.rows_for(customer)
+                held: dict[int, set[HoldMatch]] = defaultdict(set)
+                for hold in holds:
+                    for pk, match in hold.matches(rows):
+                        held[pk].add(match)
+                counts: dict[frozenset[HoldMatch], int] = defaultdict(int)
+                for matches in held.values():
+                    counts[frozenset(matches)] += 1
+                for group, count in counts.items():
+                    matches = tuple(sorted(group, key=HoldMatch.sort_key))
+                    ends = [match.until for match in matches]
+                    items.append(
+                        {
+                            "model": declaration.model._meta.label_lower,
+                            "action": RETAIN,
+                            "hold": matches[-1].name,
+                            "until": None if None in ends else max(ends).isoformat(),
+                            "holds": [match.as_record() for match in matches],
+                            # summarise_retained counts the rows.
+                            "pks": range(count),
+                        }
+                    )
     return summarise_retained(items, language)
 
 
