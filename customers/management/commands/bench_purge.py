@@ -1,7 +1,8 @@
 """Benchmark the order_bookkeeping purge against a plain SQL DELETE of the same rows (PostgreSQL only).
 
-Runs only against a database named ``kr_bench`` (created when missing), so it can never touch real
-data: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/kr_bench manage.py bench_purge --orders 100000``.
+Runs only against a database named ``kr_bench`` or ``kr_bench_*`` (created when missing), so it can
+never touch real data:
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/kr_bench manage.py bench_purge --orders 100000``.
 """
 
 from __future__ import annotations
@@ -36,10 +37,14 @@ class Command(BaseCommand):
         orders: int = options["orders"]
         batch_size: int = options["batch_size"]
         db = settings.DATABASES["default"]
-        if connection.vendor != "postgresql" or db["NAME"] != BENCH_DATABASE:
+        name = db["NAME"]
+        if connection.vendor != "postgresql" or not (
+            name == BENCH_DATABASE or name.startswith(f"{BENCH_DATABASE}_")
+        ):
             raise CommandError(
                 "bench_purge deletes everything in its database, so it only runs on PostgreSQL in a database "
-                f"named {BENCH_DATABASE}: DATABASE_URL=postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
+                f"named {BENCH_DATABASE} or {BENCH_DATABASE}_*: "
+                f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
             )
         if orders < 1 or batch_size < 1:
             raise CommandError("--orders and --batch-size must be at least 1")
@@ -81,11 +86,9 @@ class Command(BaseCommand):
         if db.get("PASSWORD"):
             params["password"] = db["PASSWORD"]
         with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as admin:
-            exists = admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
-            ).fetchone()
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone()
             if not exists:
-                admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+                admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
     def build(self, orders: int) -> None:
         """Fill the tables server-side with generate_series: expired orders, 2 lines each, 1 history row."""

@@ -1,12 +1,14 @@
 """Benchmark the admin, the access report, erasure, the purge and the public pages (PostgreSQL only).
 
-Builds its own database, ``kr_bench`` (dropped and created again, so it can never touch real data),
-fills it with the COPY demo generator (``--customers`` customers, ``--orders-per-customer`` orders
-each, with lines, invoices, payments, returns and consents) and one customer with ``--big-orders``
-orders, then prints one table: every page and job with the stock figure (Django's own admin over
-the same rows, ``requests/bench.py``, or a bare Django view for public pages), ours, the ratio, the
-queries and the peak of Python memory. Times are server times through the test client, the median
-of ``--runs`` runs after one warm-up run. ``make bench`` runs it; docs/development.md, "Benchmarks".
+Builds its own database, ``kr_bench`` or ``kr_bench_*`` (dropped and created again, so it can
+never touch real data), fills it with the COPY demo generator (``--customers`` customers,
+``--orders-per-customer`` orders each, with lines, invoices, payments, returns and consents) and
+one customer with ``--big-orders`` orders, then prints one table: every page and job with the
+stock figure (Django's own admin over the same rows, ``requests/bench.py``, or a bare Django view
+for public pages), ours, the ratio, the queries and the peak of Python memory. Times are server
+times through the test client, the median of ``--runs`` runs after one warm-up run. ``--only``
+measures some sections; ``--reuse`` keeps the data. ``make bench`` runs it; docs/development.md,
+"Benchmarks".
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 BENCH_DATABASE = "kr_bench"
+SECTIONS = ("admin", "jobs", "public", "purge")
 
 
 @dataclass
@@ -91,14 +94,27 @@ class Command(BaseCommand):
             help="Orders for the purge benchmark (default: customers).",
         )
         parser.add_argument("--reuse", action="store_true", help="Keep kr_bench's data from an earlier run.")
+        parser.add_argument(
+            "--only",
+            default=",".join(SECTIONS),
+            help=f"Comma-separated sections to measure, of {', '.join(SECTIONS)} (default: all).",
+        )
 
     def handle(self, *args, **options) -> None:
         db = settings.DATABASES["default"]
-        if connection.vendor != "postgresql" or db["NAME"] != BENCH_DATABASE:
+        name = db["NAME"]
+        if connection.vendor != "postgresql" or not (
+            name == BENCH_DATABASE or name.startswith(f"{BENCH_DATABASE}_")
+        ):
             raise CommandError(
                 "bench drops and rebuilds its database, so it only runs on PostgreSQL in a database named "
-                f"{BENCH_DATABASE}: DATABASE_URL=postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
+                f"{BENCH_DATABASE} or {BENCH_DATABASE}_*: "
+                f"DATABASE_URL=postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
             )
+        sections = [part.strip() for part in options["only"].split(",") if part.strip()]
+        unknown = sorted(set(sections) - set(SECTIONS))
+        if unknown or not sections:
+            raise CommandError(f"--only takes sections of {', '.join(SECTIONS)}, not {', '.join(unknown)}")
         self.runs = options["runs"]
         customers = options["customers"]
         if customers < 10 or self.runs < 1:
@@ -117,9 +133,16 @@ class Command(BaseCommand):
             SECURE_SSL_REDIRECT=False,
             DEBUG=False,
         ):
-            rows = self.admin_rows() + self.job_rows() + self.public_rows()
-        purge_orders = options["purge_orders"] or customers
-        rows.append(self.purge_row(purge_orders))
+            rows = []
+            for section, measure in (
+                ("admin", self.admin_rows),
+                ("jobs", self.job_rows),
+                ("public", self.public_rows),
+            ):
+                if section in sections:
+                    rows += measure()
+        if "purge" in sections:
+            rows.append(self.purge_row(options["purge_orders"] or customers))
         self.print_table(rows, customers, options)
 
     # --- The data --------------------------------------------------------------------------
@@ -133,8 +156,8 @@ class Command(BaseCommand):
             if db.get(key):
                 params[name] = db[key]
         with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+            admin.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
     def build(self, customers: int, orders_per_customer: int, big_orders: int) -> None:
         from customers.demo import generate_customers
