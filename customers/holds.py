@@ -182,9 +182,10 @@ def statutory_hold(record: str) -> Hold:
     """The statutory holds on one kind of record (``HeldRecord``), for its privacy declaration."""
     model, order_path = RECORDS[record]
 
-    def find_in(rows: list[tuple[int, int]]) -> Iterator[tuple[int, HoldMatch]]:
+    def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
         from django.utils import timezone
 
+        rows = list(queryset.order_by("pk").values_list("pk", order_path))
         if not rows:
             return
         matches = order_matches({order_id for _pk, order_id in rows}, record, timezone.localdate())
@@ -192,16 +193,7 @@ def statutory_hold(record: str) -> Hold:
             for match in matches.get(order_id, ()):
                 yield pk, match
 
-    def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
-        yield from find_in(list(queryset.order_by("pk").values_list("pk", order_path)))
-
-    return Hold(
-        name=HoldName.STATUTORY,
-        reason=HoldName.STATUTORY.label,
-        find=find,
-        lookups=(order_path,),
-        find_in=find_in,
-    )
+    return Hold(name=HoldName.STATUTORY, reason=HoldName.STATUTORY.label, find=find)
 
 
 # --- Retention: orders under a hold, as one condition over Order --------------------------------

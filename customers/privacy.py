@@ -207,7 +207,7 @@ registry.register(
             "returned_at",
             kind=VOUCHER_RECORD_KIND,
             controller="order__controller",
-            where=~Q(refund_amount=0),
+            rows=lambda qs: qs.filter(~Q(refund_amount=0)),
         ),
         statutory_hold(HeldRecord.RETURNS),
     ],

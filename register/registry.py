@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import ExpressionWrapper, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -140,10 +140,6 @@ class Hold:
     A hold whose statute and end date vary per row (the bookkeeping law of the order's seller, the
     statutory holds kept as data) gives ``find(queryset)`` instead, yielding ``(pk, HoldMatch)`` for
     the rows under it, possibly several per row.
-
-    A hold that can also judge rows its caller reads anyway (the access report reads every row once)
-    names in ``lookups`` what it needs of each row (field paths or expressions for ``values_list``)
-    and gives ``find_in(rows)``, yielding ``(pk, HoldMatch)`` for rows given as ``(pk, *lookups)``.
     """
 
     name: str
@@ -153,8 +149,6 @@ class Hold:
     date_fields: tuple[str, ...] = ()
     keeps_identifiers: bool = False
     find: Callable[[QuerySet], Iterable[tuple[int, HoldMatch]]] | None = None
-    lookups: tuple[Any, ...] = ()
-    find_in: Callable[[list[tuple]], Iterable[tuple[int, HoldMatch]]] | None = None
 
     def matches(self, queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
         """Yield ``(pk, match)`` for each of ``queryset``'s rows under this hold."""
@@ -319,22 +313,31 @@ class Registry:
             yield from page
 
     def iter_pages(
-        self, declaration: Declaration, customer, lookups: list[Any], *, chunk_size: int = 5000
+        self,
+        declaration: Declaration,
+        customer,
+        lookups: list[Any],
+        *,
+        chunk_size: int = 5000,
+        annotations: dict[str, Any] | None = None,
     ) -> Iterator[list[tuple]]:
         """Yield ``values_list(*lookups)`` of the customer's rows in primary-key order, a page at a time.
 
-        ``lookups[0]`` must be ``"pk"``; a lookup may also be an expression. Pages by key (``pk > last``,
-        ``LIMIT chunk_size``): each page is a plain indexed query, memory stays flat, and a server-side
-        cursor (``.iterator()``), for which PostgreSQL may plan a walk of the whole primary key, is
-        never opened. The customer's own row is read from ``customer`` itself when it holds every
-        column asked for, not fetched again.
+        ``lookups[0]`` must be ``"pk"``; a lookup may also name one of ``annotations`` (expressions
+        read with the row). Pages by key (``pk > last``, ``LIMIT chunk_size``): each page is a plain
+        indexed query, memory stays flat, and a server-side cursor (``.iterator()``), for which
+        PostgreSQL may plan a walk of the whole primary key, is never opened. The customer's own row
+        is read from ``customer`` itself when it holds every column asked for, not fetched again.
         """
-        if declaration.path == "" and isinstance(customer, declaration.model):
+        if declaration.path == "" and isinstance(customer, declaration.model) and not annotations:
             row = _instance_values(customer, lookups)
             if row is not None:
                 yield [row]
                 return
-        queryset = declaration.rows_for(customer).order_by("pk").values_list(*lookups)
+        queryset = declaration.rows_for(customer)
+        if annotations:
+            queryset = queryset.annotate(**annotations)
+        queryset = queryset.order_by("pk").values_list(*lookups)
         last = None
         while True:
             page = list((queryset if last is None else queryset.filter(pk__gt=last))[:chunk_size])
@@ -478,8 +481,7 @@ def bookkeeping_hold(
     *,
     kind: str = "voucher",
     controller: str = "controller",
-    rows: Callable[[QuerySet], QuerySet] | None = None,
-    where: Q | None = None,
+    rows: Callable[[QuerySet], QuerySet] = lambda qs: qs,
 ) -> Hold:
     """Keep bookkeeping records without direct identifiers until the statutory period ends.
 
@@ -487,33 +489,37 @@ def bookkeeping_hold(
     is the lookup from the model to it), or of the current register's country when the order names
     none, for the record kind, read from the BookkeepingPeriod table through
     ``register.legal.bookkeeping_hold_until`` (docs/legal.md: Kirjanpitolaki, Bokföringslagen,
-    Bokføringsloven, Raamatupidamise seadus). ``where`` limits the hold to the rows that meet it
-    (as ``rows`` does, and also for rows judged by ``find_in``).
+    Bokføringsloven, Raamatupidamise seadus).
     """
     reason = _("Bookkeeping law of the seller's country requires keeping this record.")
-    if rows is None:
-        rows = (lambda qs: qs) if where is None else (lambda qs: qs.filter(where))
-    lookups: tuple[Any, ...] = (date_field, f"{controller}_id")
-    if where is not None:
-        # Whether the row meets ``where``, read with the row.
-        lookups += (ExpressionWrapper(where, output_field=models.BooleanField()),)
 
-    def find_in(values: Iterable[tuple]) -> Iterator[tuple[int, HoldMatch]]:
+    def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
         from register.legal import ISSUE_DATE, period_end
-        from register.models import Controller, shop_country
+        from register.models import BookkeepingPeriod, Controller, shop_country
 
         countries = memoised("law_countries", Controller.objects.law_countries)
         default = memoised("shop_country", shop_country)
-        periods = memoised("bookkeeping_periods", _bookkeeping_periods)
+        periods = memoised(
+            ("bookkeeping_periods", kind),
+            lambda: {
+                country: (counts_from, years, statute)
+                for country, counts_from, years, statute in BookkeepingPeriod.objects.filter(
+                    kind=kind
+                ).values_list("country", "counts_from", "years", "statute")
+            },
+        )
         cache: dict[tuple[str, datetime.date], HoldMatch] = {}
         reason_text = str(reason)
-        for pk, record_date, controller_id, *meets in values:
-            if record_date is None or (meets and not meets[0]):
+        # A plain query, not a server-side cursor: PostgreSQL plans a cursor for its first rows and
+        # may walk a whole primary-key index instead of the customer's few rows.
+        values = list(rows(queryset).order_by("pk").values_list("pk", date_field, f"{controller}_id"))
+        for pk, record_date, controller_id in values:
+            if record_date is None:
                 continue
             country = countries.get(controller_id, default)
-            if (country, kind) not in periods:
+            if country not in periods:
                 raise LookupError(f"No bookkeeping period for {country}/{kind}")
-            counts_from, years, statute = periods[(country, kind)]
+            counts_from, years, statute = periods[country]
             record_date = _as_date(record_date)
             # Unless the period runs from the record's own date, every record of a (calendar)
             # financial year ends on the same day: one computation per country and year.
@@ -528,31 +534,4 @@ def bookkeeping_hold(
                 )
             yield pk, cache[(country, key)]
 
-    def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
-        # A plain query, not a server-side cursor: PostgreSQL plans a cursor for its first rows and
-        # may walk a whole primary-key index instead of the customer's few rows.
-        yield from find_in(
-            list(rows(queryset).order_by("pk").values_list("pk", date_field, f"{controller}_id"))
-        )
-
-    return Hold(
-        name=HoldName.BOOKKEEPING,
-        reason=reason,
-        rows=rows,
-        date_fields=(date_field,),
-        find=find,
-        lookups=lookups,
-        find_in=find_in,
-    )
-
-
-def _bookkeeping_periods() -> dict[tuple[str, str], tuple[str, int, str]]:
-    """{(country, record kind): (counts from, years, statute)} of every bookkeeping period, one query."""
-    from register.models import BookkeepingPeriod
-
-    return {
-        (country, kind): (counts_from, years, statute)
-        for country, kind, counts_from, years, statute in BookkeepingPeriod.objects.values_list(
-            "country", "kind", "counts_from", "years", "statute"
-        )
-    }
+    return Hold(name=HoldName.BOOKKEEPING, reason=reason, rows=rows, date_fields=(date_field,), find=find)
