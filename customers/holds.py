@@ -17,8 +17,23 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 
 from customers.models import Invoice, Order, OrderLine, Payment, Return
 from register.models import (
@@ -31,7 +46,7 @@ from register.models import (
     StatutoryHold,
     shop_country,
 )
-from register.registry import Hold, HoldMatch, HoldName, _as_date, memoised
+from register.registry import Hold, HoldMatch, HoldName, memoised
 from register.retention import first_held_date, start_of_day
 
 # Which BookkeepingPeriod kind each bookkeeping record is (docs/legal.md), for erasure and the retention
@@ -67,80 +82,76 @@ def applies_in(hold: StatutoryHold, country: str) -> bool:
 # --- Erasure: the holds on given orders, row by row ---------------------------------------------
 
 
-def _event_dates(orders: dict[int, dict], holds: list[StatutoryHold]) -> dict[str, dict[int, datetime.date]]:
-    """``{event: {order id: date}}`` for the events the holds count from, one query per event."""
-    needed = {hold.counts_from for hold in holds}
-    ids = list(orders)
-    dates: dict[str, dict[int, datetime.date]] = defaultdict(dict)
-    for pk, order in orders.items():
-        if HoldEvent.PURCHASE in needed:
-            dates[HoldEvent.PURCHASE][pk] = _as_date(order["placed_at"])
-        if HoldEvent.DELIVERY in needed:
-            delivered = order["delivered_at"]
-            if delivered is None and order["status"] in DELIVERED_STATUSES:
-                delivered = order["placed_at"]
-            if delivered is not None:
-                dates[HoldEvent.DELIVERY][pk] = _as_date(delivered)
+def _latest_day(queryset: QuerySet, value: Any) -> Subquery:
+    """The latest ``value`` (a date) among ``queryset``'s rows of the outer order."""
+    rows = (
+        queryset.filter(order_id=OuterRef("pk")).values("order_id").annotate(last=Max(value)).values("last")
+    )
+    return Subquery(rows, output_field=DateField())
+
+
+def _event_reads(needed: set[str]) -> dict[str, Any]:
+    """Per order, the date of each event the holds count from, computed by the database in the
+    current time zone: an order's dates are read with the order, never as datetimes row by row."""
+    reads: dict[str, Any] = {}
+    if HoldEvent.PURCHASE in needed:
+        reads[HoldEvent.PURCHASE] = TruncDate("placed_at")
+    if HoldEvent.DELIVERY in needed:
+        delivered = Coalesce(
+            "delivered_at",
+            Case(When(status__in=DELIVERED_STATUSES, then=F("placed_at"))),
+            output_field=DateTimeField(),
+        )
+        reads[HoldEvent.DELIVERY] = TruncDate(delivered)
     if HoldEvent.INVOICE_ISSUE in needed:
-        rows = Invoice.objects.filter(order_id__in=ids).values("order_id").annotate(last=Max("issued_at"))
-        dates[HoldEvent.INVOICE_ISSUE] = {row["order_id"]: _as_date(row["last"]) for row in rows}
+        reads[HoldEvent.INVOICE_ISSUE] = _latest_day(Invoice.objects.all(), TruncDate("issued_at"))
     if HoldEvent.INVOICE_DUE in needed:
-        for order_id, due, issued in Invoice.objects.filter(order_id__in=ids).values_list(
-            "order_id", "due_on", "issued_at"
-        ):
-            day = due or _as_date(issued)
-            if day > dates[HoldEvent.INVOICE_DUE].get(order_id, datetime.date.min):
-                dates[HoldEvent.INVOICE_DUE][order_id] = day
+        due = Coalesce("due_on", TruncDate("issued_at"), output_field=DateField())
+        reads[HoldEvent.INVOICE_DUE] = _latest_day(Invoice.objects.all(), due)
     if HoldEvent.RETURN in needed:
-        rows = Return.objects.filter(order_id__in=ids).values("order_id").annotate(last=Max("returned_at"))
-        dates[HoldEvent.RETURN] = {row["order_id"]: _as_date(row["last"]) for row in rows}
-    return dates
+        reads[HoldEvent.RETURN] = _latest_day(Return.objects.all(), TruncDate("returned_at"))
+    return reads
 
 
-def _order_facts(order_ids: frozenset[int], holds: list[StatutoryHold]) -> tuple[dict, dict, set[int]]:
-    """The orders' rows, the dates their holds count from and those with an invoice in collection."""
-    orders = {
-        row["pk"]: row
-        for row in Order.objects.filter(pk__in=list(order_ids)).values(
-            "pk", "controller_id", "placed_at", "delivered_at", "status"
-        )
-    }
-    if not orders:
-        return {}, {}, set()
-    dates = _event_dates(orders, holds)
-    in_collection: set[int] = set()
+def _order_facts(orders: QuerySet, holds: list[StatutoryHold]) -> dict[int, dict[str, Any]]:
+    """The facts the holds read of each order (its controller, its events' dates, whether an invoice of
+    it is unpaid in debt collection), in one query over the orders ``orders`` names."""
+    reads = _event_reads({hold.counts_from for hold in holds})
     if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
-        in_collection = set(
-            Invoice.objects.unpaid_in_collection()
-            .filter(order_id__in=list(orders))
-            .values_list("order_id", flat=True)
+        reads["in_collection"] = Exists(
+            Invoice.objects.unpaid_in_collection().filter(order_id=OuterRef("pk"))
         )
-    return orders, dates, in_collection
+    aliases = {f"fact_{n}": value for n, value in enumerate(reads.values())}
+    rows = (
+        Order.objects.filter(pk__in=orders).annotate(**aliases).values_list("pk", "controller_id", *aliases)
+    )
+    return {
+        pk: {"controller_id": controller_id, **dict(zip(reads, facts, strict=True))}
+        for pk, controller_id, *facts in rows
+    }
 
 
-def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -> dict[int, list[HoldMatch]]:
+def order_matches(
+    order_ids: Iterable[int], record: str, today: datetime.date, orders: QuerySet | None = None
+) -> dict[int, list[HoldMatch]]:
     """The statutory holds on ``record`` rows of each order still running on ``today``, per order id.
 
-    Inside ``memoised_lookups()`` (erasure and its preview) the holds, countries and the facts of
-    the same orders are read once for every kind of record, not once per kind.
+    ``orders`` (a queryset of order ids, e.g. ``queryset.values("order_id")``) names the orders to the
+    database as a subquery rather than a list of ids. Inside ``memoised_lookups()`` (erasure and its
+    preview) the holds, countries and the facts of the same orders are read once for every kind of
+    record, not once per kind.
     """
     in_force = memoised("statutory_holds", holds_in_force)
     holds = [hold for hold in in_force if record in hold.records]
     if not holds:
         return {}
     # Facts of orders already read for another kind of record are reused; only new orders are read.
-    known = memoised("order_facts", lambda: ({}, defaultdict(dict), set(), set()))
-    orders, dates, in_collection, seen = known
+    facts, seen = memoised("order_facts", lambda: ({}, set()))
     wanted = set(order_ids)
-    missing = wanted - seen
-    if missing:
-        new_orders, new_dates, new_collection = _order_facts(frozenset(missing), in_force)
-        orders.update(new_orders)
-        for event, values in new_dates.items():
-            dates[event].update(values)
-        in_collection |= new_collection
-        seen |= missing
-    if not wanted & orders.keys():
+    if wanted - seen:
+        facts.update(_order_facts(orders if orders is not None else list(wanted - seen), in_force))
+        seen |= wanted
+    if not wanted & facts.keys():
         return {}
     countries = memoised("law_countries", Controller.objects.law_countries)
     default = memoised("shop_country", shop_country)
@@ -148,16 +159,17 @@ def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -
     made: dict[tuple, HoldMatch] = {}
     ends: dict[tuple, datetime.date | None] = {}
     result: dict[int, list[HoldMatch]] = defaultdict(list)
-    for pk in sorted(wanted & orders.keys()):
-        country = countries.get(orders[pk]["controller_id"], default)
+    for pk in sorted(wanted & facts.keys()):
+        order = facts[pk]
+        country = countries.get(order["controller_id"], default)
         for hold in holds:
             if not applies_in(hold, country):
                 continue
-            if hold.condition == HoldCondition.UNPAID_IN_COLLECTION and pk not in in_collection:
+            if hold.condition == HoldCondition.UNPAID_IN_COLLECTION and not order.get("in_collection"):
                 continue
             until = None
             if hold.period_amount is not None:
-                event = dates[hold.counts_from].get(pk)
+                event = order.get(hold.counts_from)
                 if (hold.pk, event) not in ends:
                     ends[(hold.pk, event)] = hold.end_for(event)
                 until = ends[(hold.pk, event)]
@@ -180,20 +192,23 @@ def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -
 
 def statutory_hold(record: str) -> Hold:
     """The statutory holds on one kind of record (``HeldRecord``), for its privacy declaration."""
-    model, order_path = RECORDS[record]
+    _model, order_path = RECORDS[record]
 
-    def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
+    def reads(model: type[Model]) -> dict[str, Any]:
+        return {"order": F(order_path)}
+
+    def decide(queryset: QuerySet, rows: list[tuple[int, dict]]) -> Iterator[tuple[int, HoldMatch]]:
         from django.utils import timezone
 
-        rows = list(queryset.order_by("pk").values_list("pk", order_path))
         if not rows:
             return
-        matches = order_matches({order_id for _pk, order_id in rows}, record, timezone.localdate())
-        for pk, order_id in rows:
-            for match in matches.get(order_id, ()):
+        order_ids = {values["order"] for _pk, values in rows}
+        matches = order_matches(order_ids, record, timezone.localdate(), queryset.values(order_path))
+        for pk, values in rows:
+            for match in matches.get(values["order"], ()):
                 yield pk, match
 
-    return Hold(name=HoldName.STATUTORY, reason=HoldName.STATUTORY.label, find=find)
+    return Hold(name=HoldName.STATUTORY, reason=HoldName.STATUTORY.label, reads=reads, decide=decide)
 
 
 # --- Retention: orders under a hold, as one condition over Order --------------------------------

@@ -130,39 +130,109 @@ class HoldMatch:
 class Hold:
     """A legal hold on some of a model's rows.
 
-    ``rows(queryset)`` narrows the customer's rows to those under the hold. ``make_until()``
-    returns a function ``until(values)`` giving the last day a row must be kept (or None when the
-    hold ends with an event, such as delivery), reading ``date_fields`` of the row; it may cache,
-    so one erasure asks the database a bounded number of times. ``keeps_identifiers`` says whether the row
-    stays untouched (an order still to be delivered) or is kept without direct identifiers
-    (a bookkeeping voucher).
+    ``condition`` (a ``Q`` over the model) narrows the customer's rows to those under the hold;
+    ``rows(queryset)`` does the same as a queryset filter, for conditions a ``Q`` cannot say.
+    ``make_until()`` returns a function ``until(values)`` giving the last day a row must be kept (or
+    None when the hold ends with an event, such as delivery), reading ``date_fields`` of the row; it
+    may cache, so one erasure asks the database a bounded number of times. ``keeps_identifiers`` says
+    whether the row stays untouched (an order still to be delivered) or is kept without direct
+    identifiers (a bookkeeping voucher).
 
     A hold whose statute and end date vary per row (the bookkeeping law of the order's seller, the
-    statutory holds kept as data) gives ``find(queryset)`` instead, yielding ``(pk, HoldMatch)`` for
-    the rows under it, possibly several per row.
+    statutory holds kept as data) gives ``reads(model)`` and ``decide(queryset, rows)`` instead:
+    ``reads`` names the values it needs of each row (``{name: lookup or expression}``), read with
+    the model's other holds in one query (``matches_of``), and ``decide`` yields ``(pk, HoldMatch)``
+    for the rows under it, possibly several per row, from ``(pk, {name: value})`` pairs.
     """
 
     name: str
     reason: Any
-    rows: Callable[[QuerySet], QuerySet] = lambda qs: qs
+    rows: Callable[[QuerySet], QuerySet] | None = None
     make_until: Callable[[], Callable[[dict], datetime.date | None]] = lambda: lambda values: None
     date_fields: tuple[str, ...] = ()
     keeps_identifiers: bool = False
-    find: Callable[[QuerySet], Iterable[tuple[int, HoldMatch]]] | None = None
+    condition: models.Q | None = None
+    reads: Callable[[type[models.Model]], dict[str, Any]] | None = None
+    decide: Callable[[QuerySet, list[tuple[int, dict]]], Iterable[tuple[int, HoldMatch]]] | None = None
 
     def matches(self, queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
         """Yield ``(pk, match)`` for each of ``queryset``'s rows under this hold."""
-        if self.find is not None:
-            yield from self.find(queryset)
+        _pks, held = matches_of([self], queryset)
+        for pk, matches in held.items():
+            for match in matches:
+                yield pk, match
+
+    def _reads(self, model: type[models.Model]) -> dict[str, Any]:
+        if self.reads is not None:
+            return self.reads(model)
+        values: dict[str, Any] = {name: models.F(name) for name in self.date_fields}
+        values["held"] = _flag(model, self.condition, self.rows)
+        return values
+
+    def _decide(self, queryset: QuerySet, rows: list[tuple[int, dict]]) -> Iterable[tuple[int, HoldMatch]]:
+        if self.decide is not None:
+            yield from self.decide(queryset, rows)
             return
         until = self.make_until()
-        values = self.rows(queryset).order_by("pk").values_list("pk", *self.date_fields)
-        for row in values.iterator(chunk_size=2000):
-            end = until(dict(zip(self.date_fields, row[1:], strict=True)))
-            yield (
-                row[0],
-                HoldMatch(self.name, end, keeps_identifiers=self.keeps_identifiers, reason=str(self.reason)),
-            )
+        reason = str(self.reason)
+        made: dict[datetime.date | None, HoldMatch] = {}
+        for pk, values in rows:
+            if not values["held"]:
+                continue
+            end = until(values)
+            if end not in made:
+                made[end] = HoldMatch(self.name, end, keeps_identifiers=self.keeps_identifiers, reason=reason)
+            yield pk, made[end]
+
+
+def _flag(
+    model: type[models.Model], condition: models.Q | None, rows: Callable[[QuerySet], QuerySet] | None
+) -> Any:
+    """Whether a row meets ``condition`` (or is among ``rows(...)``), as a value read with the row."""
+    if condition is not None:
+        return models.Case(
+            models.When(condition, then=models.Value(True)),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        )
+    if rows is not None:
+        return models.Exists(rows(model._default_manager.filter(pk=models.OuterRef("pk"))))
+    return models.Value(True, output_field=models.BooleanField())
+
+
+def matches_of(
+    holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] | None = None
+) -> tuple[list[tuple], dict[int, set[HoldMatch]]]:
+    """Every row of ``queryset`` and the holds on each, from one query whatever the number of rows.
+
+    Return ``(rows, held)``: ``rows`` are ``(pk, *extra values)`` tuples in primary-key order and
+    ``held`` maps the pk of each row under a hold to its matches. A plain query, never a server-side
+    cursor: PostgreSQL plans a cursor for its first rows and may walk a whole primary-key index
+    instead of the customer's rows.
+    """
+    holds = list(holds)
+    extra = extra or {}
+    annotations: dict[str, Any] = {}
+    names: list[list[tuple[str, str]]] = []
+    for index, hold in enumerate(holds):
+        reads = hold._reads(queryset.model)
+        # Aliases by position: a read's name may be a lookup path ("order__placed_at").
+        aliases = [(f"hold{index}_{n}", name) for n, name in enumerate(reads)]
+        names.append(aliases)
+        annotations.update({alias: reads[name] for alias, name in aliases})
+    annotations.update({f"extra_{n}": value for n, value in enumerate(extra.values())})
+    columns = list(annotations)
+    values = list(queryset.annotate(**annotations).order_by("pk").values_list("pk", *columns))
+    width = len(extra)
+    rows = [(row[0], *row[len(row) - width :]) if width else (row[0],) for row in values]
+    held: dict[int, set[HoldMatch]] = {}
+    position = {column: index + 1 for index, column in enumerate(columns)}
+    for hold, hold_names in zip(holds, names, strict=True):
+        picks = [(name, position[column]) for column, name in hold_names]
+        hold_rows = [(row[0], {name: row[at] for name, at in picks}) for row in values]
+        for pk, match in hold._decide(queryset, hold_rows):
+            held.setdefault(pk, set()).add(match)
+    return rows, held
 
 
 @dataclass
@@ -465,15 +535,24 @@ def memoised(key: Any, compute: Callable[[], Any]) -> Any:
     return cache[key]
 
 
-def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
-    """The date of ``value`` in the current time zone (read once per run inside ``memoised_lookups``)."""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            return value.date()
-        from django.utils import timezone
+def bookkeeping_periods() -> dict[tuple[str, str], tuple[str, Any, str]]:
+    """``{(country, kind): (counts_from, years, statute)}`` of every bookkeeping period, in one query."""
+    from register.models import BookkeepingPeriod
 
-        return value.astimezone(memoised("time_zone", timezone.get_current_timezone)).date()
-    return value
+    return {
+        (country, kind): (counts_from, years, statute)
+        for country, kind, counts_from, years, statute in BookkeepingPeriod.objects.values_list(
+            "country", "kind", "counts_from", "years", "statute"
+        )
+    }
+
+
+def _field_at(model: type[models.Model], path: str) -> models.Field:
+    """The field a lookup path (``"order__placed_at"``) ends at."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 def bookkeeping_hold(
@@ -481,57 +560,67 @@ def bookkeeping_hold(
     *,
     kind: str = "voucher",
     controller: str = "controller",
-    rows: Callable[[QuerySet], QuerySet] = lambda qs: qs,
+    condition: models.Q | None = None,
 ) -> Hold:
     """Keep bookkeeping records without direct identifiers until the statutory period ends.
 
     The period is that of the country of the controller that sold the record's order (``controller``
     is the lookup from the model to it), or of the current register's country when the order names
-    none, for the record kind, read from the BookkeepingPeriod table through
-    ``register.legal.bookkeeping_hold_until`` (docs/legal.md: Kirjanpitolaki, Bokföringslagen,
-    Bokføringsloven, Raamatupidamise seadus).
+    none, for the record kind, read from the BookkeepingPeriod table (the rule of
+    ``register.legal.bookkeeping_hold_until``; docs/legal.md: Kirjanpitolaki, Bokföringslagen,
+    Bokføringsloven, Raamatupidamise seadus). ``condition`` limits the hold to some rows (e.g. returns
+    with a refund). Every record of a financial year ends on the same day unless the period counts
+    from the record's own date: the database gives each row's year (and date only where needed) in
+    the current time zone, and the end is computed once per country and year.
     """
     reason = _("Bookkeeping law of the seller's country requires keeping this record.")
 
-    def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
+    def periods() -> dict[str, tuple[str, Any, str]]:
+        every = memoised("bookkeeping_periods", bookkeeping_periods)
+        return {country: period for (country, period_kind), period in every.items() if period_kind == kind}
+
+    def reads(model: type[models.Model]) -> dict[str, Any]:
+        from django.db.models.functions import ExtractYear, TruncDate
+
+        from register.legal import ISSUE_DATE
+
+        values: dict[str, Any] = {
+            "controller": models.F(f"{controller}_id"),
+            "held": _flag(model, condition, None),
+        }
+        is_datetime = isinstance(_field_at(model, date_field), models.DateTimeField)
+        values["year"] = ExtractYear(date_field)
+        if any(counts_from == ISSUE_DATE for counts_from, _years, _statute in periods().values()):
+            values["day"] = TruncDate(date_field) if is_datetime else models.F(date_field)
+        return values
+
+    def decide(queryset: QuerySet, rows: list[tuple[int, dict]]) -> Iterator[tuple[int, HoldMatch]]:
         from register.legal import ISSUE_DATE, period_end
-        from register.models import BookkeepingPeriod, Controller, shop_country
+        from register.models import Controller, shop_country
 
         countries = memoised("law_countries", Controller.objects.law_countries)
         default = memoised("shop_country", shop_country)
-        periods = memoised(
-            ("bookkeeping_periods", kind),
-            lambda: {
-                country: (counts_from, years, statute)
-                for country, counts_from, years, statute in BookkeepingPeriod.objects.filter(
-                    kind=kind
-                ).values_list("country", "counts_from", "years", "statute")
-            },
-        )
-        cache: dict[tuple[str, datetime.date], HoldMatch] = {}
+        by_country = periods()
+        cache: dict[tuple[str, Any], HoldMatch] = {}
         reason_text = str(reason)
-        # A plain query, not a server-side cursor: PostgreSQL plans a cursor for its first rows and
-        # may walk a whole primary-key index instead of the customer's few rows.
-        values = list(rows(queryset).order_by("pk").values_list("pk", date_field, f"{controller}_id"))
-        for pk, record_date, controller_id in values:
-            if record_date is None:
+        for pk, values in rows:
+            year = values["year"]
+            if year is None or not values["held"]:
                 continue
-            country = countries.get(controller_id, default)
-            if country not in periods:
+            country = countries.get(values["controller"], default)
+            if country not in by_country:
                 raise LookupError(f"No bookkeeping period for {country}/{kind}")
-            counts_from, years, statute = periods[country]
-            record_date = _as_date(record_date)
-            # Unless the period runs from the record's own date, every record of a (calendar)
-            # financial year ends on the same day: one computation per country and year.
-            key = record_date if counts_from == ISSUE_DATE else datetime.date(record_date.year, 12, 31)
+            counts_from, years, statute = by_country[country]
+            key = values["day"] if counts_from == ISSUE_DATE else year
             # One match per country and end, shared by every row it holds.
             if (country, key) not in cache:
+                day = key if counts_from == ISSUE_DATE else datetime.date(year, 12, 31)
                 cache[(country, key)] = HoldMatch(
                     HoldName.BOOKKEEPING,
-                    period_end(counts_from, years, key),
+                    period_end(counts_from, years, day),
                     statute=statute,
                     reason=reason_text,
                 )
             yield pk, cache[(country, key)]
 
-    return Hold(name=HoldName.BOOKKEEPING, reason=reason, rows=rows, date_fields=(date_field,), find=find)
+    return Hold(name=HoldName.BOOKKEEPING, reason=reason, condition=condition, reads=reads, decide=decide)
