@@ -417,6 +417,45 @@ class Registry:
                 return
             last = page[-1][0]
 
+    def iter_judged_pages(
+        self,
+        declaration: Declaration,
+        customer,
+        lookups: list[Any],
+        holds: Iterable[Hold],
+        *,
+        chunk_size: int = 5000,
+    ) -> Iterator[tuple[list[tuple], dict[int, set[HoldMatch]]]]:
+        """Yield ``(page, held)`` as ``iter_pages``, with the matches of ``holds`` on the page's rows.
+
+        What each hold needs of a row (``Hold.reads``) is read in the same query as ``lookups``, and the
+        hold judges each page as it is read: no row is read twice, and ``held`` ({pk: matches}) never
+        holds more than one page.
+        """
+        holds = list(holds)
+        queryset = declaration.rows_for(customer)
+        annotations: dict[str, Any] = {}
+        names: list[list[tuple[str, str]]] = []
+        for index, hold in enumerate(holds):
+            reads = hold._reads(declaration.model)
+            # Aliases by position: a read's name may be a lookup path ("order__placed_at").
+            aliases = [(f"hold{index}_{n}", name) for n, name in enumerate(reads)]
+            names.append(aliases)
+            annotations.update({alias: reads[name] for alias, name in aliases})
+        width = len(lookups)
+        position = {alias: width + n for n, alias in enumerate(annotations)}
+        pages = self.iter_pages(
+            declaration, customer, [*lookups, *annotations], chunk_size=chunk_size, annotations=annotations
+        )
+        for page in pages:
+            held: dict[int, set[HoldMatch]] = {}
+            for hold, aliases in zip(holds, names, strict=True):
+                picks = [(name, position[alias]) for alias, name in aliases]
+                rows = [(row[0], {name: row[at] for name, at in picks}) for row in page]
+                for pk, match in hold._decide(queryset, rows):
+                    held.setdefault(pk, set()).add(match)
+            yield ([row[:width] for row in page] if annotations else page), held
+
     def iter_export(
         self, customer, *, provided_only: bool = False
     ) -> Iterator[tuple[str, str, Iterator[dict[str, Any]]]]:

@@ -16,7 +16,6 @@ import csv
 import html
 import io
 import json
-import operator
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -80,6 +79,15 @@ _HTML_SAFE = {
     "SmallIntegerField",
 }
 _TEXT_FIELDS = {"CharField", "EmailField", "SlugField", "TextField", "URLField"}
+_NUMBERS = {
+    "BigIntegerField",
+    "DecimalField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+}
 
 
 def table_labels() -> dict[str, tuple[str, dict[str, str]]]:
@@ -173,7 +181,14 @@ def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], 
         return lambda value: purposes.get(value, plain(value))
     if getattr(model_field, "choices", None):
         labels = {str(key): str(label) for key, label in model_field.flatchoices}
-        return lambda value: labels.get(str(value), plain(value)) if value not in (None, "") else ""
+
+        def chosen(value: Any) -> str:
+            if value is None or value == "":
+                return ""
+            label = labels.get(str(value))
+            return plain(value) if label is None else label
+
+        return chosen
     if getattr(model_field, "name", "") == "template":
         from requests.emails import REPLY_TEMPLATES
 
@@ -182,7 +197,7 @@ def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], 
     kind = model_field.get_internal_type() if related is None else ""
     if kind == "DateTimeField":
         return _local_time(zone)
-    if kind in _TEXT_FIELDS:
+    if kind in _TEXT_FIELDS or kind in _NUMBERS:
         return lambda value: "" if value is None else str(value)
     return plain
 
@@ -308,18 +323,14 @@ class LawKeeps:
 
     @staticmethod
     def holds_of(declaration: Any) -> list:
-        """The declaration's holds the law sets that can judge rows read with the export."""
+        """The declaration's holds that the law sets."""
         from register.registry import HoldName
 
         by_law = {HoldName.BOOKKEEPING, HoldName.STATUTORY}
-        return [hold for hold in declaration.holds if hold.name in by_law and hold.find_in is not None]
+        return [hold for hold in declaration.holds if hold.name in by_law]
 
-    def judge(self, label: str, holds: list[tuple[Any, Callable]], page: list[tuple]) -> None:
-        """Count the rows of ``page`` under each set of holds; ``holds``: (hold, row → its values)."""
-        held: dict[int, set] = defaultdict(set)
-        for hold, values in holds:
-            for pk, match in hold.find_in([values(row) for row in page]):
-                held[pk].add(match)
+    def count(self, label: str, held: dict[int, set]) -> None:
+        """Count the rows of one page under each set of holds (``held``: {pk: matches})."""
         for matches in held.values():
             self.counts[(label, frozenset(matches))] += 1
 
@@ -346,22 +357,6 @@ class LawKeeps:
         return summarise_retained(items, language)
 
 
-def _query_lookups(columns: list[Column], holds: list) -> tuple[list[Any], list[tuple[Any, Callable]]]:
-    """The lookups to read (the columns', then what the holds need) and each hold's row → values."""
-    lookups: list[Any] = [column.lookup for column in columns]
-    judged = []
-    for hold in holds:
-        positions = [0]
-        for lookup in hold.lookups:
-            if isinstance(lookup, str) and lookup in lookups:
-                positions.append(lookups.index(lookup))
-            else:
-                positions.append(len(lookups))
-                lookups.append(lookup)
-        judged.append((hold, operator.itemgetter(*positions)))
-    return lookups, judged
-
-
 def write_table(
     archive: zipfile.ZipFile,
     csv_name: str,
@@ -381,7 +376,6 @@ def write_table(
 
     table = declaration.table
     names = [column.name for column in columns]
-    width = len(names)
     shown = [column for column in columns if column.shown]
     # A customer's own record reads as a list of fields; other tables as rows that wrap on a phone.
     as_fields = declaration.path == ""
@@ -404,7 +398,13 @@ def write_table(
     ]
     as_csv = [(index, column.csv) for index, column in enumerate(columns) if column.csv is not None]
     holds = law.holds_of(declaration) if law is not None else []
-    lookups, judged = _query_lookups(columns, holds)
+    lookups = [column.lookup for column in columns]
+    if holds:
+        pages = registry.iter_judged_pages(declaration, customer, lookups, holds, chunk_size=PAGE_SIZE)
+    else:
+        pages = (
+            (page, None) for page in registry.iter_pages(declaration, customer, lookups, chunk_size=PAGE_SIZE)
+        )
     label = declaration.model._meta.label_lower
     quote = html.escape
     count = 0
@@ -413,10 +413,8 @@ def write_table(
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         writer = csv.writer(text)
         writer.writerow(names)
-        for page in registry.iter_pages(declaration, customer, lookups, chunk_size=PAGE_SIZE):
+        for page, held in pages:
             for values in page:
-                if len(values) > width:
-                    values = values[:width]
                 row_id = str(values[0]) if withheld else ""
                 left_out = {name for name in names if (table, row_id, name) in withheld} if withheld else ()
                 data = dict(zip(names, values, strict=True))
@@ -444,8 +442,8 @@ def write_table(
                 parts.append(row_end)
                 html_out.write("".join(parts))
                 count += 1
-            if judged:
-                law.judge(label, judged, page)
+            if held is not None:
+                law.count(label, held)
         text.flush()
         text.detach()
     json_out.write("\n        ]")

@@ -203,13 +203,22 @@ def _customers_of(request: Request) -> list:
 def notice_context(language: str, at: datetime | None = None) -> dict[str, Any]:
     """Return the notice in force at ``at`` (default now) localised to ``language``, or {}."""
     from register.legal import SUPERVISORY_AUTHORITIES
-    from register.models import NoticeVersion, notice_country
+    from register.models import NoticeVersion, notice_country, shop_country
     from register.publishing import localise_snapshot
+    from register.registry import memoised
 
-    version = NoticeVersion.objects.in_force_on(at or timezone.now())
+    moment = at or timezone.now()
+    # The latest notice is the one in force at ``moment`` unless it was published after it.
+    current = NoticeVersion.objects.current()
+    if current is None or current.published_at <= moment:
+        version = current
+    else:
+        version = NoticeVersion.objects.in_force_on(moment)
     if version is None:
-        # Nothing was published before ``at``: the country customers are told about now.
-        authority = SUPERVISORY_AUTHORITIES[notice_country()]
+        # Nothing was published before ``at``: the country customers are told about now; with nothing
+        # published at all, the shop's (read once per report inside ``memoised_lookups``).
+        country = memoised("shop_country", shop_country) if current is None else notice_country()
+        authority = SUPERVISORY_AUTHORITIES[country]
         return {
             "version": None,
             "notice": {
