@@ -299,8 +299,12 @@ def json_default(value: Any) -> Any:
     return DjangoJSONEncoder().default(value)
 
 
+# One encoder for every row: ``json.dumps`` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(default=json_default, ensure_ascii=False)
+
+
 def dump(value: Any) -> str:
-    return json.dumps(value, default=json_default, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def _withheld_cell(reason: str) -> str:
