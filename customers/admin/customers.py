@@ -459,14 +459,12 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     def consents(self, obj: Customer) -> str:
         if obj.pk is None:
             return "-"
-        state = obj.current_consents()
-        purposes = {p.code: p for p in ConsentPurpose.objects.all()}
         current = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td></tr>",
             (
-                (purposes.get(code, code), _("granted") if granted else _("not granted"))
-                for code, granted in state.items()
+                (purpose, _("granted") if granted else _("not granted"))
+                for purpose, granted in obj.consent_overview()
             ),
         )
         events = obj.consent_events.select_related("purpose")[:RECENT_ROWS]
