@@ -35,12 +35,16 @@ class EstimatedCountPaginator(Paginator):
 
     On millions of rows the exact count dominates the change list's time (docs/legal.md, known traps).
     An unfiltered list reads the table's row estimate (``pg_class.reltuples``); a filtered or searched
-    one the planner's estimate of its rows (EXPLAIN). Below ``ESTIMATE_FROM`` estimated rows the count
-    is exact, as it is on SQLite. The admin's pagination then reads "about N" (``estimated``).
+    one the planner's estimate of its rows (EXPLAIN). Below ``ESTIMATE_FROM`` estimated rows the rows
+    are counted, but never more than ``ESTIMATE_FROM`` + 1 of them: the planner cannot estimate some
+    filters (the consent filter's latest ledger event) and guesses a few hundred rows where there are
+    a million; such a list then says "more than 10,000" (``at_least``) instead of counting them all.
+    On SQLite the count is always exact. The admin's pagination reads "about N" (``estimated``).
     """
 
     ESTIMATE_FROM = 10_000
     estimated = False
+    at_least = False
 
     @cached_property
     def count(self) -> int:
@@ -50,6 +54,11 @@ class EstimatedCountPaginator(Paginator):
             if estimate is not None and estimate >= self.ESTIMATE_FROM:
                 self.estimated = True
                 return estimate
+            counted = queryset.order_by()[: self.ESTIMATE_FROM + 1].count()
+            if counted > self.ESTIMATE_FROM:
+                self.at_least = True
+                return self.ESTIMATE_FROM
+            return counted
         return super().count
 
 
