@@ -37,6 +37,9 @@ from django.utils.translation import gettext
 # queries, small enough that a page of rows stays a few megabytes.
 PAGE_SIZE = 25_000
 
+# Distinct values per column whose cells are kept for reuse: memory stays bounded.
+REPEATS = 1024
+
 # Withheld items of a report: {(table, row id as text, field): reason}.
 Withheld = dict[tuple[str, str, str], str]
 
@@ -123,6 +126,8 @@ class Column:
     csv: Callable[[Any], Any] | None = None
     # Whether the shown value must be escaped for HTML (dates and numbers need not be).
     escape: bool = True
+    # Whether equal values always show alike, so a cell's markup can be reused for the same value.
+    repeats: bool = False
 
 
 def _shop_zone() -> ZoneInfo:
@@ -265,6 +270,8 @@ def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) 
                 display=_labelled(code_labels, model_field, purposes),
                 csv=as_csv,
                 escape=not (kind in _HTML_SAFE and code_labels is None and not shows_field),
+                # Not amounts: 49.9 and 49.90 are equal but shown differently.
+                repeats=kind in _CSV_AS_IS and kind != "DecimalField",
             )
         )
     return columns
@@ -396,8 +403,10 @@ def write_table(
         html_out.write('<table class="rows"><thead><tr>')
         html_out.write("".join(f'<th scope="col">{escape(column.label)}</th>' for column in shown))
         html_out.write("</tr></thead><tbody>\n")
+    # Per shown column: where its value is, its markup, how it is shown and, for columns whose values
+    # repeat (statuses, currencies, products), the cells already made, up to REPEATS values.
     cells = [
-        (start, names.index(column.name), column.display, column.escape)
+        (names.index(column.name), start, column.display, column.escape, {} if column.repeats else None)
         for start, column in zip(opening, shown, strict=True)
     ]
     as_csv = [(index, column.csv) for index, column in enumerate(columns) if column.csv is not None]
@@ -435,14 +444,18 @@ def write_table(
                     row[index] = convert(row[index])
                 writer.writerow(row)
                 parts = [row_start]
-                for start, position, display, needs_escape in cells:
+                for position, start, display, needs_escape, made in cells:
+                    value = values[position]
                     if left_out and names[position] in left_out:
-                        cell = _withheld_cell(withheld[(table, row_id, names[position])])
-                    elif needs_escape:
-                        cell = quote(display(values[position]))
+                        cell = start + _withheld_cell(withheld[(table, row_id, names[position])]) + closing
+                    elif made is not None and value in made:
+                        cell = made[value]
                     else:
-                        cell = display(values[position])
-                    parts.append(start + cell + closing)
+                        shown_value = quote(display(value)) if needs_escape else display(value)
+                        cell = start + shown_value + closing
+                        if made is not None and len(made) < REPEATS:
+                            made[value] = cell
+                    parts.append(cell)
                 parts.append(row_end)
                 html_out.write("".join(parts))
                 count += 1
