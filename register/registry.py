@@ -449,10 +449,13 @@ class Registry:
         )
         for page in pages:
             held: dict[int, set[HoldMatch]] = {}
+            # The page's rows as a queryset (a page is a run of keys), for holds that read more about
+            # them in the database: only this page's, not the customer's every row again.
+            rows_of_page = queryset.filter(pk__gte=page[0][0], pk__lte=page[-1][0])
             for hold, aliases in zip(holds, names, strict=True):
                 picks = [(name, position[alias]) for alias, name in aliases]
                 rows = [(row[0], {name: row[at] for name, at in picks}) for row in page]
-                for pk, match in hold._decide(queryset, rows):
+                for pk, match in hold._decide(rows_of_page, rows):
                     held.setdefault(pk, set()).add(match)
             yield ([row[:width] for row in page] if annotations else page), held
 
