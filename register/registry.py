@@ -142,7 +142,8 @@ class Hold:
     statutory holds kept as data) gives ``reads(model)`` and ``decide(queryset, rows)`` instead:
     ``reads`` names the values it needs of each row (``{name: lookup or expression}``), read with
     the model's other holds in one query (``matches_of``), and ``decide`` yields ``(pk, HoldMatch)``
-    for the rows under it, possibly several per row, from ``(pk, {name: value})`` pairs.
+    for the rows under it, possibly several per row, from ``(pk, *values)`` rows, the values in the
+    order ``reads`` names them.
     """
 
     name: str
@@ -153,7 +154,7 @@ class Hold:
     keeps_identifiers: bool = False
     condition: models.Q | None = None
     reads: Callable[[type[models.Model]], dict[str, Any]] | None = None
-    decide: Callable[[QuerySet, list[tuple[int, dict]]], Iterable[tuple[int, HoldMatch]]] | None = None
+    decide: Callable[[QuerySet, list[tuple]], Iterable[tuple[int, HoldMatch]]] | None = None
 
     def matches(self, queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
         """Yield ``(pk, match)`` for each of ``queryset``'s rows under this hold."""
@@ -169,17 +170,17 @@ class Hold:
         values["held"] = _flag(model, self.condition, self.rows)
         return values
 
-    def _decide(self, queryset: QuerySet, rows: list[tuple[int, dict]]) -> Iterable[tuple[int, HoldMatch]]:
+    def _decide(self, queryset: QuerySet, rows: list[tuple]) -> Iterable[tuple[int, HoldMatch]]:
         if self.decide is not None:
             yield from self.decide(queryset, rows)
             return
         until = self.make_until()
         reason = str(self.reason)
         made: dict[datetime.date | None, HoldMatch] = {}
-        for pk, values in rows:
-            if not values["held"]:
+        for pk, *values, held in rows:
+            if not held:
                 continue
-            end = until(values)
+            end = until(dict(zip(self.date_fields, values, strict=True)))
             if end not in made:
                 made[end] = HoldMatch(self.name, end, keeps_identifiers=self.keeps_identifiers, reason=reason)
             yield pk, made[end]
@@ -228,8 +229,9 @@ def matches_of(
     held: dict[int, set[HoldMatch]] = {}
     position = {column: index + 1 for index, column in enumerate(columns)}
     for hold, hold_names in zip(holds, names, strict=True):
-        picks = [(name, position[column]) for column, name in hold_names]
-        hold_rows = [(row[0], {name: row[at] for name, at in picks}) for row in values]
+        first = position[hold_names[0][0]] if hold_names else 1
+        last = first + len(hold_names)
+        hold_rows = [(row[0], *row[first:last]) for row in values]
         for pk, match in hold._decide(queryset, hold_rows):
             held.setdefault(pk, set()).add(match)
     return rows, held
@@ -545,6 +547,7 @@ def bookkeeping_hold(
 
         from register.legal import ISSUE_DATE
 
+        # In this order: ``decide`` takes the values by position.
         values: dict[str, Any] = {
             "controller": models.F(f"{controller}_id"),
             "held": _flag(model, condition, None),
@@ -555,7 +558,7 @@ def bookkeeping_hold(
             values["day"] = TruncDate(date_field) if is_datetime else models.F(date_field)
         return values
 
-    def decide(queryset: QuerySet, rows: list[tuple[int, dict]]) -> Iterator[tuple[int, HoldMatch]]:
+    def decide(queryset: QuerySet, rows: list[tuple]) -> Iterator[tuple[int, HoldMatch]]:
         from register.legal import ISSUE_DATE, period_end
         from register.models import Controller, shop_country
 
@@ -564,15 +567,14 @@ def bookkeeping_hold(
         by_country = periods()
         cache: dict[tuple[str, Any], HoldMatch] = {}
         reason_text = str(reason)
-        for pk, values in rows:
-            year = values["year"]
-            if year is None or not values["held"]:
+        for pk, controller_id, held, year, *day in rows:
+            if year is None or not held:
                 continue
-            country = countries.get(values["controller"], default)
+            country = countries.get(controller_id, default)
             if country not in by_country:
                 raise LookupError(f"No bookkeeping period for {country}/{kind}")
             counts_from, years, statute = by_country[country]
-            key = values["day"] if counts_from == ISSUE_DATE else year
+            key = day[0] if counts_from == ISSUE_DATE else year
             # One match per country and end, shared by every row it holds.
             if (country, key) not in cache:
                 day = key if counts_from == ISSUE_DATE else datetime.date(year, 12, 31)
