@@ -29,6 +29,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
@@ -85,8 +86,8 @@ def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> di
     holds count from (in the current time zone, computed by the database) and whether an invoice of it
     is unpaid in debt collection.
 
-    One plain query over the orders and one grouped query per kind of record an event is read from;
-    a correlated subquery per order would be costed as high as a walk of the whole table.
+    One plain query over the orders and one grouped query per kind of record read from (invoices,
+    returns); a correlated subquery per order would be costed as high as a walk of the whole table.
     """
     needed = {hold.counts_from for hold in holds}
     reads: dict[str, Any] = {}
@@ -110,6 +111,9 @@ def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> di
         invoice_reads[HoldEvent.INVOICE_DUE] = Max(
             Coalesce("due_on", TruncDate("issued_at"), output_field=DateField())
         )
+    if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
+        unpaid = Invoice.objects.unpaid_in_collection().filter(order_id__in=orders).values("pk")
+        invoice_reads["in_collection"] = Max(Case(When(pk__in=unpaid, then=Value(1)), default=Value(0)))
     return_reads = {HoldEvent.RETURN: Max(TruncDate("returned_at"))} if HoldEvent.RETURN in needed else {}
     for model, grouped in ((Invoice, invoice_reads), (Return, return_reads)):
         if grouped:
@@ -117,11 +121,6 @@ def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> di
             for order_id, *values in _read(rows, "order_id", grouped):
                 if order_id in facts:
                     facts[order_id].update(zip(grouped, values, strict=True))
-    if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
-        unpaid = Invoice.objects.unpaid_in_collection().filter(order_id__in=orders)
-        for order_id in unpaid.order_by().values_list("order_id", flat=True).distinct():
-            if order_id in facts:
-                facts[order_id]["in_collection"] = True
     return facts
 
 
