@@ -132,14 +132,19 @@ def _read(queryset: QuerySet, key: str, reads: dict[str, Any]) -> QuerySet:
     return queryset.order_by().annotate(**aliases).values_list(*columns, *aliases)
 
 
-def _matches_of_orders(facts: dict[int, dict[str, Any]], holds: list[StatutoryHold], today: datetime.date):
-    """``{order id: [(hold id, match)]}``: every hold in ``holds`` still running on ``today`` on each order,
-    whatever the kind of record; the matches of one (hold, end) are the same object for every order."""
+def _matches_of_orders(
+    facts: dict[int, dict[str, Any]], holds: list[StatutoryHold], today: datetime.date
+) -> dict[int, tuple[tuple[int, HoldMatch], ...]]:
+    """``{order id: ((hold id, match), ...)}``: every hold in ``holds`` still running on ``today`` on
+    each order, whatever the kind of record; the matches of one (hold, end) are the same object for
+    every order."""
     countries = memoised("law_countries", Controller.objects.law_countries)
     default = memoised("shop_country", shop_country)
     made: dict[tuple, HoldMatch] = {}
     ends: dict[tuple, datetime.date | None] = {}
-    result: dict[int, list[tuple[int, HoldMatch]]] = {}
+    # Orders under the same holds share one tuple of them: no list per order.
+    shared: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = {}
+    result: dict[int, tuple[tuple[int, HoldMatch], ...]] = {}
     for pk, order in facts.items():
         country = countries.get(order["controller_id"], default)
         found = []
@@ -167,15 +172,18 @@ def _matches_of_orders(facts: dict[int, dict[str, Any]], holds: list[StatutoryHo
                     keeps_identifiers=hold.keeps_identifiers,
                     reason=HoldKind(hold.kind).reason(),
                 )
-            found.append((hold.pk, made[key]))
+            found.append(key)
         if found:
-            result[pk] = found
+            signature = tuple(found)
+            if signature not in shared:
+                shared[signature] = tuple((hold_pk, made[(hold_pk, until)]) for hold_pk, until in signature)
+            result[pk] = shared[signature]
     return result
 
 
 def order_matches(
     order_ids: Iterable[int], record: str, today: datetime.date, orders: QuerySet | None = None
-) -> dict[int, list[HoldMatch]]:
+) -> dict[int, tuple[HoldMatch, ...]]:
     """The statutory holds on ``record`` rows of each order still running on ``today``, per order id.
 
     ``orders`` (a queryset of order ids, e.g. ``queryset.values("order_id")``) names the orders to the
@@ -194,11 +202,14 @@ def order_matches(
         facts = _order_facts(orders if orders is not None else sorted(wanted - seen), in_force)
         on_order.update(_matches_of_orders(facts, in_force, today))
         seen |= wanted | facts.keys()
-    result: dict[int, list[HoldMatch]] = {}
+    result: dict[int, tuple[HoldMatch, ...]] = {}
+    kept_of: dict[int, tuple[HoldMatch, ...]] = {}
     for pk in wanted & on_order.keys():
-        matches = [match for hold_pk, match in on_order[pk] if hold_pk in kept]
-        if matches:
-            result[pk] = matches
+        held = on_order[pk]
+        if id(held) not in kept_of:
+            kept_of[id(held)] = tuple(match for hold_pk, match in held if hold_pk in kept)
+        if kept_of[id(held)]:
+            result[pk] = kept_of[id(held)]
     return result
 
 

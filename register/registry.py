@@ -158,9 +158,9 @@ class Hold:
 
     def matches(self, queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
         """Yield ``(pk, match)`` for each of ``queryset``'s rows under this hold."""
-        _pks, held = matches_of([self], queryset)
-        for pk, matches in held.items():
-            for match in matches:
+        held = matches_of([self], queryset)
+        for pk, key in held.keys.items():
+            for match in held.combos[key]:
                 yield pk, match
 
     def _reads(self, model: type[models.Model]) -> dict[str, Any]:
@@ -201,40 +201,72 @@ def _flag(
     return models.Value(True, output_field=models.BooleanField())
 
 
-def matches_of(
-    holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] | None = None
-) -> tuple[list[tuple], dict[int, set[HoldMatch]]]:
+@dataclass
+class HeldRows:
+    """The rows of one query and the holds on each (``matches_of``).
+
+    ``rows`` are ``(pk, *extra values)`` tuples in primary-key order. ``keys`` maps the pk of each row
+    under a hold to a key of ``combos``, its holds sorted by ``HoldMatch.sort_key``: rows under the same
+    holds share one key and one tuple, so a million rows make no million sets.
+    """
+
+    rows: list[tuple]
+    keys: dict[int, int]
+    combos: dict[int, tuple[HoldMatch, ...]]
+
+    def of(self, pk: int) -> tuple[HoldMatch, ...]:
+        """The holds on row ``pk`` (empty when none)."""
+        key = self.keys.get(pk)
+        return () if key is None else self.combos[key]
+
+
+def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] | None = None) -> HeldRows:
     """Every row of ``queryset`` and the holds on each, from one query whatever the number of rows.
 
-    Return ``(rows, held)``: ``rows`` are ``(pk, *extra values)`` tuples in primary-key order and
-    ``held`` maps the pk of each row under a hold to its matches. A plain query, never a server-side
-    cursor: PostgreSQL plans a cursor for its first rows and may walk a whole primary-key index
-    instead of the customer's rows.
+    ``extra`` names values read with each row (``{name: lookup or expression}``). A plain query, never a
+    server-side cursor: PostgreSQL plans a cursor for its first rows and may walk a whole primary-key
+    index instead of the customer's rows.
     """
     holds = list(holds)
     extra = extra or {}
     annotations: dict[str, Any] = {}
-    names: list[list[tuple[str, str]]] = []
+    widths: list[int] = []
     for index, hold in enumerate(holds):
         reads = hold._reads(queryset.model)
         # Aliases by position: a read's name may be a lookup path ("order__placed_at").
-        aliases = [(f"hold{index}_{n}", name) for n, name in enumerate(reads)]
-        names.append(aliases)
-        annotations.update({alias: reads[name] for alias, name in aliases})
+        annotations.update({f"hold{index}_{n}": value for n, value in enumerate(reads.values())})
+        widths.append(len(reads))
     annotations.update({f"extra_{n}": value for n, value in enumerate(extra.values())})
-    columns = list(annotations)
-    values = list(queryset.annotate(**annotations).order_by("pk").values_list("pk", *columns))
+    values = list(queryset.annotate(**annotations).order_by("pk").values_list("pk", *annotations))
     width = len(extra)
     rows = [(row[0], *row[len(row) - width :]) if width else (row[0],) for row in values]
-    held: dict[int, set[HoldMatch]] = {}
-    position = {column: index + 1 for index, column in enumerate(columns)}
-    for hold, hold_names in zip(holds, names, strict=True):
-        first = position[hold_names[0][0]] if hold_names else 1
-        last = first + len(hold_names)
-        hold_rows = [(row[0], *row[first:last]) for row in values]
-        for pk, match in hold._decide(queryset, hold_rows):
-            held.setdefault(pk, set()).add(match)
-    return rows, held
+    # Each distinct match is one bit; a row's holds are the bits of one integer (no set per row).
+    bits: dict[int, int] = {}
+    by_value: dict[HoldMatch, int] = {}
+    matches: dict[int, HoldMatch] = {}
+    keys: dict[int, int] = {}
+    first = 1
+    for hold, hold_width in zip(holds, widths, strict=True):
+        last = first + hold_width
+        for pk, match in hold._decide(queryset, [(row[0], *row[first:last]) for row in values]):
+            bit = bits.get(id(match))
+            if bit is None:
+                bit = by_value.get(match)
+                if bit is None:
+                    bit = by_value[match] = 1 << len(by_value)
+                    matches[bit] = match
+                bits[id(match)] = bit
+            keys[pk] = keys.get(pk, 0) | bit
+        first = last
+    combos: dict[int, tuple[HoldMatch, ...]] = {}
+    for key in set(keys.values()):
+        found, rest = [], key
+        while rest:
+            bit = rest & -rest
+            found.append(matches[bit])
+            rest ^= bit
+        combos[key] = tuple(sorted(found, key=HoldMatch.sort_key))
+    return HeldRows(rows, keys, combos)
 
 
 @dataclass

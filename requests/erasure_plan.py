@@ -178,16 +178,18 @@ def _preview(customer: Customer, mode: str) -> ErasurePlan:
     items: list[PlanItem] = []
     order_of: dict[str, dict[int, int]] = {}
     for declaration in declarations:
-        held: dict[int, set[HoldMatch]] = {}
+        keys: dict[int, int] = {}
+        combos: dict[int, tuple[HoldMatch, ...]] = {}
         if declaration.holds:
             # Each row once, with every hold's facts (and its order, for ``purge_after``).
             path = ORDER_OF.get(declaration.model._meta.label_lower)
             extra = {"order": models.F(path)} if path else None
             holds = [] if claims else declaration.holds
-            rows, held = matches_of(holds, declaration.rows_for(customer), extra)
-            pks = [row[0] for row in rows]
+            held = matches_of(holds, declaration.rows_for(customer), extra)
+            pks = [row[0] for row in held.rows]
+            keys, combos = held.keys, held.combos
             if path:
-                order_of[declaration.model._meta.label_lower] = dict(rows)
+                order_of[declaration.model._meta.label_lower] = dict(held.rows)
         else:
             pks = plain[declaration.model]
         if claims:
@@ -209,20 +211,17 @@ def _preview(customer: Customer, mode: str) -> ErasurePlan:
                     )
                 )
             continue
-        # Rows under the same holds are grouped; the sorted holds of a set are worked out once.
-        ordered: dict[frozenset[HoldMatch], tuple[HoldMatch, ...]] = {}
-        groups: dict[tuple[HoldMatch, ...], list[int]] = defaultdict(list)
+        # Rows under the same holds are grouped (in the order of their first row).
+        groups: dict[int, list[int]] = defaultdict(list)
         rest: list[int] = []
         for pk in pks:
-            matches = held.get(pk)
-            if matches is None:
+            key = keys.get(pk)
+            if key is None:
                 rest.append(pk)
-                continue
-            key = frozenset(matches)
-            if key not in ordered:
-                ordered[key] = tuple(sorted(key, key=HoldMatch.sort_key))
-            groups[ordered[key]].append(pk)
-        for matches, group in sorted(groups.items(), key=lambda kv: _latest(kv[0]).sort_key()):
+            else:
+                groups[key].append(pk)
+        for key, group in sorted(groups.items(), key=lambda kv: _latest(combos[kv[0]]).sort_key()):
+            matches = combos[key]
             deciding = _latest(matches)
             open_ended = any(match.until is None for match in matches)
             items.append(
