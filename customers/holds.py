@@ -15,7 +15,6 @@ else the current register's country; holds without a country apply everywhere.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -30,7 +29,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
@@ -82,17 +81,15 @@ def applies_in(hold: StatutoryHold, country: str) -> bool:
 # --- Erasure: the holds on given orders, row by row ---------------------------------------------
 
 
-def _latest_day(queryset: QuerySet, value: Any) -> Subquery:
-    """The latest ``value`` (a date) among ``queryset``'s rows of the outer order."""
-    rows = (
-        queryset.filter(order_id=OuterRef("pk")).values("order_id").annotate(last=Max(value)).values("last")
-    )
-    return Subquery(rows, output_field=DateField())
+def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> dict[int, dict[str, Any]]:
+    """What the holds read of each order ``orders`` names: its controller, the date of each event the
+    holds count from (in the current time zone, computed by the database) and whether an invoice of it
+    is unpaid in debt collection.
 
-
-def _event_reads(needed: set[str]) -> dict[str, Any]:
-    """Per order, the date of each event the holds count from, computed by the database in the
-    current time zone: an order's dates are read with the order, never as datetimes row by row."""
+    One plain query over the orders and one grouped query per kind of record read from (invoices,
+    returns); a correlated subquery per order would be costed as high as a walk of the whole table.
+    """
+    needed = {hold.counts_from for hold in holds}
     reads: dict[str, Any] = {}
     if HoldEvent.PURCHASE in needed:
         reads[HoldEvent.PURCHASE] = TruncDate("placed_at")
@@ -103,65 +100,54 @@ def _event_reads(needed: set[str]) -> dict[str, Any]:
             output_field=DateTimeField(),
         )
         reads[HoldEvent.DELIVERY] = TruncDate(delivered)
-    if HoldEvent.INVOICE_ISSUE in needed:
-        reads[HoldEvent.INVOICE_ISSUE] = _latest_day(Invoice.objects.all(), TruncDate("issued_at"))
-    if HoldEvent.INVOICE_DUE in needed:
-        due = Coalesce("due_on", TruncDate("issued_at"), output_field=DateField())
-        reads[HoldEvent.INVOICE_DUE] = _latest_day(Invoice.objects.all(), due)
-    if HoldEvent.RETURN in needed:
-        reads[HoldEvent.RETURN] = _latest_day(Return.objects.all(), TruncDate("returned_at"))
-    return reads
-
-
-def _order_facts(orders: QuerySet, holds: list[StatutoryHold]) -> dict[int, dict[str, Any]]:
-    """The facts the holds read of each order (its controller, its events' dates, whether an invoice of
-    it is unpaid in debt collection), in one query over the orders ``orders`` names."""
-    reads = _event_reads({hold.counts_from for hold in holds})
-    if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
-        reads["in_collection"] = Exists(
-            Invoice.objects.unpaid_in_collection().filter(order_id=OuterRef("pk"))
-        )
-    aliases = {f"fact_{n}": value for n, value in enumerate(reads.values())}
-    rows = (
-        Order.objects.filter(pk__in=orders).annotate(**aliases).values_list("pk", "controller_id", *aliases)
-    )
-    return {
-        pk: {"controller_id": controller_id, **dict(zip(reads, facts, strict=True))}
-        for pk, controller_id, *facts in rows
+    facts = {
+        pk: {"controller_id": controller_id, **dict(zip(reads, values, strict=True))}
+        for pk, controller_id, *values in _read(Order.objects.filter(pk__in=orders), "pk", reads)
     }
+    invoice_reads: dict[str, Any] = {}
+    if HoldEvent.INVOICE_ISSUE in needed:
+        invoice_reads[HoldEvent.INVOICE_ISSUE] = Max(TruncDate("issued_at"))
+    if HoldEvent.INVOICE_DUE in needed:
+        invoice_reads[HoldEvent.INVOICE_DUE] = Max(
+            Coalesce("due_on", TruncDate("issued_at"), output_field=DateField())
+        )
+    if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
+        unpaid = Invoice.objects.unpaid_in_collection().filter(order_id__in=orders).values("pk")
+        invoice_reads["in_collection"] = Max(Case(When(pk__in=unpaid, then=Value(1)), default=Value(0)))
+    return_reads = {HoldEvent.RETURN: Max(TruncDate("returned_at"))} if HoldEvent.RETURN in needed else {}
+    for model, grouped in ((Invoice, invoice_reads), (Return, return_reads)):
+        if grouped:
+            rows = model.objects.filter(order_id__in=orders).values("order_id")
+            for order_id, *values in _read(rows, "order_id", grouped):
+                if order_id in facts:
+                    facts[order_id].update(zip(grouped, values, strict=True))
+    return facts
 
 
-def order_matches(
-    order_ids: Iterable[int], record: str, today: datetime.date, orders: QuerySet | None = None
-) -> dict[int, list[HoldMatch]]:
-    """The statutory holds on ``record`` rows of each order still running on ``today``, per order id.
+def _read(queryset: QuerySet, key: str, reads: dict[str, Any]) -> QuerySet:
+    """``(key, controller or nothing, *reads)`` rows of ``queryset``, unordered (aliases by position:
+    the names are event names)."""
+    aliases = {f"fact_{n}": value for n, value in enumerate(reads.values())}
+    columns = [key, "controller_id"] if queryset.model is Order else [key]
+    return queryset.order_by().annotate(**aliases).values_list(*columns, *aliases)
 
-    ``orders`` (a queryset of order ids, e.g. ``queryset.values("order_id")``) names the orders to the
-    database as a subquery rather than a list of ids. Inside ``memoised_lookups()`` (erasure and its
-    preview) the holds, countries and the facts of the same orders are read once for every kind of
-    record, not once per kind.
-    """
-    in_force = memoised("statutory_holds", holds_in_force)
-    holds = [hold for hold in in_force if record in hold.records]
-    if not holds:
-        return {}
-    # Facts of orders already read for another kind of record are reused; only new orders are read.
-    facts, seen = memoised("order_facts", lambda: ({}, set()))
-    wanted = set(order_ids)
-    if wanted - seen:
-        facts.update(_order_facts(orders if orders is not None else list(wanted - seen), in_force))
-        seen |= wanted
-    if not wanted & facts.keys():
-        return {}
+
+def _matches_of_orders(
+    facts: dict[int, dict[str, Any]], holds: list[StatutoryHold], today: datetime.date
+) -> dict[int, tuple[tuple[int, HoldMatch], ...]]:
+    """``{order id: ((hold id, match), ...)}``: every hold in ``holds`` still running on ``today`` on
+    each order, whatever the kind of record; the matches of one (hold, end) are the same object for
+    every order."""
     countries = memoised("law_countries", Controller.objects.law_countries)
     default = memoised("shop_country", shop_country)
-    # The matches of one (country, hold, end) are the same object for every order that has them.
     made: dict[tuple, HoldMatch] = {}
     ends: dict[tuple, datetime.date | None] = {}
-    result: dict[int, list[HoldMatch]] = defaultdict(list)
-    for pk in sorted(wanted & facts.keys()):
-        order = facts[pk]
+    # Orders under the same holds share one tuple of them: no list per order.
+    shared: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = {}
+    result: dict[int, tuple[tuple[int, HoldMatch], ...]] = {}
+    for pk, order in facts.items():
         country = countries.get(order["controller_id"], default)
+        found = []
         for hold in holds:
             if not applies_in(hold, country):
                 continue
@@ -186,7 +172,44 @@ def order_matches(
                     keeps_identifiers=hold.keeps_identifiers,
                     reason=HoldKind(hold.kind).reason(),
                 )
-            result[pk].append(made[key])
+            found.append(key)
+        if found:
+            signature = tuple(found)
+            if signature not in shared:
+                shared[signature] = tuple((hold_pk, made[(hold_pk, until)]) for hold_pk, until in signature)
+            result[pk] = shared[signature]
+    return result
+
+
+def order_matches(
+    order_ids: Iterable[int], record: str, today: datetime.date, orders: QuerySet | None = None
+) -> dict[int, tuple[HoldMatch, ...]]:
+    """The statutory holds on ``record`` rows of each order still running on ``today``, per order id.
+
+    ``orders`` (a queryset of order ids, e.g. ``queryset.values("order_id")``) names the orders to the
+    database as a subquery rather than a list of ids. Inside ``memoised_lookups()`` (erasure and its
+    preview) the holds, countries and the facts of the same orders are read, and the holds on each
+    order worked out, once for every kind of record, not once per kind.
+    """
+    in_force = memoised("statutory_holds", holds_in_force)
+    kept = {hold.pk for hold in in_force if record in hold.records}
+    if not kept:
+        return {}
+    # Orders already worked out for another kind of record are reused; only new orders are read.
+    on_order, seen = memoised("order_holds", lambda: ({}, set()))
+    wanted = set(order_ids)
+    if wanted - seen:
+        facts = _order_facts(orders if orders is not None else sorted(wanted - seen), in_force)
+        on_order.update(_matches_of_orders(facts, in_force, today))
+        seen |= wanted | facts.keys()
+    result: dict[int, tuple[HoldMatch, ...]] = {}
+    kept_of: dict[int, tuple[HoldMatch, ...]] = {}
+    for pk in wanted & on_order.keys():
+        held = on_order[pk]
+        if id(held) not in kept_of:
+            kept_of[id(held)] = tuple(match for hold_pk, match in held if hold_pk in kept)
+        if kept_of[id(held)]:
+            result[pk] = kept_of[id(held)]
     return result
 
 
@@ -197,15 +220,15 @@ def statutory_hold(record: str) -> Hold:
     def reads(model: type[Model]) -> dict[str, Any]:
         return {"order": F(order_path)}
 
-    def decide(queryset: QuerySet, rows: list[tuple[int, dict]]) -> Iterator[tuple[int, HoldMatch]]:
+    def decide(queryset: QuerySet, rows: list[tuple]) -> Iterator[tuple[int, HoldMatch]]:
         from django.utils import timezone
 
         if not rows:
             return
-        order_ids = {values["order"] for _pk, values in rows}
+        order_ids = {order for _pk, order in rows}
         matches = order_matches(order_ids, record, timezone.localdate(), queryset.values(order_path))
-        for pk, values in rows:
-            for match in matches.get(values["order"], ()):
+        for pk, order in rows:
+            for match in matches.get(order, ()):
                 yield pk, match
 
     return Hold(name=HoldName.STATUTORY, reason=HoldName.STATUTORY.label, reads=reads, decide=decide)

@@ -142,7 +142,8 @@ class Hold:
     statutory holds kept as data) gives ``reads(model)`` and ``decide(queryset, rows)`` instead:
     ``reads`` names the values it needs of each row (``{name: lookup or expression}``), read with
     the model's other holds in one query (``matches_of``), and ``decide`` yields ``(pk, HoldMatch)``
-    for the rows under it, possibly several per row, from ``(pk, {name: value})`` pairs.
+    for the rows under it, possibly several per row, from ``(pk, *values)`` rows, the values in the
+    order ``reads`` names them.
     """
 
     name: str
@@ -153,13 +154,13 @@ class Hold:
     keeps_identifiers: bool = False
     condition: models.Q | None = None
     reads: Callable[[type[models.Model]], dict[str, Any]] | None = None
-    decide: Callable[[QuerySet, list[tuple[int, dict]]], Iterable[tuple[int, HoldMatch]]] | None = None
+    decide: Callable[[QuerySet, list[tuple]], Iterable[tuple[int, HoldMatch]]] | None = None
 
     def matches(self, queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
         """Yield ``(pk, match)`` for each of ``queryset``'s rows under this hold."""
-        _pks, held = matches_of([self], queryset)
-        for pk, matches in held.items():
-            for match in matches:
+        held = matches_of([self], queryset)
+        for pk, key in held.keys.items():
+            for match in held.combos[key]:
                 yield pk, match
 
     def _reads(self, model: type[models.Model]) -> dict[str, Any]:
@@ -169,17 +170,17 @@ class Hold:
         values["held"] = _flag(model, self.condition, self.rows)
         return values
 
-    def _decide(self, queryset: QuerySet, rows: list[tuple[int, dict]]) -> Iterable[tuple[int, HoldMatch]]:
+    def _decide(self, queryset: QuerySet, rows: list[tuple]) -> Iterable[tuple[int, HoldMatch]]:
         if self.decide is not None:
             yield from self.decide(queryset, rows)
             return
         until = self.make_until()
         reason = str(self.reason)
         made: dict[datetime.date | None, HoldMatch] = {}
-        for pk, values in rows:
-            if not values["held"]:
+        for pk, *values, held in rows:
+            if not held:
                 continue
-            end = until(values)
+            end = until(dict(zip(self.date_fields, values, strict=True)))
             if end not in made:
                 made[end] = HoldMatch(self.name, end, keeps_identifiers=self.keeps_identifiers, reason=reason)
             yield pk, made[end]
@@ -200,39 +201,72 @@ def _flag(
     return models.Value(True, output_field=models.BooleanField())
 
 
-def matches_of(
-    holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] | None = None
-) -> tuple[list[tuple], dict[int, set[HoldMatch]]]:
+@dataclass
+class HeldRows:
+    """The rows of one query and the holds on each (``matches_of``).
+
+    ``rows`` are ``(pk, *extra values)`` tuples in primary-key order. ``keys`` maps the pk of each row
+    under a hold to a key of ``combos``, its holds sorted by ``HoldMatch.sort_key``: rows under the same
+    holds share one key and one tuple, so a million rows make no million sets.
+    """
+
+    rows: list[tuple]
+    keys: dict[int, int]
+    combos: dict[int, tuple[HoldMatch, ...]]
+
+    def of(self, pk: int) -> tuple[HoldMatch, ...]:
+        """The holds on row ``pk`` (empty when none)."""
+        key = self.keys.get(pk)
+        return () if key is None else self.combos[key]
+
+
+def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] | None = None) -> HeldRows:
     """Every row of ``queryset`` and the holds on each, from one query whatever the number of rows.
 
-    Return ``(rows, held)``: ``rows`` are ``(pk, *extra values)`` tuples in primary-key order and
-    ``held`` maps the pk of each row under a hold to its matches. A plain query, never a server-side
-    cursor: PostgreSQL plans a cursor for its first rows and may walk a whole primary-key index
-    instead of the customer's rows.
+    ``extra`` names values read with each row (``{name: lookup or expression}``). A plain query, never a
+    server-side cursor: PostgreSQL plans a cursor for its first rows and may walk a whole primary-key
+    index instead of the customer's rows.
     """
     holds = list(holds)
     extra = extra or {}
     annotations: dict[str, Any] = {}
-    names: list[list[tuple[str, str]]] = []
+    widths: list[int] = []
     for index, hold in enumerate(holds):
         reads = hold._reads(queryset.model)
         # Aliases by position: a read's name may be a lookup path ("order__placed_at").
-        aliases = [(f"hold{index}_{n}", name) for n, name in enumerate(reads)]
-        names.append(aliases)
-        annotations.update({alias: reads[name] for alias, name in aliases})
+        annotations.update({f"hold{index}_{n}": value for n, value in enumerate(reads.values())})
+        widths.append(len(reads))
     annotations.update({f"extra_{n}": value for n, value in enumerate(extra.values())})
-    columns = list(annotations)
-    values = list(queryset.annotate(**annotations).order_by("pk").values_list("pk", *columns))
+    values = list(queryset.annotate(**annotations).order_by("pk").values_list("pk", *annotations))
     width = len(extra)
     rows = [(row[0], *row[len(row) - width :]) if width else (row[0],) for row in values]
-    held: dict[int, set[HoldMatch]] = {}
-    position = {column: index + 1 for index, column in enumerate(columns)}
-    for hold, hold_names in zip(holds, names, strict=True):
-        picks = [(name, position[column]) for column, name in hold_names]
-        hold_rows = [(row[0], {name: row[at] for name, at in picks}) for row in values]
-        for pk, match in hold._decide(queryset, hold_rows):
-            held.setdefault(pk, set()).add(match)
-    return rows, held
+    # Each distinct match is one bit; a row's holds are the bits of one integer (no set per row).
+    bits: dict[int, int] = {}
+    by_value: dict[HoldMatch, int] = {}
+    matches: dict[int, HoldMatch] = {}
+    keys: dict[int, int] = {}
+    first = 1
+    for hold, hold_width in zip(holds, widths, strict=True):
+        last = first + hold_width
+        for pk, match in hold._decide(queryset, [(row[0], *row[first:last]) for row in values]):
+            bit = bits.get(id(match))
+            if bit is None:
+                bit = by_value.get(match)
+                if bit is None:
+                    bit = by_value[match] = 1 << len(by_value)
+                    matches[bit] = match
+                bits[id(match)] = bit
+            keys[pk] = keys.get(pk, 0) | bit
+        first = last
+    combos: dict[int, tuple[HoldMatch, ...]] = {}
+    for key in set(keys.values()):
+        found, rest = [], key
+        while rest:
+            bit = rest & -rest
+            found.append(matches[bit])
+            rest ^= bit
+        combos[key] = tuple(sorted(found, key=HoldMatch.sort_key))
+    return HeldRows(rows, keys, combos)
 
 
 @dataclass
@@ -626,6 +660,7 @@ def bookkeeping_hold(
 
         from register.legal import ISSUE_DATE
 
+        # In this order: ``decide`` takes the values by position.
         values: dict[str, Any] = {
             "controller": models.F(f"{controller}_id"),
             "held": _flag(model, condition, None),
@@ -636,7 +671,7 @@ def bookkeeping_hold(
             values["day"] = TruncDate(date_field) if is_datetime else models.F(date_field)
         return values
 
-    def decide(queryset: QuerySet, rows: list[tuple[int, dict]]) -> Iterator[tuple[int, HoldMatch]]:
+    def decide(queryset: QuerySet, rows: list[tuple]) -> Iterator[tuple[int, HoldMatch]]:
         from register.legal import ISSUE_DATE, period_end
         from register.models import Controller, shop_country
 
@@ -645,15 +680,14 @@ def bookkeeping_hold(
         by_country = periods()
         cache: dict[tuple[str, Any], HoldMatch] = {}
         reason_text = str(reason)
-        for pk, values in rows:
-            year = values["year"]
-            if year is None or not values["held"]:
+        for pk, controller_id, held, year, *day in rows:
+            if year is None or not held:
                 continue
-            country = countries.get(values["controller"], default)
+            country = countries.get(controller_id, default)
             if country not in by_country:
                 raise LookupError(f"No bookkeeping period for {country}/{kind}")
             counts_from, years, statute = by_country[country]
-            key = values["day"] if counts_from == ISSUE_DATE else year
+            key = day[0] if counts_from == ISSUE_DATE else year
             # One match per country and end, shared by every row it holds.
             if (country, key) not in cache:
                 day = key if counts_from == ISSUE_DATE else datetime.date(year, 12, 31)
