@@ -43,9 +43,8 @@ from register.models import (
     HoldKind,
     RecordKind,
     StatutoryHold,
-    shop_country,
 )
-from register.registry import Hold, HoldMatch, HoldName, memoised
+from register.registry import Hold, HoldMatch, HoldName, law_country, memoised
 from register.retention import first_held_date, start_of_day
 
 # Which BookkeepingPeriod kind each bookkeeping record is (docs/legal.md), for erasure and the retention
@@ -139,14 +138,13 @@ def _matches_of_orders(
     each order, whatever the kind of record; the matches of one (hold, end) are the same object for
     every order."""
     countries = memoised("law_countries", Controller.objects.law_countries)
-    default = memoised("shop_country", shop_country)
     made: dict[tuple, HoldMatch] = {}
     ends: dict[tuple, datetime.date | None] = {}
     # Orders under the same holds share one tuple of them: no list per order.
     shared: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = {}
     result: dict[int, tuple[tuple[int, HoldMatch], ...]] = {}
     for pk, order in facts.items():
-        country = countries.get(order["controller_id"], default)
+        country = law_country(countries, order["controller_id"])
         found = []
         for hold in holds:
             if not applies_in(hold, country):

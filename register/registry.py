@@ -468,16 +468,15 @@ class Registry:
         """
         holds = list(holds)
         queryset = declaration.rows_for(customer)
+        width = len(lookups)
         annotations: dict[str, Any] = {}
-        names: list[list[tuple[str, str]]] = []
+        # Where each hold's values sit in a row read: ``decide`` takes them by position, after the pk.
+        spans: list[tuple[int, int]] = []
         for index, hold in enumerate(holds):
             reads = hold._reads(declaration.model)
-            # Aliases by position: a read's name may be a lookup path ("order__placed_at").
-            aliases = [(f"hold{index}_{n}", name) for n, name in enumerate(reads)]
-            names.append(aliases)
-            annotations.update({alias: reads[name] for alias, name in aliases})
-        width = len(lookups)
-        position = {alias: width + n for n, alias in enumerate(annotations)}
+            first = width + len(annotations)
+            annotations.update({f"hold{index}_{n}": value for n, value in enumerate(reads.values())})
+            spans.append((first, width + len(annotations)))
         pages = self.iter_pages(
             declaration, customer, [*lookups, *annotations], chunk_size=chunk_size, annotations=annotations
         )
@@ -486,9 +485,8 @@ class Registry:
             # The page's rows as a queryset (a page is a run of keys), for holds that read more about
             # them in the database: only this page's, not the customer's every row again.
             rows_of_page = queryset.filter(pk__gte=page[0][0], pk__lte=page[-1][0])
-            for hold, aliases in zip(holds, names, strict=True):
-                picks = [(name, position[alias]) for alias, name in aliases]
-                rows = [(row[0], {name: row[at] for name, at in picks}) for row in page]
+            for hold, (first, last) in zip(holds, spans, strict=True):
+                rows = [(row[0], *row[first:last]) for row in page]
                 for pk, match in hold._decide(rows_of_page, rows):
                     held.setdefault(pk, set()).add(match)
             yield ([row[:width] for row in page] if annotations else page), held
@@ -602,6 +600,20 @@ def memoised_lookups() -> Iterator[None]:
         _memo.reset(token)
 
 
+def law_country(countries: dict[int, str], controller_id: int | None) -> str:
+    """The country whose law keeps a record its controller sold (``countries``: ``law_countries()``).
+
+    Without a known controller, the shop's country: read only when a record needs it, once per run
+    inside ``memoised_lookups``.
+    """
+    country = countries.get(controller_id)
+    if country is None:
+        from register.models import shop_country
+
+        country = memoised("shop_country", shop_country)
+    return country
+
+
 def memoised(key: Any, compute: Callable[[], Any]) -> Any:
     cache = _memo.get()
     if cache is None:
@@ -673,17 +685,16 @@ def bookkeeping_hold(
 
     def decide(queryset: QuerySet, rows: list[tuple]) -> Iterator[tuple[int, HoldMatch]]:
         from register.legal import ISSUE_DATE, period_end
-        from register.models import Controller, shop_country
+        from register.models import Controller
 
         countries = memoised("law_countries", Controller.objects.law_countries)
-        default = memoised("shop_country", shop_country)
         by_country = periods()
         cache: dict[tuple[str, Any], HoldMatch] = {}
         reason_text = str(reason)
         for pk, controller_id, held, year, *day in rows:
             if year is None or not held:
                 continue
-            country = countries.get(controller_id, default)
+            country = law_country(countries, controller_id)
             if country not in by_country:
                 raise LookupError(f"No bookkeeping period for {country}/{kind}")
             counts_from, years, statute = by_country[country]

@@ -378,10 +378,13 @@ def write_table(
     html_out: IO[str],
     withheld: Withheld,
     law: LawKeeps | None = None,
-) -> None:
+    *,
+    empty: bool = False,
+) -> int:
     """Read the table's rows once; write each to data.json, its CSV file and index.html together.
 
-    With ``law``, the holds the law sets on the table's rows judge them in the same read.
+    With ``law``, the holds the law sets on the table's rows judge them in the same read. ``empty``:
+    the table is known to have no rows of the customer, and is not read. Return the number of rows.
     """
     from register.registry import registry
 
@@ -412,7 +415,9 @@ def write_table(
     as_csv = [(index, column.csv) for index, column in enumerate(columns) if column.csv is not None]
     holds = law.holds_of(declaration) if law is not None else []
     lookups = [column.lookup for column in columns]
-    if holds:
+    if empty:
+        pages = iter(())
+    elif holds:
         pages = registry.iter_judged_pages(declaration, customer, lookups, holds, chunk_size=PAGE_SIZE)
     else:
         pages = (
@@ -468,6 +473,29 @@ def write_table(
         html_out.write("</tbody></table>\n")
     if not count:
         html_out.write('<p class="muted">' + escape(gettext("No rows.")) + "</p>\n")
+    return count
+
+
+def parent_tables(declarations: list) -> dict[str, str]:
+    """{table: the exported table its rows are reached through}, e.g. order lines through orders.
+
+    A table whose path to the customer runs through another exported table's rows has no rows of a
+    customer that table has none of, so it need not be read.
+    """
+    by_model = {declaration.model: declaration for declaration in declarations}
+    parents = {}
+    for declaration in declarations:
+        first, _sep, rest = (declaration.path or "").partition("__")
+        if not rest:
+            continue
+        try:
+            related = declaration.model._meta.get_field(first).related_model
+        except FieldDoesNotExist:
+            continue
+        parent = by_model.get(related)
+        if parent is not None and parent.path == rest:
+            parents[declaration.table] = parent.table
+    return parents
 
 
 def write_withheld_list(out: IO[str], withheld: Withheld, labels: dict) -> None:

@@ -46,6 +46,7 @@ from requests.report_tables import (
     columns_of,
     dump,
     export_declarations,
+    parent_tables,
     purpose_names,
     table_labels,
     write_table,
@@ -270,6 +271,7 @@ def _write_archive(
             declaration.table: columns_of(declaration, provided_only, purposes)
             for declaration in declarations
         }
+        parents = parent_tables(declarations)
         json_out.write("{\n")
         for key, value in header.items():
             json_out.write(f"  {dump(key)}: {dump(value)},\n")
@@ -284,6 +286,7 @@ def _write_archive(
                 )
             folder = f"customer-{index + 1}/" if len(customers) > 1 else ""
             category = None
+            rows: dict[str, int] = {}
             for declaration in declarations:
                 if declaration.category != category:
                     if category is not None:
@@ -302,7 +305,9 @@ def _write_archive(
                     + escape(gettext("Also in the file %(file)s") % {"file": csv_name})
                     + "</p>"
                 )
-                write_table(
+                # Order lines of a customer without orders, withheld items without earlier reports: none.
+                empty = rows.get(parents.get(table, ""), 1) == 0
+                rows[table] = write_table(
                     archive,
                     csv_name,
                     declaration,
@@ -312,6 +317,7 @@ def _write_archive(
                     html_out,
                     withheld,
                     law,
+                    empty=empty,
                 )
                 html_out.write("</section>\n")
             if category is not None:
