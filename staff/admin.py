@@ -30,7 +30,8 @@ class AccessRecordAdmin(ReadOnlyAdmin):
 
     search_fields = ["username", "ip_address"]
     search_help_text = _("Search by username or address.")
-    date_hierarchy = "attempt_time"
+    # By date with fixed periods: a date hierarchy lists the distinct days of every sign-in record.
+    list_filter = [("attempt_time", admin.DateFieldListFilter)]
     ordering = ["-attempt_time"]
 
     @admin.display(description=_("username"), ordering="username")
