@@ -790,10 +790,8 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["match_candidates"] = list(_with_last_order(obj.customers.order_by("pk")))
-            # Each report's downloads counted in the same query, however many reports there are.
-            reports = list(
-                obj.reports.select_related("released_by").annotate(download_count=Count("downloads"))
-            )
+            reports = obj.reports.select_related("released_by").annotate(download_count=Count("downloads"))
+            reports = list(reports)
             sends = link_sends(reports)
             extra_context["report_rows"] = [(report, sends.get(report.pk, [])) for report in reports]
         if obj is not None and obj.status == Request.Status.IN_PROGRESS:
