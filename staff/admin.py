@@ -107,6 +107,8 @@ class FailedLoginAdmin(AccessRecordAdmin):
 class StaffLoginAdmin(AccessRecordAdmin):
     list_display = ["logged_in", "logged_out", "username_display", "address", "browser"]
     fields = readonly_fields = list_display
+    # Newest first along the primary key (a login is only ever added): the time has no index.
+    ordering = ["-id"]
 
     @admin.display(description=_("logged in"), ordering="attempt_time")
     def logged_in(self, obj: StaffLogin):
