@@ -54,15 +54,18 @@ def shop_country() -> str:
     return country or default_country()
 
 
-def shop_name() -> str:
-    """The name customers and staff know the shop by: the current register's main controller's."""
+def controller_names() -> models.QuerySet:
+    """The names of the current register's controllers, the main one first."""
     return (
         Controller.objects.filter(register__is_current=True)
         .order_by("position", "id")
         .values_list("name", flat=True)
-        .first()
-        or ""
     )
+
+
+def shop_name() -> str:
+    """The name customers and staff know the shop by: the current register's main controller's."""
+    return controller_names().first() or ""
 
 
 def notice_country() -> str:
