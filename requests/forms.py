@@ -1,6 +1,5 @@
 import contextlib
 import unicodedata
-from collections.abc import Iterable
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -25,14 +24,11 @@ MESSAGE_MAX_LENGTH = 5000
 SHORT_TEXT_MAX_LENGTH = 2000
 
 
-def withdrawal_purpose_choices(purposes: Iterable | None = None) -> list[tuple[str, str]]:
-    """Return the consent purposes a customer can withdraw (GDPR Art. 7(3)), from the ledger (or of
-    ``purposes``, ``ConsentPurpose`` rows read by the caller)."""
+def withdrawal_purpose_choices() -> list[tuple[str, str]]:
+    """Return the consent purposes a customer can withdraw (GDPR Art. 7(3)), from the ledger."""
     from customers.models import ConsentPurpose
 
-    if purposes is None:
-        purposes = ConsentPurpose.objects.order_by("code")
-    return [(p.code, p.localized_name()) for p in purposes]
+    return [(p.code, p.localized_name()) for p in ConsentPurpose.objects.order_by("code")]
 
 
 def strip_control_characters(value: str) -> str:

@@ -8,7 +8,6 @@ address has been verified.
 import hashlib
 
 from django.conf import settings
-from django.db.models import Subquery
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from register.models import controller_names, shop_name
+from register.models import shop_name
 from register.security import client_address
 from register.stored_pages import StoredPage, cached, release, store
 from requests import notice, ratelimit
@@ -102,26 +101,19 @@ def _form_context(form: PublicRequestForm) -> dict:
     return {"form": form, "rights": RIGHTS, "erasure_explained": ERASURE_EXPLAINED}
 
 
-def _form_facts() -> tuple[list[tuple[str, str]], str]:
-    """The consent purposes customers may withdraw and the shop's name, read in one query."""
-    from customers.models import ConsentPurpose
-
-    rows = list(ConsentPurpose.objects.order_by("code").annotate(shop=Subquery(controller_names()[:1])))
-    return withdrawal_purpose_choices(rows), (rows[0].shop or "" if rows else shop_name())
-
-
 def _blank_form(request: HttpRequest) -> HttpResponse:
     """The empty form, rendered once per language, chosen kind, consent purposes and shop name.
 
-    What it is built from is read on every visit (one small query), so a new consent purpose or a
-    renamed shop shows at once in every process; the rendering itself comes from the cache, with
-    this visitor's CSRF token and nonce filled in (register.stored_pages).
+    The consent purposes are read on every visit (one small query), so a new one shows at once in
+    every process, and the shop's name comes from ``shop_name()``'s cache; the rendering itself comes
+    from the cache, with this visitor's CSRF token and nonce filled in (register.stored_pages).
     """
     kind = request.GET.get("kind", "")
     # Only a kind of request preselects one; anything else is the form with none chosen.
     if kind not in Request.Kind.values:
         kind = ""
-    purposes, shop = _form_facts()
+    purposes = withdrawal_purpose_choices()
+    shop = shop_name()
     facts = repr((release(), translation.get_language(), kind, purposes, shop))
     key = "request-form:" + hashlib.sha256(facts.encode()).hexdigest()
 
