@@ -104,15 +104,15 @@ def _form_context(form: PublicRequestForm) -> dict:
 def _blank_form(request: HttpRequest) -> HttpResponse:
     """The empty form, rendered once per language, chosen kind, consent purposes and shop name.
 
-    The consent purposes are read on every visit (one small query), so a new one shows at once in
-    every process, and the shop's name comes from ``shop_name()``'s cache; the rendering itself comes
-    from the cache, with this visitor's CSRF token and nonce filled in (register.stored_pages).
+    The consent purposes and the shop's name come from their caches (each forgotten when they change)
+    and the rendering from the cache of pages, with this visitor's CSRF token and nonce filled in
+    (register.stored_pages): a warm view reads nothing from the database.
     """
     kind = request.GET.get("kind", "")
     # Only a kind of request preselects one; anything else is the form with none chosen.
     if kind not in Request.Kind.values:
         kind = ""
-    purposes = withdrawal_purpose_choices()
+    purposes = withdrawal_purpose_choices(cached=True)
     shop = shop_name()
     facts = repr((release(), translation.get_language(), kind, purposes, shop))
     key = "request-form:" + hashlib.sha256(facts.encode()).hexdigest()
