@@ -51,6 +51,14 @@ EXPORT_MARKETING_PERMISSION = "customers.export_marketing_list"
 # full filtered list, so a customer with thousands of orders still opens at once.
 RECENT_ROWS = 10
 
+
+def consent_overview(customer: Customer) -> list:
+    """``customer.consent_overview()``, read once for the change page's consent and unsubscribe parts."""
+    if "_consent_overview" not in customer.__dict__:
+        customer.__dict__["_consent_overview"] = customer.consent_overview()
+    return customer.__dict__["_consent_overview"]
+
+
 # --- Customer list filters ---------------------------------------------------------------------
 
 
@@ -243,7 +251,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
             "<code>List-Unsubscribe-Post: {}</code></td></tr>",
             (
                 (link["purpose"], link["url"], link["list_unsubscribe"], link["list_unsubscribe_post"])
-                for link in customer_links(obj)
+                for link in customer_links(obj, [purpose for purpose, _granted in consent_overview(obj)])
             ),
         )
         return format_html(
@@ -464,7 +472,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
             "<tr><td>{}</td><td>{}</td></tr>",
             (
                 (purpose, _("granted") if granted else _("not granted"))
-                for purpose, granted in obj.consent_overview()
+                for purpose, granted in consent_overview(obj)
             ),
         )
         events = obj.consent_events.select_related("purpose")[:RECENT_ROWS]
