@@ -37,6 +37,7 @@ from register.models import (
     StatutoryHold,
 )
 from register.retention_text import retention_sentence, retention_sentences
+from register.stored_pages import notice_published
 from register.translation import LANGUAGE_CODES, in_every_language, localise
 
 if TYPE_CHECKING:
@@ -586,6 +587,8 @@ def publish(register: Register, by: AbstractBaseUser | None = None) -> NoticeVer
         raise RegisterIncomplete(check.as_list(), check)
     snapshot = build_snapshot(register)
     number = (NoticeVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    # Every process serves the new version from the commit on (register.views.privacy_notice).
+    notice_published()
     return NoticeVersion.objects.create(
         register=register,
         number=number,

@@ -1,11 +1,9 @@
-import functools
 import hashlib
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -14,7 +12,15 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from register.models import NoticeVersion
+from register.models import NoticeVersion, shop_name
+from register.stored_pages import (
+    StoredPage,
+    cache_is_shared,
+    cached,
+    notice_generation,
+    release,
+    store,
+)
 from register.translation import LANGUAGE_CODES
 
 # Shown, in the visitor's language, above a notice in a language the register does not publish: one
@@ -53,17 +59,52 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("register:privacy"))
 
 
-def _notice_context(current: tuple | None, version: int, language: str) -> dict | None:
-    """What the notice page shows for ``version`` in ``language``, read once per version, language and
-    current version, then kept in the cache (a published version never changes; a new one changes
-    ``current`` and with it the key). Only the language's stored HTML and the notice's name are read,
-    never the whole snapshot."""
-    # The current version's number and publication time name the set of versions.
-    number, published = current or (0, None)
-    key = f"privacy-notice:{number}:{published.timestamp() if published else 0}:{version}:{language}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+@dataclass(frozen=True)
+class NoticePage:
+    """The notice page of one version in one language, as stored, with what its validators need."""
+
+    current: int
+    number: int
+    last_modified: datetime
+    page: StoredPage
+
+
+def _current_notice() -> tuple[int, datetime] | None:
+    return NoticeVersion.objects.order_by("-number").values_list("number", "published_at").first()
+
+
+def _notice_page(version: int | None, language: str) -> NoticePage | None:
+    """The page of ``version`` (the current one if None) in ``language``, rendered once and kept in the
+    cache; None when there is no such version.
+
+    With a cache that every process shares, the page is found under the notice's generation
+    (``register.stored_pages.notice_generation``), which each publication renews: a warm page
+    reads nothing from the database. With a cache of this process alone, one indexed query reads the
+    current version first and the page is found under it, so a publication in another process shows
+    at once here too.
+    """
+    shown = "current" if version is None else version
+    current = None
+    if cache_is_shared():
+        key = f"privacy-page:{release()}:{notice_generation()}:{shown}:{language}"
+    else:
+        current = _current_notice()
+        number, published = current or (0, None)
+        stamp = published.timestamp() if published else 0
+        key = f"privacy-page:{release()}:{number}:{stamp}:{shown}:{language}"
+
+    def build() -> NoticePage | None:
+        now = current or _current_notice()
+        if now is None:
+            return None
+        return _build_notice_page(now, now[0] if version is None else version, language)
+
+    return cached(key, build)
+
+
+def _build_notice_page(current: tuple[int, datetime], version: int, language: str) -> NoticePage | None:
+    """Render the page of ``version`` from its stored HTML; only the language's HTML and the notice's
+    name are read, never the whole snapshot."""
     row = (
         NoticeVersion.objects.filter(number=version)
         .values(
@@ -86,35 +127,35 @@ def _notice_context(current: tuple | None, version: int, language: str) -> dict 
     )
     names = row["snapshot__name"] if isinstance(row["snapshot__name"], dict) else {}
     title = names.get(notice_language) or next((n for n in names.values() if n), "")
+    # The page names the shop as the version shown names it: an earlier version stays as published.
+    controllers = row["snapshot__controllers"] if isinstance(row["snapshot__controllers"], list) else []
+    main = controllers[0] if controllers and isinstance(controllers[0], dict) else None
     context = {
-        "title": title,
+        "title": title or translation.gettext("Privacy notice"),
         "title_language": notice_language if title else language,
         "version": {"number": row["number"], "published_at": row["published_at"]},
-        "is_current": row["number"] == number,
-        "content": content.get(notice_language, ""),
+        "is_current": row["number"] == current[0],
+        # The stored HTML was rendered by our own template from escaped register data at
+        # publication; it is shown as stored so the page proves what customers were told.
+        "content": SafeString(content.get(notice_language, "")),  # noqa: S308
         "notice_language": notice_language,
         "others": list(
             NoticeVersion.objects.exclude(pk=row["pk"]).order_by("-number").values("number", "published_at")
         ),
+        "shop_name": main.get("name", "") if main is not None else shop_name(),
+        "shown_in_original": (
+            SHOWN_IN_ORIGINAL_LANGUAGE.get(notice_language) if notice_language != language else None
+        ),
     }
-    # The page names the shop as the version shown names it: an earlier version stays as published.
-    controllers = row["snapshot__controllers"] if isinstance(row["snapshot__controllers"], list) else []
-    if controllers and isinstance(controllers[0], dict):
-        context["shop_name"] = controllers[0].get("name", "")
-    cache.set(key, context, timeout=None)
-    return context
+    return NoticePage(
+        current=current[0],
+        number=row["number"],
+        last_modified=max(current[1], row["published_at"]),
+        page=store("register/privacy_notice.html", context),
+    )
 
 
-@functools.cache
-def _templates_release() -> str:
-    """A digest of the page's templates: a deployment that changes them changes every ETag."""
-    digest = hashlib.sha256()
-    for name in ("register/privacy_notice.html", "base.html"):
-        digest.update(Path(get_template(name).origin.name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _etag(request: HttpRequest, current: int | None, version: int | None) -> str:
+def _etag(request: HttpRequest, current: int, version: int) -> str:
     """The page's validator: the versions shown, the language and the visitor's CSRF cookie (the
     page's language form carries a token made from it), with the code's release."""
     parts = [
@@ -124,7 +165,7 @@ def _etag(request: HttpRequest, current: int | None, version: int | None) -> str
         # The CSRF secret the page's token is made from: the visitor's cookie, or the one this
         # response sets (CsrfViewMiddleware keeps it in META).
         request.META.get("CSRF_COOKIE", ""),
-        _templates_release(),
+        release(),
     ]
     return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
 
@@ -133,24 +174,19 @@ def _etag(request: HttpRequest, current: int | None, version: int | None) -> str
 def privacy_notice(request: HttpRequest, version: int | None = None) -> HttpResponse:
     """Show the current notice, or an earlier version exactly as it was published.
 
-    The page is built from the version's stored rendering, cached per version and language; it
-    answers with an ``ETag`` and ``Last-Modified`` so a repeat visit gets 304 Not Modified.
+    The page is rendered once per version and language from the version's stored rendering and
+    kept in the cache (``_notice_page``); each response fills in the visitor's CSRF token and a new
+    nonce. It answers with an ``ETag`` and ``Last-Modified`` so a repeat visit gets 304 Not Modified.
     """
-    current = NoticeVersion.objects.order_by("-number").values_list("number", "published_at").first()
-    number = current[0] if current is not None and version is None else version
-    if number is None:
+    found = _notice_page(version, translation.get_language())
+    if found is None:
         return render(request, "register/no_notice.html", {"requested_version": version}, status=404)
-    etag = _etag(request, current[0] if current else None, number)
-    language = translation.get_language()
-    context = _notice_context(current, number, language)
-    if context is None:
-        return render(request, "register/no_notice.html", {"requested_version": version}, status=404)
-    last_modified = max(current[1], context["version"]["published_at"])
+    etag = _etag(request, found.current, found.number)
     if request.headers.get("If-None-Match") is not None:
         fresh = etag in [tag.strip() for tag in request.headers["If-None-Match"].split(",")]
     else:
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        fresh = since is not None and int(last_modified.timestamp()) <= since
+        fresh = since is not None and int(found.last_modified.timestamp()) <= since
     if fresh:
         response = HttpResponseNotModified()
         response["ETag"] = etag
@@ -159,23 +195,10 @@ def privacy_notice(request: HttpRequest, version: int | None = None) -> HttpResp
         response._csp_exempt = True
         patch_cache_control(response, private=True, no_cache=True)
         return response
-    notice_language = context["notice_language"]
-    response = render(
-        request,
-        "register/privacy_notice.html",
-        {
-            **context,
-            "title": context["title"] or translation.gettext("Privacy notice"),
-            # The stored HTML was rendered by our own template from escaped register data at
-            # publication; it is shown as stored so the page proves what customers were told.
-            "content": SafeString(context["content"]),  # noqa: S308
-            "shown_in_original": (
-                SHOWN_IN_ORIGINAL_LANGUAGE.get(notice_language) if notice_language != language else None
-            ),
-        },
-    )
-    response["ETag"] = _etag(request, current[0] if current else None, number)
-    response["Last-Modified"] = http_date(last_modified.timestamp())
+    response = found.page.respond(request)
+    # The token filled in may have set the visitor's first CSRF cookie, which the ETag names.
+    response["ETag"] = _etag(request, found.current, found.number)
+    response["Last-Modified"] = http_date(found.last_modified.timestamp())
     # Revalidate on every visit (a new version must show at once); the 304 makes that cheap.
     patch_cache_control(response, private=True, no_cache=True)
     return response

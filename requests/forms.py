@@ -24,11 +24,16 @@ MESSAGE_MAX_LENGTH = 5000
 SHORT_TEXT_MAX_LENGTH = 2000
 
 
-def withdrawal_purpose_choices() -> list[tuple[str, str]]:
-    """Return the consent purposes a customer can withdraw (GDPR Art. 7(3)), from the ledger."""
-    from customers.models import ConsentPurpose
+def withdrawal_purpose_choices(*, cached: bool = False) -> list[tuple[str, str]]:
+    """Return the consent purposes a customer can withdraw (GDPR Art. 7(3)), from the ledger.
 
-    return [(p.code, p.localized_name()) for p in ConsentPurpose.objects.order_by("code")]
+    ``cached``: from the purposes' cache (``customers.models.consent_purposes``), for a page that only
+    shows them; validation reads the table.
+    """
+    from customers.models import ConsentPurpose, consent_purposes
+
+    purposes = consent_purposes() if cached else ConsentPurpose.objects.order_by("code")
+    return [(p.code, p.localized_name()) for p in purposes]
 
 
 def strip_control_characters(value: str) -> str:
@@ -125,9 +130,12 @@ class PublicRequestForm(forms.Form):
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, purposes: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["withdrawal_purposes"].choices = withdrawal_purpose_choices()
+        # The consent purposes, unless the caller has read them already.
+        self.fields["withdrawal_purposes"].choices = (
+            withdrawal_purpose_choices() if purposes is None else purposes
+        )
         # Structured corrections (GDPR Art. 16): one optional field per rectifiable customer field.
         for name, label in RECTIFIABLE_FIELDS.items():
             if name == "language":

@@ -5,6 +5,8 @@ register. Intake does no customer lookup at all; matching happens only after the
 address has been verified.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from register.models import shop_name
 from register.security import client_address
+from register.stored_pages import StoredPage, cached, release, store
 from requests import notice, ratelimit
 from requests.emails import send_request_email
-from requests.forms import ERASURE_EXPLAINED, PublicRequestForm, email_rate_key
+from requests.forms import ERASURE_EXPLAINED, PublicRequestForm, email_rate_key, withdrawal_purpose_choices
 from requests.identity import published_rule
 from requests.intake import receive_request
 from requests.models import Request, TransitionError
@@ -97,12 +101,34 @@ def _form_context(form: PublicRequestForm) -> dict:
     return {"form": form, "rights": RIGHTS, "erasure_explained": ERASURE_EXPLAINED}
 
 
+def _blank_form(request: HttpRequest) -> HttpResponse:
+    """The empty form, rendered once per language, chosen kind, consent purposes and shop name.
+
+    The consent purposes and the shop's name come from their caches (each forgotten when they change)
+    and the rendering from the cache of pages, with this visitor's CSRF token and nonce filled in
+    (register.stored_pages): a warm view reads nothing from the database.
+    """
+    kind = request.GET.get("kind", "")
+    # Only a kind of request preselects one; anything else is the form with none chosen.
+    if kind not in Request.Kind.values:
+        kind = ""
+    purposes = withdrawal_purpose_choices(cached=True)
+    shop = shop_name()
+    facts = repr((release(), translation.get_language(), kind, purposes, shop))
+    key = "request-form:" + hashlib.sha256(facts.encode()).hexdigest()
+
+    def build() -> StoredPage:
+        form = PublicRequestForm(initial={"kind": kind}, purposes=purposes)
+        return store("requests/new.html", {**_form_context(form), "shop_name": shop})
+
+    return cached(key, build).respond(request)
+
+
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
     """Take a request; answer identically whether or not the address is in the register."""
     if request.method == "GET":
-        form = PublicRequestForm(initial={"kind": request.GET.get("kind", "")})
-        return render(request, "requests/new.html", _form_context(form))
+        return _blank_form(request)
 
     # Count the address mail would go to, however it is typed (case, invisible characters, IDNA).
     email_key = email_rate_key(str(request.POST.get("email", ""))[:RATE_KEY_INPUT_LENGTH])

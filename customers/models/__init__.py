@@ -26,10 +26,14 @@ from customers.models.consents import (
     ConsentPurpose,
     Suppression,
     SuppressionQuerySet,
+    consent_purposes,
+    forget_consent_purposes,
     record_marketing_objection,
 )
 
 __all__ = [
+    "consent_purposes",
+    "forget_consent_purposes",
     "_current_notice_version",
     "_notice_version_at",
     "ANONYMOUS_NUMBER_PREFIX",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -16,6 +17,28 @@ from customers.models.customers import (
     Customer,
 )
 from register.events import EventType, queue_event
+
+# The public request form lists the consent purposes on every view: they are kept in the cache (shared by
+# the processes when CACHE_URL names one), forgotten whenever a purpose is saved or deleted, and read again
+# after PURPOSES_SECONDS at the latest.
+PURPOSES_KEY = "customers:consent-purposes"
+PURPOSES_SECONDS = 300
+
+
+def consent_purposes() -> list[ConsentPurpose]:
+    """Every consent purpose, ordered by code, from the cache when it has them."""
+    purposes = cache.get(PURPOSES_KEY)
+    if purposes is None:
+        purposes = list(ConsentPurpose.objects.order_by("code"))
+        cache.set(PURPOSES_KEY, purposes, PURPOSES_SECONDS)
+    return purposes
+
+
+def forget_consent_purposes() -> None:
+    """Drop the cached purposes now and again when the transaction commits (a page read in between
+    would cache the purposes the transaction is about to change)."""
+    cache.delete(PURPOSES_KEY)
+    transaction.on_commit(lambda: cache.delete(PURPOSES_KEY))
 
 
 class ConsentPurpose(models.Model):
@@ -44,6 +67,15 @@ class ConsentPurpose(models.Model):
 
     def __str__(self) -> str:
         return self.localized_name()
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        forget_consent_purposes()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        forget_consent_purposes()
+        return deleted
 
     def localized_name(self, language: str | None = None) -> str:
         """Return the purpose's name in the given (default: active) language, falling back to English."""

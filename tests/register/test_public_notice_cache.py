@@ -1,5 +1,7 @@
 """The public notice is served from its stored rendering, with validators for a 304 on a repeat visit."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -67,3 +69,111 @@ def test_each_response_still_has_its_own_nonce(client, register):
     assert first["Content-Security-Policy"] != second["Content-Security-Policy"]
     nonce = second["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in second.content.decode()
+
+
+@pytest.fixture
+def shared_cache(settings, tmp_path):
+    """A cache every process of an installation shares (here files; Redis or Memcached in production)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+
+
+def test_with_a_shared_cache_a_repeat_view_reads_nothing_from_the_database(
+    client, register, shared_cache, django_assert_num_queries
+):
+    first = client.get("/sv/privacy/")
+    with django_assert_num_queries(0):
+        again = client.get("/sv/privacy/")
+        not_modified = client.get("/sv/privacy/", headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 200 and not_modified.status_code == 304
+    assert NoticeVersion.objects.get().content["sv"] in again.content.decode()
+    assert again["ETag"] == first["ETag"] and again["Last-Modified"] == first["Last-Modified"]
+
+
+def test_with_a_shared_cache_a_publication_shows_at_once(
+    client, register, shared_cache, django_capture_on_commit_callbacks
+):
+    etag = client.get("/sv/privacy/")["ETag"]
+    client.get("/sv/privacy/1/")
+    Controller.objects.filter(register=register).update(name="Nytt Namn Ab")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(register)
+    fresh = client.get("/sv/privacy/", headers={"If-None-Match": etag})
+    assert fresh.status_code == 200
+    assert "Version 2," in fresh.content.decode() and "Nytt Namn Ab" in fresh.content.decode()
+    # The earlier version's page now says it is not the current one and links to it.
+    earlier = client.get("/sv/privacy/1/").content.decode()
+    assert "Version 1," in earlier and 'href="/sv/privacy/"' in earlier and "Nytt Namn Ab" not in earlier
+
+
+def test_with_a_shared_cache_the_publication_is_announced_when_it_commits(
+    client, register, shared_cache, django_capture_on_commit_callbacks
+):
+    client.get("/sv/privacy/")
+    # Until the publication commits, other processes read the previous version from the database:
+    # announcing it earlier would let them store that version's page as the new one.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        publish(register)
+    assert "Version 1," in client.get("/sv/privacy/").content.decode()
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert "Version 2," in client.get("/sv/privacy/").content.decode()
+
+
+def test_with_a_cache_of_one_process_a_publication_by_another_process_shows_at_once(client, register):
+    client.get("/sv/privacy/")
+    # Another process publishes: its announcement reaches its own cache only, never this process's.
+    Controller.objects.filter(register=register).update(name="Nytt Namn Ab")
+    publish(register)
+    page = client.get("/sv/privacy/").content.decode()
+    assert "Version 2," in page and "Nytt Namn Ab" in page
+
+
+def test_each_language_has_its_own_page_and_every_visitor_their_own_token(register):
+    from django.test import Client
+
+    anna, bert = Client(), Client()
+    swedish, finnish = anna.get("/sv/privacy/"), anna.get("/fi/privacy/")
+    assert '<html lang="sv">' in swedish.content.decode()
+    assert '<html lang="fi">' in finnish.content.decode()
+    assert NoticeVersion.objects.get().content["fi"] in finnish.content.decode()
+    assert 'lang="fi" aria-current="true"' in finnish.content.decode()
+    theirs = bert.get("/sv/privacy/")
+    assert anna.cookies["csrftoken"].value != bert.cookies["csrftoken"].value
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(swedish.content.decode()).group(1) != token.search(theirs.content.decode()).group(1)
+    assert "\x00" not in swedish.content.decode()
+
+
+def test_the_language_buttons_work_with_the_token_the_page_gave(register):
+    from django.test import Client
+
+    visitor, other = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    page = visitor.get("/sv/privacy/?from=mail").content.decode()
+    assert 'name="next" value="/sv/privacy/?from=mail"' in page
+    mine = token.search(page).group(1)
+    other.get("/sv/privacy/")
+    switched = visitor.post(
+        "/i18n/setlang/", {"language": "fi", "next": "/fi/privacy/", "csrfmiddlewaretoken": mine}
+    )
+    assert switched.status_code == 302
+    # Another visitor's token does not go with this visitor's cookie.
+    theirs = token.search(other.get("/sv/privacy/").content.decode()).group(1)
+    refused = visitor.post("/i18n/setlang/", {"language": "fi", "next": "/", "csrfmiddlewaretoken": theirs})
+    assert refused.status_code == 403
+
+
+def test_the_address_in_the_language_forms_is_escaped(client, register):
+    page = client.get('/sv/privacy/?q="><script>alert(1)</script>').content.decode()
+    assert "<script>alert(1)" not in page
+    assert 'name="next" value="/sv/privacy/?q=' in page
+    # Escaped as the template escapes it.
+    assert (
+        'name="next" value="/sv/privacy/?a=1&amp;b=2"' in client.get("/sv/privacy/?a=1&b=2").content.decode()
+    )

@@ -1,0 +1,206 @@
+"""Public pages rendered once and served many times.
+
+A public page is the same for every visitor apart from a few parts: the CSRF token of its forms, the
+nonce of its inline ``<style>`` and ``<script>`` (Content-Security-Policy) and the address the language
+buttons return to. ``store()`` renders a template once with a marker in each of those places and
+keeps the text around them; ``StoredPage.respond()`` fills in this visitor's values. The CSRF token
+stays the visitor's own (made from their cookie, set on this response if they have none) and the
+nonce stays new in every response, exactly as when the template is rendered for the request.
+
+Stored pages are kept under keys that name everything they were built from, the code's ``release()``
+included, so a deployment never serves a page rendered by the code it replaced; and since a key's
+page never changes, each process keeps the pages it serves most in its own memory as well as in the
+default cache (``cached``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import django
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+# The places a page differs per visitor, as the templates name them.
+CSRF_TOKEN, CSP_NONCE, PATH = "csrf_token", "csp_nonce", "path"
+
+# Kept a day: long enough to serve nearly every visit from one rendering, short enough that pages of
+# old versions and old releases leave a shared cache by themselves.
+PAGE_TIMEOUT = 24 * 60 * 60
+
+# Pages each process keeps in its own memory, the oldest dropped first: a few per language is the
+# working set of a shop's public pages.
+MEMORY_PAGES = 128
+
+# The published notice's generation: a new random value after each publication (see ``notice_generation``).
+NOTICE_GENERATION_KEY = "public-pages:notice-generation"
+
+# Where the code a stored page depends on lives: templates, translations and the Python that builds
+# the pages' contexts.
+_RELEASE_DIRS = ("templates", "locale", "register", "staff", "customers", "requests")
+_RELEASE_SUFFIXES = {".html", ".mo", ".py", ".txt"}
+
+
+class _PathOnlyRequest:
+    """What the templates read of ``request`` while a page is stored: the address, as a marker."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def get_full_path(self) -> str:
+        return self.marker
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A rendered page: text alternating with the names of the per-visitor parts."""
+
+    parts: tuple[str, ...]
+
+    def fill(self, request: HttpRequest) -> str:
+        """Return the page for ``request``: its CSRF token, a fresh nonce and its own address."""
+        values = {}
+        slots = set(self.parts[1::2])
+        if CSRF_TOKEN in slots:
+            # One masked token for every form of the page, as valid as one per form.
+            values[CSRF_TOKEN] = get_token(request)
+        if CSP_NONCE in slots:
+            values[CSP_NONCE] = str(getattr(request, "csp_nonce", ""))
+        if PATH in slots:
+            values[PATH] = escape(request.get_full_path())
+        return "".join(values[part] if index % 2 else part for index, part in enumerate(self.parts))
+
+    def respond(self, request: HttpRequest, status: int = 200) -> HttpResponse:
+        return HttpResponse(self.fill(request), status=status)
+
+
+def store(template_name: str, context: dict) -> StoredPage:
+    """Render ``template_name`` once in the active language, leaving the per-visitor parts open.
+
+    ``context`` must hold what context processors would otherwise add and the template uses (e.g.
+    ``shop_name``): the page is rendered without a request.
+    """
+    marker = secrets.token_hex(8)
+    markers = {slot: f"\x00{marker}:{slot}\x00" for slot in (CSRF_TOKEN, CSP_NONCE, PATH)}
+    html = render_to_string(
+        template_name,
+        {
+            **context,
+            "csrf_token": markers[CSRF_TOKEN],
+            "CSP_NONCE": markers[CSP_NONCE],
+            "request": _PathOnlyRequest(markers[PATH]),
+        },
+    )
+    parts: list[str] = []
+    rest = html
+    while True:
+        found = [(rest.find(text), slot) for slot, text in markers.items() if text in rest]
+        if not found:
+            parts.append(rest)
+            break
+        position, slot = min(found)
+        parts += [rest[:position], slot]
+        rest = rest[position + len(markers[slot]) :]
+    return StoredPage(tuple(parts))
+
+
+T = TypeVar("T")
+
+_memory: OrderedDict[str, object] = OrderedDict()
+_memory_lock = threading.Lock()
+
+
+def cached(key: str, build: Callable[[], T | None]) -> T | None:
+    """The value stored under ``key``, built by ``build()`` the first time (None is not stored).
+
+    ``key`` must name everything the value is built from: the value under a key never changes, so
+    this process's memory answers first, then the default cache, and only then ``build()``.
+    """
+    found = _memory.get(key)
+    if found is not None:
+        return found
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        if found is None:
+            return None
+        cache.set(key, found, timeout=PAGE_TIMEOUT)
+    with _memory_lock:
+        _memory[key] = found
+        while len(_memory) > MEMORY_PAGES:
+            _memory.popitem(last=False)
+    return found
+
+
+@receiver(setting_changed)
+def _forget_pages(**kwargs) -> None:
+    # A page depends on settings (languages, templates, the policy); tests change them.
+    with _memory_lock:
+        _memory.clear()
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the code and templates the public pages are built from, and of Django's version.
+
+    Computed once per process; a deployment that changes any of them changes every stored page's key
+    (and every ETag built from it).
+    """
+    digest = hashlib.sha256(django.get_version().encode())
+    base = Path(settings.BASE_DIR)
+    for folder in _RELEASE_DIRS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in _RELEASE_SUFFIXES and path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_is_shared() -> bool:
+    """Whether every process of the installation sees the same default cache.
+
+    The local-memory cache (the default, docs/operations.md) is one per process: what one process
+    writes there, the others never see, so it cannot tell them that a notice was published.
+    """
+    return not isinstance(caches["default"], (LocMemCache, DummyCache))
+
+
+def notice_generation() -> str:
+    """The current generation of the published notice, shared by every process through the cache.
+
+    A new value after every publication (``notice_published``). Pages are stored under the
+    generation they were built in, so a page built from the database before a publication was
+    committed is never read after it. An evicted generation is replaced by a new random one, which no
+    stored page has.
+    """
+    generation = cache.get(NOTICE_GENERATION_KEY)
+    if generation is None:
+        cache.add(NOTICE_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(NOTICE_GENERATION_KEY)
+    return generation or "none"
+
+
+def notice_published() -> None:
+    """Start a new notice generation once the publication's transaction has committed.
+
+    After the commit, not before: a page built between the two would hold the previous version
+    under the new generation.
+    """
+    transaction.on_commit(lambda: cache.set(NOTICE_GENERATION_KEY, secrets.token_hex(8), timeout=None))
