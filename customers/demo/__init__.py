@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from customers.demo.loading import FastInserter, postgresql_bulk_load, sqlite_bulk_load
+from customers.demo.loading import FastInserter, postgresql_bulk_load, sqlite_bulk_load, sqlite_unsynced
 from customers.demo.rows import TOTALS, DemoGenerator, sellers_by_market
 from customers.models import ConsentEvent, Customer, Invoice, Order, OrderLine, Payment, Return
 
@@ -43,7 +43,12 @@ def generate_customers(
     if orders_per_customer is not None and orders_per_customer < 0:
         raise ValueError("orders_per_customer must not be negative")
     tables = [Customer, Order, OrderLine, Invoice, Payment, Return, ConsentEvent]
-    with transaction.atomic(), sqlite_bulk_load(tables, count), postgresql_bulk_load(tables, count):
+    with (
+        sqlite_unsynced(),
+        transaction.atomic(),
+        sqlite_bulk_load(tables, count),
+        postgresql_bulk_load(tables, count),
+    ):
         inserter = FastInserter(tables, method)
         generator = DemoGenerator(seed, orders_per_customer, inserter.method, inserter.last_id)
         with inserter:

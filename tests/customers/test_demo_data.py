@@ -330,3 +330,26 @@ def test_a_failed_load_raises_and_leaves_no_rows():
         generate_customers(30, seed=13)
     assert list(Customer.objects.values_list("customer_number", flat=True)) == ["K0000002"]
     assert not Order.objects.exists() and not ConsentEvent.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a setting of SQLite")
+@pytest.mark.django_db(transaction=True)
+def test_a_load_outside_a_transaction_restores_sqlites_disk_sync():
+    from django.db import transaction
+
+    from customers.demo.loading import sqlite_unsynced
+
+    def synchronous():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous")
+            return cursor.fetchone()[0]
+
+    before = synchronous()
+    with sqlite_unsynced():
+        assert synchronous() == 0
+        with transaction.atomic(), sqlite_unsynced():
+            assert synchronous() == 0  # inside a transaction SQLite keeps the setting it has
+    assert synchronous() == before != 0
+    generate_customers(20, seed=14)
+    assert synchronous() == before
+    assert Customer.objects.count() == 20
