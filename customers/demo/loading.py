@@ -58,10 +58,6 @@ class Formats:
 
         return stamp
 
-    def date_of(self, seconds: int) -> str:
-        """The UTC date of a moment, as DateField stores it."""
-        return self.dates[seconds // DAY]
-
 
 def copy_text(value: object) -> str:
     """One value in COPY's text format (for the few columns left at their model default)."""
