@@ -25,13 +25,21 @@ for model in (TOTPDevice, StaticDevice):
         admin.site.unregister(model)
 
 
+class SignInTimeFilter(admin.DateFieldListFilter):
+    """Django's filter by fixed periods, titled in the staff member's language (django-axes' field is not)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("sign-in time")
+
+
 class AccessRecordAdmin(ReadOnlyAdmin):
     """Columns shared by failed and successful logins, with translated headings."""
 
     search_fields = ["username", "ip_address"]
     search_help_text = _("Search by username or address.")
     # By date with fixed periods: a date hierarchy lists the distinct days of every sign-in record.
-    list_filter = [("attempt_time", admin.DateFieldListFilter)]
+    list_filter = [("attempt_time", SignInTimeFilter)]
     ordering = ["-attempt_time"]
 
     @admin.display(description=_("username"), ordering="username")
