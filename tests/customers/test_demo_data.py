@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Count
 
 from customers.demo import generate_customers
@@ -280,3 +280,95 @@ def test_orders_per_customer_gives_every_customer_that_many_orders():
 def test_generate_demo_data_refuses_a_negative_count():
     with pytest.raises(CommandError):
         call_command("generate_demo_data", customers=-1, verbosity=0)
+
+
+def test_the_rows_do_not_depend_on_the_batch_size(monkeypatch):
+    # Every draw is made customer after customer, so the same seed gives the same rows, every column of
+    # every table, in batches of any size.
+    import customers.demo
+
+    call_command("load_example_register", "jalonom", verbosity=0)
+    generate_customers(120, seed=11)
+    whole = full_snapshot()
+    wipe()
+    monkeypatch.setattr(customers.demo, "BATCH", 7)
+    generate_customers(120, seed=11)
+    assert full_snapshot() == whole
+    assert whole["customer"] and whole["orderline"] and whole["consentevent"]
+
+
+def test_demo_bookkeeping_records_agree_with_their_orders():
+    from datetime import timedelta
+    from decimal import Decimal
+
+    generate_customers(300, seed=12, orders_per_customer=3)
+    invoices = list(Invoice.objects.select_related("order"))
+    assert invoices
+    for invoice in invoices:
+        order = invoice.order
+        assert invoice.issued_at == order.placed_at and invoice.amount == order.total
+        assert invoice.due_on == (invoice.issued_at + timedelta(days=14)).date()
+        rate = OrderLine.objects.filter(order=order).values_list("vat_rate", flat=True)[0]
+        assert invoice.vat_amount == (order.total * rate / (100 + rate)).quantize(Decimal("0.01"))
+    for order in Order.objects.prefetch_related("lines"):
+        assert order.total == sum(line.unit_price * line.quantity for line in order.lines.all())
+        assert order.delivered_at is None or order.placed_at < order.delivered_at
+    for payment in Payment.objects.select_related("invoice"):
+        assert payment.amount == payment.invoice.amount
+        assert timedelta(0) <= payment.paid_at - payment.invoice.issued_at <= timedelta(days=3)
+        assert payment.reference == "RF" + payment.invoice.number[1:]
+    for customer in Customer.objects.annotate(last_order=models.Max("orders__placed_at")):
+        assert customer.last_activity_at == customer.last_order
+        assert customer.created_at <= customer.last_order
+
+
+def test_a_failed_load_raises_and_leaves_no_rows():
+    from django.db import IntegrityError
+
+    # The next customer number is taken: the database refuses the batch and nothing is kept.
+    Customer.objects.create(customer_number="K0000002", first_name="Taken")
+    with pytest.raises(IntegrityError):
+        generate_customers(30, seed=13)
+    assert list(Customer.objects.values_list("customer_number", flat=True)) == ["K0000002"]
+    assert not Order.objects.exists() and not ConsentEvent.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a setting of SQLite")
+@pytest.mark.django_db(transaction=True)
+def test_a_load_outside_a_transaction_restores_sqlites_disk_sync():
+    from django.db import transaction
+
+    from customers.demo.loading import sqlite_unsynced
+
+    def synchronous():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous")
+            return cursor.fetchone()[0]
+
+    before = synchronous()
+    with sqlite_unsynced():
+        assert synchronous() == 0
+        with transaction.atomic(), sqlite_unsynced():
+            assert synchronous() == 0  # inside a transaction SQLite keeps the setting it has
+    assert synchronous() == before != 0
+    generate_customers(20, seed=14)
+    assert synchronous() == before
+    assert Customer.objects.count() == 20
+
+
+def test_demo_stamps_name_the_moment_as_the_database_stores_it():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from customers.demo.loading import Formats
+
+    moment = int(datetime(2024, 7, 1, 0, 30, 5, tzinfo=UTC).timestamp())
+    stamp = Formats("executemany", 20_000).stamp(moment)
+    if connection.vendor == "sqlite":
+        assert stamp == connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(moment, UTC))
+    else:
+        assert stamp == "2024-07-01 00:30:05+00"
+    # A SQLite database kept in another time zone stores local time.
+    helsinki = Formats.zoned_stamp(ZoneInfo("Europe/Helsinki"))
+    assert helsinki(moment) == "2024-07-01 03:30:05"
+    assert helsinki(moment - 92 * 86400) == "2024-03-31 02:30:05"  # before summer time began that night
