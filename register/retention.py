@@ -20,6 +20,7 @@ beside the database, both released by the operating system if the process dies.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -33,8 +34,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, models, transaction
-from django.db.models import ExpressionWrapper, Min
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Max, Value
 from django.utils import timezone
 
 from register.legal import bookkeeping_hold_until
@@ -121,27 +121,44 @@ def is_history_model(model: type[models.Model]) -> bool:
     return isinstance(getattr(model, "instance_type", None), type)
 
 
-def _chunks(values: list, size: int | None = None) -> Iterator[list]:
+def chunks(values: list, size: int | None = None) -> Iterator[list]:
+    """``values`` in lists small enough to bind to one statement."""
     # SQLite limits the parameters of one statement; PostgreSQL takes large lists well.
     size = size or (900 if connection.vendor == "sqlite" else 20_000)
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
 
+class AnyOf(models.Func):
+    """``<expression> = ANY(<array>)``: a list of values bound as one PostgreSQL array."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = models.BooleanField()
+
+
 def among(queryset: models.QuerySet, field: str, values: list) -> models.QuerySet:
     """``queryset.filter(<field>__in=values)``, sent to PostgreSQL as one array (``= ANY(%s)``).
 
-    A thousand separate parameters cost more to bind and plan than the delete itself.
+    A thousand separate parameters cost more to bind and plan than the delete itself. The column is
+    named through Django, so the query also works as a subquery of another.
     """
     if connection.vendor != "postgresql":
         return queryset.filter(**{f"{field}__in": values})
-    model = queryset.model
-    column = model._meta.pk.column if field == "pk" else model._meta.get_field(field).column
-    quote = connection.ops.quote_name
-    condition = RawSQL(  # noqa: S611 (names from model metadata, values bound)
-        f"{quote(model._meta.db_table)}.{quote(column)} = ANY(%s)", (list(values),)
-    )
-    return queryset.filter(ExpressionWrapper(condition, output_field=models.BooleanField()))
+    return queryset.filter(AnyOf(F(field), Value(list(values))))
+
+
+# What ``Purger.delete`` deletes: a list of primary keys, or a query of them (``values_list("pk",
+# flat=True)``), which the database then evaluates inside each statement instead of sending keys back.
+Keys = list | models.QuerySet
+
+
+def rows_among(model: type[models.Model], field: str, keys: Keys) -> models.QuerySet:
+    """All rows of ``model`` (its base manager) whose ``field`` is one of ``keys``."""
+    rows = model._base_manager.all()
+    if isinstance(keys, models.QuerySet):
+        return rows.filter(**{f"{field}__in": keys})
+    return among(rows, field, keys)
 
 
 class ProtectedRows(Exception):
@@ -163,22 +180,25 @@ class Purger:
         self.counts: Counter[str] = Counter()
         self.failed: list = []
 
-    def delete(self, model: type[models.Model], pks: Iterable) -> int:
-        """Delete the rows of ``model`` with these primary keys, their dependants and their history."""
+    def delete(self, model: type[models.Model], pks: Keys | Iterable) -> int:
+        """Delete the rows of ``model`` with these primary keys, their dependants and their history.
+
+        ``pks`` is a list of keys, or a query of them (``values_list("pk", flat=True)``): a query is
+        never read into Python; each statement (children, history, the rows) selects by it in the
+        database. Children go first, so a query naming rows through their parents still finds them.
+        """
+        if isinstance(pks, models.QuerySet):
+            return self._delete(model, pks)
         pks = list(pks)
-        if not pks:
-            return 0
-        for relation in self._reverse_relations(model):
-            self._handle_dependants(relation, pks)
+        return sum(self._delete(model, chunk) for chunk in chunks(pks))
+
+    def _delete(self, model: type[models.Model], keys: Keys) -> int:
+        for relation in reverse_relations(model):
+            self._handle_dependants(relation, keys)
         tracked = history_model(model)
         if tracked is not None:
-            pk_name = model._meta.pk.attname
-            for chunk in _chunks(pks):
-                self._delete_queryset(among(tracked._base_manager.all(), pk_name, chunk))
-        done = 0
-        for chunk in _chunks(pks):
-            done += self._delete_queryset(among(model._base_manager.all(), "pk", chunk))
-        return done
+            self._delete_queryset(rows_among(tracked, model._meta.pk.attname, keys))
+        return self._delete_queryset(rows_among(model, "pk", keys))
 
     def update(self, queryset: models.QuerySet, **values) -> int:
         """``UPDATE`` the rows (no history is written: callers delete or never keep it)."""
@@ -188,46 +208,48 @@ class Purger:
             self.counts[f"{label} (minimised)"] += done
         return done
 
-    @staticmethod
-    def _reverse_relations(model: type[models.Model]) -> list:
-        return [
-            field
-            for field in model._meta.get_fields(include_hidden=True)
-            if field.auto_created
-            and not field.concrete
-            and (field.one_to_many or field.one_to_one)
-            and not is_history_model(field.related_model)
-        ]
-
-    def _handle_dependants(self, relation, pks: list) -> None:
+    def _handle_dependants(self, relation, keys: Keys) -> None:
         child = relation.related_model
         fk = relation.field
         on_delete = fk.remote_field.on_delete
         if on_delete is models.DO_NOTHING:
             return
-        for chunk in _chunks(pks):
-            dependants = among(child._base_manager.all(), fk.name, chunk)
-            if on_delete is models.CASCADE:
-                if self._reverse_relations(child) or history_model(child) is not None:
-                    self.delete(child, dependants.values_list("pk", flat=True))
-                else:
-                    # A leaf table (e.g. order lines): delete by the foreign key, no keys to collect.
-                    self._delete_queryset(dependants)
-            elif on_delete is models.SET_NULL:
-                done = dependants.update(**{fk.name: None})
-                if done:
-                    self.counts[f"{child._meta.label}.{fk.name} (emptied)"] += done
-            elif dependants.exists():
-                raise ProtectedRows(
-                    f"{model_label(child)} rows still refer to the {model_label(fk.related_model)} rows "
-                    "to delete"
-                )
+        dependants = rows_among(child, fk.name, keys)
+        if on_delete is models.CASCADE:
+            if reverse_relations(child) or history_model(child) is not None:
+                # Their own dependants are found by their keys, read here: a chain of subqueries
+                # would never end for a table referring to itself.
+                self.delete(child, list(dependants.values_list("pk", flat=True).order_by()))
+            else:
+                # A leaf table (e.g. order lines): delete by the foreign key, no keys to collect.
+                self._delete_queryset(dependants)
+        elif on_delete is models.SET_NULL:
+            done = dependants.update(**{fk.name: None})
+            if done:
+                self.counts[f"{child._meta.label}.{fk.name} (emptied)"] += done
+        elif dependants.exists():
+            raise ProtectedRows(
+                f"{model_label(child)} rows still refer to the {model_label(fk.related_model)} rows to delete"
+            )
 
     def _delete_queryset(self, queryset: models.QuerySet) -> int:
         done = queryset._raw_delete(queryset.db)
         if done:
             self.counts[queryset.model._meta.label] += done
         return done
+
+
+@functools.cache
+def reverse_relations(model: type[models.Model]) -> list:
+    """The one-to-many and one-to-one relations pointing at ``model``, except from history tables."""
+    return [
+        field
+        for field in model._meta.get_fields(include_hidden=True)
+        if field.auto_created
+        and not field.concrete
+        and (field.one_to_many or field.one_to_one)
+        and not is_history_model(field.related_model)
+    ]
 
 
 def model_label(model: type[models.Model]) -> str:
@@ -502,29 +524,36 @@ class RuleRun:
 
     def walk(self, step: Step) -> None:
         table = step.queryset.model._base_manager.all()
+        # Each row's date comes with its key: the oldest date concerned costs no query of its own.
+        dated = step.queryset.annotate(
+            retention_date=F(step.date) if isinstance(step.date, str) else step.date
+        ).order_by("pk")
         last_pk = None
         while True:
             pks = None
+            recorded = self.recorded()
             try:
                 with transaction.atomic():
                     # Walk the table in key windows and select within each window: the rule's filter
                     # then never has to sort what is left of a huge table for every batch.
                     window = table if last_pk is None else table.filter(pk__gt=last_pk)
-                    window_end = list(window.order_by("pk").values_list("pk", flat=True)[: self.batch_size])[
-                        -1:
-                    ]
-                    if not window_end:
+                    window_end = self.window_end(window)
+                    if window_end is None:
                         break
-                    selection = step.queryset.filter(pk__lte=window_end[0])
+                    selection = dated.filter(pk__lte=window_end)
                     if last_pk is not None:
                         selection = selection.filter(pk__gt=last_pk)
-                    pks = list(selection.order_by("pk").values_list("pk", flat=True))
+                    rows = list(selection.values_list("pk", "retention_date"))
+                    pks = [pk for pk, _date in rows]
+                    self.concerns(day for _pk, day in rows)
                     if pks:
                         self.apply(step, pks)
             except Exception:
                 if not pks:
                     raise
-                # Undo the batch, then isolate: each row in its own transaction, failures recorded.
+                # The batch's transaction is undone, and with it what it recorded.
+                self.restore(recorded)
+                # Isolate: each row in its own transaction, failures recorded.
                 logger.exception(
                     "Retention rule %s: a batch failed; applying its rows one by one", self.config.rule
                 )
@@ -535,10 +564,24 @@ class RuleRun:
                     except Exception:  # noqa: BLE001 (one failing row must not stop the rule)
                         logger.exception("Retention rule %s failed for row %s", self.config.rule, pk)
                         self.record(Counter(), done=0, failed=[pk])
-            last_pk = window_end[0]
+            last_pk = window_end
             if self.progress is not None and pks:
                 elapsed = max(clock.monotonic() - self.started, 1e-6)
                 self.progress(self.config.rule, self.result.total, self.result.total / elapsed)
+
+    def window_end(self, window: models.QuerySet):
+        """The key closing the next window of ``batch_size`` rows (the last key left when fewer are)."""
+        keys = window.order_by("pk").values_list("pk", flat=True)
+        end = list(keys[self.batch_size - 1 : self.batch_size])
+        if end:
+            return end[0]
+        return window.aggregate(last=Max("pk"))["last"]
+
+    def concerns(self, days: Iterable) -> None:
+        """Note the dates of rows the rule selected: the result's ``oldest`` is the earliest of them."""
+        earliest = min((day for day in days if isinstance(day, datetime)), default=None)
+        if earliest is not None and (self.result.oldest is None or earliest < self.result.oldest):
+            self.result.oldest = earliest
 
     def apply(self, step: Step, pks: list) -> None:
         """Apply ``step`` to ``pks`` and record it, in the caller's transaction."""
@@ -555,7 +598,16 @@ class RuleRun:
             counts=dict(sorted(merged.items())),
             failed=self.result.failed + len(failed),
             failed_ids=self.result.failed_ids + list(failed)[: max(0, FAILED_IDS_KEPT - kept)],
+            oldest=self.result.oldest,
         )
+
+    def recorded(self) -> dict:
+        """What ``record`` has counted so far (to restore when a batch is undone)."""
+        return {name: getattr(self.result, name) for name in ("total", "counts", "failed", "failed_ids")}
+
+    def restore(self, recorded: dict) -> None:
+        for name, value in recorded.items():
+            setattr(self.result, name, value)
 
 
 def apply_rule(
@@ -577,15 +629,11 @@ def apply_rule(
     with transaction.atomic() if run.dry_run else contextlib.nullcontext():
         try:
             rule = rules[config.rule](config, now)
-            steps = rule.steps()
-            oldest = [s.queryset.aggregate(oldest=Min(s.date))["oldest"] for s in steps]
-            oldest = [value for value in oldest if isinstance(value, datetime)]
-            walk.save(oldest=min(oldest) if oldest else None)
-            for step in steps:
+            for step in rule.steps():
                 walk.walk(step)
             walk.save(status=PurgeRuleResult.Status.DONE)
         except Exception as exc:  # noqa: BLE001 (a failing rule must not stop the others)
             logger.exception("Retention rule %s failed", config.rule)
             walk.save(status=PurgeRuleResult.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
-    walk.save(finished_at=timezone.now())
+    walk.save(finished_at=timezone.now(), oldest=walk.result.oldest)
     return walk.result
