@@ -39,7 +39,7 @@ from customers.models import (
     anonymous_number,
 )
 from register.models import Controller, CountsFrom, RetentionKey, shop_country
-from register.retention import Purger, Rule, Step, among, bookkeeping_threshold, chunks, register_rule
+from register.retention import Purger, Rule, Step, bookkeeping_threshold, register_rule, rows_among
 
 
 @dataclass
@@ -182,30 +182,28 @@ class OrderBookkeeping(Rule):
 
     @staticmethod
     def delete(pks: list, purger: Purger) -> None:
-        """Delete the orders with their records, set-based: each table is one statement per chunk of keys.
+        """Delete the orders with their records, set-based: one statement per table.
 
-        The records are selected by their order's key inside each ``DELETE``; no key but the
+        The records are selected by their orders' keys inside each ``DELETE``; no key but the
         orders' own is read into Python.
         """
-        for chunk in chunks(pks):
-            orders = among(Order._base_manager.all(), "pk", chunk)
+        for keys in purger.portions(Order, pks):
             # Erased customers whose orders go may be finished with; other customers never need a look.
             erased = list(
-                orders.filter(customer__erased_at__isnull=False)
+                rows_among(Order, "pk", keys)
+                .filter(customer__erased_at__isnull=False)
                 .order_by()
                 .values_list("customer_id", flat=True)
                 .distinct()
             )
-            invoices = among(Invoice._base_manager.all(), "order", chunk).values_list("pk", flat=True)
+            invoices = rows_among(Invoice, "order", keys).values_list("pk", flat=True)
             # Bookkeeping records protect their order; delete them first, children before parents.
             purger.delete(
                 Payment, Payment._base_manager.filter(invoice__in=invoices).values_list("pk", flat=True)
             )
             purger.delete(Invoice, invoices)
-            purger.delete(
-                Return, among(Return._base_manager.all(), "order", chunk).values_list("pk", flat=True)
-            )
-            purger.delete(Order, chunk)
+            purger.delete(Return, rows_among(Return, "order", keys).values_list("pk", flat=True))
+            purger.delete(Order, keys)
             finish_erasures(sorted(erased), purger)
 
 

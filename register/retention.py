@@ -34,7 +34,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, models, transaction
-from django.db.models import F, Max, Value
+from django.db.models import F, Min, Value
 from django.utils import timezone
 
 from register.legal import bookkeeping_hold_until
@@ -121,10 +121,14 @@ def is_history_model(model: type[models.Model]) -> bool:
     return isinstance(getattr(model, "instance_type", None), type)
 
 
+def max_parameters() -> int:
+    """How many values one statement binds at most: SQLite limits them; PostgreSQL takes arrays."""
+    return 900 if connection.vendor == "sqlite" else 20_000
+
+
 def chunks(values: list, size: int | None = None) -> Iterator[list]:
     """``values`` in lists small enough to bind to one statement."""
-    # SQLite limits the parameters of one statement; PostgreSQL takes large lists well.
-    size = size or (900 if connection.vendor == "sqlite" else 20_000)
+    size = size or max_parameters()
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -148,13 +152,72 @@ def among(queryset: models.QuerySet, field: str, values: list) -> models.QuerySe
     return queryset.filter(AnyOf(F(field), Value(list(values))))
 
 
-# What ``Purger.delete`` deletes: a list of primary keys, or a query of them (``values_list("pk",
-# flat=True)``), which the database then evaluates inside each statement instead of sending keys back.
+def not_among(queryset: models.QuerySet, field: str, values: list) -> models.QuerySet:
+    """``queryset.exclude(<field>__in=values)``, as one array on PostgreSQL (see ``among``)."""
+    if not values:
+        return queryset
+    if connection.vendor != "postgresql":
+        return queryset.exclude(**{f"{field}__in": values})
+    return queryset.exclude(AnyOf(F(field), Value(list(values))))
+
+
+class Batch(list):
+    """The keys of the rows one batch of a walk selected, with the window of keys they came from.
+
+    It is a list of keys like any other. ``Purger.delete`` and ``rows_among`` also know that the keys
+    are every key of ``model`` in ``(after, last]`` except ``skipped`` (the rows the rule keeps), and
+    select by that range: one index range scan per table instead of one index probe per key. A row
+    committed into the window after the batch was selected would fall in the range too; the delete of
+    the batch's own rows then counts one row too many and undoes the batch (``BatchChanged``).
+    """
+
+    def __init__(self, keys: list, *, model: type[models.Model], after, last, skipped: list) -> None:
+        super().__init__(keys)
+        self.model = model
+        self.after = after
+        self.last = last
+        self.skipped = skipped
+
+    def rows(self, model: type[models.Model], field: str) -> models.QuerySet:
+        """The rows of ``model`` whose ``field`` holds the key of one of the batch's rows."""
+        window = {f"{field}__lte": self.last}
+        if self.after is not None:
+            window[f"{field}__gt"] = self.after
+        rows = not_among(model._base_manager.filter(**window), field, self.skipped)
+        if (model is self.model and field == "pk") or refers_to(model, field, self.model):
+            return rows
+        # A column without a foreign key (a history table's copy of the key) may hold keys of rows
+        # deleted long ago: only those of the batch's rows, still there, are meant.
+        return rows.filter(**{f"{field}__in": self.rows(self.model, "pk").values("pk")})
+
+
+def refers_to(model: type[models.Model], field: str, target: type[models.Model]) -> bool:
+    """Whether ``model.<field>`` is a foreign key constraint on ``target``'s primary key."""
+    if field == "pk":
+        return False
+    relation = model._meta.get_field(field)
+    return (
+        (relation.many_to_one or relation.one_to_one)
+        and relation.related_model is target
+        and relation.db_constraint
+        and relation.target_field.primary_key
+    )
+
+
+class BatchChanged(Exception):
+    """Rows were committed into a batch's window after it was selected; the batch is undone."""
+
+
+# What ``Purger.delete`` deletes: a list of primary keys, a walk's ``Batch``, or a query of keys
+# (``values_list("pk", flat=True)``), which the database then evaluates inside each statement
+# instead of sending keys back.
 Keys = list | models.QuerySet
 
 
 def rows_among(model: type[models.Model], field: str, keys: Keys) -> models.QuerySet:
     """All rows of ``model`` (its base manager) whose ``field`` is one of ``keys``."""
+    if isinstance(keys, Batch):
+        return keys.rows(model, field)
     rows = model._base_manager.all()
     if isinstance(keys, models.QuerySet):
         return rows.filter(**{f"{field}__in": keys})
@@ -187,10 +250,16 @@ class Purger:
         never read into Python; each statement (children, history, the rows) selects by it in the
         database. Children go first, so a query naming rows through their parents still finds them.
         """
-        if isinstance(pks, models.QuerySet):
-            return self._delete(model, pks)
-        pks = list(pks)
-        return sum(self._delete(model, chunk) for chunk in chunks(pks))
+        return sum(self._delete(model, keys) for keys in self.portions(model, pks))
+
+    @staticmethod
+    def portions(model: type[models.Model], pks: Keys | Iterable) -> Iterator[Keys]:
+        """``pks`` in portions one statement can select by: a query or a batch of ``model`` whole,
+        a list in chunks (``chunks``)."""
+        if isinstance(pks, models.QuerySet) or (isinstance(pks, Batch) and pks.model is model):
+            yield pks
+        else:
+            yield from chunks(list(pks))
 
     def _delete(self, model: type[models.Model], keys: Keys) -> int:
         for relation in reverse_relations(model):
@@ -198,7 +267,10 @@ class Purger:
         tracked = history_model(model)
         if tracked is not None:
             self._delete_queryset(rows_among(tracked, model._meta.pk.attname, keys))
-        return self._delete_queryset(rows_among(model, "pk", keys))
+        done = self._delete_queryset(rows_among(model, "pk", keys))
+        if isinstance(keys, Batch) and done != len(keys):
+            raise BatchChanged(f"{done} {model_label(model)} rows deleted for a batch of {len(keys)}")
+        return done
 
     def update(self, queryset: models.QuerySet, **values) -> int:
         """``UPDATE`` the rows (no history is written: callers delete or never keep it)."""
@@ -493,6 +565,20 @@ def run_purge(
     return run
 
 
+@contextlib.contextmanager
+def batch_transaction() -> Iterator[None]:
+    """One batch's transaction.
+
+    On PostgreSQL without JIT compilation: a rule's selection, with its many conditions, is estimated
+    costly enough to be compiled, and compiling took longer than running the query on a batch.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 class RuleRun:
     """One rule's walk over its selections, batch by batch, and its result (saved unless a dry run)."""
 
@@ -524,64 +610,91 @@ class RuleRun:
 
     def walk(self, step: Step) -> None:
         table = step.queryset.model._base_manager.all()
-        # Each row's date comes with its key: the oldest date concerned costs no query of its own.
-        dated = step.queryset.annotate(
-            retention_date=F(step.date) if isinstance(step.date, str) else step.date
-        ).order_by("pk")
+        selection = step.queryset.order_by("pk")
         last_pk = None
         while True:
-            pks = None
+            batch = None
             recorded = self.recorded()
             try:
-                with transaction.atomic():
+                with batch_transaction():
                     # Walk the table in key windows and select within each window: the rule's filter
                     # then never has to sort what is left of a huge table for every batch.
                     window = table if last_pk is None else table.filter(pk__gt=last_pk)
-                    window_end = self.window_end(window)
-                    if window_end is None:
+                    keys = list(window.order_by("pk").values_list("pk", flat=True)[: self.batch_size])
+                    if not keys:
                         break
-                    selection = dated.filter(pk__lte=window_end)
-                    if last_pk is not None:
-                        selection = selection.filter(pk__gt=last_pk)
-                    rows = list(selection.values_list("pk", "retention_date"))
-                    pks = [pk for pk, _date in rows]
-                    self.concerns(day for _pk, day in rows)
-                    if pks:
-                        self.apply(step, pks)
-            except Exception:
-                if not pks:
+                    batch = self.select(selection, after=last_pk, keys=keys)
+                    self.concerns(step, batch)
+                    if batch:
+                        self.apply(step, batch)
+            except Exception as exc:
+                if not batch:
                     raise
                 # The batch's transaction is undone, and with it what it recorded.
                 self.restore(recorded)
-                # Isolate: each row in its own transaction, failures recorded.
-                logger.exception(
-                    "Retention rule %s: a batch failed; applying its rows one by one", self.config.rule
-                )
-                for pk in pks:
-                    try:
-                        with transaction.atomic():
-                            self.apply(step, [pk])
-                    except Exception:  # noqa: BLE001 (one failing row must not stop the rule)
-                        logger.exception("Retention rule %s failed for row %s", self.config.rule, pk)
-                        self.record(Counter(), done=0, failed=[pk])
-            last_pk = window_end
-            if self.progress is not None and pks:
+                self.retry(step, batch, exc)
+            last_pk = keys[-1]
+            if self.progress is not None and batch:
                 elapsed = max(clock.monotonic() - self.started, 1e-6)
                 self.progress(self.config.rule, self.result.total, self.result.total / elapsed)
 
-    def window_end(self, window: models.QuerySet):
-        """The key closing the next window of ``batch_size`` rows (the last key left when fewer are)."""
-        keys = window.order_by("pk").values_list("pk", flat=True)
-        end = list(keys[self.batch_size - 1 : self.batch_size])
-        if end:
-            return end[0]
-        return window.aggregate(last=Max("pk"))["last"]
+    def select(self, selection: models.QuerySet, *, after, keys: list) -> list:
+        """The keys of the rows the rule selects in the window ``(after, keys[-1]]`` of ``keys``.
 
-    def concerns(self, days: Iterable) -> None:
-        """Note the dates of rows the rule selected: the result's ``oldest`` is the earliest of them."""
-        earliest = min((day for day in days if isinstance(day, datetime)), default=None)
-        if earliest is not None and (self.result.oldest is None or earliest < self.result.oldest):
-            self.result.oldest = earliest
+        A ``Batch`` when the rule keeps fewer rows of the window than it takes (the usual case of a
+        backlog), else the plain list of keys.
+        """
+        selection = selection.filter(pk__lte=keys[-1])
+        if after is not None:
+            selection = selection.filter(pk__gt=after)
+        pks = list(selection.values_list("pk", flat=True))
+        taken = set(pks)
+        skipped = [key for key in keys if key not in taken]
+        if len(skipped) > len(pks) or len(skipped) > max_parameters():
+            return pks
+        return Batch(pks, model=selection.model, after=after, last=keys[-1], skipped=skipped)
+
+    def concerns(self, step: Step, pks: list) -> None:
+        """Note the dates of the rows of a batch: the result's ``oldest`` is the earliest of them.
+
+        Asked of the database, one value per batch: reading each row's date costs more than the query.
+        """
+        model = step.queryset.model
+        for keys in Purger.portions(model, pks):
+            earliest = rows_among(model, "pk", keys).aggregate(earliest=Min(step.date))["earliest"]
+            if isinstance(earliest, datetime) and (
+                self.result.oldest is None or earliest < self.result.oldest
+            ):
+                self.result.oldest = earliest
+
+    def retry(self, step: Step, pks: list, error: Exception) -> None:
+        """Apply a failed (and undone) batch again.
+
+        A batch whose window changed while it ran is applied again by its keys alone. Otherwise, or
+        if that fails too, each row is applied in its own transaction and the rows that fail are left
+        as they were and recorded.
+        """
+        if isinstance(error, BatchChanged):
+            recorded = self.recorded()
+            try:
+                with batch_transaction():
+                    self.apply(step, list(pks))
+            except Exception:  # noqa: BLE001 (isolated below)
+                self.restore(recorded)
+            else:
+                return
+        logger.error(
+            "Retention rule %s: a batch failed; applying its rows one by one",
+            self.config.rule,
+            exc_info=error,
+        )
+        for pk in pks:
+            try:
+                with batch_transaction():
+                    self.apply(step, [pk])
+            except Exception:  # noqa: BLE001 (one failing row must not stop the rule)
+                logger.exception("Retention rule %s failed for row %s", self.config.rule, pk)
+                self.record(Counter(), done=0, failed=[pk])
 
     def apply(self, step: Step, pks: list) -> None:
         """Apply ``step`` to ``pks`` and record it, in the caller's transaction."""
