@@ -86,6 +86,9 @@ class CustomerInactive(Rule):
         RetentionKey.COMPLETED_REQUEST,
         RetentionKey.ACCESS_REPORT,
     )
+    # Each customer is erased by the erasure workflow, many statements and writes apiece: a batch of
+    # them stays a short transaction.
+    batch_limit = 1000
 
     def steps(self) -> list[Step]:
         if self.config.counts_from == CountsFrom.END_OF_RELATIONSHIP:

@@ -51,7 +51,7 @@ from register.registry import registry
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH_SIZE = 1000
+DEFAULT_BATCH_SIZE = 10_000
 
 # Any number identifying the purge among PostgreSQL advisory locks ("KR" + "purge").
 ADVISORY_LOCK_KEY = 0x4B52_7075_7267
@@ -405,6 +405,8 @@ class Rule:
     verb: str = "deleted"
     events: tuple[str, ...] = tuple(CountsFrom.values)
     runs_after: tuple[str, ...] = ()
+    # The most rows one batch (one transaction) of this rule takes, whatever the run's batch size.
+    batch_limit: int | None = None
 
     def __init__(self, config: RetentionRule, now: datetime) -> None:
         self.config = config
@@ -742,6 +744,7 @@ def apply_rule(
     with transaction.atomic() if run.dry_run else contextlib.nullcontext():
         try:
             rule = rules[config.rule](config, now)
+            walk.batch_size = min(batch_size, rule.batch_limit or batch_size)
             for step in rule.steps():
                 walk.walk(step)
             walk.save(status=PurgeRuleResult.Status.DONE)
