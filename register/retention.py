@@ -246,9 +246,10 @@ class Purger:
     def delete(self, model: type[models.Model], pks: Keys | Iterable) -> int:
         """Delete the rows of ``model`` with these primary keys, their dependants and their history.
 
-        ``pks`` is a list of keys, or a query of them (``values_list("pk", flat=True)``): a query is
-        never read into Python; each statement (children, history, the rows) selects by it in the
-        database. Children go first, so a query naming rows through their parents still finds them.
+        ``pks`` is a list of keys, a walk's ``Batch`` of ``model`` (selected by its key window), or a
+        query of keys (``values_list("pk", flat=True)``): a query is never read into Python; each
+        statement (children, history, the rows) selects by it in the database. Children and history
+        go first, so a query naming rows through their parents still finds them.
         """
         return sum(self._delete(model, keys) for keys in self.portions(model, pks))
 
