@@ -7,7 +7,7 @@ Links do not expire: a withdrawal must stay as easy as the consent was, even fro
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.core import signing
@@ -148,10 +148,17 @@ def _safe_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def customer_links(customer: Customer) -> list[dict[str, str]]:
-    """The customer's unsubscribe link and headers for every marketing purpose (for staff)."""
+def customer_links(
+    customer: Customer, purposes: Iterable[ConsentPurpose] | None = None
+) -> list[dict[str, str]]:
+    """The customer's unsubscribe link and headers for every marketing purpose (for staff).
+
+    ``purposes``: every purpose, already read (the marketing ones are picked out); by default read here.
+    """
+    if purposes is None:
+        purposes = ConsentPurpose.objects.filter(is_marketing=True)
     links = []
-    for purpose in ConsentPurpose.objects.filter(is_marketing=True).order_by("code"):
+    for purpose in sorted((p for p in purposes if p.is_marketing), key=lambda p: p.code):
         headers = list_unsubscribe_headers(customer, purpose)
         links.append(
             {

@@ -4,15 +4,17 @@ Used only by the benchmark (``requests/management/commands/bench.py``), through 
 (the project's URLs plus ``/stock-admin/`` and ``/bench-hello/``); nothing else routes here. The stock
 admin is Django's ``AdminSite`` with default ``ModelAdmin`` behaviour for ``Customer`` and ``Order``:
 the same columns, filters and search fields as a shop would first write them, with Django's
-``SELECT DISTINCT`` filters, exact counts and ``icontains`` search.
+``SELECT DISTINCT`` filters, exact counts and ``icontains`` search; likewise for requests and the
+consent ledger.
 """
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from customers.models import Customer, Order
+from customers.models import ConsentEvent, Customer, Order
 from register.urls import urlpatterns as project_urlpatterns
+from requests.models import Request
 
 stock_site = admin.AdminSite(name="stock")
 
@@ -31,8 +33,25 @@ class StockOrderAdmin(admin.ModelAdmin):
     raw_id_fields = ("customer",)
 
 
+class StockRequestAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "status", "due_date", "assignee", "received_at", "received_via")
+    list_filter = ("status", "kind", "assignee", "received_via", "completed_at")
+    list_select_related = ("assignee",)
+    search_fields = ("email", "name", "customer_number", "order_number")
+
+
+class StockConsentEventAdmin(admin.ModelAdmin):
+    list_display = ("occurred_at", "customer", "purpose", "action", "via", "notice_version")
+    list_filter = ("purpose", "action", "via")
+    list_select_related = ("customer", "purpose")
+    search_fields = ("customer__customer_number",)
+    raw_id_fields = ("customer",)
+
+
 stock_site.register(Customer, StockCustomerAdmin)
 stock_site.register(Order, StockOrderAdmin)
+stock_site.register(Request, StockRequestAdmin)
+stock_site.register(ConsentEvent, StockConsentEventAdmin)
 
 
 def hello(request: HttpRequest) -> HttpResponse:

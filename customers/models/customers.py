@@ -339,11 +339,21 @@ class Customer(models.Model):
 
     def current_consents(self) -> dict[str, bool]:
         """Return {purpose code: consent granted} for every purpose, derived from the ledger."""
-        state = dict.fromkeys(ConsentPurpose.objects.values_list("code", flat=True), False)
-        events = self.consent_events.order_by("occurred_at", "id").values_list("purpose__code", "action")
-        for code, action in events:
-            state[code] = action == ConsentEvent.Action.GRANTED
-        return state
+        return {purpose.code: granted for purpose, granted in self.consent_overview()}
+
+    def consent_overview(self) -> list[tuple[ConsentPurpose, bool]]:
+        """Every purpose, by code, with whether its latest ledger event for the customer grants it.
+
+        One query however long the ledger: the latest event per purpose comes from the index on
+        (customer, purpose, occurred_at, id).
+        """
+        latest = (
+            ConsentEvent.objects.filter(customer=self, purpose=OuterRef("pk"))
+            .order_by("-occurred_at", "-id")
+            .values("action")[:1]
+        )
+        purposes = ConsentPurpose.objects.annotate(latest_action=Subquery(latest)).order_by("code")
+        return [(purpose, purpose.latest_action == ConsentEvent.Action.GRANTED) for purpose in purposes]
 
     def _record_consent(
         self, purpose: ConsentPurpose | str, action: str, via: str, evidence: str, occurred_at=None

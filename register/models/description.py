@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -54,15 +55,33 @@ def shop_country() -> str:
     return country or default_country()
 
 
+# Every admin page and public page shows the shop's name: it is kept in the cache (shared by the
+# processes when CACHE_URL names one), forgotten whenever a register or controller is saved or deleted,
+# and read again after SHOP_NAME_SECONDS at the latest.
+SHOP_NAME_KEY = "register:shop-name"
+SHOP_NAME_SECONDS = 300
+
+
 def shop_name() -> str:
     """The name customers and staff know the shop by: the current register's main controller's."""
-    return (
-        Controller.objects.filter(register__is_current=True)
-        .order_by("position", "id")
-        .values_list("name", flat=True)
-        .first()
-        or ""
-    )
+    name = cache.get(SHOP_NAME_KEY)
+    if name is None:
+        name = (
+            Controller.objects.filter(register__is_current=True)
+            .order_by("position", "id")
+            .values_list("name", flat=True)
+            .first()
+            or ""
+        )
+        cache.set(SHOP_NAME_KEY, name, SHOP_NAME_SECONDS)
+    return name
+
+
+def forget_shop_name() -> None:
+    """Drop the cached shop name now and again when the transaction commits (a page read in between
+    would cache the name the transaction is about to change)."""
+    cache.delete(SHOP_NAME_KEY)
+    transaction.on_commit(lambda: cache.delete(SHOP_NAME_KEY))
 
 
 def notice_country() -> str:
@@ -174,6 +193,15 @@ class Register(TranslatedModel):
 
     def __str__(self) -> str:
         return self.name or self.name_sv or self.name_fi or self.name_en or f"#{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        forget_shop_name()  # another register may have become the current one
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        forget_shop_name()
+        return deleted
 
     def original_language(self) -> str | None:
         return self.language
@@ -305,6 +333,15 @@ class Controller(RegisterPart, PostalAddress):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        forget_shop_name()
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        forget_shop_name()
+        return deleted
 
     def law_country(self) -> str:
         """The country whose bookkeeping and consumer law keep this controller's orders."""

@@ -54,3 +54,22 @@ def test_audit_trail_and_correspondence_inlines_are_read_only(dpo):
         assert not inline.has_add_permission(request, None)
         assert not inline.has_change_permission(request, None)
         assert list(inline.get_readonly_fields(request)) == list(inline.fields)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pk", [7, "K-1/2 _x?", "ä&b"])
+def test_each_row_links_to_the_change_page_django_would_link_to(dpo, pk):
+    from django.contrib.admin.views.main import ChangeList
+
+    from customers.models import Customer
+    from register.admin_base import StrictChangeList
+
+    model_admin = admin.site.get_model_admin(Customer)
+    request = RequestFactory().get("/admin/customers/customer/")
+    request.user = dpo
+    changelist = model_admin.get_changelist_instance(request)
+    assert isinstance(changelist, StrictChangeList)
+    row = Customer(pk=pk)
+    ours = changelist.url_for_result(row)
+    assert ours == ChangeList.url_for_result(changelist, row)
+    assert changelist.url_for_result(Customer(pk=8)) == reverse("admin:customers_customer_change", args=[8])

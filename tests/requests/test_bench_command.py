@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from tests.conftest import login_with_second_factor
-from tests.factories import make_customer, make_order
+from tests.factories import make_consent, make_customer, make_order, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -26,4 +26,10 @@ def test_the_stock_admin_lists_the_same_rows_and_the_bare_view_answers(client):
     page = client.get("/stock-admin/customers/customer/?q=virt").content.decode()
     assert "Virtanen" in page
     assert order.number in client.get("/stock-admin/customers/order/").content.decode()
+    make_request(email="asker@example.com", name="Asta Asker")
+    requests_page = client.get("/stock-admin/requests/request/?q=asta").content.decode()
+    assert "1 request" in requests_page or "1 data-subject request" in requests_page
+    make_consent(customer=customer)
+    ledger = client.get(f"/stock-admin/customers/consentevent/?q={customer.customer_number}")
+    assert ledger.status_code == 200 and customer.customer_number in ledger.content.decode()
     assert client.get("/bench-hello/").content == b"Hello, world"

@@ -175,6 +175,7 @@ class Command(BaseCommand):
             f"consent events with COPY in {self.build_seconds:.0f} s."
         )
         self.add_big_customer(big_orders)
+        self.add_requests(max(customers // 20, 10))
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
 
@@ -264,6 +265,33 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Added customer K9999999 with {orders:,} orders.")
 
+    def add_requests(self, count: int) -> None:
+        """``count`` data-subject requests of every kind and state, received over the last 400 days."""
+        from requests.models import Request
+
+        kinds = ", ".join(f"'{kind}'" for kind in Request.Kind.values)
+        statuses = "'completed', 'completed', 'completed', 'in_progress', 'verified', 'rejected'"
+        received = "now() - (i % 400) * INTERVAL '1 day'"
+        done = f"{received} + (i % 40) * INTERVAL '1 day'"
+        values = {
+            "kind": f"(ARRAY[{kinds}])[1 + i % {len(Request.Kind.values)}]",
+            "status": f"(ARRAY[{statuses}])[1 + i % 6]",
+            "email": "'req' || i || '@example.com'",
+            "email_normalized": "'req' || i || '@example.com'",
+            "name": "'Asker ' || i",
+            "language": "'fi'",
+            "received_via": "'web_form'",
+            "received_at": received,
+            "due_date": f"({received} + INTERVAL '1 month')::date",
+            "completed_at": f"CASE WHEN i % 6 < 3 THEN {done} END",
+            "closed_at": f"CASE WHEN i % 6 IN (0, 1, 2, 5) THEN {done} END",
+            "rejection_reason": "CASE WHEN i % 6 = 5 THEN 'excessive' ELSE '' END",
+            "rejection_justification": "CASE WHEN i % 6 = 5 THEN 'bench' ELSE '' END",
+        }
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(series_insert(Request, f"generate_series(1, {int(count)}) AS i", values))
+        self.stdout.write(f"Added {count:,} requests.")
+
     def staff_user(self):
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -337,8 +365,11 @@ class Command(BaseCommand):
             ("customer list", "customer/"),
             (f"customer list, page {page}", f"customer/?p={page}"),
             ("customer list, filtered by country", "customer/?country__exact=SE"),
+            ("customer list, filtered by language", "customer/?language__exact=sv"),
             ("order list", "order/"),
+            ("order list, filtered by status", "order/?status__exact=shipped"),
             ("order list, filtered by currency", "order/?currency__exact=NOK"),
+            ("order list, filtered by delivery country", "order/?delivery_country__exact=NO"),
             (f"orders of one customer ({size})", f"order/?customer={big.pk}"),
             ("search exact email", f"customer/?q={email}"),
             (f"search name prefix ({prefix!r}, {matches:,} matches)", f"customer/?q={prefix}"),
@@ -349,8 +380,21 @@ class Command(BaseCommand):
             self.measure(name, self.page(client, ours + path), self.page(client, stock + path))
             for name, path in pairs
         ]
-        rows.append(self.measure("request list", self.page(client, "/admin/requests/request/")))
-        rows.append(self.measure("consent ledger", self.page(client, "/admin/customers/consentevent/")))
+        # Our own filters, which the stock admin has no counterpart of.
+        for name, path in (
+            ("customer list, consent granted (newsletter)", "customer/?consent=newsletter_email:granted"),
+            ("customer list, restricted", "customer/?restricted=yes"),
+            ("customer list, has orders", "customer/?has_orders=yes"),
+        ):
+            rows.append(self.measure(name, self.page(client, ours + path)))
+        for name, path in (
+            ("request list", "requests/request/"),
+            ("request list, filtered by kind", "requests/request/?kind__exact=erasure"),
+            ("consent ledger", "customers/consentevent/"),
+            ("consent ledger, filtered by action", "customers/consentevent/?action__exact=withdrawn"),
+        ):
+            stock_page = self.page(client, f"/stock-admin/{path}")
+            rows.append(self.measure(name, self.page(client, f"/admin/{path}"), stock_page))
         return rows
 
     def job_rows(self) -> list[Row]:

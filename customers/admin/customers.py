@@ -1,59 +1,46 @@
-"""Admin for the register's content: thin, fast on a million customers, masked where it must be."""
+"""The customers' admin: the list with its filters and search, the change page and its actions."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Callable, Sequence
-from datetime import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import EmptyResultSet, FullResultSet, PermissionDenied
-from django.core.paginator import Paginator
-from django.db import connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from simple_history.template_utils import HistoricalRecordContextHelper
 
-from customers.contacts import (
-    MASKED_FIELDS,
-    SENSITIVE_PERMISSION,
-    hash_contact,
-    normalize_email,
-    normalize_phone,
+from customers.admin.common import (
+    CountryFilter,
+    EstimatedCountPaginator,
+    SensitiveFieldsMixin,
+    _admin_url,
+    lift_notice_sent_at,
+    restriction_banner,
 )
+from customers.contacts import normalize_email, normalize_phone
 from customers.forms import MarketingExportForm, StaffConsentForm
 from customers.models import (
     ConsentEvent,
     ConsentPurpose,
     Customer,
-    Invoice,
     Order,
-    OrderLine,
-    Payment,
     Return,
-    Suppression,
     record_marketing_objection,
 )
 from customers.unsubscribe import customer_links, marketing_csv_lines
-from register.admin_base import HistoryAdmin, ModelAdmin, NoDeleteAdminMixin, ReadOnlyAdmin, protect_fields
+from register.admin_base import HistoryAdmin, NoDeleteAdminMixin
 from register.events import EventType, queue_event
-from register.models import Controller, Country
 
-# No admin lets staff without the permission filter, order or search by a masked field.
-for _label, _fields in MASKED_FIELDS.items():
-    protect_fields(_label, _fields, SENSITIVE_PERMISSION)
-
-logger = logging.getLogger(__name__)
+logger = logging.getLogger("customers.admin")
 
 # Who records a consent or opt-out received by phone, letter or in the shop (the ledger's add
 # permission; ConsentEventAdmin itself stays read-only), and who exports marketing lists.
@@ -65,144 +52,11 @@ EXPORT_MARKETING_PERMISSION = "customers.export_marketing_list"
 RECENT_ROWS = 10
 
 
-class EstimatedCountPaginator(Paginator):
-    """Count exactly up to a threshold; above it, take PostgreSQL's estimate and say "about N".
-
-    On millions of rows the exact count dominates the change list's time (docs/legal.md, known traps).
-    An unfiltered list reads the table's row estimate (``pg_class.reltuples``); a filtered or searched
-    one the planner's estimate of its rows (EXPLAIN). Below ``ESTIMATE_FROM`` estimated rows the count
-    is exact, as it is on SQLite. The admin's pagination then reads "about N" (``estimated``).
-    """
-
-    ESTIMATE_FROM = 10_000
-    estimated = False
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self.object_list
-        if connection.vendor == "postgresql" and isinstance(queryset, QuerySet):
-            estimate = estimated_rows(queryset)
-            if estimate is not None and estimate >= self.ESTIMATE_FROM:
-                self.estimated = True
-                return estimate
-        return super().count
-
-
-def estimated_rows(queryset: QuerySet) -> int | None:
-    """PostgreSQL's estimate of the number of rows of ``queryset`` (None if it has none)."""
-    query = queryset.order_by().values("pk").query
-    with connection.cursor() as cursor:
-        if not query.where:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [queryset.model._meta.db_table],
-            )
-            row = cursor.fetchone()
-            # -1 (or 0) until the table is first analysed: then count exactly.
-            return int(row[0]) if row and row[0] and row[0] > 0 else None
-        try:
-            sql, params = query.sql_with_params()
-        except EmptyResultSet:
-            # A condition no row can meet (e.g. an id beyond the column's range): nothing to count.
-            return 0
-        except FullResultSet:
-            return None
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def fixed_choices_filter(
-    field: str, title, choices: Sequence[tuple[str, str]]
-) -> type[admin.SimpleListFilter]:
-    """A list filter over ``field`` offering a known set of values, with no query for its choices.
-
-    Django's default filter for a field without choices lists ``SELECT DISTINCT field`` over the
-    whole table on every page: on millions of rows that read costs more than the page itself.
-    Countries and currencies are known sets. The parameter keeps Django's name (``field__exact``).
-    """
-
-    class FixedChoicesFilter(admin.SimpleListFilter):
-        parameter_name = f"{field}__exact"
-
-        def lookups(self, request, model_admin):
-            return list(choices)
-
-        def queryset(self, request, queryset):
-            if self.value():
-                return queryset.filter(**{field: self.value()})
-            return queryset
-
-    FixedChoicesFilter.title = title
-    FixedChoicesFilter.__name__ = f"{field.title().replace('_', '')}Filter"
-    return FixedChoicesFilter
-
-
-COUNTRY_CHOICES = Country.choices
-CURRENCY_CHOICES = [(code, code) for code in ("EUR", "SEK", "NOK", "DKK")]
-CountryFilter = fixed_choices_filter("country", _("country"), COUNTRY_CHOICES)
-DeliveryCountryFilter = fixed_choices_filter("delivery_country", _("delivery country"), COUNTRY_CHOICES)
-CurrencyFilter = fixed_choices_filter("currency", _("currency"), CURRENCY_CHOICES)
-
-
-def can_view_sensitive(request: HttpRequest) -> bool:
-    return request.user.has_perm(SENSITIVE_PERMISSION)
-
-
-class MaskingContextHelper(HistoricalRecordContextHelper):
-    """Mask sensitive values in the history view's list of changes."""
-
-    def __init__(self, model, historical_record, masks: dict[str, Callable[[str], str]]):
-        super().__init__(model, historical_record)
-        self.masks = masks
-
-    def prepare_delta_change_value(self, change, value):
-        if change.field in self.masks:
-            return self.masks[change.field](value)
-        return super().prepare_delta_change_value(change, value)
-
-
-class SensitiveFieldsMixin:
-    """Show the model's fields of ``MASKED_FIELDS`` masked unless the user holds the permission.
-
-    Applies to the change list, the change form (a read-only masked value instead of the input)
-    and the history views, so the full value is shown only to those who need it (GDPR Art. 5(1)(f), 32).
-    The admin shows each masked field through its display method ``masked_<field>``.
-    """
-
-    @cached_property
-    def sensitive_fields(self) -> dict[str, tuple[str, Callable[[str], str]]]:
-        """field name -> (name of the masked display method, masking function)."""
-        masks = MASKED_FIELDS.get(self.model._meta.label, {})
-        return {name: (f"masked_{name}", mask) for name, mask in masks.items()}
-
-    def _swap(self, request: HttpRequest, names: Sequence) -> list:
-        if can_view_sensitive(request):
-            return list(names)
-        return [self.sensitive_fields[n][0] if n in self.sensitive_fields else n for n in names]
-
-    def get_list_display(self, request):
-        return self._swap(request, super().get_list_display(request))
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if can_view_sensitive(request):
-            return fieldsets
-        return [(title, {**opts, "fields": self._swap(request, opts["fields"])}) for title, opts in fieldsets]
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        if not can_view_sensitive(request):
-            readonly += [display for display, _mask in self.sensitive_fields.values()]
-        return readonly
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        if can_view_sensitive(request):
-            return super().get_historical_record_context_helper(request, historical_record)
-        masks = {field: mask for field, (_display, mask) in self.sensitive_fields.items()}
-        return MaskingContextHelper(self.model, historical_record, masks)
+def consent_overview(customer: Customer) -> list:
+    """``customer.consent_overview()``, read once for the change page's consent and unsubscribe parts."""
+    if "_consent_overview" not in customer.__dict__:
+        customer.__dict__["_consent_overview"] = customer.consent_overview()
+    return customer.__dict__["_consent_overview"]
 
 
 # --- Customer list filters ---------------------------------------------------------------------
@@ -279,39 +133,6 @@ class HasOrdersFilter(YesNoFilter):
 
     def condition(self) -> Q:
         return Q(Exists(Order.objects.filter(customer=OuterRef("pk"))))
-
-
-def _admin_url(model, name: str, *args) -> str:
-    return reverse(f"admin:customers_{model._meta.model_name}_{name}", args=args)
-
-
-# --- Customers ---------------------------------------------------------------------------------
-
-
-# Functions telling when the customer was last told, since the restriction began, that it will be
-# lifted (GDPR Art. 18(3)), or None; the app that sends and records that notice adds one (requests.apps).
-lift_notice_providers: list[Callable[[Customer], datetime | None]] = []
-
-
-def lift_notice_sent_at(customer: Customer) -> datetime | None:
-    """When the customer was last told that the restriction will be lifted, or None."""
-    return max((when for provide in lift_notice_providers if (when := provide(customer))), default=None)
-
-
-def restriction_banner(model_admin: admin.ModelAdmin, request: HttpRequest, customer: Customer) -> None:
-    """Warn staff on the customer's pages that processing is restricted (GDPR Art. 18)."""
-    if customer.restricted_at is None or request.method != "GET":
-        return
-    model_admin.message_user(
-        request,
-        format_html(
-            "<strong>{}</strong> {}",
-            _("Processing restricted (GDPR Art. 18) since %(date)s.")
-            % {"date": date_format(localtime(customer.restricted_at), "SHORT_DATE_FORMAT")},
-            _("Only store this data: no marketing or other processing until the restriction is lifted."),
-        ),
-        messages.WARNING,
-    )
 
 
 @admin.register(Customer)
@@ -430,7 +251,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
             "<code>List-Unsubscribe-Post: {}</code></td></tr>",
             (
                 (link["purpose"], link["url"], link["list_unsubscribe"], link["list_unsubscribe_post"])
-                for link in customer_links(obj)
+                for link in customer_links(obj, [purpose for purpose, _granted in consent_overview(obj)])
             ),
         )
         return format_html(
@@ -646,14 +467,12 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     def consents(self, obj: Customer) -> str:
         if obj.pk is None:
             return "-"
-        state = obj.current_consents()
-        purposes = {p.code: p for p in ConsentPurpose.objects.all()}
         current = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td></tr>",
             (
-                (purposes.get(code, code), _("granted") if granted else _("not granted"))
-                for code, granted in state.items()
+                (purpose, _("granted") if granted else _("not granted"))
+                for purpose, granted in consent_overview(obj)
             ),
         )
         events = obj.consent_events.select_related("purpose")[:RECENT_ROWS]
@@ -727,234 +546,3 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-
-# --- Orders and bookkeeping --------------------------------------------------------------------
-
-
-class OrderLineInline(NoDeleteAdminMixin, admin.TabularInline):
-    model = OrderLine
-    extra = 0
-    fields = ("sku", "product_name", "quantity", "unit_price", "vat_rate")
-
-
-class InvoiceInline(NoDeleteAdminMixin, admin.TabularInline):
-    model = Invoice
-    extra = 0
-    fields = ("number", "issued_at", "amount", "vat_amount", "currency")
-    readonly_fields = fields
-    show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Order)
-class OrderAdmin(NoDeleteAdminMixin, HistoryAdmin):
-    list_display = (
-        "number",
-        "customer",
-        "placed_at",
-        "status",
-        "total",
-        "currency",
-        "carrier",
-        "controller",
-        "purge_after",
-    )
-    list_filter = ("status", "controller", CurrencyFilter, DeliveryCountryFilter)
-    list_select_related = ("customer", "controller")
-    search_fields = ("number",)
-    search_help_text = _("Exact order number or customer number.")
-    raw_id_fields = ("customer",)
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    ordering = ("-placed_at", "-id")
-    readonly_fields = ("purge_after",)
-    inlines = (OrderLineInline, InvoiceInline)
-    actions = ("mark_shipped", "mark_delivered", "cancel_orders")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "controller":
-            # The seller is one of the current register's controllers (docs/staff.md).
-            kwargs["queryset"] = Controller.objects.filter(register__is_current=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        order = self.get_object(request, object_id)
-        if order is not None:
-            restriction_banner(self, request, order.customer)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return queryset.filter(Q(number=term) | Q(customer__customer_number=term)), False
-
-    @admin.action(description=_("Mark as shipped"), permissions=["change"])
-    def mark_shipped(self, request, queryset):
-        for order in queryset:
-            order.mark_shipped()
-        self.message_user(request, _("Orders marked as shipped."), messages.SUCCESS)
-
-    @admin.action(description=_("Mark as delivered"), permissions=["change"])
-    def mark_delivered(self, request, queryset):
-        for order in queryset:
-            order.mark_delivered()
-        self.message_user(request, _("Orders marked as delivered."), messages.SUCCESS)
-
-    @admin.action(description=_("Cancel orders"), permissions=["change"])
-    def cancel_orders(self, request, queryset):
-        cancelled, refused = 0, 0
-        for order in queryset:
-            try:
-                order.cancel()
-                cancelled += 1
-            except ValueError:
-                refused += 1
-        self.message_user(
-            request,
-            _("%(cancelled)d order(s) cancelled, %(refused)d could not be cancelled.")
-            % {"cancelled": cancelled, "refused": refused},
-            messages.SUCCESS if not refused else messages.WARNING,
-        )
-
-
-class PaymentInline(NoDeleteAdminMixin, admin.TabularInline):
-    model = Payment
-    extra = 0
-    fields = ("paid_at", "amount", "method", "reference")
-
-
-@admin.register(Invoice)
-class InvoiceAdmin(NoDeleteAdminMixin, HistoryAdmin):
-    list_display = ("number", "order", "issued_at", "due_on", "amount", "vat_amount", "currency")
-    list_select_related = ("order",)
-    search_fields = ("number",)
-    raw_id_fields = ("order",)
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    inlines = (PaymentInline,)
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return queryset.filter(Q(number=term) | Q(order__number=term)), False
-
-
-@admin.register(Payment)
-class PaymentAdmin(NoDeleteAdminMixin, HistoryAdmin):
-    list_display = ("invoice", "paid_at", "amount", "method", "reference")
-    list_filter = ("method",)
-    list_select_related = ("invoice",)
-    raw_id_fields = ("invoice",)
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    search_fields = ("reference",)
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return queryset.filter(Q(reference=term) | Q(invoice__number=term)), False
-
-
-@admin.register(Return)
-class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
-    list_display = ("id", "order", "returned_at", "status", "refund_amount", "refund_account")
-    list_filter = ("status",)
-    list_select_related = ("order",)
-    raw_id_fields = ("order",)
-    search_fields = ("order__number",)
-    search_help_text = _("Exact order number.")
-    show_full_result_count = False
-    fieldsets = (
-        (None, {"fields": ("order", "returned_at", "status", "reason", "refund_amount", "refund_account")}),
-    )
-    actions = ("mark_received", "mark_refunded", "reject")
-
-    def lookup_allowed(self, lookup, value, request=None) -> bool:
-        # The customer page links here with ?order__customer=<pk>.
-        if lookup in {"order__customer", "order__customer__exact"}:
-            return True
-        return super().lookup_allowed(lookup, value, request)
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return queryset.filter(order__number=term), False
-
-    @admin.display(description=_("refund account"))
-    def masked_refund_account(self, obj: Return) -> str:
-        return obj.masked_refund_account
-
-    @admin.action(description=_("Mark as received"), permissions=["change"])
-    def mark_received(self, request, queryset):
-        for item in queryset:
-            item.mark_received()
-        self.message_user(request, _("Returns marked as received."), messages.SUCCESS)
-
-    @admin.action(description=_("Mark as refunded"), permissions=["change"])
-    def mark_refunded(self, request, queryset):
-        for item in queryset:
-            item.mark_refunded()
-        self.message_user(request, _("Returns marked as refunded."), messages.SUCCESS)
-
-    @admin.action(description=_("Reject returns"), permissions=["change"])
-    def reject(self, request, queryset):
-        for item in queryset:
-            item.reject()
-        self.message_user(request, _("Returns rejected."), messages.SUCCESS)
-
-
-# --- Consent ledger and suppression list -------------------------------------------------------
-
-
-@admin.register(ConsentPurpose)
-class ConsentPurposeAdmin(ModelAdmin):
-    # The name in the reader's language; every language's name is on the change form.
-    list_display = ("code", "name_shown", "channel", "is_marketing")
-    list_filter = ("channel", "is_marketing")
-    search_fields = ("code", "name_en", "name_sv", "name_fi", "name_nb")
-
-    @admin.display(description=_("name"))
-    def name_shown(self, purpose: ConsentPurpose) -> str:
-        return purpose.localized_name()
-
-
-@admin.register(ConsentEvent)
-class ConsentEventAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "customer", "purpose", "action", "via", "notice_version")
-    list_filter = ("purpose", "action", "via")
-    list_select_related = ("customer", "purpose")
-    search_fields = ("customer__customer_number",)
-    search_help_text = _("Exact customer number.")
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    ordering = ("-occurred_at", "-id")
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return queryset.filter(customer__customer_number=term), False
-
-
-@admin.register(Suppression)
-class SuppressionAdmin(ReadOnlyAdmin):
-    list_display = ("digest", "kind", "reason", "created_at")
-    list_filter = ("kind", "reason")
-    search_fields = ("digest",)
-    search_help_text = _("Type a full email or phone number: it is hashed and looked up; nothing is stored.")
-    show_full_result_count = False
-
-    def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        kind = Suppression.Kind.EMAIL if "@" in term else Suppression.Kind.PHONE
-        return queryset.filter(digest__in=[hash_contact(kind, term), term]), False

@@ -1,0 +1,77 @@
+"""The admin's navigation sidebar, rendered in Python.
+
+Every admin page lists every model the user may see in the sidebar. Rendered through Django's
+``admin/app_list.html`` that list costs about a fifth of a change page's time (some forty models, a
+dozen template nodes each); ``nav_app_list`` writes the same HTML directly.
+"""
+
+from urllib.parse import quote
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def nav_app_list(context) -> SafeString:
+    """The HTML of ``admin/app_list.html`` with ``show_changelinks=False``, for ``available_apps``."""
+    apps = context.get("available_apps") or []
+    if not apps:
+        return format_html("<p>{}</p>", gettext("You don’t have permission to view or edit anything."))
+    # The template compares each URL with the path through the urlencode filter (quote, "/" safe).
+    path = quote(context["request"].path, safe="/")
+    add = gettext("Add")
+    head = format_html(
+        '<thead class="visually-hidden"><tr><th scope="col">{}</th><th scope="col">{}</th>'
+        '<th scope="col">{}</th></tr></thead>',
+        gettext("Model name"),
+        gettext("Add link"),
+        gettext("Change or view list link"),
+    )
+    return format_html_join(
+        "\n",
+        '<div class="app-{} module{}"><table><caption><a href="{}" class="section" title="{}">{}</a>'
+        "</caption>{}{}</table></div>",
+        (
+            (
+                app["app_label"],
+                " current-app" if app["app_url"] in path else "",
+                app["app_url"],
+                gettext("Models in the %(name)s application") % {"name": app["name"]},
+                app["name"],
+                head,
+                format_html_join("", "{}", ((_model_row(app, model, path, add),) for model in app["models"])),
+            )
+            for app in apps
+        ),
+    )
+
+
+def _model_row(app: dict, model: dict, path: str, add: str) -> SafeString:
+    name = model["object_name"].lower()
+    row_id = f"{app['app_label']}-{name}"
+    url = model.get("admin_url")
+    current = bool(url) and url in path
+    if url:
+        title = format_html(
+            '<a href="{}"{}>{}</a>', url, SafeString(' aria-current="page"') if current else "", model["name"]
+        )
+    else:
+        title = format_html("{}", model["name"])
+    add_url = model.get("add_url")
+    add_cell = SafeString("<td></td>")
+    if add_url:
+        add_cell = format_html(
+            '<td><a href="{}" class="addlink" aria-describedby="{}">{}</a></td>', add_url, row_id, add
+        )
+    return format_html(
+        '<tr class="model-{}{}"><th scope="row" id="{}">{}</th>{}</tr>',
+        name,
+        " current-model" if current else "",
+        row_id,
+        title,
+        add_cell,
+    )

@@ -1,0 +1,59 @@
+"""The admin's sidebar, written in Python, says exactly what Django's app_list template says."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import translation
+
+from staff.templatetags.staff_admin import nav_app_list
+
+pytestmark = pytest.mark.django_db
+
+
+def squeeze(html: str) -> str:
+    """The HTML with the whitespace between tags and inside text collapsed."""
+    html = re.sub(r">\s+<", "><", html.strip())
+    return re.sub(r"\s+", " ", html)
+
+
+def both(user, path: str, language: str) -> tuple[str, str]:
+    request = RequestFactory().get(path)
+    request.user = user
+    with translation.override(language):
+        apps = admin.site.get_app_list(request)
+        ours = nav_app_list({"available_apps": apps, "request": request})
+        django = render_to_string(
+            "admin/app_list.html",
+            {"app_list": apps, "show_changelinks": False, "request": request},
+        )
+    return squeeze(ours), squeeze(django)
+
+
+@pytest.mark.parametrize("language", ["en", "sv", "fi", "nb"])
+def test_the_sidebar_matches_djangos_template_on_a_change_list(dpo, language):
+    ours, django = both(dpo, reverse("admin:customers_customer_changelist"), language)
+    assert ours == django
+    assert ' current-model"' in ours and 'aria-current="page"' in ours
+
+
+def test_the_sidebar_matches_for_a_role_that_sees_less(customer_service):
+    ours, django = both(customer_service, reverse("admin:index"), "sv")
+    assert ours == django
+    assert "current-model" not in ours
+
+
+def test_no_apps_says_so(client):
+    request = RequestFactory().get("/admin/")
+    with translation.override("fi"):
+        text = nav_app_list({"available_apps": [], "request": request})
+    assert text.startswith("<p>") and "You don’t have permission" not in text
+
+
+def test_every_admin_page_has_the_sidebar(dpo_client):
+    page = dpo_client.get(reverse("admin:customers_order_changelist")).content.decode()
+    assert 'id="nav-sidebar"' in page
+    assert 'class="model-order current-model"' in page
