@@ -7,9 +7,10 @@ This module is the engine: the lock, set-based deletion, batching and the run's 
 
 Each rule finds what its period has run out for with one idempotent query and walks that selection in
 batches ordered by primary key. Every batch is one transaction that either anonymises customers through
-the erasure workflow the erasure request uses, or works set-based: it deletes children first, then the
-rows, then their ``Historical*`` rows, with plain SQL ``DELETE``s (no per-object ``delete()``, so no
-signals and no history copy of what is deleted; docs/legal.md, "Known traps").
+the erasure workflow the erasure request uses, or works set-based: it deletes children and
+``Historical*`` rows first, then the rows, with plain SQL ``DELETE``s (no per-object ``delete()``, so no
+signals and no history copy of what is deleted; docs/legal.md, "Known traps"), each selecting by the
+batch's key window (``Batch``) rather than by its keys one by one.
 
 A run killed at any moment leaves whole batches done and the rest untouched; the next run's selection no
 longer contains what was done, so it finishes the job without doing anything twice. Two runs never
