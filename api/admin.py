@@ -31,6 +31,7 @@ class ApiKeyAdmin(NoDeleteAdminMixin, ModelAdmin):
     form = ApiKeyForm
     list_display = ["name", "prefix", "scope_list", "created_by", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["created_by"]
     readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 

@@ -15,10 +15,24 @@ else the current register's country; holds without a country apply everywhere.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    Max,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 
 from customers.models import Invoice, Order, OrderLine, Payment, Return
 from register.models import (
@@ -29,9 +43,8 @@ from register.models import (
     HoldKind,
     RecordKind,
     StatutoryHold,
-    shop_country,
 )
-from register.registry import Hold, HoldMatch, HoldName, _as_date, memoised
+from register.registry import Hold, HoldMatch, HoldName, law_country, memoised
 from register.retention import first_held_date, start_of_day
 
 # Which BookkeepingPeriod kind each bookkeeping record is (docs/legal.md), for erasure and the retention
@@ -67,97 +80,80 @@ def applies_in(hold: StatutoryHold, country: str) -> bool:
 # --- Erasure: the holds on given orders, row by row ---------------------------------------------
 
 
-def _event_dates(orders: dict[int, dict], holds: list[StatutoryHold]) -> dict[str, dict[int, datetime.date]]:
-    """``{event: {order id: date}}`` for the events the holds count from, one query per event."""
-    needed = {hold.counts_from for hold in holds}
-    ids = list(orders)
-    dates: dict[str, dict[int, datetime.date]] = defaultdict(dict)
-    for pk, order in orders.items():
-        if HoldEvent.PURCHASE in needed:
-            dates[HoldEvent.PURCHASE][pk] = _as_date(order["placed_at"])
-        if HoldEvent.DELIVERY in needed:
-            delivered = order["delivered_at"]
-            if delivered is None and order["status"] in DELIVERED_STATUSES:
-                delivered = order["placed_at"]
-            if delivered is not None:
-                dates[HoldEvent.DELIVERY][pk] = _as_date(delivered)
-    if HoldEvent.INVOICE_ISSUE in needed:
-        rows = Invoice.objects.filter(order_id__in=ids).values("order_id").annotate(last=Max("issued_at"))
-        dates[HoldEvent.INVOICE_ISSUE] = {row["order_id"]: _as_date(row["last"]) for row in rows}
-    if HoldEvent.INVOICE_DUE in needed:
-        for order_id, due, issued in Invoice.objects.filter(order_id__in=ids).values_list(
-            "order_id", "due_on", "issued_at"
-        ):
-            day = due or _as_date(issued)
-            if day > dates[HoldEvent.INVOICE_DUE].get(order_id, datetime.date.min):
-                dates[HoldEvent.INVOICE_DUE][order_id] = day
-    if HoldEvent.RETURN in needed:
-        rows = Return.objects.filter(order_id__in=ids).values("order_id").annotate(last=Max("returned_at"))
-        dates[HoldEvent.RETURN] = {row["order_id"]: _as_date(row["last"]) for row in rows}
-    return dates
+def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> dict[int, dict[str, Any]]:
+    """What the holds read of each order ``orders`` names: its controller, the date of each event the
+    holds count from (in the current time zone, computed by the database) and whether an invoice of it
+    is unpaid in debt collection.
 
-
-def _order_facts(order_ids: frozenset[int], holds: list[StatutoryHold]) -> tuple[dict, dict, set[int]]:
-    """The orders' rows, the dates their holds count from and those with an invoice in collection."""
-    orders = {
-        row["pk"]: row
-        for row in Order.objects.filter(pk__in=list(order_ids)).values(
-            "pk", "controller_id", "placed_at", "delivered_at", "status"
-        )
-    }
-    if not orders:
-        return {}, {}, set()
-    dates = _event_dates(orders, holds)
-    in_collection: set[int] = set()
-    if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
-        in_collection = set(
-            Invoice.objects.unpaid_in_collection()
-            .filter(order_id__in=list(orders))
-            .values_list("order_id", flat=True)
-        )
-    return orders, dates, in_collection
-
-
-def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -> dict[int, list[HoldMatch]]:
-    """The statutory holds on ``record`` rows of each order still running on ``today``, per order id.
-
-    Inside ``memoised_lookups()`` (erasure and its preview) the holds, countries and the facts of
-    the same orders are read once for every kind of record, not once per kind.
+    One plain query over the orders and one grouped query per kind of record read from (invoices,
+    returns); a correlated subquery per order would be costed as high as a walk of the whole table.
     """
-    in_force = memoised("statutory_holds", holds_in_force)
-    holds = [hold for hold in in_force if record in hold.records]
-    if not holds:
-        return {}
-    # Facts of orders already read for another kind of record are reused; only new orders are read.
-    known = memoised("order_facts", lambda: ({}, defaultdict(dict), set(), set()))
-    orders, dates, in_collection, seen = known
-    wanted = set(order_ids)
-    missing = wanted - seen
-    if missing:
-        new_orders, new_dates, new_collection = _order_facts(frozenset(missing), in_force)
-        orders.update(new_orders)
-        for event, values in new_dates.items():
-            dates[event].update(values)
-        in_collection |= new_collection
-        seen |= missing
-    if not wanted & orders.keys():
-        return {}
+    needed = {hold.counts_from for hold in holds}
+    reads: dict[str, Any] = {}
+    if HoldEvent.PURCHASE in needed:
+        reads[HoldEvent.PURCHASE] = TruncDate("placed_at")
+    if HoldEvent.DELIVERY in needed:
+        delivered = Coalesce(
+            "delivered_at",
+            Case(When(status__in=DELIVERED_STATUSES, then=F("placed_at"))),
+            output_field=DateTimeField(),
+        )
+        reads[HoldEvent.DELIVERY] = TruncDate(delivered)
+    facts = {
+        pk: {"controller_id": controller_id, **dict(zip(reads, values, strict=True))}
+        for pk, controller_id, *values in _read(Order.objects.filter(pk__in=orders), "pk", reads)
+    }
+    invoice_reads: dict[str, Any] = {}
+    if HoldEvent.INVOICE_ISSUE in needed:
+        invoice_reads[HoldEvent.INVOICE_ISSUE] = Max(TruncDate("issued_at"))
+    if HoldEvent.INVOICE_DUE in needed:
+        invoice_reads[HoldEvent.INVOICE_DUE] = Max(
+            Coalesce("due_on", TruncDate("issued_at"), output_field=DateField())
+        )
+    if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
+        unpaid = Invoice.objects.unpaid_in_collection().filter(order_id__in=orders).values("pk")
+        invoice_reads["in_collection"] = Max(Case(When(pk__in=unpaid, then=Value(1)), default=Value(0)))
+    return_reads = {HoldEvent.RETURN: Max(TruncDate("returned_at"))} if HoldEvent.RETURN in needed else {}
+    for model, grouped in ((Invoice, invoice_reads), (Return, return_reads)):
+        if grouped:
+            rows = model.objects.filter(order_id__in=orders).values("order_id")
+            for order_id, *values in _read(rows, "order_id", grouped):
+                if order_id in facts:
+                    facts[order_id].update(zip(grouped, values, strict=True))
+    return facts
+
+
+def _read(queryset: QuerySet, key: str, reads: dict[str, Any]) -> QuerySet:
+    """``(key, controller or nothing, *reads)`` rows of ``queryset``, unordered (aliases by position:
+    the names are event names)."""
+    aliases = {f"fact_{n}": value for n, value in enumerate(reads.values())}
+    columns = [key, "controller_id"] if queryset.model is Order else [key]
+    return queryset.order_by().annotate(**aliases).values_list(*columns, *aliases)
+
+
+def _matches_of_orders(
+    facts: dict[int, dict[str, Any]], holds: list[StatutoryHold], today: datetime.date
+) -> dict[int, tuple[tuple[int, HoldMatch], ...]]:
+    """``{order id: ((hold id, match), ...)}``: every hold in ``holds`` still running on ``today`` on
+    each order, whatever the kind of record; the matches of one (hold, end) are the same object for
+    every order."""
     countries = memoised("law_countries", Controller.objects.law_countries)
-    default = memoised("shop_country", shop_country)
-    # The matches of one (country, hold, end) are the same object for every order that has them.
     made: dict[tuple, HoldMatch] = {}
     ends: dict[tuple, datetime.date | None] = {}
-    result: dict[int, list[HoldMatch]] = defaultdict(list)
-    for pk in sorted(wanted & orders.keys()):
-        country = countries.get(orders[pk]["controller_id"], default)
+    # Orders under the same holds share one tuple of them: no list per order.
+    shared: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = {}
+    result: dict[int, tuple[tuple[int, HoldMatch], ...]] = {}
+    for pk, order in facts.items():
+        country = law_country(countries, order["controller_id"])
+        found = []
         for hold in holds:
             if not applies_in(hold, country):
                 continue
-            if hold.condition == HoldCondition.UNPAID_IN_COLLECTION and pk not in in_collection:
+            if hold.condition == HoldCondition.UNPAID_IN_COLLECTION and not order.get("in_collection"):
                 continue
             until = None
             if hold.period_amount is not None:
-                event = dates[hold.counts_from].get(pk)
+                event = order.get(hold.counts_from)
                 if (hold.pk, event) not in ends:
                     ends[(hold.pk, event)] = hold.end_for(event)
                 until = ends[(hold.pk, event)]
@@ -174,26 +170,66 @@ def order_matches(order_ids: Iterable[int], record: str, today: datetime.date) -
                     keeps_identifiers=hold.keeps_identifiers,
                     reason=HoldKind(hold.kind).reason(),
                 )
-            result[pk].append(made[key])
+            found.append(key)
+        if found:
+            signature = tuple(found)
+            if signature not in shared:
+                shared[signature] = tuple((hold_pk, made[(hold_pk, until)]) for hold_pk, until in signature)
+            result[pk] = shared[signature]
+    return result
+
+
+def order_matches(
+    order_ids: Iterable[int], record: str, today: datetime.date, orders: QuerySet | None = None
+) -> dict[int, tuple[HoldMatch, ...]]:
+    """The statutory holds on ``record`` rows of each order still running on ``today``, per order id.
+
+    ``orders`` (a queryset of order ids, e.g. ``queryset.values("order_id")``) names the orders to the
+    database as a subquery rather than a list of ids. Inside ``memoised_lookups()`` (erasure and its
+    preview) the holds, countries and the facts of the same orders are read, and the holds on each
+    order worked out, once for every kind of record, not once per kind.
+    """
+    in_force = memoised("statutory_holds", holds_in_force)
+    kept = {hold.pk for hold in in_force if record in hold.records}
+    if not kept:
+        return {}
+    # Orders already worked out for another kind of record are reused; only new orders are read.
+    on_order, seen = memoised("order_holds", lambda: ({}, set()))
+    wanted = set(order_ids)
+    if wanted - seen:
+        facts = _order_facts(orders if orders is not None else sorted(wanted - seen), in_force)
+        on_order.update(_matches_of_orders(facts, in_force, today))
+        seen |= wanted | facts.keys()
+    result: dict[int, tuple[HoldMatch, ...]] = {}
+    kept_of: dict[int, tuple[HoldMatch, ...]] = {}
+    for pk in wanted & on_order.keys():
+        held = on_order[pk]
+        if id(held) not in kept_of:
+            kept_of[id(held)] = tuple(match for hold_pk, match in held if hold_pk in kept)
+        if kept_of[id(held)]:
+            result[pk] = kept_of[id(held)]
     return result
 
 
 def statutory_hold(record: str) -> Hold:
     """The statutory holds on one kind of record (``HeldRecord``), for its privacy declaration."""
-    model, order_path = RECORDS[record]
+    _model, order_path = RECORDS[record]
 
-    def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
+    def reads(model: type[Model]) -> dict[str, Any]:
+        return {"order": F(order_path)}
+
+    def decide(queryset: QuerySet, rows: list[tuple]) -> Iterator[tuple[int, HoldMatch]]:
         from django.utils import timezone
 
-        rows = list(queryset.order_by("pk").values_list("pk", order_path))
         if not rows:
             return
-        matches = order_matches({order_id for _pk, order_id in rows}, record, timezone.localdate())
-        for pk, order_id in rows:
-            for match in matches.get(order_id, ()):
+        order_ids = {order for _pk, order in rows}
+        matches = order_matches(order_ids, record, timezone.localdate(), queryset.values(order_path))
+        for pk, order in rows:
+            for match in matches.get(order, ()):
                 yield pk, match
 
-    return Hold(name=HoldName.STATUTORY, reason=HoldName.STATUTORY.label, find=find)
+    return Hold(name=HoldName.STATUTORY, reason=HoldName.STATUTORY.label, reads=reads, decide=decide)
 
 
 # --- Retention: orders under a hold, as one condition over Order --------------------------------

@@ -32,19 +32,19 @@ OPEN_RETURN_STATUSES = [Return.Status.REQUESTED, Return.Status.RECEIVED]
 PENDING_ORDER_HOLD = Hold(
     name=HoldName.PENDING_ORDER,
     reason=_("The order is not yet delivered; the delivery data is needed until it is."),
-    rows=lambda qs: qs.filter(status__in=Order.UNFINISHED_STATUSES),
+    condition=Q(status__in=Order.UNFINISHED_STATUSES),
     keeps_identifiers=True,
 )
 PENDING_ORDER_LINES_HOLD = Hold(
     name=HoldName.PENDING_ORDER,
     reason=_("The order is not yet delivered; the delivery data is needed until it is."),
-    rows=lambda qs: qs.filter(order__status__in=Order.UNFINISHED_STATUSES),
+    condition=Q(order__status__in=Order.UNFINISHED_STATUSES),
     keeps_identifiers=True,
 )
 OPEN_RETURN_HOLD = Hold(
     name=HoldName.OPEN_RETURN,
     reason=_("The return is still open; the refund account is needed until it is refunded."),
-    rows=lambda qs: qs.filter(status__in=OPEN_RETURN_STATUSES),
+    condition=Q(status__in=OPEN_RETURN_STATUSES),
     keeps_identifiers=True,
 )
 
@@ -207,7 +207,7 @@ registry.register(
             "returned_at",
             kind=VOUCHER_RECORD_KIND,
             controller="order__controller",
-            rows=lambda qs: qs.filter(~Q(refund_amount=0)),
+            condition=~Q(refund_amount=0),
         ),
         statutory_hold(HeldRecord.RETURNS),
     ],

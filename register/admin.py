@@ -97,6 +97,16 @@ def register_parts_only(request: HttpRequest, model, kwargs: dict, what) -> dict
     return kwargs
 
 
+def choices_read_once(field):
+    """Read a many-to-many field's choices when the form class is made, so every inline row shares them.
+
+    Left lazy, each row's form of an inline reads the same choices again: a query per row.
+    """
+    if field is not None:
+        field.choices = list(field.choices)
+    return field
+
+
 class ControllerInline(PartInline):
     model = Controller
     fields = [
@@ -143,10 +153,13 @@ class CategoryInline(PartInline):
     ]
     filter_horizontal = ["purposes"]
 
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).prefetch_related("purposes")
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "purposes":
             kwargs = register_parts_only(request, Purpose, kwargs, _("The register's saved purposes."))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return choices_read_once(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
 class SourceInline(PartInline):
@@ -273,13 +286,16 @@ class RetentionInline(PartInline):
         ("position", "staff_note"),
     ]
 
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).prefetch_related("categories")
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "categories":
             kwargs["widget"] = forms.CheckboxSelectMultiple
             kwargs = register_parts_only(
                 request, DataCategory, kwargs, _("The register's saved data categories.")
             )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return choices_read_once(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
 class RightsChannelInline(PartInline):

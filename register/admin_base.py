@@ -291,6 +291,13 @@ class HistoryAdmin(StrictAdminMixin, SimpleHistoryAdmin):
         except ValidationError as exc:
             raise Http404 from exc
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # django-simple-history follows the tracked foreign keys with select_related(*names); for a
+        # model without one that is a bare select_related(), which drops the history user it asked
+        # for, and the page then reads each version's user on its own.
+        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return queryset.select_related("history_user")
+
     def history_view(self, request, object_id, extra_context=None):
         self._check_id(self.model, object_id)
         return super().history_view(request, object_id, extra_context)

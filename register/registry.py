@@ -130,39 +130,143 @@ class HoldMatch:
 class Hold:
     """A legal hold on some of a model's rows.
 
-    ``rows(queryset)`` narrows the customer's rows to those under the hold. ``make_until()``
-    returns a function ``until(values)`` giving the last day a row must be kept (or None when the
-    hold ends with an event, such as delivery), reading ``date_fields`` of the row; it may cache,
-    so one erasure asks the database a bounded number of times. ``keeps_identifiers`` says whether the row
-    stays untouched (an order still to be delivered) or is kept without direct identifiers
-    (a bookkeeping voucher).
+    ``condition`` (a ``Q`` over the model) narrows the customer's rows to those under the hold;
+    ``rows(queryset)`` does the same as a queryset filter, for conditions a ``Q`` cannot say.
+    ``make_until()`` returns a function ``until(values)`` giving the last day a row must be kept (or
+    None when the hold ends with an event, such as delivery), reading ``date_fields`` of the row; it
+    may cache, so one erasure asks the database a bounded number of times. ``keeps_identifiers`` says
+    whether the row stays untouched (an order still to be delivered) or is kept without direct
+    identifiers (a bookkeeping voucher).
 
     A hold whose statute and end date vary per row (the bookkeeping law of the order's seller, the
-    statutory holds kept as data) gives ``find(queryset)`` instead, yielding ``(pk, HoldMatch)`` for
-    the rows under it, possibly several per row.
+    statutory holds kept as data) gives ``reads(model)`` and ``decide(queryset, rows)`` instead:
+    ``reads`` names the values it needs of each row (``{name: lookup or expression}``), read with
+    the model's other holds in one query (``matches_of``), and ``decide`` yields ``(pk, HoldMatch)``
+    for the rows under it, possibly several per row, from ``(pk, *values)`` rows, the values in the
+    order ``reads`` names them.
     """
 
     name: str
     reason: Any
-    rows: Callable[[QuerySet], QuerySet] = lambda qs: qs
+    rows: Callable[[QuerySet], QuerySet] | None = None
     make_until: Callable[[], Callable[[dict], datetime.date | None]] = lambda: lambda values: None
     date_fields: tuple[str, ...] = ()
     keeps_identifiers: bool = False
-    find: Callable[[QuerySet], Iterable[tuple[int, HoldMatch]]] | None = None
+    condition: models.Q | None = None
+    reads: Callable[[type[models.Model]], dict[str, Any]] | None = None
+    decide: Callable[[QuerySet, list[tuple]], Iterable[tuple[int, HoldMatch]]] | None = None
 
     def matches(self, queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
         """Yield ``(pk, match)`` for each of ``queryset``'s rows under this hold."""
-        if self.find is not None:
-            yield from self.find(queryset)
+        held = matches_of([self], queryset)
+        for pk, key in held.keys.items():
+            for match in held.combos[key]:
+                yield pk, match
+
+    def _reads(self, model: type[models.Model]) -> dict[str, Any]:
+        if self.reads is not None:
+            return self.reads(model)
+        values: dict[str, Any] = {name: models.F(name) for name in self.date_fields}
+        values["held"] = _flag(model, self.condition, self.rows)
+        return values
+
+    def _decide(self, queryset: QuerySet, rows: list[tuple]) -> Iterable[tuple[int, HoldMatch]]:
+        if self.decide is not None:
+            yield from self.decide(queryset, rows)
             return
         until = self.make_until()
-        values = self.rows(queryset).order_by("pk").values_list("pk", *self.date_fields)
-        for row in values.iterator(chunk_size=2000):
-            end = until(dict(zip(self.date_fields, row[1:], strict=True)))
-            yield (
-                row[0],
-                HoldMatch(self.name, end, keeps_identifiers=self.keeps_identifiers, reason=str(self.reason)),
-            )
+        reason = str(self.reason)
+        made: dict[datetime.date | None, HoldMatch] = {}
+        for pk, *values, held in rows:
+            if not held:
+                continue
+            end = until(dict(zip(self.date_fields, values, strict=True)))
+            if end not in made:
+                made[end] = HoldMatch(self.name, end, keeps_identifiers=self.keeps_identifiers, reason=reason)
+            yield pk, made[end]
+
+
+def _flag(
+    model: type[models.Model], condition: models.Q | None, rows: Callable[[QuerySet], QuerySet] | None
+) -> Any:
+    """Whether a row meets ``condition`` (or is among ``rows(...)``), as a value read with the row."""
+    if condition is not None:
+        return models.Case(
+            models.When(condition, then=models.Value(True)),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        )
+    if rows is not None:
+        return models.Exists(rows(model._default_manager.filter(pk=models.OuterRef("pk"))))
+    return models.Value(True, output_field=models.BooleanField())
+
+
+@dataclass
+class HeldRows:
+    """The rows of one query and the holds on each (``matches_of``).
+
+    ``rows`` are ``(pk, *extra values)`` tuples in primary-key order. ``keys`` maps the pk of each row
+    under a hold to a key of ``combos``, its holds sorted by ``HoldMatch.sort_key``: rows under the same
+    holds share one key and one tuple, so a million rows make no million sets.
+    """
+
+    rows: list[tuple]
+    keys: dict[int, int]
+    combos: dict[int, tuple[HoldMatch, ...]]
+
+    def of(self, pk: int) -> tuple[HoldMatch, ...]:
+        """The holds on row ``pk`` (empty when none)."""
+        key = self.keys.get(pk)
+        return () if key is None else self.combos[key]
+
+
+def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] | None = None) -> HeldRows:
+    """Every row of ``queryset`` and the holds on each, from one query whatever the number of rows.
+
+    ``extra`` names values read with each row (``{name: lookup or expression}``). A plain query, never a
+    server-side cursor: PostgreSQL plans a cursor for its first rows and may walk a whole primary-key
+    index instead of the customer's rows.
+    """
+    holds = list(holds)
+    extra = extra or {}
+    annotations: dict[str, Any] = {}
+    widths: list[int] = []
+    for index, hold in enumerate(holds):
+        reads = hold._reads(queryset.model)
+        # Aliases by position: a read's name may be a lookup path ("order__placed_at").
+        annotations.update({f"hold{index}_{n}": value for n, value in enumerate(reads.values())})
+        widths.append(len(reads))
+    annotations.update({f"extra_{n}": value for n, value in enumerate(extra.values())})
+    values = list(queryset.annotate(**annotations).order_by("pk").values_list("pk", *annotations))
+    width = len(extra)
+    rows = [(row[0], *row[len(row) - width :]) if width else (row[0],) for row in values]
+    # Each distinct match is one bit; a row's holds are the bits of one integer (no set per row).
+    bits: dict[int, int] = {}
+    by_value: dict[HoldMatch, int] = {}
+    matches: dict[int, HoldMatch] = {}
+    keys: dict[int, int] = {}
+    first = 1
+    for hold, hold_width in zip(holds, widths, strict=True):
+        last = first + hold_width
+        for pk, match in hold._decide(queryset, [(row[0], *row[first:last]) for row in values]):
+            bit = bits.get(id(match))
+            if bit is None:
+                bit = by_value.get(match)
+                if bit is None:
+                    bit = by_value[match] = 1 << len(by_value)
+                    matches[bit] = match
+                bits[id(match)] = bit
+            keys[pk] = keys.get(pk, 0) | bit
+        first = last
+    combos: dict[int, tuple[HoldMatch, ...]] = {}
+    for key in set(keys.values()):
+        found, rest = [], key
+        while rest:
+            bit = rest & -rest
+            found.append(matches[bit])
+            rest ^= bit
+        combos[key] = tuple(sorted(found, key=HoldMatch.sort_key))
+    return HeldRows(rows, keys, combos)
 
 
 @dataclass
@@ -306,22 +410,86 @@ class Registry:
             yield {name: to_json(value) for (name, _lookup), value in zip(columns, values, strict=True)}
 
     def iter_values(
-        self, declaration: Declaration, customer, lookups: list[str], *, chunk_size: int = 5000
+        self, declaration: Declaration, customer, lookups: list[Any], *, chunk_size: int = 5000
     ) -> Iterator[tuple]:
-        """Stream ``values_list(*lookups)`` of the customer's rows in primary-key order.
+        """Stream ``values_list(*lookups)`` of the customer's rows in key order (see ``iter_pages``)."""
+        for page in self.iter_pages(declaration, customer, lookups, chunk_size=chunk_size):
+            yield from page
 
-        ``lookups[0]`` must be ``"pk"``. Pages by key (``pk > last``, ``LIMIT chunk_size``): each
-        page is a plain indexed query, memory stays flat, and a server-side cursor (``.iterator()``),
-        for which PostgreSQL may plan a walk of the whole primary key, is never opened.
+    def iter_pages(
+        self,
+        declaration: Declaration,
+        customer,
+        lookups: list[Any],
+        *,
+        chunk_size: int = 5000,
+        annotations: dict[str, Any] | None = None,
+    ) -> Iterator[list[tuple]]:
+        """Yield ``values_list(*lookups)`` of the customer's rows in primary-key order, a page at a time.
+
+        ``lookups[0]`` must be ``"pk"``; a lookup may also name one of ``annotations`` (expressions
+        read with the row). Pages by key (``pk > last``, ``LIMIT chunk_size``): each page is a plain
+        indexed query, memory stays flat, and a server-side cursor (``.iterator()``), for which
+        PostgreSQL may plan a walk of the whole primary key, is never opened. The customer's own row
+        is read from ``customer`` itself when it holds every column asked for, not fetched again.
         """
-        queryset = declaration.rows_for(customer).order_by("pk").values_list(*lookups)
+        if declaration.path == "" and isinstance(customer, declaration.model) and not annotations:
+            row = _instance_values(customer, lookups)
+            if row is not None:
+                yield [row]
+                return
+        queryset = declaration.rows_for(customer)
+        if annotations:
+            queryset = queryset.annotate(**annotations)
+        queryset = queryset.order_by("pk").values_list(*lookups)
         last = None
         while True:
             page = list((queryset if last is None else queryset.filter(pk__gt=last))[:chunk_size])
-            yield from page
+            if page:
+                yield page
             if len(page) < chunk_size:
                 return
             last = page[-1][0]
+
+    def iter_judged_pages(
+        self,
+        declaration: Declaration,
+        customer,
+        lookups: list[Any],
+        holds: Iterable[Hold],
+        *,
+        chunk_size: int = 5000,
+    ) -> Iterator[tuple[list[tuple], dict[int, set[HoldMatch]]]]:
+        """Yield ``(page, held)`` as ``iter_pages``, with the matches of ``holds`` on the page's rows.
+
+        What each hold needs of a row (``Hold.reads``) is read in the same query as ``lookups``, and the
+        hold judges each page as it is read: no row is read twice, and ``held`` ({pk: matches}) never
+        holds more than one page.
+        """
+        holds = list(holds)
+        queryset = declaration.rows_for(customer)
+        width = len(lookups)
+        annotations: dict[str, Any] = {}
+        # Where each hold's values sit in a row read: ``decide`` takes them by position, after the pk.
+        spans: list[tuple[int, int]] = []
+        for index, hold in enumerate(holds):
+            reads = hold._reads(declaration.model)
+            first = width + len(annotations)
+            annotations.update({f"hold{index}_{n}": value for n, value in enumerate(reads.values())})
+            spans.append((first, width + len(annotations)))
+        pages = self.iter_pages(
+            declaration, customer, [*lookups, *annotations], chunk_size=chunk_size, annotations=annotations
+        )
+        for page in pages:
+            held: dict[int, set[HoldMatch]] = {}
+            # The page's rows as a queryset (a page is a run of keys), for holds that read more about
+            # them in the database: only this page's, not the customer's every row again.
+            rows_of_page = queryset.filter(pk__gte=page[0][0], pk__lte=page[-1][0])
+            for hold, (first, last) in zip(holds, spans, strict=True):
+                rows = [(row[0], *row[first:last]) for row in page]
+                for pk, match in hold._decide(rows_of_page, rows):
+                    held.setdefault(pk, set()).add(match)
+            yield ([row[:width] for row in page] if annotations else page), held
 
     def iter_export(
         self, customer, *, provided_only: bool = False
@@ -373,6 +541,21 @@ class Registry:
             yield declaration.table, header, rows
 
 
+def _instance_values(instance: models.Model, lookups: list[Any]) -> tuple | None:
+    """``lookups`` read from a loaded instance's own columns; None when one is not among them."""
+    attnames = {model_field.attname for model_field in instance._meta.concrete_fields}
+    deferred = instance.get_deferred_fields()
+    values = []
+    for lookup in lookups:
+        if lookup == "pk":
+            values.append(instance.pk)
+        elif isinstance(lookup, str) and lookup in attnames and lookup not in deferred:
+            values.append(getattr(instance, lookup))
+        else:
+            return None
+    return tuple(values)
+
+
 def to_json(value: Any) -> Any:
     """Return ``value`` in a JSON-serialisable form (ISO dates, decimals as strings)."""
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
@@ -417,6 +600,20 @@ def memoised_lookups() -> Iterator[None]:
         _memo.reset(token)
 
 
+def law_country(countries: dict[int, str], controller_id: int | None) -> str:
+    """The country whose law keeps a record its controller sold (``countries``: ``law_countries()``).
+
+    Without a known controller, the shop's country: read only when a record needs it, once per run
+    inside ``memoised_lookups``.
+    """
+    country = countries.get(controller_id)
+    if country is None:
+        from register.models import shop_country
+
+        country = memoised("shop_country", shop_country)
+    return country
+
+
 def memoised(key: Any, compute: Callable[[], Any]) -> Any:
     cache = _memo.get()
     if cache is None:
@@ -426,15 +623,24 @@ def memoised(key: Any, compute: Callable[[], Any]) -> Any:
     return cache[key]
 
 
-def _as_date(value: datetime.date | datetime.datetime) -> datetime.date:
-    """The date of ``value`` in the current time zone (read once per run inside ``memoised_lookups``)."""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            return value.date()
-        from django.utils import timezone
+def bookkeeping_periods() -> dict[tuple[str, str], tuple[str, Any, str]]:
+    """``{(country, kind): (counts_from, years, statute)}`` of every bookkeeping period, in one query."""
+    from register.models import BookkeepingPeriod
 
-        return value.astimezone(memoised("time_zone", timezone.get_current_timezone)).date()
-    return value
+    return {
+        (country, kind): (counts_from, years, statute)
+        for country, kind, counts_from, years, statute in BookkeepingPeriod.objects.values_list(
+            "country", "kind", "counts_from", "years", "statute"
+        )
+    }
+
+
+def _field_at(model: type[models.Model], path: str) -> models.Field:
+    """The field a lookup path (``"order__placed_at"``) ends at."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 def bookkeeping_hold(
@@ -442,57 +648,66 @@ def bookkeeping_hold(
     *,
     kind: str = "voucher",
     controller: str = "controller",
-    rows: Callable[[QuerySet], QuerySet] = lambda qs: qs,
+    condition: models.Q | None = None,
 ) -> Hold:
     """Keep bookkeeping records without direct identifiers until the statutory period ends.
 
     The period is that of the country of the controller that sold the record's order (``controller``
     is the lookup from the model to it), or of the current register's country when the order names
-    none, for the record kind, read from the BookkeepingPeriod table through
-    ``register.legal.bookkeeping_hold_until`` (docs/legal.md: Kirjanpitolaki, Bokföringslagen,
-    Bokføringsloven, Raamatupidamise seadus).
+    none, for the record kind, read from the BookkeepingPeriod table (the rule of
+    ``register.legal.bookkeeping_hold_until``; docs/legal.md: Kirjanpitolaki, Bokföringslagen,
+    Bokføringsloven, Raamatupidamise seadus). ``condition`` limits the hold to some rows (e.g. returns
+    with a refund). Every record of a financial year ends on the same day unless the period counts
+    from the record's own date: the database gives each row's year (and date only where needed) in
+    the current time zone, and the end is computed once per country and year.
     """
     reason = _("Bookkeeping law of the seller's country requires keeping this record.")
 
-    def find(queryset: QuerySet) -> Iterator[tuple[int, HoldMatch]]:
+    def periods() -> dict[str, tuple[str, Any, str]]:
+        every = memoised("bookkeeping_periods", bookkeeping_periods)
+        return {country: period for (country, period_kind), period in every.items() if period_kind == kind}
+
+    def reads(model: type[models.Model]) -> dict[str, Any]:
+        from django.db.models.functions import ExtractYear, TruncDate
+
+        from register.legal import ISSUE_DATE
+
+        # In this order: ``decide`` takes the values by position.
+        values: dict[str, Any] = {
+            "controller": models.F(f"{controller}_id"),
+            "held": _flag(model, condition, None),
+        }
+        is_datetime = isinstance(_field_at(model, date_field), models.DateTimeField)
+        values["year"] = ExtractYear(date_field)
+        if any(counts_from == ISSUE_DATE for counts_from, _years, _statute in periods().values()):
+            values["day"] = TruncDate(date_field) if is_datetime else models.F(date_field)
+        return values
+
+    def decide(queryset: QuerySet, rows: list[tuple]) -> Iterator[tuple[int, HoldMatch]]:
         from register.legal import ISSUE_DATE, period_end
-        from register.models import BookkeepingPeriod, Controller, shop_country
+        from register.models import Controller
 
         countries = memoised("law_countries", Controller.objects.law_countries)
-        default = memoised("shop_country", shop_country)
-        periods = memoised(
-            ("bookkeeping_periods", kind),
-            lambda: {
-                country: (counts_from, years, statute)
-                for country, counts_from, years, statute in BookkeepingPeriod.objects.filter(
-                    kind=kind
-                ).values_list("country", "counts_from", "years", "statute")
-            },
-        )
-        cache: dict[tuple[str, datetime.date], HoldMatch] = {}
+        by_country = periods()
+        cache: dict[tuple[str, Any], HoldMatch] = {}
         reason_text = str(reason)
-        # A plain query, not a server-side cursor: PostgreSQL plans a cursor for its first rows and
-        # may walk a whole primary-key index instead of the customer's few rows.
-        values = list(rows(queryset).order_by("pk").values_list("pk", date_field, f"{controller}_id"))
-        for pk, record_date, controller_id in values:
-            if record_date is None:
+        for pk, controller_id, held, year, *day in rows:
+            if year is None or not held:
                 continue
-            country = countries.get(controller_id, default)
-            if country not in periods:
+            country = law_country(countries, controller_id)
+            if country not in by_country:
                 raise LookupError(f"No bookkeeping period for {country}/{kind}")
-            counts_from, years, statute = periods[country]
-            record_date = _as_date(record_date)
-            # Unless the period runs from the record's own date, every record of a (calendar)
-            # financial year ends on the same day: one computation per country and year.
-            key = record_date if counts_from == ISSUE_DATE else datetime.date(record_date.year, 12, 31)
+            counts_from, years, statute = by_country[country]
+            key = day[0] if counts_from == ISSUE_DATE else year
             # One match per country and end, shared by every row it holds.
             if (country, key) not in cache:
+                day = key if counts_from == ISSUE_DATE else datetime.date(year, 12, 31)
                 cache[(country, key)] = HoldMatch(
                     HoldName.BOOKKEEPING,
-                    period_end(counts_from, years, key),
+                    period_end(counts_from, years, day),
                     statute=statute,
                     reason=reason_text,
                 )
             yield pk, cache[(country, key)]
 
-    return Hold(name=HoldName.BOOKKEEPING, reason=reason, rows=rows, date_fields=(date_field,), find=find)
+    return Hold(name=HoldName.BOOKKEEPING, reason=reason, condition=condition, reads=reads, decide=decide)

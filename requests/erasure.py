@@ -1,9 +1,9 @@
 """Erasure of a customer (GDPR Art. 17) with legal holds, read from the privacy registry.
 
-``preview_erasure(customer)`` says, per model, which rows will be anonymised or deleted and
-which are retained, under which legal hold and until when. ``erase_customer(...)`` applies the
-plan in one transaction. ``erase_for_request(...)`` runs it for every customer of a verified
-erasure request and tells the customer the outcome, in their language.
+``preview_erasure(customer)`` (``requests.erasure_plan``) says, per model, which rows will be
+anonymised or deleted and which are retained, under which legal hold and until when.
+``erase_customer(...)`` applies the plan in one transaction. ``erase_for_request(...)`` runs it for
+every customer of a verified erasure request and tells the customer the outcome, in their language.
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.db.models import ProtectedError
 from django.db.models.expressions import RawSQL
@@ -30,18 +28,20 @@ from register import outbox
 from register.registry import (
     ERASED_TEXT,
     Declaration,
-    HoldMatch,
-    HoldName,
     RowAction,
     hold_label,
     memoised_lookups,
-    registry,
+)
+from requests.erasure_plan import (
+    RETAIN,
+    PlanItem,
+    preview_erasure,
+    purge_after_of,
 )
 from requests.identity import require_identity
 from requests.models import (
     AccessReport,
     ErasureRecord,
-    LegalClaim,
     Request,
     RequestEvent,
     RequestMessage,
@@ -54,127 +54,12 @@ logger = logging.getLogger(__name__)
 # binding has no limit), so erasing 10,000 orders is one statement per step, not one per 500 rows.
 # A margin is left for the statement's other parameters (the values written, a content type).
 CHUNK = (connection.features.max_query_params or 1_000_100) - 100
-RETAIN = "retain"
 # The record's action for report files deleted with the customer (the rows stay as evidence).
 FILE_DELETED = "delete_file"
 
 
 class ErasureBlocked(TransitionError):
     """The customer cannot be erased now: a legal claim holds the data (GDPR Art. 17(3)(e))."""
-
-
-@dataclass
-class PlanItem:
-    """Rows of one model treated the same way: anonymised, deleted or retained under a hold."""
-
-    declaration: Declaration
-    action: str
-    pks: list[int] = field(default_factory=list)
-    hold: str = ""
-    reason: str = ""
-    until: datetime.date | None = None
-    keeps_identifiers: bool = False
-    # Every hold on these rows, each with its statute and end date; ``hold`` and ``until`` are the
-    # deciding one and the latest end (GDPR Art. 17(3)).
-    holds: list[HoldMatch] = field(default_factory=list)
-
-    @property
-    def model(self) -> type[models.Model]:
-        return self.declaration.model
-
-    @property
-    def label(self) -> str:
-        return self.model._meta.label_lower
-
-    @property
-    def verbose_name_plural(self) -> str:
-        return str(self.model._meta.verbose_name_plural)
-
-    @property
-    def count(self) -> int:
-        return len(self.pks)
-
-    @property
-    def fields(self) -> list[str]:
-        """The fields this item removes (none for rows kept as they are)."""
-        if self.keeps_identifiers:
-            return []
-        if self.action == RowAction.DELETE:
-            return list(self.declaration.personal)
-        return self.declaration.erased_field_names()
-
-    @property
-    def field_labels(self) -> list[str]:
-        """The removed fields as staff know them; copies the product computes (``editable=False``:
-        normalised forms, keyed hashes) go with their source and are not listed."""
-        labels = []
-        for name in self.fields:
-            try:
-                model_field = self.model._meta.get_field(name)
-            except FieldDoesNotExist:
-                labels.append(name)
-                continue
-            if getattr(model_field, "editable", True):
-                labels.append(str(getattr(model_field, "verbose_name", name)))
-        return labels
-
-    @property
-    def hold_label(self) -> str:
-        return str(HoldName(self.hold).label) if self.hold else ""
-
-    @property
-    def scrubs(self) -> bool:
-        """Whether the rows' personal fields are removed (all but holds that keep identifiers)."""
-        return not self.keeps_identifiers
-
-    def as_record(self) -> dict[str, Any]:
-        return {
-            "model": self.label,
-            "action": self.action,
-            "hold": self.hold,
-            "until": self.until.isoformat() if self.until else None,
-            "holds": [match.as_record() for match in self.holds],
-            "fields": self.fields,
-            "pks": self.pks,
-        }
-
-
-# What happens to the customer row itself (``ErasurePlan.customer_row``).
-ROW_DELETED = "deleted"
-ROW_DELETED_LATER = "deleted_later"
-ROW_ANONYMISED = "anonymised"
-
-
-@dataclass
-class ErasurePlan:
-    customer: Customer
-    items: list[PlanItem]
-    claims: list[LegalClaim]
-    mode: str = ErasureMode.ANONYMISE
-
-    @property
-    def customer_row(self) -> str:
-        """``deleted`` now; ``deleted_later``, with the last record a hold keeps; or ``anonymised``."""
-        if self.mode != ErasureMode.DELETE:
-            return ROW_ANONYMISED
-        return ROW_DELETED_LATER if self.keeps_customer_row else ROW_DELETED
-
-    @property
-    def keeps_customer_row(self) -> bool:
-        """Whether a kept order or bookkeeping record still refers to the customer row."""
-        return any(item.label in ORDER_OF for item in self.retained)
-
-    @property
-    def blocked(self) -> bool:
-        return bool(self.claims)
-
-    @property
-    def removed(self) -> list[PlanItem]:
-        return [item for item in self.items if item.action != RETAIN]
-
-    @property
-    def retained(self) -> list[PlanItem]:
-        return [item for item in self.items if item.action == RETAIN]
 
 
 def _in(field: str, values: list, cast: str = "bigint") -> models.Q:
@@ -191,113 +76,34 @@ def _chunks(values: list[int], size: int = CHUNK) -> Iterator[list[int]]:
         yield values[start : start + size]
 
 
-def preview_erasure(customer: Customer, mode: str = ErasureMode.ANONYMISE) -> ErasurePlan:
-    """Return what erasing ``customer`` would remove and retain, per model, without changing anything.
-
-    ``mode`` is the customer's choice: ``anonymise`` keeps a customer row without identifiers (for
-    statistics); ``delete`` deletes the customer row and every row without a hold whose declaration
-    says so (``on_delete_choice``). Rows under a hold are treated alike in both modes; while a kept
-    order or bookkeeping record refers to the customer, a row to delete stays without identifiers
-    and goes with the last of them (``customer_row``).
-
-    A row under any hold is retained until the latest end of every hold on it (open-ended when one
-    ends with an event, such as delivery or payment), kept as it is when one of them needs it so,
-    else without direct identifiers; the item names every hold with its statute and end date. Rows
-    under the same holds are grouped. A bounded number of queries per model and hold, whatever the
-    number of rows; the shop's country, the controllers' countries, the bookkeeping periods and the
-    statutory holds are read once.
-    """
-    with memoised_lookups():
-        return _preview(customer, mode)
-
-
-def _preview(customer: Customer, mode: str) -> ErasurePlan:
-    today = timezone.localdate()
-    claims = list(LegalClaim.objects.filter(customer=customer).active(today))
-    items: list[PlanItem] = []
-    for declaration in registry.with_personal_data():
-        rows = declaration.rows_for(customer)
-        if claims:
-            pks = list(rows.values_list("pk", flat=True).order_by("pk"))
-            if pks:
-                claim = claims[0]
-                match = HoldMatch(
-                    HoldName.LEGAL_CLAIM, claim.until, keeps_identifiers=True, reason=claim.note
-                )
-                items.append(
-                    PlanItem(
-                        declaration,
-                        RETAIN,
-                        pks,
-                        hold=HoldName.LEGAL_CLAIM,
-                        reason=claim.note,
-                        until=claim.until,
-                        keeps_identifiers=True,
-                        holds=[match],
-                    )
-                )
-            continue
-        held: dict[int, set[HoldMatch]] = defaultdict(set)
-        for hold in declaration.holds:
-            for pk, match in hold.matches(rows):
-                held[pk].add(match)
-        groups: dict[tuple[HoldMatch, ...], list[int]] = defaultdict(list)
-        for pk in sorted(held):
-            groups[tuple(sorted(held[pk], key=HoldMatch.sort_key))].append(pk)
-        for matches, pks in sorted(groups.items(), key=lambda kv: _latest(kv[0]).sort_key()):
-            deciding = _latest(matches)
-            open_ended = any(match.until is None for match in matches)
-            items.append(
-                PlanItem(
-                    declaration,
-                    RETAIN,
-                    pks,
-                    hold=deciding.name,
-                    reason=deciding.reason,
-                    until=None if open_ended else deciding.until,
-                    keeps_identifiers=any(match.keeps_identifiers for match in matches),
-                    holds=list(matches),
-                )
-            )
-        # A plain indexed query: a server-side cursor (.iterator()) lets PostgreSQL plan for the first
-        # rows and walk a whole primary key instead of the customer's rows.
-        rest = [pk for pk in rows.order_by("pk").values_list("pk", flat=True) if pk not in held]
-        if rest:
-            action = declaration.on_erase
-            if mode == ErasureMode.DELETE and declaration.on_delete_choice:
-                action = declaration.on_delete_choice
-            items.append(PlanItem(declaration, action, rest))
-    plan = ErasurePlan(customer=customer, items=items, claims=claims, mode=mode)
-    if plan.customer_row == ROW_DELETED_LATER:
-        # Kept records refer to the customer row: it stays, without identifiers, until they go.
-        for item in plan.items:
-            if item.model is Customer and item.action == RowAction.DELETE:
-                item.action = RowAction.ANONYMISE
-    return plan
-
-
-def _latest(matches: tuple[HoldMatch, ...]) -> HoldMatch:
-    """The hold that decides how long (and how) rows are kept: one keeping identifiers, else the latest."""
-    return max(matches, key=lambda match: (match.keeps_identifiers, *match.sort_key()))
-
-
 # --- The generic eraser ----------------------------------------------------------------------
 
 
-def default_eraser(declaration: Declaration, pks: list[int], delete: bool) -> None:
+def default_eraser(
+    declaration: Declaration, pks: list[int], delete: bool, per_row: dict[str, dict[int, Any]] | None = None
+) -> None:
     """Anonymise or delete rows ``pks`` of the declaration's model, set-based.
 
+    ``per_row`` gives columns written in the same statement with a value of each row's own
+    (``{column: {pk: value}}``, e.g. an order's ``purge_after``), so a row is written once.
     ``QuerySet.update()`` writes no history rows, so the old values are not copied into the
     history table on the way out (docs/legal.md, "Known traps"); ``scrub_history`` then cleans
     what the history table already holds.
     """
     manager = declaration.model._default_manager
     values = declaration.erase_values()
-    for chunk in _chunks(pks):
+    # A CASE names each row once more: half as many rows per statement where parameters are limited.
+    for chunk in _chunks(pks, CHUNK // 2 if per_row else CHUNK):
         if delete:
             manager.filter(_in("pk", chunk)).delete()
-        elif values:
-            manager.filter(_in("pk", chunk)).update(**values)
+            continue
+        written = dict(values)
+        for column, by_pk in (per_row or {}).items():
+            case = _per_row_case(declaration.model, column, by_pk, chunk)
+            if case is not None:
+                written[column] = case
+        if written:
+            manager.filter(_in("pk", chunk)).update(**written)
 
 
 def scrub_history(declaration: Declaration, pks: list[int], delete: bool) -> None:
@@ -320,10 +126,14 @@ def scrub_admin_log(objects: list[tuple[Declaration, list[int]]]) -> None:
 
     Split only where the database limits a statement's parameters (SQLite).
     """
-    conditions: list[tuple[int, list[str]]] = []
+    by_model: dict[type[models.Model], list[int]] = defaultdict(list)
     for declaration, pks in objects:
-        content_type = ContentType.objects.get_for_model(declaration.model, for_concrete_model=False)
-        conditions += [(content_type.pk, [str(pk) for pk in chunk]) for chunk in _chunks(pks)]
+        by_model[declaration.model].extend(pks)
+    # The content types of every model at once (one query at most, none once cached).
+    content_types = ContentType.objects.get_for_models(*by_model, for_concrete_models=False)
+    conditions: list[tuple[int, list[str]]] = []
+    for model, pks in by_model.items():
+        conditions += [(content_types[model].pk, [str(pk) for pk in chunk]) for chunk in _chunks(sorted(pks))]
     batch: list[tuple[int, list[str]]] = []
     size = 0
     for content_type_id, ids in conditions + [(0, [])]:
@@ -338,10 +148,26 @@ def scrub_admin_log(objects: list[tuple[Declaration, list[int]]]) -> None:
             size += len(ids) + 1
 
 
-def _apply(item: PlanItem, *, delete: bool, pks: list[int] | None = None) -> None:
+def _apply(
+    item: PlanItem,
+    *,
+    delete: bool,
+    pks: list[int] | None = None,
+    per_row: dict[str, dict[int, Any]] | None = None,
+) -> None:
+    """Erase the item's rows (or ``pks``) and scrub their history; ``per_row`` as in ``default_eraser``,
+    written separately by a declaration's own eraser."""
     pks = item.pks if pks is None else pks
-    eraser = item.declaration.eraser or default_eraser
-    eraser(item.declaration, pks, delete)
+    if item.declaration.eraser is None:
+        default_eraser(item.declaration, pks, delete, per_row)
+    else:
+        item.declaration.eraser(item.declaration, pks, delete)
+        manager = item.model._default_manager
+        for column, by_pk in (per_row or {}).items():
+            for chunk in _chunks(pks, CHUNK // 2):
+                case = _per_row_case(item.model, column, by_pk, chunk)
+                if case is not None:
+                    manager.filter(_in("pk", chunk)).update(**{column: case})
     scrub_history(item.declaration, pks, delete)
 
 
@@ -380,74 +206,52 @@ def unlink_customer_numbers(pks: list[int]) -> None:
 # --- Erasure ---------------------------------------------------------------------------------
 
 
-def _should_suppress(customer: Customer) -> bool:
-    """Whether the customer's contacts go on the suppression list when they are erased.
+def _suppression_facts(customers: models.QuerySet) -> models.QuerySet:
+    """``customers`` with ``should_suppress``: whether their contacts go on the suppression list when
+    they are erased, computed by the database with the row.
 
     Rule: when the customer ever withdrew a marketing consent or objected (ledger withdrawal of
     a marketing purpose, an objection or withdrawal request, or a contact already suppressed).
     Erasure alone does not suppress: a person who later returns and consents anew may then be
     marketed to (GDPR Art. 21(3) needs an objection; Art. 17 does not).
     """
-    if ConsentEvent.objects.filter(
+    customer = models.OuterRef("pk")
+    digests = [models.OuterRef("email_digest"), models.OuterRef("phone_digest")]
+    withdrew = ConsentEvent.objects.filter(
         customer=customer, action=ConsentEvent.Action.WITHDRAWN, purpose__is_marketing=True
-    ).exists():
-        return True
-    if customer.data_requests.filter(kind__in=[Request.Kind.OBJECTION, Request.Kind.WITHDRAWAL]).exists():
-        return True
-    digests = [d for d in (customer.email_digest, customer.phone_digest) if d]
-    return bool(digests) and Suppression.objects.filter(digest__in=digests).exists()
+    )
+    objected = Request.objects.filter(
+        customers=customer, kind__in=[Request.Kind.OBJECTION, Request.Kind.WITHDRAWAL]
+    )
+    suppressed = Suppression.objects.exclude(digest="").filter(digest__in=digests)
+    return customers.annotate(
+        should_suppress=models.Q(models.Exists(withdrew))
+        | models.Q(models.Exists(objected))
+        | models.Q(models.Exists(suppressed))
+    )
 
 
-# Each bookkeeping record's lookup to its order.
-ORDER_OF = {
-    "customers.order": "pk",
-    "customers.orderline": "order_id",
-    "customers.invoice": "order_id",
-    "customers.payment": "invoice__order_id",
-    "customers.return": "order_id",
-}
+def _per_row_case(model: type[models.Model], column: str, values: dict[int, Any], pks: list[int]) -> Any:
+    """``column`` set to each row's own value in ``values`` (a CASE over the few distinct values), the
+    rows of ``pks`` without one keeping theirs; None when no row of ``pks`` has one."""
+    buckets: dict[Any, list[int]] = defaultdict(list)
+    for pk in pks:
+        if pk in values:
+            buckets[values[pk]].append(pk)
+    if not buckets:
+        return None
+    whens = [
+        models.When(_in("pk", group), then=models.Value(value)) for value, group in sorted(buckets.items())
+    ]
+    return models.Case(*whens, default=models.F(column), output_field=model._meta.get_field(column))
 
 
-def _set_purge_after(plan: ErasurePlan) -> None:
-    """Give each retained order the day its last held record may go (its ``purge_after``).
-
-    That is the latest dated end of the bookkeeping and statutory holds on the order and its lines,
-    invoices, payments and returns (they may be dated later than the order).
-    """
-    ends: dict[int, datetime.date] = {}
-    # The rows of each kind of record, under whichever holds, with their latest dated end.
-    by_label: dict[str, list[tuple[list[int], datetime.date]]] = defaultdict(list)
-    for item in plan.retained:
-        path = ORDER_OF.get(item.label)
-        dated = [
-            m.until for m in item.holds if m.until and m.name in (HoldName.BOOKKEEPING, HoldName.STATUTORY)
-        ]
-        if path is None or not dated:
-            continue
-        by_label[item.label].append((item.pks, max(dated)))
-    for label, groups in by_label.items():
-        path = ORDER_OF[label]
-        end_of = {pk: end for pks, end in groups for pk in pks}
-        model = apps.get_model(label)
-        for chunk in _chunks(sorted(end_of)):
-            for pk, order_pk in model._default_manager.filter(_in("pk", chunk)).values_list("pk", path):
-                end = end_of[pk]
-                if order_pk not in ends or end > ends[order_pk]:
-                    ends[order_pk] = end
-    buckets: dict[datetime.date, list[int]] = defaultdict(list)
-    for order_pk, end in ends.items():
-        buckets[end].append(order_pk)
-    # One statement: each order's end picked by a CASE over the (few) distinct end dates.
-    for chunk in _chunks(sorted(ends), CHUNK // 2):
-        wanted = set(chunk)
-        whens = [
-            models.When(_in("pk", [pk for pk in pks if pk in wanted]), then=models.Value(end))
-            for end, pks in sorted(buckets.items())
-            if wanted.intersection(pks)
-        ]
-        Order.objects.filter(_in("pk", chunk)).update(
-            purge_after=models.Case(*whens, output_field=models.DateField())
-        )
+def _set_purge_after(ends: dict[int, datetime.date], pks: list[int]) -> None:
+    """Write ``purge_after`` of the orders ``pks`` from ``ends``, in one statement."""
+    for chunk in _chunks(pks, CHUNK // 2):
+        case = _per_row_case(Order, "purge_after", ends, chunk)
+        if case is not None:
+            Order.objects.filter(_in("pk", chunk)).update(purge_after=case)
 
 
 def erase_customer(
@@ -477,7 +281,7 @@ def erase_customer(
     * the history rows of every affected row scrubbed (the anonymising writes themselves are
       set-based and create no history), and the admin LogEntry rows of them scrubbed;
     * email and phone put on the suppression list as keyed hashes when the customer had
-      withdrawn marketing consent or objected (see ``_should_suppress``);
+      withdrawn marketing consent or objected (see ``_suppression_facts``);
     * requests about the customer minimised: kind, dates and outcome stay, email, name and
       free texts go;
     * an ``ErasureRecord`` listing models, row ids and fields (never values), and the retained
@@ -487,42 +291,63 @@ def erase_customer(
     ``request=None, by=None, reason="retention"`` (anonymise).
     """
     with transaction.atomic(), memoised_lookups():
-        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        # The row locked, whether the customer's contacts go on the suppression list and whether the
+        # request already names the customer, in one query.
+        locked = _suppression_facts(Customer.objects.select_for_update(of=("self",)))
         if request is not None:
+            named = Request.customers.through.objects.filter(request=request, customer=models.OuterRef("pk"))
+            locked = locked.annotate(named=models.Exists(named))
+        customer = locked.get(pk=customer.pk)
+        if request is not None and not customer.named:
             request.customers.add(customer)
         plan = preview_erasure(customer, mode)
         if plan.blocked:
             raise ErasureBlocked(
                 gettext("A legal claim is noted for this customer; the data cannot be erased now.")
             )
-        suppress = _should_suppress(customer)
+        suppress = customer.should_suppress
         granted = set(
             ConsentEvent.objects.filter(customer=customer, action=ConsentEvent.Action.GRANTED).values_list(
                 "purpose_id", flat=True
             )
         )
         email, phone = customer.email_normalized, customer.phone_normalized
-        # Read before any row goes: deleting the customer row also unlinks their requests.
-        request_pks = list(customer.data_requests.values_list("pk", flat=True))
+        # Read with the plan, before any row goes: deleting the customer row also unlinks their requests.
+        request_pks = sorted({pk for item in plan.items if item.model is Request for pk in item.pks})
+        purge_after = purge_after_of(plan)
+        now = timezone.now()
 
-        # Rows of one model anonymised alike (under different holds) are written together.
+        # Rows of one model anonymised alike (under different holds) are written together; an
+        # order's ``purge_after`` in the same statement, so each order row is written once.
         anonymised: dict[str, tuple[Declaration, list[int]]] = {}
         for item in plan.items:
             if item.scrubs and item.action != RowAction.DELETE:
                 anonymised.setdefault(item.label, (item.declaration, []))[1].extend(item.pks)
+        written: set[int] = set()
+        stamped = False
         for declaration, pks in anonymised.values():
-            _apply(PlanItem(declaration, RowAction.ANONYMISE, sorted(pks)), delete=False)
+            per_row = None
+            if declaration.model is Order:
+                per_row = {"purge_after": purge_after}
+                written.update(pks)
+            elif declaration.model is Customer and customer.pk in pks:
+                # The customer row stays: when and how it was erased, in the same statement.
+                per_row = {"erased_at": {customer.pk: now}, "erasure_mode": {customer.pk: mode}}
+                stamped = True
+            _apply(PlanItem(declaration, RowAction.ANONYMISE, sorted(pks)), delete=False, per_row=per_row)
         # Rows to delete go children first (returns and payments before their orders, the customer
         # row last), so that a foreign key never protects a row whose own holder goes too.
+        deleted = False
         for item in reversed(
             [item for item in plan.items if item.scrubs and item.action == RowAction.DELETE]
         ):
+            gone = item.model is Customer and customer.pk in item.pks
             kept = _delete_or_anonymise(item)
             if kept:
                 plan.items.append(PlanItem(item.declaration, RowAction.ANONYMISE, kept))
+            deleted = deleted or (gone and customer.pk not in kept)
         # The admin's log of every row anonymised or deleted, in one statement.
         scrub_admin_log([(item.declaration, item.pks) for item in plan.items if item.scrubs and item.pks])
-        deleted = not Customer.objects.filter(pk=customer.pk).exists()
 
         if not deleted:
             evidence = f"erasure {request.number}" if request is not None else f"erasure: {reason}"[:200]
@@ -539,17 +364,20 @@ def erase_customer(
                 )
                 for purpose_id in sorted(granted)
             )
-        _set_purge_after(plan)
-        # Earlier access reports and portability exports hold everything just erased: their links
-        # answer 410 from the commit on, and their files go right after it (GDPR Art. 17(1)).
-        now = timezone.now()
-        withdrawn = AccessReport.objects.filter(request__in=request_pks).withdraw(now)
-        # Queued or failed emails about the customer's requests still hold the address and the text.
-        outbox.cancel_for(outbox.reference_for(r) for r in Request.objects.filter(pk__in=request_pks))
+        # Kept orders not written above (those kept as they are) get their ``purge_after`` too.
+        _set_purge_after(purge_after, sorted(purge_after.keys() - written))
+        withdrawn: list[int] = []
+        if request_pks:
+            # Earlier access reports and portability exports hold everything just erased: their links
+            # answer 410 from the commit on, and their files go right after it (GDPR Art. 17(1)).
+            withdrawn = AccessReport.objects.filter(request__in=request_pks).withdraw(now)
+            # Queued or failed emails about the customer's requests still hold the address and the text.
+            outbox.cancel_for(outbox.reference_for(Request(pk=pk)) for pk in request_pks)
         if suppress:
             Suppression.add(email=email or None, phone=phone or None, reason=Suppression.Reason.ERASURE)
         if not deleted:
-            Customer.objects.filter(pk=customer.pk).update(erased_at=now, erasure_mode=mode)
+            if not stamped:
+                Customer.objects.filter(pk=customer.pk).update(erased_at=now, erasure_mode=mode)
             if mode == ErasureMode.ANONYMISE and not plan.keeps_customer_row:
                 # Nothing kept needs the shop's number any more: an anonymous row has none (Art. 4(1)).
                 unlink_customer_numbers([customer.pk])

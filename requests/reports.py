@@ -16,29 +16,21 @@ appears in a URL.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import html
 import io
-import json
 import logging
 import os
 import secrets
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import FieldDoesNotExist
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -48,6 +40,18 @@ from django.utils.translation import gettext
 
 from requests.identity import missing_identity
 from requests.models import AccessReport, Request, RequestEvent, RequestMessage, TransitionError
+from requests.report_tables import (
+    LawKeeps,
+    Withheld,
+    columns_of,
+    dump,
+    export_declarations,
+    parent_tables,
+    purpose_names,
+    table_labels,
+    write_table,
+    write_withheld_list,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -61,9 +65,8 @@ REPORT_KIND_FOR_REQUEST = {
     Request.Kind.PORTABILITY: AccessReport.Kind.PORTABILITY,
 }
 
-
-# Withheld items of a report: {(table, row id as text, field): reason}.
-Withheld = dict[tuple[str, str, str], str]
+# The tables' names for people, as the review page also shows them.
+_table_labels = table_labels
 
 
 class ReportError(TransitionError):
@@ -198,36 +201,25 @@ def _customers_of(request: Request) -> list:
     return list(request.customers.order_by("pk"))
 
 
-def _table_labels() -> dict[str, tuple[str, dict[str, str]]]:
-    """Return {table: (the model's plural name, {column: field name})} in the active language.
-
-    The readable page names tables and columns for people; data.json and the CSV files keep the
-    stable machine names.
-    """
-    from register.registry import registry
-
-    labels = {}
-    for declaration in registry.declarations():
-        columns = {}
-        for name in declaration.personal:
-            try:
-                columns[name] = str(declaration.model._meta.get_field(name).verbose_name).capitalize()
-            except FieldDoesNotExist:
-                columns[name] = name
-        labels[declaration.table] = (str(declaration.model._meta.verbose_name_plural).capitalize(), columns)
-    return labels
-
-
 def notice_context(language: str, at: datetime | None = None) -> dict[str, Any]:
     """Return the notice in force at ``at`` (default now) localised to ``language``, or {}."""
     from register.legal import SUPERVISORY_AUTHORITIES
-    from register.models import NoticeVersion, notice_country
+    from register.models import NoticeVersion, notice_country, shop_country
     from register.publishing import localise_snapshot
+    from register.registry import memoised
 
-    version = NoticeVersion.objects.in_force_on(at or timezone.now())
+    moment = at or timezone.now()
+    # The latest notice is the one in force at ``moment`` unless it was published after it.
+    current = NoticeVersion.objects.current()
+    if current is None or current.published_at <= moment:
+        version = current
+    else:
+        version = NoticeVersion.objects.in_force_on(moment)
     if version is None:
-        # Nothing was published before ``at``: the country customers are told about now.
-        authority = SUPERVISORY_AUTHORITIES[notice_country()]
+        # Nothing was published before ``at``: the country customers are told about now; with nothing
+        # published at all, the shop's (read once per report inside ``memoised_lookups``).
+        country = memoised("shop_country", shop_country) if current is None else notice_country()
+        authority = SUPERVISORY_AUTHORITIES[country]
         return {
             "version": None,
             "notice": {
@@ -240,277 +232,7 @@ def notice_context(language: str, at: datetime | None = None) -> dict[str, Any]:
     return {"version": version, "notice": data}
 
 
-def law_keeps(customers: list, language: str) -> list[dict[str, Any]]:
-    """What bookkeeping law and the statutory holds would keep of the customers' records, and until when.
-
-    The erasure preview's retained items, limited to the holds the law sets (GDPR Art. 15(1)(d),
-    17(3)(b)): only those holds are run, on the models that declare them, so the number of queries
-    does not depend on the rows and nothing else of the preview is computed. The shop's country, the
-    controllers' countries, the bookkeeping periods and the statutory holds are read once per report.
-    """
-    from collections import defaultdict
-
-    from register.registry import HoldMatch, HoldName, memoised_lookups, registry
-    from requests.erasure import RETAIN, summarise_retained
-
-    by_law = {HoldName.BOOKKEEPING, HoldName.STATUTORY}
-    items = []
-    with memoised_lookups():
-        for customer in customers:
-            for declaration in registry.with_personal_data():
-                holds = [hold for hold in declaration.holds if hold.name in by_law]
-                if not holds:
-                    continue
-                rows = declaration.rows_for(customer)
-                held: dict[int, set[HoldMatch]] = defaultdict(set)
-                for hold in holds:
-                    for pk, match in hold.matches(rows):
-                        held[pk].add(match)
-                counts: dict[frozenset[HoldMatch], int] = defaultdict(int)
-                for matches in held.values():
-                    counts[frozenset(matches)] += 1
-                for group, count in counts.items():
-                    matches = tuple(sorted(group, key=HoldMatch.sort_key))
-                    ends = [match.until for match in matches]
-                    items.append(
-                        {
-                            "model": declaration.model._meta.label_lower,
-                            "action": RETAIN,
-                            "hold": matches[-1].name,
-                            "until": None if None in ends else max(ends).isoformat(),
-                            "holds": [match.as_record() for match in matches],
-                            # summarise_retained counts the rows.
-                            "pks": range(count),
-                        }
-                    )
-    return summarise_retained(items, language)
-
-
 # --- One pass over the rows: data.json, the CSV files and index.html together ------------------
-
-
-@dataclass
-class _Column:
-    """One exported column: its machine name, its label, and how the readable page shows it."""
-
-    name: str
-    lookup: str
-    label: str
-    shown: bool
-    display: Callable[[Any], str]
-
-
-def _shop_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], str]:
-    """How the readable page shows a value of ``model_field``: labels, local times, names."""
-    zone = _shop_zone()
-
-    def plain(value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return gettext("Yes") if value else gettext("No")
-        if isinstance(value, datetime):
-            return timezone.localtime(value, zone).strftime("%Y-%m-%d %H:%M %Z")
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, list | tuple):
-            return ", ".join(
-                purposes.get(item, str(item)) if isinstance(item, str) else str(item) for item in value
-            )
-        if isinstance(value, dict):
-            return json.dumps(value, ensure_ascii=False)
-        return str(value)
-
-    if model_field is None:
-        return plain
-    related = getattr(model_field, "related_model", None)
-    if related is not None and related._meta.label_lower == "customers.consentpurpose":
-        return lambda value: purposes.get(value, plain(value))
-    if getattr(model_field, "choices", None):
-        labels = {str(key): str(label) for key, label in model_field.flatchoices}
-        return lambda value: labels.get(str(value), plain(value)) if value not in (None, "") else ""
-    if getattr(model_field, "name", "") == "template":
-        from requests.emails import REPLY_TEMPLATES
-
-        return lambda value: str(REPLY_TEMPLATES.get(value, "")) if value else ""
-    return plain
-
-
-def _code_labels(table: str, name: str) -> dict[str, str] | None:
-    """Labels of columns that hold codes without model choices: which field or table a row is about."""
-    if (table, name) == ("rectification_change", "field"):
-        from requests.rectification import RECTIFIABLE_FIELDS
-
-        return {code: str(label) for code, label in RECTIFIABLE_FIELDS.items()}
-    if (table, name) == ("withheld_item", "table"):
-        return {code: title for code, (title, _columns) in _table_labels().items()}
-    return None
-
-
-def _labelled(
-    labels: dict[str, str] | None, model_field: Any, purposes: dict[str, str]
-) -> Callable[[Any], str]:
-    display = _display_for(model_field, purposes)
-    if labels is None:
-        return display
-    return lambda value: labels.get(value, display(value)) if isinstance(value, str) else display(value)
-
-
-def _columns(declaration: Any, provided_only: bool, purposes: dict[str, str]) -> list[_Column]:
-    """The exported columns of ``declaration``, the row id first."""
-    from register.registry import registry
-
-    columns = []
-    for name, lookup in registry.export_columns(declaration, provided_only):
-        rule = declaration.personal.get(name)
-        try:
-            model_field = declaration.model._meta.get_field(name) if name != "id" else None
-        except FieldDoesNotExist:
-            model_field = None
-        label = str(model_field.verbose_name).capitalize() if model_field is not None else name
-        columns.append(
-            _Column(
-                name=name,
-                lookup=lookup,
-                label=label,
-                # The row id, digests and normalised copies mean nothing to a reader: data.json keeps them.
-                shown=name != "id" and not (rule is not None and rule.derived),
-                display=_labelled(_code_labels(declaration.table, name), model_field, purposes),
-            )
-        )
-    return columns
-
-
-def _export_declarations(provided_only: bool) -> list:
-    """The declarations a report exports, the tables of a category together."""
-    from register.registry import registry
-
-    declarations = [
-        declaration
-        for declaration in registry.with_personal_data()
-        if not provided_only or any(rule.provided for rule in declaration.personal.values())
-    ]
-    categories = list(dict.fromkeys(declaration.category for declaration in declarations))
-    declarations.sort(key=lambda declaration: categories.index(declaration.category))
-    return declarations
-
-
-def _purpose_names() -> dict[str, str]:
-    from customers.models import ConsentPurpose
-
-    return {purpose.code: purpose.localized_name() for purpose in ConsentPurpose.objects.all()}
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, default=_json_default, ensure_ascii=False)
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return DjangoJSONEncoder().default(value)
-
-
-def _withheld_cell(reason: str) -> str:
-    label = gettext("Withheld (GDPR Art. 15(4)): %(reason)s") % {"reason": reason}
-    return f'<em class="withheld">{escape(label)}</em>'
-
-
-def _write_table(
-    archive: zipfile.ZipFile,
-    csv_name: str,
-    declaration: Any,
-    columns: list[_Column],
-    customer: Any,
-    json_out: IO[str],
-    html_out: IO[str],
-    withheld: Withheld,
-) -> None:
-    """Read the table's rows once; write each to data.json, its CSV file and index.html together."""
-    from register.registry import _csv_cell, registry, to_json
-
-    table = declaration.table
-    names = [column.name for column in columns]
-    shown = [column for column in columns if column.shown]
-    # A customer's own record reads as a list of fields; other tables as rows that wrap on a phone.
-    as_fields = declaration.path == ""
-    json_out.write(f"\n        {_dump(table)}: [")
-    # The markup around each shown value, escaped once per table, not once per cell.
-    if as_fields:
-        opening = [f'<tr><th scope="row">{escape(column.label)}</th><td>' for column in shown]
-        closing = "</td></tr>"
-    else:
-        opening = [f'<td data-label="{escape(column.label)}">' for column in shown]
-        closing = "</td>"
-        html_out.write('<table class="rows"><thead><tr>')
-        html_out.write("".join(f'<th scope="col">{escape(column.label)}</th>' for column in shown))
-        html_out.write("</tr></thead><tbody>\n")
-    positions = [index for index, column in enumerate(columns) if column.shown]
-    displays = [column.display for column in shown]
-    count = 0
-    with archive.open(csv_name, "w") as raw:
-        # utf-8-sig: spreadsheet programs then read Nordic letters correctly.
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
-        writer.writerow(names)
-        lookups = [column.lookup for column in columns]
-        for values in registry.iter_values(declaration, customer, lookups):
-            row_id = str(values[0])
-            left_out = {name for name in names if (table, row_id, name) in withheld} if withheld else ()
-            data = {
-                name: to_json(value)
-                for name, value in zip(names, values, strict=True)
-                if name not in left_out
-            }
-            json_out.write(("," if count else "") + "\n          " + _dump(data))
-            writer.writerow([_csv_cell(data.get(name)) for name in names])
-            cells = []
-            for start, position, display in zip(opening, positions, displays, strict=True):
-                name = names[position]
-                if name in left_out:
-                    cell = _withheld_cell(withheld[(table, row_id, name)])
-                else:
-                    cell = html.escape(display(values[position]))
-                cells.append(start + cell + closing)
-            if as_fields:
-                html_out.write('<table class="fields"><tbody>' + "".join(cells) + "</tbody></table>\n")
-            else:
-                html_out.write("<tr>" + "".join(cells) + "</tr>\n")
-            count += 1
-        text.flush()
-        text.detach()
-    json_out.write("\n        ]")
-    if not as_fields:
-        html_out.write("</tbody></table>\n")
-    if not count:
-        html_out.write('<p class="muted">' + escape(gettext("No rows.")) + "</p>\n")
-
-
-def _write_withheld_list(out: IO[str], withheld: Withheld, labels: dict) -> None:
-    """The section of index.html that names every withheld item and why (GDPR Art. 15(4))."""
-    out.write('<section id="withheld"><h2>' + escape(gettext("Withheld from this copy")) + "</h2>")
-    out.write(
-        "<p>"
-        + escape(
-            gettext(
-                "We have left the following texts out of this copy because showing them would adversely "
-                "affect the rights and freedoms of others (GDPR Art. 15(4)). You may ask us about them or "
-                "complain to the supervisory authority."
-            )
-        )
-        + "</p>\n<ul>"
-    )
-    for (table, row_id, field), reason in sorted(withheld.items()):
-        title, columns = labels.get(table, (table, {}))
-        what = f"{title}, {columns.get(field, field)} (id {row_id})"
-        out.write(f"<li><strong>{escape(what)}</strong>: {escape(reason)}</li>")
-    out.write("</ul></section>\n")
 
 
 def _write_archive(
@@ -520,8 +242,11 @@ def _write_archive(
 
     Each table's rows go, as they are read, to its CSV entry of the archive and to two temporary
     files (data.json and the body of index.html), which are copied into the archive at the end: a
-    ZIP takes one entry at a time, and memory stays flat whatever the number of rows.
+    ZIP takes one entry at a time, and memory stays flat whatever the number of rows. The same read
+    tells what the law would keep (``LawKeeps``), which the page's head shows.
     """
+    from register.registry import memoised_lookups
+
     provided_only = kind == AccessReport.Kind.PORTABILITY
     language = request.language
     header = {"format": 1, "kind": kind, "request": request.number, "generated_at": now.isoformat()}
@@ -532,28 +257,24 @@ def _write_archive(
         ]
     with (
         translation.override(language),
+        memoised_lookups(),
         zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         tempfile.TemporaryFile("w+", encoding="utf-8") as json_out,
         tempfile.TemporaryFile("w+", encoding="utf-8") as html_out,
     ):
-        zone = _shop_zone()
-        context = {
-            **notice_context(language, now),
-            "law_keeps": [] if provided_only else law_keeps(customers, language),
-            "req": request,
-            "kind": kind,
-            "customers": customers,
-            "generated_at": timezone.localtime(now, zone),
-            "time_zone": settings.TIME_ZONE,
-            "language": language,
-            "is_portability": provided_only,
+        law = None if provided_only else LawKeeps()
+        labels = table_labels()
+        purposes = purpose_names() if customers else {}
+        declarations = export_declarations(provided_only)
+        # Labels, formatters and lookups of each table, worked out once per report.
+        columns = {
+            declaration.table: columns_of(declaration, provided_only, purposes)
+            for declaration in declarations
         }
-        labels = _table_labels()
-        purposes = _purpose_names() if customers else {}
-        declarations = _export_declarations(provided_only)
+        parents = parent_tables(declarations)
         json_out.write("{\n")
         for key, value in header.items():
-            json_out.write(f"  {_dump(key)}: {_dump(value)},\n")
+            json_out.write(f"  {dump(key)}: {dump(value)},\n")
         json_out.write('  "customers": [')
         for index, customer in enumerate(customers):
             json_out.write(",\n    {" if index else "\n    {")
@@ -565,11 +286,12 @@ def _write_archive(
                 )
             folder = f"customer-{index + 1}/" if len(customers) > 1 else ""
             category = None
+            rows: dict[str, int] = {}
             for declaration in declarations:
                 if declaration.category != category:
                     if category is not None:
                         json_out.write("\n      },")
-                    json_out.write(f"\n      {_dump(declaration.category)}: {{")
+                    json_out.write(f"\n      {dump(declaration.category)}: {{")
                     category = declaration.category
                 else:
                     json_out.write(",")
@@ -583,16 +305,39 @@ def _write_archive(
                     + escape(gettext("Also in the file %(file)s") % {"file": csv_name})
                     + "</p>"
                 )
-                columns = _columns(declaration, provided_only, purposes)
-                _write_table(archive, csv_name, declaration, columns, customer, json_out, html_out, withheld)
+                # Order lines of a customer without orders, withheld items without earlier reports: none.
+                empty = rows.get(parents.get(table, ""), 1) == 0
+                rows[table] = write_table(
+                    archive,
+                    csv_name,
+                    declaration,
+                    columns[table],
+                    customer,
+                    json_out,
+                    html_out,
+                    withheld,
+                    law,
+                    empty=empty,
+                )
                 html_out.write("</section>\n")
             if category is not None:
                 json_out.write("\n      }")
             json_out.write("\n    }")
         json_out.write("\n  ]\n}\n")
         if withheld:
-            _write_withheld_list(html_out, withheld, labels)
+            write_withheld_list(html_out, withheld, labels)
         _copy_into(archive, "data.json", [], json_out, [])
+        context = {
+            **notice_context(language, now),
+            "law_keeps": [] if law is None else law.summary(language),
+            "req": request,
+            "kind": kind,
+            "customers": customers,
+            "generated_at": timezone.localtime(now, ZoneInfo(settings.TIME_ZONE)),
+            "time_zone": settings.TIME_ZONE,
+            "language": language,
+            "is_portability": provided_only,
+        }
         head = render_to_string("requests/report/index_head.html", context)
         tail = render_to_string("requests/report/index_tail.html", context)
         _copy_into(archive, "index.html", [head], html_out, [tail])

@@ -30,7 +30,8 @@ class AccessRecordAdmin(ReadOnlyAdmin):
 
     search_fields = ["username", "ip_address"]
     search_help_text = _("Search by username or address.")
-    date_hierarchy = "attempt_time"
+    # By date with fixed periods: a date hierarchy lists the distinct days of every sign-in record.
+    list_filter = [("attempt_time", admin.DateFieldListFilter)]
     ordering = ["-attempt_time"]
 
     @admin.display(description=_("username"), ordering="username")
@@ -106,6 +107,8 @@ class FailedLoginAdmin(AccessRecordAdmin):
 class StaffLoginAdmin(AccessRecordAdmin):
     list_display = ["logged_in", "logged_out", "username_display", "address", "browser"]
     fields = readonly_fields = list_display
+    # Newest first along the primary key (a login is only ever added): the time has no index.
+    ordering = ["-id"]
 
     @admin.display(description=_("logged in"), ordering="attempt_time")
     def logged_in(self, obj: StaffLogin):

@@ -50,6 +50,9 @@ class SuppressionAdmin(ReadOnlyAdmin):
     search_fields = ("digest",)
     search_help_text = _("Type a full email or phone number: it is hashed and looked up; nothing is stored.")
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    # Newest first along the primary key: rows are only ever added, and created_at has no index.
+    ordering = ("-id",)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -171,16 +171,23 @@ class Suppression(models.Model):
 
     @classmethod
     def add(cls, email: str | None = None, phone: str | None = None, reason: str = Reason.OBJECTION) -> list:
-        """Put the email and/or phone on the list (idempotent); return the list entries."""
-        entries = []
+        """Put the email and/or phone on the list (idempotent); return the list entries.
+
+        Two queries whatever is given: entries already listed are kept as they are.
+        """
+        digests = {}
         for kind, value in ((cls.Kind.EMAIL, email), (cls.Kind.PHONE, phone)):
             digest = hash_contact(kind, value)
             if digest:
-                entry, _created = cls.objects.get_or_create(
-                    digest=digest, defaults={"kind": kind, "reason": reason}
-                )
-                entries.append(entry)
-        return entries
+                digests[digest] = kind
+        if not digests:
+            return []
+        cls.objects.bulk_create(
+            [cls(digest=digest, kind=kind, reason=reason) for digest, kind in digests.items()],
+            ignore_conflicts=True,
+        )
+        entries = {entry.digest: entry for entry in cls.objects.filter(digest__in=digests)}
+        return [entries[digest] for digest in digests]
 
 
 # --- Workflows ---------------------------------------------------------------------------------

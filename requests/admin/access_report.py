@@ -47,11 +47,13 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
         "state_display",
         "download_link",
     ]
-    list_filter = ["kind"]
+    # By date with fixed periods: a date hierarchy lists the distinct days of every report.
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["request", "created_by"]
     raw_id_fields = ["request"]
     show_full_result_count = False
-    date_hierarchy = "created_at"
+    # Newest first along the primary key (reports are only ever added): created_at has no index.
+    ordering = ["-id"]
     readonly_fields = [
         "request",
         "kind",

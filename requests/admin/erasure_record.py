@@ -50,7 +50,8 @@ class ErasureRecordAdmin(ReadOnlyAdmin):
     fields = ["customer", "request", "erased_at", "erased_by", "mode", "reason", "items_table"]
     readonly_fields = fields
     show_full_result_count = False
-    date_hierarchy = "erased_at"
+    # By date with fixed periods: a date hierarchy lists the distinct days of every erasure.
+    list_filter = [("erased_at", admin.DateFieldListFilter)]
 
     @admin.display(description=_("items"))
     def items_table(self, record: ErasureRecord) -> str:

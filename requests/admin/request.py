@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -789,7 +790,8 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["match_candidates"] = list(_with_last_order(obj.customers.order_by("pk")))
-            reports = list(obj.reports.select_related("released_by"))
+            reports = obj.reports.select_related("released_by").annotate(download_count=Count("downloads"))
+            reports = list(reports)
             sends = link_sends(reports)
             extra_context["report_rows"] = [(report, sends.get(report.pk, [])) for report in reports]
         if obj is not None and obj.status == Request.Status.IN_PROGRESS:

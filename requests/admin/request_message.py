@@ -28,11 +28,15 @@ class RequestMessageAdmin(ReadOnlyAdmin):
     """All correspondence across requests, read-only (sent messages are records)."""
 
     list_display = ["request", "direction", "template_name", "language", "sent_at", "sent_by"]
-    list_filter = ["direction", TemplateFilter, "language"]
+    # By date with fixed periods: a date hierarchy lists the distinct days of all correspondence
+    # (SELECT DISTINCT over the table) on every page.
+    list_filter = ["direction", TemplateFilter, "language", ("sent_at", admin.DateFieldListFilter)]
     list_select_related = ["request", "sent_by"]
     raw_id_fields = ["request"]
     show_full_result_count = False
-    date_hierarchy = "sent_at"
+    # Newest first along the primary key (messages are only ever added): sent_at has no index of its
+    # own, and sorting the whole correspondence by it for every page takes longer the more there is.
+    ordering = ["-id"]
 
     exclude = ["template"]
     readonly_fields = ["template_name"]

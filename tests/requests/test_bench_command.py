@@ -33,3 +33,13 @@ def test_the_stock_admin_lists_the_same_rows_and_the_bare_view_answers(client):
     ledger = client.get(f"/stock-admin/customers/consentevent/?q={customer.customer_number}")
     assert ledger.status_code == 200 and customer.customer_number in ledger.content.decode()
     assert client.get("/bench-hello/").content == b"Hello, world"
+
+
+def test_peak_rss_is_the_peak_of_the_run_measured_not_of_the_process():
+    from requests.management.commands.bench import peak_rss_mb
+
+    big = peak_rss_mb(lambda: len(b"x" * 2**27))  # 128 MB, written, so resident
+    if big is None:
+        pytest.skip("the kernel's high-water mark cannot be read or reset here")
+    small = peak_rss_mb(lambda: None)
+    assert big - small > 100

@@ -46,6 +46,8 @@ class Row:
     peak_mb: float
     # "speed-up": stock ÷ ours (admin); "of bare": bare view ÷ ours (public pages); "of DELETE".
     ratio_kind: str = "speed-up"
+    # Peak resident memory of the process during one run (Linux), None where not measured.
+    rss_mb: float | None = None
 
     @property
     def ratio(self) -> str:
@@ -68,6 +70,25 @@ def queries_of(function: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as captured:
         function()
     return len(captured.captured_queries)
+
+
+def peak_rss_mb(function: Callable[[], object]) -> float | None:
+    """The process's peak resident memory while ``function`` runs, in MB (Linux only, else None).
+
+    The kernel's high-water mark is reset first (``/proc/self/clear_refs``), so the figure is this
+    run's, not the peak of everything the process did before.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+    except OSError:
+        return None
+    function()
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
 
 
 def peak_mb(function: Callable[[], object]) -> float:
@@ -340,6 +361,7 @@ class Command(BaseCommand):
             ours_queries=queries_of(ours),
             peak_mb=peak_mb(ours),
             ratio_kind=kind,
+            rss_mb=peak_rss_mb(ours),
         )
 
     def admin_rows(self) -> list[Row]:
@@ -469,10 +491,12 @@ class Command(BaseCommand):
             "server time through the test client"
             + (f"; data built with COPY in {build:.0f} s" if build else "")
             + "\nratio: stock ÷ ours for admin pages (higher is better), bare view ÷ ours for public pages, "
-            "plain DELETE ÷ purge for the purge; peak: Python allocations (tracemalloc), RSS for the purge\n"
+            "plain DELETE ÷ purge for the purge; peak: Python allocations (tracemalloc), RSS for the purge; "
+            "RSS: the process's peak resident memory during one run\n"
         )
         header = (
             f"{'page / job':<52} {'stock ms':>9} {'ours ms':>9} {'ratio':>7}  {'queries':>13} {'peak MB':>8}"
+            f" {'RSS MB':>7}"
         )
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
@@ -487,7 +511,7 @@ class Command(BaseCommand):
                 queries = "—"
             self.stdout.write(
                 f"{row.name:<52} {stock:>9} {row.ours_ms:>9,.1f} {row.ratio:>7}  {queries:>13} "
-                f"{row.peak_mb:>8.1f}"
+                f"{row.peak_mb:>8.1f} " + (f"{row.rss_mb:>7.1f}" if row.rss_mb is not None else f"{'—':>7}")
             )
 
 

@@ -1,0 +1,519 @@
+"""The tables of an access report, each row read once and written to data.json, CSV and index.html.
+
+``write_table`` pages through one declared table of one customer by primary key (plain indexed
+queries, ``register.registry.Registry.iter_pages``) and writes every row, as it is read, to its CSV
+entry of the archive and to the data.json and index.html streams. Everything that does not depend
+on the row (labels, escaped markup, how each column is written) is worked out once per table.
+
+The same read also answers what the law would keep (``LawKeeps``): the columns the bookkeeping and
+statutory holds need are read with the row, and the holds judge each page of rows as it goes by, so
+no table is read a second time for GDPR Art. 15(1)(d).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import IO, Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
+
+# Rows read per query: big enough that a customer with 10,000 orders reads each table in one or two
+# queries, small enough that a page of rows stays a few megabytes.
+PAGE_SIZE = 25_000
+
+# Distinct values per column whose cells are kept for reuse: memory stays bounded.
+REPEATS = 1024
+
+# Withheld items of a report: {(table, row id as text, field): reason}.
+Withheld = dict[tuple[str, str, str], str]
+
+# Fields whose values the CSV writer already writes as the export does (``str()``; None as empty).
+_CSV_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DecimalField",
+    "EmailField",
+    "GenericIPAddressField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+    "TimeField",
+    "URLField",
+    "UUIDField",
+}
+# Fields whose shown value holds no character that needs escaping in HTML.
+_HTML_SAFE = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "BigIntegerField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+}
+_TEXT_FIELDS = {"CharField", "EmailField", "SlugField", "TextField", "URLField"}
+_NUMBERS = {
+    "BigIntegerField",
+    "DecimalField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+}
+
+
+def table_labels() -> dict[str, tuple[str, dict[str, str]]]:
+    """Return {table: (the model's plural name, {column: field name})} in the active language.
+
+    The readable page names tables and columns for people; data.json and the CSV files keep the
+    stable machine names.
+    """
+    from register.registry import registry
+
+    labels = {}
+    for declaration in registry.declarations():
+        columns = {}
+        for name in declaration.personal:
+            try:
+                columns[name] = str(declaration.model._meta.get_field(name).verbose_name).capitalize()
+            except FieldDoesNotExist:
+                columns[name] = name
+        labels[declaration.table] = (str(declaration.model._meta.verbose_name_plural).capitalize(), columns)
+    return labels
+
+
+@dataclass
+class Column:
+    """One exported column: its machine name, its label, and how each output writes its values."""
+
+    name: str
+    lookup: str
+    label: str
+    shown: bool
+    display: Callable[[Any], str]
+    # How the CSV file writes a value; None: as it is (the CSV writer's ``str()``, None as empty).
+    csv: Callable[[Any], Any] | None = None
+    # Whether the shown value must be escaped for HTML (dates and numbers need not be).
+    escape: bool = True
+    # Whether equal values always show alike, so a cell's markup can be reused for the same value.
+    repeats: bool = False
+
+
+def _shop_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _field_at(model: Any, lookup: str) -> Any:
+    """The model field a ``values_list`` lookup reads (through relations), or None."""
+    try:
+        if lookup == "pk":
+            return model._meta.pk
+        *path, last = lookup.split("__")
+        for part in path:
+            model = model._meta.get_field(part).related_model
+        return model._meta.get_field(last)
+    except (FieldDoesNotExist, AttributeError):
+        return None
+
+
+def _local_time(zone: ZoneInfo) -> Callable[[Any], str]:
+    def show(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return timezone.localtime(value, zone).strftime("%Y-%m-%d %H:%M %Z")
+        return str(value)
+
+    return show
+
+
+def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], str]:
+    """How the readable page shows a value of ``model_field``: labels, local times, names."""
+    zone = _shop_zone()
+
+    def plain(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, datetime):
+            return timezone.localtime(value, zone).strftime("%Y-%m-%d %H:%M %Z")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list | tuple):
+            return ", ".join(
+                purposes.get(item, str(item)) if isinstance(item, str) else str(item) for item in value
+            )
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+
+    if model_field is None:
+        return plain
+    related = getattr(model_field, "related_model", None)
+    if related is not None and related._meta.label_lower == "customers.consentpurpose":
+        return lambda value: purposes.get(value, plain(value))
+    if getattr(model_field, "choices", None):
+        labels = {str(key): str(label) for key, label in model_field.flatchoices}
+
+        def chosen(value: Any) -> str:
+            if value is None or value == "":
+                return ""
+            label = labels.get(str(value))
+            return plain(value) if label is None else label
+
+        return chosen
+    if getattr(model_field, "name", "") == "template":
+        from requests.emails import REPLY_TEMPLATES
+
+        return lambda value: str(REPLY_TEMPLATES.get(value, "")) if value else ""
+    # The commonest columns without the checks ``plain`` makes of every value.
+    kind = model_field.get_internal_type() if related is None else ""
+    if kind == "DateTimeField":
+        return _local_time(zone)
+    if kind in _TEXT_FIELDS or kind in _NUMBERS:
+        return lambda value: "" if value is None else str(value)
+    return plain
+
+
+def _code_labels(table: str, name: str) -> dict[str, str] | None:
+    """Labels of columns that hold codes without model choices: which field or table a row is about."""
+    if (table, name) == ("rectification_change", "field"):
+        from requests.rectification import RECTIFIABLE_FIELDS
+
+        return {code: str(label) for code, label in RECTIFIABLE_FIELDS.items()}
+    if (table, name) == ("withheld_item", "table"):
+        return {code: title for code, (title, _columns) in table_labels().items()}
+    return None
+
+
+def _labelled(
+    labels: dict[str, str] | None, model_field: Any, purposes: dict[str, str]
+) -> Callable[[Any], str]:
+    display = _display_for(model_field, purposes)
+    if labels is None:
+        return display
+    return lambda value: labels.get(value, display(value)) if isinstance(value, str) else display(value)
+
+
+def _csv_value(value: Any) -> str:
+    """A value as the CSV files write it: ISO dates, JSON for lists and mappings, empty for None."""
+    from register.registry import _csv_cell, to_json
+
+    return _csv_cell(to_json(value))
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) -> list[Column]:
+    """The exported columns of ``declaration``, the row id first."""
+    from register.registry import registry
+
+    columns = []
+    for name, lookup in registry.export_columns(declaration, provided_only):
+        rule = declaration.personal.get(name)
+        try:
+            model_field = declaration.model._meta.get_field(name) if name != "id" else None
+        except FieldDoesNotExist:
+            model_field = None
+        label = str(model_field.verbose_name).capitalize() if model_field is not None else name
+        code_labels = _code_labels(declaration.table, name)
+        read = _field_at(declaration.model, lookup)
+        kind = read.get_internal_type() if read is not None else ""
+        if kind in _CSV_AS_IS:
+            as_csv = None
+        elif kind == "DateTimeField":
+            as_csv = _iso
+        else:
+            as_csv = _csv_value
+        shows_field = model_field is not None and model_field.choices
+        columns.append(
+            Column(
+                name=name,
+                lookup=lookup,
+                label=label,
+                # The row id, digests and normalised copies mean nothing to a reader: data.json keeps them.
+                shown=name != "id" and not (rule is not None and rule.derived),
+                display=_labelled(code_labels, model_field, purposes),
+                csv=as_csv,
+                escape=not (kind in _HTML_SAFE and code_labels is None and not shows_field),
+                # Not amounts: 49.9 and 49.90 are equal but shown differently.
+                repeats=kind in _CSV_AS_IS and kind != "DecimalField",
+            )
+        )
+    return columns
+
+
+def export_declarations(provided_only: bool) -> list:
+    """The declarations a report exports, the tables of a category together."""
+    from register.registry import registry
+
+    declarations = [
+        declaration
+        for declaration in registry.with_personal_data()
+        if not provided_only or any(rule.provided for rule in declaration.personal.values())
+    ]
+    categories = list(dict.fromkeys(declaration.category for declaration in declarations))
+    declarations.sort(key=lambda declaration: categories.index(declaration.category))
+    return declarations
+
+
+def purpose_names() -> dict[str, str]:
+    from customers.models import ConsentPurpose
+
+    return {purpose.code: purpose.localized_name() for purpose in ConsentPurpose.objects.all()}
+
+
+def json_default(value: Any) -> Any:
+    """JSON for what ``json`` cannot write: ISO dates and times, amounts and ids as strings."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    return DjangoJSONEncoder().default(value)
+
+
+# One encoder for every row: ``json.dumps`` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(default=json_default, ensure_ascii=False)
+
+
+def dump(value: Any) -> str:
+    return _ENCODER.encode(value)
+
+
+def _withheld_cell(reason: str) -> str:
+    label = gettext("Withheld (GDPR Art. 15(4)): %(reason)s") % {"reason": reason}
+    return f'<em class="withheld">{escape(label)}</em>'
+
+
+class LawKeeps:
+    """What bookkeeping law and the statutory holds would keep of the rows read (GDPR Art. 15(1)(d)).
+
+    The erasure preview's retained items, limited to the holds the law sets (GDPR Art. 17(3)(b)):
+    each page of a table's rows is judged by the holds its model declares as it is read, and only
+    the number of rows under each set of holds is kept, so memory does not grow with the rows.
+    Use inside ``register.registry.memoised_lookups()``: the shop's country, the controllers'
+    countries, the bookkeeping periods and the statutory holds are then read once per report.
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, frozenset], int] = defaultdict(int)
+
+    @staticmethod
+    def holds_of(declaration: Any) -> list:
+        """The declaration's holds that the law sets."""
+        from register.registry import HoldName
+
+        by_law = {HoldName.BOOKKEEPING, HoldName.STATUTORY}
+        return [hold for hold in declaration.holds if hold.name in by_law]
+
+    def count(self, label: str, held: dict[int, set]) -> None:
+        """Count the rows of one page under each set of holds (``held``: {pk: matches})."""
+        for matches in held.values():
+            self.counts[(label, frozenset(matches))] += 1
+
+    def summary(self, language: str) -> list[dict[str, Any]]:
+        """The kept records grouped for the customer to read (``requests.erasure.summarise_retained``)."""
+        from register.registry import HoldMatch
+        from requests.erasure import RETAIN, summarise_retained
+
+        items = []
+        for (label, group), count in self.counts.items():
+            matches = tuple(sorted(group, key=HoldMatch.sort_key))
+            ends = [match.until for match in matches]
+            items.append(
+                {
+                    "model": label,
+                    "action": RETAIN,
+                    "hold": matches[-1].name,
+                    "until": None if None in ends else max(ends).isoformat(),
+                    "holds": [match.as_record() for match in matches],
+                    # summarise_retained counts the rows.
+                    "pks": range(count),
+                }
+            )
+        return summarise_retained(items, language)
+
+
+def write_table(
+    archive: zipfile.ZipFile,
+    csv_name: str,
+    declaration: Any,
+    columns: list[Column],
+    customer: Any,
+    json_out: IO[str],
+    html_out: IO[str],
+    withheld: Withheld,
+    law: LawKeeps | None = None,
+    *,
+    empty: bool = False,
+) -> int:
+    """Read the table's rows once; write each to data.json, its CSV file and index.html together.
+
+    With ``law``, the holds the law sets on the table's rows judge them in the same read. ``empty``:
+    the table is known to have no rows of the customer, and is not read. Return the number of rows.
+    """
+    from register.registry import registry
+
+    table = declaration.table
+    names = [column.name for column in columns]
+    shown = [column for column in columns if column.shown]
+    # A customer's own record reads as a list of fields; other tables as rows that wrap on a phone.
+    as_fields = declaration.path == ""
+    json_out.write(f"\n        {dump(table)}: [")
+    # The markup around each shown value, escaped once per table, not once per cell.
+    if as_fields:
+        opening = [f'<tr><th scope="row">{escape(column.label)}</th><td>' for column in shown]
+        closing = "</td></tr>"
+        row_start, row_end = '<table class="fields"><tbody>', "</tbody></table>\n"
+    else:
+        opening = [f'<td data-label="{escape(column.label)}">' for column in shown]
+        closing = "</td>"
+        row_start, row_end = "<tr>", "</tr>\n"
+        html_out.write('<table class="rows"><thead><tr>')
+        html_out.write("".join(f'<th scope="col">{escape(column.label)}</th>' for column in shown))
+        html_out.write("</tr></thead><tbody>\n")
+    # Per shown column: where its value is, its markup, how it is shown and, for columns whose values
+    # repeat (statuses, currencies, products), the cells already made, up to REPEATS values.
+    cells = [
+        (names.index(column.name), start, column.display, column.escape, {} if column.repeats else None)
+        for start, column in zip(opening, shown, strict=True)
+    ]
+    as_csv = [(index, column.csv) for index, column in enumerate(columns) if column.csv is not None]
+    holds = law.holds_of(declaration) if law is not None else []
+    lookups = [column.lookup for column in columns]
+    if empty:
+        pages = iter(())
+    elif holds:
+        pages = registry.iter_judged_pages(declaration, customer, lookups, holds, chunk_size=PAGE_SIZE)
+    else:
+        pages = (
+            (page, None) for page in registry.iter_pages(declaration, customer, lookups, chunk_size=PAGE_SIZE)
+        )
+    label = declaration.model._meta.label_lower
+    quote = html.escape
+    count = 0
+    with archive.open(csv_name, "w") as raw:
+        # utf-8-sig: spreadsheet programs then read Nordic letters correctly.
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(names)
+        for page, held in pages:
+            for values in page:
+                row_id = str(values[0]) if withheld else ""
+                left_out = {name for name in names if (table, row_id, name) in withheld} if withheld else ()
+                data = dict(zip(names, values, strict=True))
+                for name in left_out:
+                    del data[name]
+                json_out.write(("," if count else "") + "\n          " + dump(data))
+                if left_out:
+                    row = [
+                        None if name in left_out else value for name, value in zip(names, values, strict=True)
+                    ]
+                else:
+                    row = list(values)
+                for index, convert in as_csv:
+                    row[index] = convert(row[index])
+                writer.writerow(row)
+                parts = [row_start]
+                for position, start, display, needs_escape, made in cells:
+                    value = values[position]
+                    if left_out and names[position] in left_out:
+                        cell = start + _withheld_cell(withheld[(table, row_id, names[position])]) + closing
+                    elif made is not None and value in made:
+                        cell = made[value]
+                    else:
+                        shown_value = quote(display(value)) if needs_escape else display(value)
+                        cell = start + shown_value + closing
+                        if made is not None and len(made) < REPEATS:
+                            made[value] = cell
+                    parts.append(cell)
+                parts.append(row_end)
+                html_out.write("".join(parts))
+                count += 1
+            if held is not None:
+                law.count(label, held)
+        text.flush()
+        text.detach()
+    json_out.write("\n        ]")
+    if not as_fields:
+        html_out.write("</tbody></table>\n")
+    if not count:
+        html_out.write('<p class="muted">' + escape(gettext("No rows.")) + "</p>\n")
+    return count
+
+
+def parent_tables(declarations: list) -> dict[str, str]:
+    """{table: the exported table its rows are reached through}, e.g. order lines through orders.
+
+    A table whose path to the customer runs through another exported table's rows has no rows of a
+    customer that table has none of, so it need not be read.
+    """
+    by_model = {declaration.model: declaration for declaration in declarations}
+    parents = {}
+    for declaration in declarations:
+        first, _sep, rest = (declaration.path or "").partition("__")
+        if not rest:
+            continue
+        try:
+            related = declaration.model._meta.get_field(first).related_model
+        except FieldDoesNotExist:
+            continue
+        parent = by_model.get(related)
+        if parent is not None and parent.path == rest:
+            parents[declaration.table] = parent.table
+    return parents
+
+
+def write_withheld_list(out: IO[str], withheld: Withheld, labels: dict) -> None:
+    """The section of index.html that names every withheld item and why (GDPR Art. 15(4))."""
+    out.write('<section id="withheld"><h2>' + escape(gettext("Withheld from this copy")) + "</h2>")
+    out.write(
+        "<p>"
+        + escape(
+            gettext(
+                "We have left the following texts out of this copy because showing them would adversely "
+                "affect the rights and freedoms of others (GDPR Art. 15(4)). You may ask us about them or "
+                "complain to the supervisory authority."
+            )
+        )
+        + "</p>\n<ul>"
+    )
+    for (table, row_id, field), reason in sorted(withheld.items()):
+        title, columns = labels.get(table, (table, {}))
+        what = f"{title}, {columns.get(field, field)} (id {row_id})"
+        out.write(f"<li><strong>{escape(what)}</strong>: {escape(reason)}</li>")
+    out.write("</ul></section>\n")
