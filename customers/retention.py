@@ -39,7 +39,7 @@ from customers.models import (
     anonymous_number,
 )
 from register.models import Controller, CountsFrom, RetentionKey, shop_country
-from register.retention import Purger, Rule, Step, among, bookkeeping_threshold, register_rule
+from register.retention import Purger, Rule, Step, bookkeeping_threshold, register_rule, rows_among
 
 
 @dataclass
@@ -86,6 +86,9 @@ class CustomerInactive(Rule):
         RetentionKey.COMPLETED_REQUEST,
         RetentionKey.ACCESS_REPORT,
     )
+    # Each customer is erased by the erasure workflow, many statements and writes apiece: a batch of
+    # them stays a short transaction.
+    batch_limit = 1000
 
     def steps(self) -> list[Step]:
         if self.config.counts_from == CountsFrom.END_OF_RELATIONSHIP:
@@ -182,16 +185,29 @@ class OrderBookkeeping(Rule):
 
     @staticmethod
     def delete(pks: list, purger: Purger) -> None:
-        customers = set(among(Order._base_manager.all(), "pk", pks).values_list("customer_id", flat=True))
-        # Bookkeeping records protect their order; delete them first, children before parents.
-        invoices = list(among(Invoice._base_manager.all(), "order", pks).values_list("pk", flat=True))
-        purger.delete(
-            Payment, among(Payment._base_manager.all(), "invoice", invoices).values_list("pk", flat=True)
-        )
-        purger.delete(Invoice, invoices)
-        purger.delete(Return, among(Return._base_manager.all(), "order", pks).values_list("pk", flat=True))
-        purger.delete(Order, pks)
-        finish_erasures(sorted(customers), purger)
+        """Delete the orders with their records, set-based: one statement per table.
+
+        The records are selected by their orders' keys inside each ``DELETE``; no key but the
+        orders' own is read into Python.
+        """
+        for keys in purger.portions(Order, pks):
+            # Erased customers whose orders go may be finished with; other customers never need a look.
+            erased = list(
+                rows_among(Order, "pk", keys)
+                .filter(customer__erased_at__isnull=False)
+                .order_by()
+                .values_list("customer_id", flat=True)
+                .distinct()
+            )
+            invoices = rows_among(Invoice, "order", keys).values_list("pk", flat=True)
+            # Bookkeeping records protect their order; delete them first, children before parents.
+            purger.delete(
+                Payment, Payment._base_manager.filter(invoice__in=invoices).values_list("pk", flat=True)
+            )
+            purger.delete(Invoice, invoices)
+            purger.delete(Return, rows_among(Return, "order", keys).values_list("pk", flat=True))
+            purger.delete(Order, keys)
+            finish_erasures(sorted(erased), purger)
 
 
 def finish_erasures(customer_pks: list, purger: Purger) -> None:
@@ -201,10 +217,12 @@ def finish_erasures(customer_pks: list, purger: Purger) -> None:
     anonymised customer keeps the row, without the shop's customer number. Customers who still have
     orders wait for them; customers erased before the choice existed (no ``erasure_mode``) stay.
     """
+    if not customer_pks:
+        return
     done = Customer.objects.filter(pk__in=customer_pks, erased_at__isnull=False).exclude(
         Exists(Order.objects.filter(customer_id=OuterRef("pk")))
     )
-    purger.delete(Customer, done.filter(erasure_mode=ErasureMode.DELETE).values_list("pk", flat=True))
+    purger.delete(Customer, list(done.filter(erasure_mode=ErasureMode.DELETE).values_list("pk", flat=True)))
     unlink = list(
         done.filter(erasure_mode=ErasureMode.ANONYMISE)
         .exclude(customer_number__startswith=ANONYMOUS_NUMBER_PREFIX)

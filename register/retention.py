@@ -7,9 +7,10 @@ This module is the engine: the lock, set-based deletion, batching and the run's 
 
 Each rule finds what its period has run out for with one idempotent query and walks that selection in
 batches ordered by primary key. Every batch is one transaction that either anonymises customers through
-the erasure workflow the erasure request uses, or works set-based: it deletes children first, then the
-rows, then their ``Historical*`` rows, with plain SQL ``DELETE``s (no per-object ``delete()``, so no
-signals and no history copy of what is deleted; docs/legal.md, "Known traps").
+the erasure workflow the erasure request uses, or works set-based: it deletes children and
+``Historical*`` rows first, then the rows, with plain SQL ``DELETE``s (no per-object ``delete()``, so no
+signals and no history copy of what is deleted; docs/legal.md, "Known traps"), each selecting by the
+batch's key window (``Batch``) rather than by its keys one by one.
 
 A run killed at any moment leaves whole batches done and the rest untouched; the next run's selection no
 longer contains what was done, so it finishes the job without doing anything twice. Two runs never
@@ -20,6 +21,7 @@ beside the database, both released by the operating system if the process dies.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -33,8 +35,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, models, transaction
-from django.db.models import ExpressionWrapper, Min
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Min, Value
 from django.utils import timezone
 
 from register.legal import bookkeeping_hold_until
@@ -51,7 +52,7 @@ from register.registry import registry
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BATCH_SIZE = 1000
+DEFAULT_BATCH_SIZE = 10_000
 
 # Any number identifying the purge among PostgreSQL advisory locks ("KR" + "purge").
 ADVISORY_LOCK_KEY = 0x4B52_7075_7267
@@ -121,27 +122,107 @@ def is_history_model(model: type[models.Model]) -> bool:
     return isinstance(getattr(model, "instance_type", None), type)
 
 
-def _chunks(values: list, size: int | None = None) -> Iterator[list]:
-    # SQLite limits the parameters of one statement; PostgreSQL takes large lists well.
-    size = size or (900 if connection.vendor == "sqlite" else 20_000)
+def max_parameters() -> int:
+    """How many values one statement binds at most: SQLite limits them; PostgreSQL takes arrays."""
+    return 900 if connection.vendor == "sqlite" else 20_000
+
+
+def chunks(values: list, size: int | None = None) -> Iterator[list]:
+    """``values`` in lists small enough to bind to one statement."""
+    size = size or max_parameters()
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+class AnyOf(models.Func):
+    """``<expression> = ANY(<array>)``: a list of values bound as one PostgreSQL array."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = models.BooleanField()
 
 
 def among(queryset: models.QuerySet, field: str, values: list) -> models.QuerySet:
     """``queryset.filter(<field>__in=values)``, sent to PostgreSQL as one array (``= ANY(%s)``).
 
-    A thousand separate parameters cost more to bind and plan than the delete itself.
+    A thousand separate parameters cost more to bind and plan than the delete itself. The column is
+    named through Django, so the query also works as a subquery of another.
     """
     if connection.vendor != "postgresql":
         return queryset.filter(**{f"{field}__in": values})
-    model = queryset.model
-    column = model._meta.pk.column if field == "pk" else model._meta.get_field(field).column
-    quote = connection.ops.quote_name
-    condition = RawSQL(  # noqa: S611 (names from model metadata, values bound)
-        f"{quote(model._meta.db_table)}.{quote(column)} = ANY(%s)", (list(values),)
+    return queryset.filter(AnyOf(F(field), Value(list(values))))
+
+
+def not_among(queryset: models.QuerySet, field: str, values: list) -> models.QuerySet:
+    """``queryset.exclude(<field>__in=values)``, as one array on PostgreSQL (see ``among``)."""
+    if not values:
+        return queryset
+    if connection.vendor != "postgresql":
+        return queryset.exclude(**{f"{field}__in": values})
+    return queryset.exclude(AnyOf(F(field), Value(list(values))))
+
+
+class Batch(list):
+    """The keys of the rows one batch of a walk selected, with the window of keys they came from.
+
+    It is a list of keys like any other. ``Purger.delete`` and ``rows_among`` also know that the keys
+    are every key of ``model`` in ``(after, last]`` except ``skipped`` (the rows the rule keeps), and
+    select by that range: one index range scan per table instead of one index probe per key. A row
+    committed into the window after the batch was selected would fall in the range too; the delete of
+    the batch's own rows then counts one row too many and undoes the batch (``BatchChanged``).
+    """
+
+    def __init__(self, keys: list, *, model: type[models.Model], after, last, skipped: list) -> None:
+        super().__init__(keys)
+        self.model = model
+        self.after = after
+        self.last = last
+        self.skipped = skipped
+
+    def rows(self, model: type[models.Model], field: str) -> models.QuerySet:
+        """The rows of ``model`` whose ``field`` holds the key of one of the batch's rows."""
+        window = {f"{field}__lte": self.last}
+        if self.after is not None:
+            window[f"{field}__gt"] = self.after
+        rows = not_among(model._base_manager.filter(**window), field, self.skipped)
+        if (model is self.model and field == "pk") or refers_to(model, field, self.model):
+            return rows
+        # A column without a foreign key (a history table's copy of the key) may hold keys of rows
+        # deleted long ago: only those of the batch's rows, still there, are meant.
+        return rows.filter(**{f"{field}__in": self.rows(self.model, "pk").values("pk")})
+
+
+def refers_to(model: type[models.Model], field: str, target: type[models.Model]) -> bool:
+    """Whether ``model.<field>`` is a foreign key constraint on ``target``'s primary key."""
+    if field == "pk":
+        return False
+    relation = model._meta.get_field(field)
+    return (
+        (relation.many_to_one or relation.one_to_one)
+        and relation.related_model is target
+        and relation.db_constraint
+        and relation.target_field.primary_key
     )
-    return queryset.filter(ExpressionWrapper(condition, output_field=models.BooleanField()))
+
+
+class BatchChanged(Exception):
+    """Rows were committed into a batch's window after it was selected; the batch is undone."""
+
+
+# What ``Purger.delete`` deletes: a list of primary keys, a walk's ``Batch``, or a query of keys
+# (``values_list("pk", flat=True)``), which the database then evaluates inside each statement
+# instead of sending keys back.
+Keys = list | models.QuerySet
+
+
+def rows_among(model: type[models.Model], field: str, keys: Keys) -> models.QuerySet:
+    """All rows of ``model`` (its base manager) whose ``field`` is one of ``keys``."""
+    if isinstance(keys, Batch):
+        return keys.rows(model, field)
+    rows = model._base_manager.all()
+    if isinstance(keys, models.QuerySet):
+        return rows.filter(**{f"{field}__in": keys})
+    return among(rows, field, keys)
 
 
 class ProtectedRows(Exception):
@@ -163,21 +244,34 @@ class Purger:
         self.counts: Counter[str] = Counter()
         self.failed: list = []
 
-    def delete(self, model: type[models.Model], pks: Iterable) -> int:
-        """Delete the rows of ``model`` with these primary keys, their dependants and their history."""
-        pks = list(pks)
-        if not pks:
-            return 0
-        for relation in self._reverse_relations(model):
-            self._handle_dependants(relation, pks)
+    def delete(self, model: type[models.Model], pks: Keys | Iterable) -> int:
+        """Delete the rows of ``model`` with these primary keys, their dependants and their history.
+
+        ``pks`` is a list of keys, a walk's ``Batch`` of ``model`` (selected by its key window), or a
+        query of keys (``values_list("pk", flat=True)``): a query is never read into Python; each
+        statement (children, history, the rows) selects by it in the database. Children and history
+        go first, so a query naming rows through their parents still finds them.
+        """
+        return sum(self._delete(model, keys) for keys in self.portions(model, pks))
+
+    @staticmethod
+    def portions(model: type[models.Model], pks: Keys | Iterable) -> Iterator[Keys]:
+        """``pks`` in portions one statement can select by: a query or a batch of ``model`` whole,
+        a list in chunks (``chunks``)."""
+        if isinstance(pks, models.QuerySet) or (isinstance(pks, Batch) and pks.model is model):
+            yield pks
+        else:
+            yield from chunks(list(pks))
+
+    def _delete(self, model: type[models.Model], keys: Keys) -> int:
+        for relation in reverse_relations(model):
+            self._handle_dependants(relation, keys)
         tracked = history_model(model)
         if tracked is not None:
-            pk_name = model._meta.pk.attname
-            for chunk in _chunks(pks):
-                self._delete_queryset(among(tracked._base_manager.all(), pk_name, chunk))
-        done = 0
-        for chunk in _chunks(pks):
-            done += self._delete_queryset(among(model._base_manager.all(), "pk", chunk))
+            self._delete_queryset(rows_among(tracked, model._meta.pk.attname, keys))
+        done = self._delete_queryset(rows_among(model, "pk", keys))
+        if isinstance(keys, Batch) and done != len(keys):
+            raise BatchChanged(f"{done} {model_label(model)} rows deleted for a batch of {len(keys)}")
         return done
 
     def update(self, queryset: models.QuerySet, **values) -> int:
@@ -188,46 +282,48 @@ class Purger:
             self.counts[f"{label} (minimised)"] += done
         return done
 
-    @staticmethod
-    def _reverse_relations(model: type[models.Model]) -> list:
-        return [
-            field
-            for field in model._meta.get_fields(include_hidden=True)
-            if field.auto_created
-            and not field.concrete
-            and (field.one_to_many or field.one_to_one)
-            and not is_history_model(field.related_model)
-        ]
-
-    def _handle_dependants(self, relation, pks: list) -> None:
+    def _handle_dependants(self, relation, keys: Keys) -> None:
         child = relation.related_model
         fk = relation.field
         on_delete = fk.remote_field.on_delete
         if on_delete is models.DO_NOTHING:
             return
-        for chunk in _chunks(pks):
-            dependants = among(child._base_manager.all(), fk.name, chunk)
-            if on_delete is models.CASCADE:
-                if self._reverse_relations(child) or history_model(child) is not None:
-                    self.delete(child, dependants.values_list("pk", flat=True))
-                else:
-                    # A leaf table (e.g. order lines): delete by the foreign key, no keys to collect.
-                    self._delete_queryset(dependants)
-            elif on_delete is models.SET_NULL:
-                done = dependants.update(**{fk.name: None})
-                if done:
-                    self.counts[f"{child._meta.label}.{fk.name} (emptied)"] += done
-            elif dependants.exists():
-                raise ProtectedRows(
-                    f"{model_label(child)} rows still refer to the {model_label(fk.related_model)} rows "
-                    "to delete"
-                )
+        dependants = rows_among(child, fk.name, keys)
+        if on_delete is models.CASCADE:
+            if reverse_relations(child) or history_model(child) is not None:
+                # Their own dependants are found by their keys, read here: a chain of subqueries
+                # would never end for a table referring to itself.
+                self.delete(child, list(dependants.values_list("pk", flat=True).order_by()))
+            else:
+                # A leaf table (e.g. order lines): delete by the foreign key, no keys to collect.
+                self._delete_queryset(dependants)
+        elif on_delete is models.SET_NULL:
+            done = dependants.update(**{fk.name: None})
+            if done:
+                self.counts[f"{child._meta.label}.{fk.name} (emptied)"] += done
+        elif dependants.exists():
+            raise ProtectedRows(
+                f"{model_label(child)} rows still refer to the {model_label(fk.related_model)} rows to delete"
+            )
 
     def _delete_queryset(self, queryset: models.QuerySet) -> int:
         done = queryset._raw_delete(queryset.db)
         if done:
             self.counts[queryset.model._meta.label] += done
         return done
+
+
+@functools.cache
+def reverse_relations(model: type[models.Model]) -> list:
+    """The one-to-many and one-to-one relations pointing at ``model``, except from history tables."""
+    return [
+        field
+        for field in model._meta.get_fields(include_hidden=True)
+        if field.auto_created
+        and not field.concrete
+        and (field.one_to_many or field.one_to_one)
+        and not is_history_model(field.related_model)
+    ]
 
 
 def model_label(model: type[models.Model]) -> str:
@@ -311,6 +407,8 @@ class Rule:
     verb: str = "deleted"
     events: tuple[str, ...] = tuple(CountsFrom.values)
     runs_after: tuple[str, ...] = ()
+    # The most rows one batch (one transaction) of this rule takes, whatever the run's batch size.
+    batch_limit: int | None = None
 
     def __init__(self, config: RetentionRule, now: datetime) -> None:
         self.config = config
@@ -471,6 +569,20 @@ def run_purge(
     return run
 
 
+@contextlib.contextmanager
+def batch_transaction() -> Iterator[None]:
+    """One batch's transaction.
+
+    On PostgreSQL without JIT compilation: a rule's selection, with its many conditions, is estimated
+    costly enough to be compiled, and compiling took longer than running the query on a batch.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 class RuleRun:
     """One rule's walk over its selections, batch by batch, and its result (saved unless a dry run)."""
 
@@ -502,43 +614,91 @@ class RuleRun:
 
     def walk(self, step: Step) -> None:
         table = step.queryset.model._base_manager.all()
+        selection = step.queryset.order_by("pk")
         last_pk = None
         while True:
-            pks = None
+            batch = None
+            recorded = self.recorded()
             try:
-                with transaction.atomic():
+                with batch_transaction():
                     # Walk the table in key windows and select within each window: the rule's filter
                     # then never has to sort what is left of a huge table for every batch.
                     window = table if last_pk is None else table.filter(pk__gt=last_pk)
-                    window_end = list(window.order_by("pk").values_list("pk", flat=True)[: self.batch_size])[
-                        -1:
-                    ]
-                    if not window_end:
+                    keys = list(window.order_by("pk").values_list("pk", flat=True)[: self.batch_size])
+                    if not keys:
                         break
-                    selection = step.queryset.filter(pk__lte=window_end[0])
-                    if last_pk is not None:
-                        selection = selection.filter(pk__gt=last_pk)
-                    pks = list(selection.order_by("pk").values_list("pk", flat=True))
-                    if pks:
-                        self.apply(step, pks)
-            except Exception:
-                if not pks:
+                    batch = self.select(selection, after=last_pk, keys=keys)
+                    self.concerns(step, batch)
+                    if batch:
+                        self.apply(step, batch)
+            except Exception as exc:
+                if not batch:
                     raise
-                # Undo the batch, then isolate: each row in its own transaction, failures recorded.
-                logger.exception(
-                    "Retention rule %s: a batch failed; applying its rows one by one", self.config.rule
-                )
-                for pk in pks:
-                    try:
-                        with transaction.atomic():
-                            self.apply(step, [pk])
-                    except Exception:  # noqa: BLE001 (one failing row must not stop the rule)
-                        logger.exception("Retention rule %s failed for row %s", self.config.rule, pk)
-                        self.record(Counter(), done=0, failed=[pk])
-            last_pk = window_end[0]
-            if self.progress is not None and pks:
+                # The batch's transaction is undone, and with it what it recorded.
+                self.restore(recorded)
+                self.retry(step, batch, exc)
+            last_pk = keys[-1]
+            if self.progress is not None and batch:
                 elapsed = max(clock.monotonic() - self.started, 1e-6)
                 self.progress(self.config.rule, self.result.total, self.result.total / elapsed)
+
+    def select(self, selection: models.QuerySet, *, after, keys: list) -> list:
+        """The keys of the rows the rule selects in the window ``(after, keys[-1]]`` of ``keys``.
+
+        A ``Batch`` when the rule keeps fewer rows of the window than it takes (the usual case of a
+        backlog), else the plain list of keys.
+        """
+        selection = selection.filter(pk__lte=keys[-1])
+        if after is not None:
+            selection = selection.filter(pk__gt=after)
+        pks = list(selection.values_list("pk", flat=True))
+        taken = set(pks)
+        skipped = [key for key in keys if key not in taken]
+        if len(skipped) > len(pks) or len(skipped) > max_parameters():
+            return pks
+        return Batch(pks, model=selection.model, after=after, last=keys[-1], skipped=skipped)
+
+    def concerns(self, step: Step, pks: list) -> None:
+        """Note the dates of the rows of a batch: the result's ``oldest`` is the earliest of them.
+
+        Asked of the database, one value per batch: reading each row's date costs more than the query.
+        """
+        model = step.queryset.model
+        for keys in Purger.portions(model, pks):
+            earliest = rows_among(model, "pk", keys).aggregate(earliest=Min(step.date))["earliest"]
+            if isinstance(earliest, datetime) and (
+                self.result.oldest is None or earliest < self.result.oldest
+            ):
+                self.result.oldest = earliest
+
+    def retry(self, step: Step, pks: list, error: Exception) -> None:
+        """Apply a failed (and undone) batch again.
+
+        A batch whose window changed while it ran is applied again by its keys alone. Otherwise, or
+        if that fails too, each row is applied in its own transaction and the rows that fail are left
+        as they were and recorded.
+        """
+        if isinstance(error, BatchChanged):
+            recorded = self.recorded()
+            try:
+                with batch_transaction():
+                    self.apply(step, list(pks))
+            except Exception:  # noqa: BLE001 (isolated below)
+                self.restore(recorded)
+            else:
+                return
+        logger.error(
+            "Retention rule %s: a batch failed; applying its rows one by one",
+            self.config.rule,
+            exc_info=error,
+        )
+        for pk in pks:
+            try:
+                with batch_transaction():
+                    self.apply(step, [pk])
+            except Exception:  # noqa: BLE001 (one failing row must not stop the rule)
+                logger.exception("Retention rule %s failed for row %s", self.config.rule, pk)
+                self.record(Counter(), done=0, failed=[pk])
 
     def apply(self, step: Step, pks: list) -> None:
         """Apply ``step`` to ``pks`` and record it, in the caller's transaction."""
@@ -555,7 +715,16 @@ class RuleRun:
             counts=dict(sorted(merged.items())),
             failed=self.result.failed + len(failed),
             failed_ids=self.result.failed_ids + list(failed)[: max(0, FAILED_IDS_KEPT - kept)],
+            oldest=self.result.oldest,
         )
+
+    def recorded(self) -> dict:
+        """What ``record`` has counted so far (to restore when a batch is undone)."""
+        return {name: getattr(self.result, name) for name in ("total", "counts", "failed", "failed_ids")}
+
+    def restore(self, recorded: dict) -> None:
+        for name, value in recorded.items():
+            setattr(self.result, name, value)
 
 
 def apply_rule(
@@ -577,15 +746,12 @@ def apply_rule(
     with transaction.atomic() if run.dry_run else contextlib.nullcontext():
         try:
             rule = rules[config.rule](config, now)
-            steps = rule.steps()
-            oldest = [s.queryset.aggregate(oldest=Min(s.date))["oldest"] for s in steps]
-            oldest = [value for value in oldest if isinstance(value, datetime)]
-            walk.save(oldest=min(oldest) if oldest else None)
-            for step in steps:
+            walk.batch_size = min(batch_size, rule.batch_limit or batch_size)
+            for step in rule.steps():
                 walk.walk(step)
             walk.save(status=PurgeRuleResult.Status.DONE)
         except Exception as exc:  # noqa: BLE001 (a failing rule must not stop the others)
             logger.exception("Retention rule %s failed", config.rule)
             walk.save(status=PurgeRuleResult.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
-    walk.save(finished_at=timezone.now())
+    walk.save(finished_at=timezone.now(), oldest=walk.result.oldest)
     return walk.result

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from customers.retention import hooks
 from register.models import CountsFrom, RetentionKey
 from register.registry import registry
-from register.retention import Purger, Rule, Step, history_model, register_rule
+from register.retention import Purger, Rule, Step, among, chunks, history_model, register_rule
 from requests.erasure import erase_customer
 from requests.models import AccessReport, InternalNote, LegalClaim, Request, RequestEvent, RequestMessage
 
@@ -115,26 +115,35 @@ class CompletedRequest(Rule):
         return [Step(candidates, closed, self.minimise)]
 
     def minimise(self, pks: list, purger: Purger) -> None:
-        requests = Request._base_manager.filter(pk__in=pks)
-        purger.update(requests, token_hash=None, **self.erased_values())
-        purger.update(
-            RequestMessage._base_manager.filter(request_id__in=pks).exclude(body="", recipient=""),
-            body="",
-            recipient="",
-        )
-        purger.update(
-            RequestEvent._base_manager.filter(request_id__in=pks, kind__in=self.SCRUBBED_EVENT_KINDS).exclude(
-                detail=""
-            ),
-            detail="",
-        )
-        purger.delete(
-            InternalNote, InternalNote._base_manager.filter(request_id__in=pks).values_list("pk", flat=True)
-        )
-        through = Request.customers.through
-        purger.delete(through, through._base_manager.filter(request_id__in=pks).values_list("pk", flat=True))
-        # The history holds every earlier version of the request, with the data just removed.
-        purger._delete_queryset(history_model(Request)._base_manager.filter(id__in=pks))
+        # By the keys themselves, never by a batch's key window: an update has no count that would
+        # notice a request that came into the window meanwhile (``register.retention.Batch``).
+        for chunk in chunks(list(pks)):
+            purger.update(
+                among(Request._base_manager.all(), "pk", chunk), token_hash=None, **self.erased_values()
+            )
+            purger.update(
+                among(RequestMessage._base_manager.exclude(body="", recipient=""), "request", chunk),
+                body="",
+                recipient="",
+            )
+            purger.update(
+                among(
+                    RequestEvent._base_manager.filter(kind__in=self.SCRUBBED_EVENT_KINDS).exclude(detail=""),
+                    "request",
+                    chunk,
+                ),
+                detail="",
+            )
+            purger.delete(
+                InternalNote,
+                among(InternalNote._base_manager.all(), "request", chunk).values_list("pk", flat=True),
+            )
+            through = Request.customers.through
+            purger.delete(
+                through, among(through._base_manager.all(), "request", chunk).values_list("pk", flat=True)
+            )
+            # The history holds every earlier version of the request, with the data just removed.
+            purger._delete_queryset(among(history_model(Request)._base_manager.all(), "id", chunk))
 
 
 @register_rule
