@@ -163,3 +163,33 @@ def test_a_filter_the_planner_underestimates_counts_no_further_than_the_threshol
     sql = queries_of(dpo_client, url)
     assert [q for q in sql if "COUNT(" in q.upper() and "LIMIT 3" in q.upper()], sql
     assert paginator_text(dpo_client.get(url).content.decode()).startswith("more than 2 ")
+
+
+def test_a_deep_page_reads_its_keys_first_and_shows_the_same_rows_in_the_same_order(monkeypatch):
+    from django.core.paginator import Paginator
+
+    from customers.models import Customer
+
+    monkeypatch.setattr(customer_admin.EstimatedCountPaginator, "DEFER_FROM", 3)
+    for n in range(11):
+        make_customer(last_name=f"Deep{n}")
+    listed = Customer.objects.order_by("-created_at", "-id")
+    ours, django = customer_admin.EstimatedCountPaginator(listed, 3), Paginator(listed, 3)
+    for number in ours.page_range:
+        with CaptureQueriesContext(connection) as queries:
+            rows = [customer.pk for customer in ours.page(number)]
+        assert rows == [customer.pk for customer in django.page(number)]
+        deferred = number > 1  # pages from the fourth row on
+        keys_first = queries.captured_queries[-2]["sql"] if deferred else ""
+        assert keys_first.startswith('SELECT "customers_customer"."id" AS "pk" FROM') == deferred
+
+
+def test_the_admins_deep_page_lists_the_rows_of_that_page(dpo_client, monkeypatch):
+    monkeypatch.setattr(customer_admin.EstimatedCountPaginator, "DEFER_FROM", 1)
+    monkeypatch.setattr(customer_admin.CustomerAdmin, "list_per_page", 2)
+    for n in range(5):
+        make_customer(last_name=f"Sivu{n}", country="FI")
+    page = dpo_client.get(reverse("admin:customers_customer_changelist") + "?p=2").content.decode()
+    # Newest first: the third and fourth customers created are on page 2.
+    assert "Sivu2" in page and "Sivu1" in page
+    assert "Sivu4" not in page and "Sivu0" not in page
