@@ -305,6 +305,8 @@ class Request(models.Model):
             ("erase_customer", _("Can erase customers (GDPR Art. 17)")),
         ]
         indexes = [
+            # The admin's list order: the next deadline first, walked in order instead of sorting them all.
+            models.Index(fields=["due_date", "id"], name="request_due_idx"),
             models.Index(fields=["status", "due_date"], name="request_status_due"),
             models.Index(fields=["status", "extended_due_date"], name="request_status_ext_due"),
             models.Index(fields=["status", "received_at"], name="request_status_received"),
