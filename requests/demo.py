@@ -194,3 +194,29 @@ def _add_erased_customers(erased_at: datetime) -> int:
     )
     Customer.objects.filter(pk__in=pks).update(erased_at=erased_at, **cleared)
     return len(pks)
+
+
+def request_series_values() -> dict[str, str]:
+    """SQL for each column of a request made from ``generate_series(…) AS i``: benchmarks' requests.
+
+    Every kind in turn; half completed, one in six rejected, the rest open; received over the last 400 days.
+    """
+    kinds = ", ".join(f"'{kind}'" for kind in Request.Kind.values)
+    statuses = "'completed', 'completed', 'completed', 'in_progress', 'verified', 'rejected'"
+    received = "now() - (i % 400) * INTERVAL '1 day'"
+    done = f"{received} + (i % 40) * INTERVAL '1 day'"
+    return {
+        "kind": f"(ARRAY[{kinds}])[1 + i % {len(Request.Kind.values)}]",
+        "status": f"(ARRAY[{statuses}])[1 + i % 6]",
+        "email": "'req' || i || '@example.com'",
+        "email_normalized": "'req' || i || '@example.com'",
+        "name": "'Asker ' || i",
+        "language": "'fi'",
+        "received_via": "'web_form'",
+        "received_at": received,
+        "due_date": f"({received} + INTERVAL '1 month')::date",
+        "completed_at": f"CASE WHEN i % 6 < 3 THEN {done} END",
+        "closed_at": f"CASE WHEN i % 6 IN (0, 1, 2, 5) THEN {done} END",
+        "rejection_reason": "CASE WHEN i % 6 = 5 THEN 'excessive' ELSE '' END",
+        "rejection_justification": "CASE WHEN i % 6 = 5 THEN 'bench' ELSE '' END",
+    }

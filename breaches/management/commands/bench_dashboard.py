@@ -16,6 +16,7 @@ from breaches.bench import dashboard_time
 from customers.management.commands.bench_purge import BENCH_DATABASE, insert_series
 from customers.management.commands.bench_purge import Command as PurgeBench
 from customers.models import ConsentEvent, ConsentPurpose, Customer, Order
+from requests.demo import request_series_values
 from requests.models import Request
 
 
@@ -101,30 +102,7 @@ class Command(BaseCommand):
                     },
                 )
             )
-            kinds = ", ".join(f"'{kind}'" for kind in Request.Kind.values)
-            statuses = "'completed', 'completed', 'completed', 'in_progress', 'verified', 'rejected'"
-            received = "now() - (i % 400) * INTERVAL '1 day'"
-            done = f"{received} + (i % 40) * INTERVAL '1 day'"
-            cursor.execute(
-                insert_series(
-                    Request,
-                    requests,
-                    {
-                        "kind": f"(ARRAY[{kinds}])[1 + i % {len(Request.Kind.values)}]",
-                        "status": f"(ARRAY[{statuses}])[1 + i % 6]",
-                        "email": "'req' || i || '@example.com'",
-                        "email_normalized": "'req' || i || '@example.com'",
-                        "language": "'fi'",
-                        "received_via": "'web_form'",
-                        "received_at": received,
-                        "due_date": f"({received} + INTERVAL '1 month')::date",
-                        "completed_at": f"CASE WHEN i % 6 < 3 THEN {done} END",
-                        "closed_at": f"CASE WHEN i % 6 IN (0, 1, 2, 5) THEN {done} END",
-                        "rejection_reason": "CASE WHEN i % 6 = 5 THEN 'excessive' ELSE '' END",
-                        "rejection_justification": "CASE WHEN i % 6 = 5 THEN 'bench' ELSE '' END",
-                    },
-                )
-            )
+            cursor.execute(insert_series(Request, requests, request_series_values()))
             for model in tables:
                 cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
             from django.core.management.color import no_style

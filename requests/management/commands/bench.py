@@ -289,27 +289,10 @@ class Command(BaseCommand):
 
     def add_requests(self, count: int) -> None:
         """``count`` data-subject requests of every kind and state, received over the last 400 days."""
+        from requests.demo import request_series_values
         from requests.models import Request
 
-        kinds = ", ".join(f"'{kind}'" for kind in Request.Kind.values)
-        statuses = "'completed', 'completed', 'completed', 'in_progress', 'verified', 'rejected'"
-        received = "now() - (i % 400) * INTERVAL '1 day'"
-        done = f"{received} + (i % 40) * INTERVAL '1 day'"
-        values = {
-            "kind": f"(ARRAY[{kinds}])[1 + i % {len(Request.Kind.values)}]",
-            "status": f"(ARRAY[{statuses}])[1 + i % 6]",
-            "email": "'req' || i || '@example.com'",
-            "email_normalized": "'req' || i || '@example.com'",
-            "name": "'Asker ' || i",
-            "language": "'fi'",
-            "received_via": "'web_form'",
-            "received_at": received,
-            "due_date": f"({received} + INTERVAL '1 month')::date",
-            "completed_at": f"CASE WHEN i % 6 < 3 THEN {done} END",
-            "closed_at": f"CASE WHEN i % 6 IN (0, 1, 2, 5) THEN {done} END",
-            "rejection_reason": "CASE WHEN i % 6 = 5 THEN 'excessive' ELSE '' END",
-            "rejection_justification": "CASE WHEN i % 6 = 5 THEN 'bench' ELSE '' END",
-        }
+        values = request_series_values()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(series_insert(Request, f"generate_series(1, {int(count)}) AS i", values))
         self.stdout.write(f"Added {count:,} requests.")
