@@ -193,3 +193,29 @@ def test_the_admins_deep_page_lists_the_rows_of_that_page(dpo_client, monkeypatc
     # Newest first: the third and fourth customers created are on page 2.
     assert "Sivu2" in page and "Sivu1" in page
     assert "Sivu4" not in page and "Sivu0" not in page
+
+
+def test_the_change_page_lists_the_customers_latest_returns_and_no_one_elses(dpo_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import make_return
+
+    customer, other = make_customer(), make_customer()
+    now = timezone.now()
+    for n in range(12):
+        make_return(make_order(customer=customer), returned_at=now - timedelta(days=n))
+    others = make_return(make_order(customer=other), returned_at=now + timedelta(days=1))
+    page = dpo_client.get(reverse("admin:customers_customer_change", args=[customer.pk])).content.decode()
+    shown = re.findall(r"/admin/customers/return/(\d+)/change/", page)
+    newest = customer_returns = [
+        r.pk
+        for r in sorted(
+            (r for r in others.__class__.objects.filter(order__customer=customer)),
+            key=lambda r: (r.returned_at, r.pk),
+            reverse=True,
+        )
+    ][: customer_admin.RECENT_ROWS]
+    assert [int(pk) for pk in shown] == newest
+    assert str(others.pk) not in shown and len(customer_returns) == 10
