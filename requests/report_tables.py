@@ -12,6 +12,7 @@ no table is read a second time for GDPR Art. 15(1)(d).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import io
@@ -39,6 +40,9 @@ PAGE_SIZE = 25_000
 
 # Distinct values per column whose cells are kept for reuse: memory stays bounded.
 REPEATS = 1024
+
+# Rows gathered in memory before they are written to the report's files.
+WRITE_ROWS = 1000
 
 # Withheld items of a report: {(table, row id as text, field): reason}.
 Withheld = dict[tuple[str, str, str], str]
@@ -122,7 +126,11 @@ class Column:
     label: str
     shown: bool
     display: Callable[[Any], str]
-    # How the CSV file writes a value; None: as it is (the CSV writer's ``str()``, None as empty).
+    # How data.json and the CSV file both write a value that is not None (ISO dates, amounts as text);
+    # None: as it is.
+    text: Callable[[Any], Any] | None = None
+    # What the CSV file does more (lists and mappings as JSON text); None: nothing (the CSV writer's
+    # ``str()``, None as empty).
     csv: Callable[[Any], Any] | None = None
     # Whether the shown value must be escaped for HTML (dates and numbers need not be).
     escape: bool = True
@@ -152,7 +160,9 @@ def _local_time(zone: ZoneInfo) -> Callable[[Any], str]:
         if value is None:
             return ""
         if isinstance(value, datetime):
-            return timezone.localtime(value, zone).strftime("%Y-%m-%d %H:%M %Z")
+            # "%Y-%m-%d %H:%M %Z" of the local time, without strftime's cost on every row.
+            local = value.astimezone(zone)
+            return f"{local.isoformat(' ', 'minutes')[:16]} {local.tzname()}"
         return str(value)
 
     return show
@@ -227,15 +237,36 @@ def _labelled(
     return lambda value: labels.get(value, display(value)) if isinstance(value, str) else display(value)
 
 
-def _csv_value(value: Any) -> str:
-    """A value as the CSV files write it: ISO dates, JSON for lists and mappings, empty for None."""
-    from register.registry import _csv_cell, to_json
-
-    return _csv_cell(to_json(value))
-
-
 def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    return value.isoformat() if isinstance(value, datetime | date | time) else value
+
+
+def _as_text(value: Any) -> Any:
+    return str(value)
+
+
+def _as_json(value: Any) -> Any:
+    from register.registry import to_json
+
+    return to_json(value)
+
+
+def _json_text(value: Any) -> Any:
+    """Lists and mappings as JSON text, for the CSV file (``register.registry._csv_cell``)."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+# How data.json and the CSV file write a value of each kind of field, where the value is not already a
+# JSON value the CSV writer writes alike (``str()``).
+_TEXT_OF_KIND = {
+    "DateTimeField": _iso,
+    "DateField": _iso,
+    "TimeField": _iso,
+    "DecimalField": _as_text,
+    "UUIDField": _as_text,
+}
 
 
 def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) -> list[Column]:
@@ -253,12 +284,14 @@ def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) 
         code_labels = _code_labels(declaration.table, name)
         read = _field_at(declaration.model, lookup)
         kind = read.get_internal_type() if read is not None else ""
-        if kind in _CSV_AS_IS:
-            as_csv = None
-        elif kind == "DateTimeField":
-            as_csv = _iso
+        # data.json and the CSV file write the same text (as ``json_default`` and
+        # ``register.registry._csv_cell`` would), made once per value.
+        if kind in _TEXT_OF_KIND:
+            as_text, as_csv = _TEXT_OF_KIND[kind], None
+        elif kind in _CSV_AS_IS:
+            as_text, as_csv = None, None
         else:
-            as_csv = _csv_value
+            as_text, as_csv = _as_json, _json_text
         shows_field = model_field is not None and model_field.choices
         columns.append(
             Column(
@@ -268,6 +301,7 @@ def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) 
                 # The row id, digests and normalised copies mean nothing to a reader: data.json keeps them.
                 shown=name != "id" and not (rule is not None and rule.derived),
                 display=_labelled(code_labels, model_field, purposes),
+                text=as_text,
                 csv=as_csv,
                 escape=not (kind in _HTML_SAFE and code_labels is None and not shows_field),
                 # Not amounts: 49.9 and 49.90 are equal but shown differently.
@@ -412,6 +446,7 @@ def write_table(
         (names.index(column.name), start, column.display, column.escape, {} if column.repeats else None)
         for start, column in zip(opening, shown, strict=True)
     ]
+    as_text = [(index, column.text) for index, column in enumerate(columns) if column.text is not None]
     as_csv = [(index, column.csv) for index, column in enumerate(columns) if column.csv is not None]
     holds = law.holds_of(declaration) if law is not None else []
     lookups = [column.lookup for column in columns]
@@ -427,28 +462,37 @@ def write_table(
     quote = html.escape
     count = 0
     with archive.open(csv_name, "w") as raw:
-        # utf-8-sig: spreadsheet programs then read Nordic letters correctly.
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
+        # The byte-order mark of utf-8-sig: spreadsheet programs then read Nordic letters correctly.
+        raw.write(codecs.BOM_UTF8)
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        # Rows are gathered in memory and written a batch at a time, not one write per row and file.
+        csv_rows = io.StringIO(newline="")
+        writer = csv.writer(csv_rows)
         writer.writerow(names)
+        json_rows: list[str] = []
+        html_rows: list[str] = []
         for page, held in pages:
             for values in page:
+                row = list(values)
+                for index, convert in as_text:
+                    if row[index] is not None:
+                        row[index] = convert(row[index])
                 row_id = str(values[0]) if withheld else ""
                 left_out = {name for name in names if (table, row_id, name) in withheld} if withheld else ()
-                data = dict(zip(names, values, strict=True))
-                for name in left_out:
-                    del data[name]
-                json_out.write(("," if count else "") + "\n          " + dump(data))
                 if left_out:
+                    data = {
+                        name: value for name, value in zip(names, row, strict=True) if name not in left_out
+                    }
                     row = [
-                        None if name in left_out else value for name, value in zip(names, values, strict=True)
+                        None if name in left_out else value for name, value in zip(names, row, strict=True)
                     ]
                 else:
-                    row = list(values)
+                    data = dict(zip(names, row, strict=True))
+                json_rows.append(("," if count else "") + "\n          " + dump(data))
                 for index, convert in as_csv:
                     row[index] = convert(row[index])
                 writer.writerow(row)
-                parts = [row_start]
+                html_rows.append(row_start)
                 for position, start, display, needs_escape, made in cells:
                     value = values[position]
                     if left_out and names[position] in left_out:
@@ -460,12 +504,14 @@ def write_table(
                         cell = start + shown_value + closing
                         if made is not None and len(made) < REPEATS:
                             made[value] = cell
-                    parts.append(cell)
-                parts.append(row_end)
-                html_out.write("".join(parts))
+                    html_rows.append(cell)
+                html_rows.append(row_end)
                 count += 1
+                if count % WRITE_ROWS == 0:
+                    _write_rows(text, csv_rows, json_out, json_rows, html_out, html_rows)
             if held is not None:
                 law.count(label, held)
+        _write_rows(text, csv_rows, json_out, json_rows, html_out, html_rows)
         text.flush()
         text.detach()
     json_out.write("\n        ]")
@@ -474,6 +520,24 @@ def write_table(
     if not count:
         html_out.write('<p class="muted">' + escape(gettext("No rows.")) + "</p>\n")
     return count
+
+
+def _write_rows(
+    csv_text: IO[str],
+    csv_rows: io.StringIO,
+    json_out: IO[str],
+    json_rows: list[str],
+    html_out: IO[str],
+    html_rows: list[str],
+) -> None:
+    """Write the rows gathered so far to the CSV entry, data.json and index.html; empty the buffers."""
+    csv_text.write(csv_rows.getvalue())
+    csv_rows.seek(0)
+    csv_rows.truncate()
+    json_out.write("".join(json_rows))
+    json_rows.clear()
+    html_out.write("".join(html_rows))
+    html_rows.clear()
 
 
 def parent_tables(declarations: list) -> dict[str, str]:
