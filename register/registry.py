@@ -459,12 +459,12 @@ class Registry:
         holds: Iterable[Hold],
         *,
         chunk_size: int = 5000,
-    ) -> Iterator[tuple[list[tuple], dict[int, set[HoldMatch]]]]:
+    ) -> Iterator[tuple[list[tuple], dict[int, list[HoldMatch]]]]:
         """Yield ``(page, held)`` as ``iter_pages``, with the matches of ``holds`` on the page's rows.
 
         What each hold needs of a row (``Hold.reads``) is read in the same query as ``lookups``, and the
-        hold judges each page as it is read: no row is read twice, and ``held`` ({pk: matches}) never
-        holds more than one page.
+        hold judges each page as it is read: no row is read twice, and ``held`` ({pk: matches, in the
+        order of ``holds``; an equal match may come twice}) never holds more than one page.
         """
         holds = list(holds)
         queryset = declaration.rows_for(customer)
@@ -481,14 +481,14 @@ class Registry:
             declaration, customer, [*lookups, *annotations], chunk_size=chunk_size, annotations=annotations
         )
         for page in pages:
-            held: dict[int, set[HoldMatch]] = {}
+            held: dict[int, list[HoldMatch]] = {}
             # The page's rows as a queryset (a page is a run of keys), for holds that read more about
             # them in the database: only this page's, not the customer's every row again.
             rows_of_page = queryset.filter(pk__gte=page[0][0], pk__lte=page[-1][0])
             for hold, (first, last) in zip(holds, spans, strict=True):
                 rows = [(row[0], *row[first:last]) for row in page]
                 for pk, match in hold._decide(rows_of_page, rows):
-                    held.setdefault(pk, set()).add(match)
+                    held.setdefault(pk, []).append(match)
             yield ([row[:width] for row in page] if annotations else page), held
 
     def iter_export(

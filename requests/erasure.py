@@ -510,20 +510,30 @@ def summarise_retained(items: list[dict[str, Any]], language: str) -> list[dict[
         )
         groups[(item["model"], item["hold"], item["until"], holds)] += len(item["pks"])
     result = []
+    # The same few holds and models name thousands of groups (one per end date): each named once.
+    labels: dict[tuple[str, str], str] = {}
+    whats: dict[str, str] = {}
+
+    def label_of(name: str, kind: str = "") -> str:
+        if (name, kind) not in labels:
+            labels[(name, kind)] = hold_label(name, kind)
+        return labels[(name, kind)]
+
     with translation.override(language):
         for (label, hold, until, holds), count in sorted(
             groups.items(), key=lambda kv: (kv[0][0], kv[0][2] or "9999", kv[0][1], kv[0][3])
         ):
-            model = apps.get_model(label)
+            if label not in whats:
+                whats[label] = str(apps.get_model(label)._meta.verbose_name_plural)
             result.append(
                 {
-                    "what": str(model._meta.verbose_name_plural),
+                    "what": whats[label],
                     "count": count,
-                    "why": hold_label(hold),
+                    "why": label_of(hold),
                     "until": datetime.date.fromisoformat(until) if until else None,
                     "holds": [
                         {
-                            "name": hold_label(name, kind),
+                            "name": label_of(name, kind),
                             "statute": statute,
                             "until": datetime.date.fromisoformat(end) if end else None,
                         }

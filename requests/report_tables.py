@@ -374,13 +374,24 @@ class LawKeeps:
         by_law = {HoldName.BOOKKEEPING, HoldName.STATUTORY}
         return [hold for hold in declaration.holds if hold.name in by_law]
 
-    def count(self, label: str, held: dict[int, set]) -> None:
+    def count(self, label: str, held: dict[int, list]) -> None:
         """Count the rows of one page under each set of holds (``held``: {pk: matches})."""
+        # Rows under the same holds share the match objects of a page: sets are made once per set of
+        # objects, not once per row.
+        by_objects: dict[tuple[int, ...], list] = {}
         for matches in held.values():
-            self.counts[(label, frozenset(matches))] += 1
+            key = tuple(map(id, matches))
+            found = by_objects.get(key)
+            if found is None:
+                by_objects[key] = [matches, 1]
+            else:
+                found[1] += 1
+        for matches, rows in by_objects.values():
+            self.counts[(label, frozenset(matches))] += rows
 
     def summary(self, language: str) -> list[dict[str, Any]]:
-        """The kept records grouped for the customer to read (``requests.erasure.summarise_retained``)."""
+        """The kept records grouped for the customer to read (``requests.erasure.summarise_retained``),
+        the groups that end in the same month under the same holds together (``by_month``)."""
         from register.registry import HoldMatch
         from requests.erasure import RETAIN, summarise_retained
 
@@ -399,7 +410,51 @@ class LawKeeps:
                     "pks": range(count),
                 }
             )
-        return summarise_retained(items, language)
+        return by_month(summarise_retained(items, language))
+
+
+def by_month(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merge the groups of ``summarise_retained`` whose records are kept by the same holds and whose
+    latest end falls in the same month; each group and each of its holds then gives the first and the
+    last end date of its records (``until_from``, ``until``; ``until_from`` is None when all end on one
+    day).
+
+    A hold that runs for a period from each order's own event (a delivery) ends on a different day for
+    every order: one group per day would make a list of thousands of lines that says no more than the
+    period the notice names. The dates shown stay exact: the earliest and the latest end.
+    """
+    merged: dict[tuple, dict[str, Any]] = {}
+    for group in groups:
+        until = group["until"]
+        holds = sorted(
+            group["holds"], key=lambda hold: (hold["name"], hold["statute"], hold["until"] is None)
+        )
+        key = (
+            group["what"],
+            group["why"],
+            None if until is None else (until.year, until.month),
+            tuple((hold["name"], hold["statute"], hold["until"] is None) for hold in holds),
+        )
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = {
+                **group,
+                "until_from": until,
+                "holds": [{**hold, "until_from": hold["until"]} for hold in holds],
+            }
+            continue
+        kept["count"] += group["count"]
+        for into, hold in [(kept, group), *zip(kept["holds"], holds, strict=True)]:
+            if hold["until"] is not None:
+                into["until_from"] = min(into["until_from"], hold["until"])
+                into["until"] = max(into["until"], hold["until"])
+    result = list(merged.values())
+    for group in result:
+        group["holds"].sort(key=lambda hold: (hold["until"] is None, hold["until"] or datetime.min.date()))
+        for item in [group, *group["holds"]]:
+            if item["until_from"] == item["until"]:
+                item["until_from"] = None
+    return result
 
 
 def write_table(

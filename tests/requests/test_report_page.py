@@ -138,3 +138,60 @@ def test_rectified_fields_are_named_not_coded(dpo):
     page = index_of(report)
     assert ">street_address<" not in page
     assert "Gatuadress" in page
+
+
+def test_what_the_law_keeps_gives_the_first_and_last_end_of_records_held_from_each_delivery(dpo):
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    from register.models import publish
+    from tests.factories import make_complete_register, make_customer
+
+    publish(make_complete_register(country="SE"))
+    customer = make_customer(language="en")
+    # Three orders delivered on three days of one month: the complaint period (3 years from delivery)
+    # ends on three days, the bookkeeping period (7 years from the end of the year) on one.
+    days = [datetime.date(timezone.localdate().year - 1, 3, day) for day in (2, 11, 20)]
+    for day in days:
+        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+        make_order(customer, placed_at=moment, delivered_at=moment, status=Order.Status.DELIVERED)
+    page = index_of(build_access_report(make_matched_request([customer], language="en"), by=dpo))
+    start = page.index('<section id="art15-1-d">')
+    section = page[start : page.index("</section>", start)]
+
+    ends = [day + relativedelta(years=3) for day in days]
+    assert f"Orders (3), kept until {days[0].year + 7}-12-31:" in section
+    assert f"(Konsumentköplagen (2022:260)): until a date between {ends[0]} and {ends[-1]}" in section
+    # One line for the three orders, not one per day of delivery.
+    assert str(ends[1]) not in section
+
+
+def test_what_the_law_keeps_merges_only_records_ending_in_one_month_under_the_same_holds():
+    from requests.report_tables import by_month
+
+    def group(until: datetime.date, statute: str) -> dict:
+        holds = [{"name": "Complaints", "statute": statute, "until": until}]
+        return {"what": "orders", "count": 1, "why": "Statutory", "until": until, "holds": holds}
+
+    merged = by_month(
+        [
+            group(datetime.date(2029, 3, 1), "Act"),
+            group(datetime.date(2029, 3, 20), "Act"),
+            group(datetime.date(2029, 4, 2), "Act"),
+            group(datetime.date(2029, 3, 5), "Other act"),
+        ]
+    )
+
+    assert [(g["count"], g["until_from"], g["until"], g["holds"][0]["statute"]) for g in merged] == [
+        (2, datetime.date(2029, 3, 1), datetime.date(2029, 3, 20), "Act"),
+        (1, None, datetime.date(2029, 4, 2), "Act"),
+        (1, None, datetime.date(2029, 3, 5), "Other act"),
+    ]
+    assert merged[0]["holds"] == [
+        {
+            "name": "Complaints",
+            "statute": "Act",
+            "until_from": datetime.date(2029, 3, 1),
+            "until": datetime.date(2029, 3, 20),
+        }
+    ]
