@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,6 +34,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 
@@ -438,18 +440,20 @@ class Registry:
             if row is not None:
                 yield [row]
                 return
-        queryset = declaration.rows_for(customer)
-        if annotations:
-            queryset = queryset.annotate(**annotations)
-        queryset = queryset.order_by("pk").values_list(*lookups)
-        last = None
-        while True:
-            page = list((queryset if last is None else queryset.filter(pk__gt=last))[:chunk_size])
-            if page:
-                yield page
-            if len(page) < chunk_size:
-                return
-            last = page[-1][0]
+        rows = declaration.rows_for(customer)
+        page = list(_values(rows, lookups, annotations)[:chunk_size])
+        if page:
+            yield page
+        if len(page) < chunk_size:
+            return
+        # More rows than a page: the keys of the rest are read once, then each page by its own keys. Paged
+        # by ``pk > last LIMIT n`` instead, PostgreSQL finds every page by reading and sorting all the
+        # customer's rows again (a join through orders has no index in key order): time grew with the
+        # square of the rows.
+        keys = array("q", rows.filter(pk__gt=page[-1][0]).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(keys), chunk_size):
+            of_page = _rows_with_keys(declaration, rows, keys[start : start + chunk_size])
+            yield list(_values(of_page, lookups, annotations))
 
     def iter_judged_pages(
         self,
@@ -539,6 +543,25 @@ class Registry:
                 for row in self.iter_rows(declaration, customer, provided_only=provided_only)
             )
             yield declaration.table, header, rows
+
+
+def _values(queryset: QuerySet, lookups: list[Any], annotations: dict[str, Any] | None) -> QuerySet:
+    """``values_list(*lookups)`` of ``queryset`` in key order, with ``annotations`` read with each row."""
+    if annotations:
+        queryset = queryset.annotate(**annotations)
+    return queryset.order_by("pk").values_list(*lookups)
+
+
+def _rows_with_keys(declaration: Declaration, rows: QuerySet, keys: array) -> QuerySet:
+    """The rows of ``keys`` (keys of ``rows``, in order). On PostgreSQL by the keys themselves, one array
+    parameter (``unnest``) whatever their number; elsewhere (SQLite limits a statement's parameters) as
+    the range of ``rows`` between the first and the last key."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        in_keys = RawSQL("SELECT unnest(%s::bigint[])", [list(keys)])  # noqa: S611
+        return declaration.model._default_manager.filter(pk__in=in_keys)
+    return rows.filter(pk__gte=keys[0], pk__lte=keys[-1])
 
 
 def _instance_values(instance: models.Model, lookups: list[Any]) -> tuple | None:

@@ -88,3 +88,20 @@ def test_tables_stream_with_a_bounded_number_of_queries(django_assert_max_num_qu
         tables = {name: (header, list(rows)) for name, header, rows in registry.iter_tables(order.customer)}
     assert len(tables["order"][1]) == 31
     assert tables["order"][0][0] == "id"
+
+
+def test_pages_hold_every_row_once_in_key_order_and_the_holds_of_each():
+    from register.registry import HoldName
+
+    first = make_order()
+    orders = [first, *(make_order(first.customer) for _ in range(6))]
+    declaration = registry.declaration(type(first))
+    pages = list(registry.iter_pages(declaration, first.customer, ["pk", "number"], chunk_size=3))
+    assert [len(page) for page in pages] == [3, 3, 1]
+    assert [row for page in pages for row in page] == [(order.pk, order.number) for order in orders]
+
+    holds = [hold for hold in declaration.holds if hold.name == HoldName.BOOKKEEPING]
+    judged = list(registry.iter_judged_pages(declaration, first.customer, ["pk"], holds, chunk_size=3))
+    assert [row for page, _held in judged for row in page] == [(order.pk,) for order in orders]
+    for page, held in judged:
+        assert set(held) <= {pk for (pk,) in page}
