@@ -10,7 +10,9 @@ nonce stays new in every response, exactly as when the template is rendered for 
 Stored pages are kept under keys that name everything they were built from, the code's ``release()``
 included, so a deployment never serves a page rendered by the code it replaced; and since a key's
 page never changes, each process keeps the pages it serves most in its own memory as well as in the
-default cache (``cached``).
+default cache (``cached``). The notice's pages are found under its current version, which each
+process looks up at most once every ``NOTICE_CHECK_SECONDS`` (``notice_state``): a warm page is
+served from memory without a query or a cache read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import functools
 import hashlib
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,9 +30,7 @@ from typing import TypeVar
 
 import django
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
@@ -49,8 +50,10 @@ PAGE_TIMEOUT = 24 * 60 * 60
 # working set of a shop's public pages.
 MEMORY_PAGES = 128
 
-# The published notice's generation: a new random value after each publication (see ``notice_generation``).
-NOTICE_GENERATION_KEY = "public-pages:notice-generation"
+# How long each process goes on serving the notice version it knows before it looks in the database
+# whether another process has published a newer one (``notice_state``): a publication shows in every
+# process within this time, and in the process that published it at once.
+NOTICE_CHECK_SECONDS = 2.0
 
 # Where the code a stored page depends on lives: templates, translations and the Python that builds
 # the pages' contexts.
@@ -125,6 +128,10 @@ T = TypeVar("T")
 
 _memory: OrderedDict[str, object] = OrderedDict()
 _memory_lock = threading.Lock()
+# The notice's current version as this process last read it, with when (``notice_state``), and a
+# count of the times it was forgotten.
+_notice: tuple[float, object] | None = None
+_notice_epoch = 0
 
 
 def cached(key: str, build: Callable[[], T | None]) -> T | None:
@@ -154,6 +161,7 @@ def _forget_pages(**kwargs) -> None:
     # A page depends on settings (languages, templates, the policy); tests change them.
     with _memory_lock:
         _memory.clear()
+    forget_notice()
 
 
 @functools.cache
@@ -173,34 +181,42 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_is_shared() -> bool:
-    """Whether every process of the installation sees the same default cache.
+def notice_state(read: Callable[[], T]) -> T:
+    """What ``read()`` says of the published notice (its current version), as this process last found it.
 
-    The local-memory cache (the default, docs/operations.md) is one per process: what one process
-    writes there, the others never see, so it cannot tell them that a notice was published.
+    ``read()`` runs at most once every ``NOTICE_CHECK_SECONDS`` in each process, and again at once
+    after this process publishes (``notice_published``), so a warm notice page reads nothing. A
+    publication in another process shows here within ``NOTICE_CHECK_SECONDS``, whatever the cache:
+    the database is where every process learns of it.
     """
-    return not isinstance(caches["default"], (LocMemCache, DummyCache))
+    global _notice
+    found = _notice
+    now = time.monotonic()
+    if found is not None and now - found[0] < NOTICE_CHECK_SECONDS:
+        return found[1]
+    epoch = _notice_epoch
+    value = read()
+    with _memory_lock:
+        # A publication forgotten while ``read()`` ran may not have been in what it read.
+        if epoch == _notice_epoch:
+            _notice = (now, value)
+    return value
 
 
-def notice_generation() -> str:
-    """The current generation of the published notice, shared by every process through the cache.
-
-    A new value after every publication (``notice_published``). Pages are stored under the
-    generation they were built in, so a page built from the database before a publication was
-    committed is never read after it. An evicted generation is replaced by a new random one, which no
-    stored page has.
-    """
-    generation = cache.get(NOTICE_GENERATION_KEY)
-    if generation is None:
-        cache.add(NOTICE_GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        generation = cache.get(NOTICE_GENERATION_KEY)
-    return generation or "none"
+def forget_notice() -> None:
+    """Look up the notice's current version again at the next request of this process."""
+    global _notice, _notice_epoch
+    with _memory_lock:
+        _notice = None
+        _notice_epoch += 1
 
 
 def notice_published() -> None:
-    """Start a new notice generation once the publication's transaction has committed.
+    """Serve the new version from now on in this process, and again once the publication commits.
 
-    After the commit, not before: a page built between the two would hold the previous version
-    under the new generation.
+    Again after the commit: a request of this process between the two reads the previous version,
+    which is all the database holds for it until then. Other processes look within
+    ``NOTICE_CHECK_SECONDS`` (``notice_state``).
     """
-    transaction.on_commit(lambda: cache.set(NOTICE_GENERATION_KEY, secrets.token_hex(8), timeout=None))
+    forget_notice()
+    transaction.on_commit(forget_notice)
