@@ -79,8 +79,13 @@ class NoticePage:
         return '"' + hashlib.sha256((self.validator + secret).encode()).hexdigest()[:32] + '"'
 
 
-def _current_notice() -> tuple[int, datetime] | None:
-    return NoticeVersion.objects.order_by("-number").values_list("number", "published_at").first()
+def _current_notice() -> tuple[tuple[int, datetime] | None, str]:
+    """The current version's number and publication time (None before the first), with the start of
+    the keys its pages are stored under."""
+    current = NoticeVersion.objects.order_by("-number").values_list("number", "published_at").first()
+    number, published = current or (0, None)
+    stamp = published.timestamp() if published else 0
+    return current, f"privacy-page:{release()}:{number}:{stamp}"
 
 
 def _notice_page(version: int | None, language: str) -> NoticePage | None:
@@ -91,18 +96,14 @@ def _notice_page(version: int | None, language: str) -> NoticePage | None:
     (``register.stored_pages.notice_state``: one indexed query every few seconds, at once after a
     publication here), so a warm page reads nothing from the database.
     """
-    current = notice_state(_current_notice)
-    shown = "current" if version is None else version
-    number, published = current or (0, None)
-    stamp = published.timestamp() if published else 0
-    key = f"privacy-page:{release()}:{number}:{stamp}:{shown}:{language}"
+    current, prefix = notice_state(_current_notice)
 
     def build() -> NoticePage | None:
         if current is None:
             return None
-        return _build_notice_page(current, number if version is None else version, language)
+        return _build_notice_page(current, current[0] if version is None else version, language)
 
-    return cached(key, build)
+    return cached(f"{prefix}:{'current' if version is None else version}:{language}", build)
 
 
 def _build_notice_page(current: tuple[int, datetime], version: int, language: str) -> NoticePage | None:
@@ -185,9 +186,11 @@ def privacy_notice(request: HttpRequest, version: int | None = None) -> HttpResp
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         fresh = etag in [tag.strip() for tag in if_none_match.split(",")]
-    else:
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    elif "HTTP_IF_MODIFIED_SINCE" in request.META:
+        since = parse_http_date_safe(request.META["HTTP_IF_MODIFIED_SINCE"])
         fresh = since is not None and found.last_modified_seconds <= since
+    else:
+        fresh = False
     if fresh:
         response = HttpResponseNotModified()
         response["ETag"] = etag
