@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, _get_new_csrf_string, _unmask_cipher_token
 from django.test import Client, RequestFactory
+from django.utils import translation
 
 from register.models import publish
 from register.stored_pages import csrf_token
@@ -40,6 +41,14 @@ def test_every_allowed_character_can_be_drawn_for_the_mask():
     drawn = Counter(char for _ in range(1000) for char in csrf_token(request)[:32])
     # 32,000 draws over 62 characters: each is expected about 516 times.
     assert set(drawn) == set(CSRF_ALLOWED_CHARS)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_active_language():
+    # Each request activates its page's language in this thread; the tests after these expect the
+    # language they started with.
+    with translation.override(translation.get_language()):
+        yield
 
 
 @pytest.mark.django_db
