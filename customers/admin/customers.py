@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from datetime import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, Streami
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +54,18 @@ EXPORT_MARKETING_PERMISSION = "customers.export_marketing_list"
 # The change page lists this many recent orders, returns and consent events, then links to the
 # full filtered list, so a customer with thousands of orders still opens at once.
 RECENT_ROWS = 10
+
+
+def _change_url(model) -> Callable[[int], str]:
+    """The address of a row's change page: the URL pattern reversed once for a whole table of rows."""
+    pattern = _admin_url(model, "change", "__pk__")
+    return lambda pk: pattern.replace("__pk__", str(pk), 1)
+
+
+def _short_datetime() -> Callable[[datetime], str]:
+    """``date_format(localtime(value), "SHORT_DATETIME_FORMAT")``, the format looked up once."""
+    pattern = get_format("SHORT_DATETIME_FORMAT")
+    return lambda value: dateformat.format(localtime(value), pattern)
 
 
 def consent_overview(customer: Customer) -> list:
@@ -410,14 +425,15 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         orders = obj.orders.only("id", "customer_id", "number", "placed_at", "status", "total", "currency")[
             :RECENT_ROWS
         ]
+        change_url, short_datetime = _change_url(Order), _short_datetime()
         rows = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{} {}</td></tr>',
             (
                 (
-                    _admin_url(Order, "change", o.pk),
+                    change_url(o.pk),
                     o.number,
-                    date_format(localtime(o.placed_at), "SHORT_DATETIME_FORMAT"),
+                    short_datetime(o.placed_at),
                     o.get_status_display(),
                     o.total,
                     o.currency,
@@ -446,8 +462,8 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
 
             # As an array of the customer's order ids, looked up in the returns' order index: a join
             # hashes the whole returns table once the customer has thousands of orders (73 ms → 5 ms for
-            # 10,000 orders among 5,000,000).
-            orders = ArraySubquery(Order.objects.filter(customer=obj).values("pk"))
+            # 10,000 orders among 5,000,000). Unordered: the orders' default order sorted every id first.
+            orders = ArraySubquery(Order.objects.filter(customer=obj).order_by().values("pk"))
             of_customer = Func(
                 F("order_id"),
                 orders,
@@ -461,14 +477,15 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
             .only("id", "returned_at", "status", "refund_amount", "order__number")
             .order_by(F("returned_at").desc(nulls_last=True), "-id")[:RECENT_ROWS]
         )
+        change_url, short_datetime = _change_url(Return), _short_datetime()
         rows = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
             (
                 (
-                    _admin_url(Return, "change", r.pk),
+                    change_url(r.pk),
                     r.order.number,
-                    date_format(localtime(r.returned_at), "SHORT_DATETIME_FORMAT"),
+                    short_datetime(r.returned_at),
                     r.get_status_display(),
                     r.refund_amount,
                 )
@@ -487,22 +504,26 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     def consents(self, obj: Customer) -> str:
         if obj.pk is None:
             return "-"
+        overview = consent_overview(obj)
+        granted_text, not_granted_text = _("granted"), _("not granted")
         current = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td></tr>",
-            (
-                (purpose, _("granted") if granted else _("not granted"))
-                for purpose, granted in consent_overview(obj)
-            ),
+            ((purpose, granted_text if granted else not_granted_text) for purpose, granted in overview),
         )
-        events = obj.consent_events.select_related("purpose")[:RECENT_ROWS]
+        # The overview holds every purpose: the events need not join them again.
+        purposes = {purpose.pk: purpose for purpose, _granted in overview}
+        events = obj.consent_events.only("id", "customer_id", "purpose_id", "action", "occurred_at", "via")[
+            :RECENT_ROWS
+        ]
+        short_datetime = _short_datetime()
         ledger = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    date_format(localtime(e.occurred_at), "SHORT_DATETIME_FORMAT"),
-                    e.purpose,
+                    short_datetime(e.occurred_at),
+                    purposes[e.purpose_id],
                     e.get_action_display(),
                     e.get_via_display(),
                 )
