@@ -68,6 +68,12 @@ def _short_datetime() -> Callable[[datetime], str]:
     return lambda value: dateformat.format(localtime(value), pattern)
 
 
+def _choice_labels(model, field: str) -> Callable[[str], str]:
+    """A choice field's label for a value, as ``get_<field>_display()`` gives it."""
+    labels = dict(model._meta.get_field(field).flatchoices)
+    return lambda value: labels.get(value, value)
+
+
 def consent_overview(customer: Customer) -> list:
     """``customer.consent_overview()``, read once for the change page's consent and unsubscribe parts."""
     if "_consent_overview" not in customer.__dict__:
@@ -420,25 +426,18 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     def recent_orders(self, obj: Customer) -> str:
         if obj.pk is None:
             return "-"
-        # customer_id too: the related manager sets each order's customer, which would otherwise load
-        # the deferred column once per order.
-        orders = obj.orders.only("id", "customer_id", "number", "placed_at", "status", "total", "currency")[
-            :RECENT_ROWS
-        ]
+        # Values, not model instances: only shown, never changed here.
+        orders = Order.objects.filter(customer_id=obj.pk).values_list(
+            "pk", "number", "placed_at", "status", "total", "currency"
+        )[:RECENT_ROWS]
         change_url, short_datetime = _change_url(Order), _short_datetime()
+        status = _choice_labels(Order, "status")
         rows = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{} {}</td></tr>',
             (
-                (
-                    change_url(o.pk),
-                    o.number,
-                    short_datetime(o.placed_at),
-                    o.get_status_display(),
-                    o.total,
-                    o.currency,
-                )
-                for o in orders
+                (change_url(pk), number, short_datetime(placed_at), status(state), total, currency)
+                for pk, number, placed_at, state, total, currency in orders
             ),
         )
         return format_html(
@@ -473,23 +472,17 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
             )
         returns = (
             Return.objects.filter(of_customer)
-            .select_related("order")
-            .only("id", "returned_at", "status", "refund_amount", "order__number")
-            .order_by(F("returned_at").desc(nulls_last=True), "-id")[:RECENT_ROWS]
+            .order_by(F("returned_at").desc(nulls_last=True), "-id")
+            .values_list("pk", "order__number", "returned_at", "status", "refund_amount")[:RECENT_ROWS]
         )
         change_url, short_datetime = _change_url(Return), _short_datetime()
+        status = _choice_labels(Return, "status")
         rows = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
             (
-                (
-                    change_url(r.pk),
-                    r.order.number,
-                    short_datetime(r.returned_at),
-                    r.get_status_display(),
-                    r.refund_amount,
-                )
-                for r in returns
+                (change_url(pk), number, short_datetime(returned_at), status(state), refund)
+                for pk, number, returned_at, state, refund in returns
             ),
         )
         return format_html(
@@ -513,21 +506,17 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         )
         # The overview holds every purpose: the events need not join them again.
         purposes = {purpose.pk: purpose for purpose, _granted in overview}
-        events = obj.consent_events.only("id", "customer_id", "purpose_id", "action", "occurred_at", "via")[
-            :RECENT_ROWS
-        ]
+        events = ConsentEvent.objects.filter(customer_id=obj.pk).values_list(
+            "occurred_at", "purpose_id", "action", "via"
+        )[:RECENT_ROWS]
         short_datetime = _short_datetime()
+        action, via = _choice_labels(ConsentEvent, "action"), _choice_labels(ConsentEvent, "via")
         ledger = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (
-                    short_datetime(e.occurred_at),
-                    purposes[e.purpose_id],
-                    e.get_action_display(),
-                    e.get_via_display(),
-                )
-                for e in events
+                (short_datetime(occurred_at), purposes[purpose_id], action(done), via(channel))
+                for occurred_at, purpose_id, done, channel in events
             ),
         )
         return format_html(
