@@ -23,6 +23,7 @@ from django.forms.renderers import DjangoTemplates
 from django.template import engines
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
+from django.utils.html import escape
 from django.utils.safestring import SafeData, SafeString
 
 # What ``{{ value }}`` does to a value in a template of Django's engines: localtime, localize, escape.
@@ -31,6 +32,12 @@ _TEMPLATE_CONTEXT = SimpleNamespace(autoescape=True, use_l10n=None, use_tz=None)
 
 def _var(value) -> str:
     """``{{ value }}``."""
+    # Plain and safe strings, most values here, pass localtime and localize unchanged.
+    kind = type(value)
+    if kind is SafeString:
+        return value
+    if kind is str:
+        return escape(value)
     return render_value_in_context(value, _TEMPLATE_CONTEXT)
 
 

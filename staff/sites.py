@@ -80,7 +80,7 @@ class StaffAdminSite(admin.AdminSite):
             model_name = model._meta.model_name
             model_dict = {
                 "model": model,
-                "name": str(capfirst(model._meta.verbose_name_plural)),
+                "name": capfirst(str(model._meta.verbose_name_plural)),
                 "object_name": model._meta.object_name,
                 "perms": perms,
                 "admin_url": None,
