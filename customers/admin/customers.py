@@ -10,7 +10,7 @@ from datetime import datetime
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, Func, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -79,6 +79,67 @@ def consent_overview(customer: Customer) -> list:
     if "_consent_overview" not in customer.__dict__:
         customer.__dict__["_consent_overview"] = customer.consent_overview()
     return customer.__dict__["_consent_overview"]
+
+
+def _customer_returns(customer: Customer) -> QuerySet:
+    """The customer's returns, newest first."""
+    # NULLS LAST does not match the returned_at index: PostgreSQL then joins the customer's orders
+    # to their returns instead of walking every return of the shop newest first, looking for
+    # this customer's (160 ms → 14 ms for a customer with 10,000 orders among 100,000).
+    of_customer = Q(order__customer=customer)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        # As an array of the customer's order ids, looked up in the returns' order index: a join
+        # hashes the whole returns table once the customer has thousands of orders (73 ms → 5 ms for
+        # 10,000 orders among 5,000,000). Unordered: the orders' default order sorted every id first.
+        orders = ArraySubquery(Order.objects.filter(customer=customer).order_by().values("pk"))
+        of_customer = Func(
+            F("order_id"),
+            orders,
+            arg_joiner=" = ANY(",
+            template="%(expressions)s)",
+            output_field=models.BooleanField(),
+        )
+    return Return.objects.filter(of_customer).order_by(F("returned_at").desc(nulls_last=True), "-id")
+
+
+ORDER_COLUMNS = ("pk", "number", "placed_at", "status", "total", "currency")
+RETURN_COLUMNS = ("pk", "order__number", "returned_at", "status", "refund_amount")
+
+
+def latest_orders_and_returns(customer: Customer) -> tuple[list[tuple], list[tuple]]:
+    """The customer's latest orders and returns as values, read once per request.
+
+    Orders are rows of ``ORDER_COLUMNS``, returns of ``RETURN_COLUMNS``, each newest first. Where the
+    database allows a limit in each part of a UNION (PostgreSQL), both come in one query.
+    """
+    if "_latest_orders_and_returns" in customer.__dict__:
+        return customer.__dict__["_latest_orders_and_returns"]
+    orders = Order.objects.filter(customer_id=customer.pk).order_by("-placed_at", "-id")
+    returns = _customer_returns(customer)
+    if connection.features.supports_slicing_ordering_in_compound:
+        # A last column tells an order (True) from a return; a return's rows are one column shorter.
+        both = orders.values_list(*ORDER_COLUMNS, Value(True))[:RECENT_ROWS].union(
+            returns.values_list(*RETURN_COLUMNS, Value(""), Value(False))[:RECENT_ROWS], all=True
+        )
+        rows = list(both)
+        latest = (
+            sorted((row[:-1] for row in rows if row[-1]), key=_newest_first),
+            sorted((row[:-2] for row in rows if not row[-1]), key=_newest_first),
+        )
+    else:
+        latest = (
+            list(orders.values_list(*ORDER_COLUMNS)[:RECENT_ROWS]),
+            list(returns.values_list(*RETURN_COLUMNS)[:RECENT_ROWS]),
+        )
+    customer.__dict__["_latest_orders_and_returns"] = latest
+    return latest
+
+
+def _newest_first(row: tuple) -> tuple:
+    # (id, …, time, …): a UNION keeps no order of its parts, so each part is put back in its own.
+    return (-row[2].timestamp(), -row[0])
 
 
 # --- Customer list filters ---------------------------------------------------------------------
@@ -426,10 +487,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     def recent_orders(self, obj: Customer) -> str:
         if obj.pk is None:
             return "-"
-        # Values, not model instances: only shown, never changed here.
-        orders = Order.objects.filter(customer_id=obj.pk).values_list(
-            "pk", "number", "placed_at", "status", "total", "currency"
-        )[:RECENT_ROWS]
+        orders, _returns = latest_orders_and_returns(obj)
         change_url, short_datetime = _change_url(Order), _short_datetime()
         status = _choice_labels(Order, "status")
         rows = format_html_join(
@@ -452,29 +510,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     def recent_returns(self, obj: Customer) -> str:
         if obj.pk is None:
             return "-"
-        # NULLS LAST does not match the returned_at index: PostgreSQL then joins the customer's orders
-        # to their returns instead of walking every return of the shop newest first, looking for
-        # this customer's (160 ms → 14 ms for a customer with 10,000 orders among 100,000).
-        of_customer = Q(order__customer=obj)
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.expressions import ArraySubquery
-
-            # As an array of the customer's order ids, looked up in the returns' order index: a join
-            # hashes the whole returns table once the customer has thousands of orders (73 ms → 5 ms for
-            # 10,000 orders among 5,000,000). Unordered: the orders' default order sorted every id first.
-            orders = ArraySubquery(Order.objects.filter(customer=obj).order_by().values("pk"))
-            of_customer = Func(
-                F("order_id"),
-                orders,
-                arg_joiner=" = ANY(",
-                template="%(expressions)s)",
-                output_field=models.BooleanField(),
-            )
-        returns = (
-            Return.objects.filter(of_customer)
-            .order_by(F("returned_at").desc(nulls_last=True), "-id")
-            .values_list("pk", "order__number", "returned_at", "status", "refund_amount")[:RECENT_ROWS]
-        )
+        _orders, returns = latest_orders_and_returns(obj)
         change_url, short_datetime = _change_url(Return), _short_datetime()
         status = _choice_labels(Return, "status")
         rows = format_html_join(
