@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, path, reverse
 from django.utils.http import urlencode
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -48,24 +49,35 @@ class StaffAdminSite(admin.AdminSite):
     def __init__(self, name: str = "admin"):
         super().__init__(name)
         self._urls: dict[tuple, str] = {}
+        self._names: dict[tuple, str] = {}
 
-    def _url(self, name: str, **kwargs) -> str:
+    def _url(self, where: tuple, name: str, **kwargs) -> str:
         """``reverse(name, kwargs=kwargs, current_app=self.name)``, reversed once per URLconf and prefix."""
-        key = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name, tuple(kwargs.items()))
+        key = (*where, name, tuple(kwargs.items()))
         url = self._urls.get(key)
         if url is None:
             url = self._urls[key] = reverse(name, kwargs=kwargs or None, current_app=self.name)
         return url
 
+    def _name(self, language: str | None, key: str, lazy, capitalise: bool = True) -> str:
+        """A model's (capitalised, as Django shows it) or app's verbose name in ``language``, once."""
+        name = self._names.get((language, key))
+        if name is None:
+            name = self._names[(language, key)] = capfirst(str(lazy)) if capitalise else str(lazy)
+        return name
+
     def _build_app_dict(self, request: HttpRequest, label=None):
-        """Django's ``AdminSite._build_app_dict``, with each name translated once and each URL reversed once.
+        """Django's ``AdminSite._build_app_dict``, each name translated and each URL reversed once.
 
         Every admin page lists every model in the sidebar: some forty models, each with the URLs of its
         list and add pages. Django reverses those on every page (most of the list's cost), and keeps the
-        names lazy, so sorting them translates names at every comparison. The dictionary is the same as
+        names lazy, so sorting them translates names at every comparison. Here names are kept per language
+        and URLs per URLconf and script prefix for the life of the process. The dictionary is the same as
         Django's (tests/staff/test_nav_sidebar.py compares them).
         """
         app_dict = {}
+        where = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+        language = get_language()
         models = self._registry
         if label:
             models = {m: m_a for m, m_a in models.items() if m._meta.app_label == label}
@@ -80,7 +92,7 @@ class StaffAdminSite(admin.AdminSite):
             model_name = model._meta.model_name
             model_dict = {
                 "model": model,
-                "name": capfirst(str(model._meta.verbose_name_plural)),
+                "name": self._name(language, model._meta.label, model._meta.verbose_name_plural),
                 "object_name": model._meta.object_name,
                 "perms": perms,
                 "admin_url": None,
@@ -89,17 +101,19 @@ class StaffAdminSite(admin.AdminSite):
             if perms.get("change") or perms.get("view"):
                 model_dict["view_only"] = not perms.get("change")
                 with contextlib.suppress(NoReverseMatch):
-                    model_dict["admin_url"] = self._url(f"admin:{app_label}_{model_name}_changelist")
+                    model_dict["admin_url"] = self._url(where, f"admin:{app_label}_{model_name}_changelist")
             if perms.get("add"):
                 with contextlib.suppress(NoReverseMatch):
-                    model_dict["add_url"] = self._url(f"admin:{app_label}_{model_name}_add")
+                    model_dict["add_url"] = self._url(where, f"admin:{app_label}_{model_name}_add")
             if app_label in app_dict:
                 app_dict[app_label]["models"].append(model_dict)
             else:
                 app_dict[app_label] = {
-                    "name": str(apps.get_app_config(app_label).verbose_name),
+                    "name": self._name(
+                        language, app_label, apps.get_app_config(app_label).verbose_name, False
+                    ),
                     "app_label": app_label,
-                    "app_url": self._url("admin:app_list", app_label=app_label),
+                    "app_url": self._url(where, "admin:app_list", app_label=app_label),
                     "has_module_perms": has_module_perms,
                     "models": [model_dict],
                 }
