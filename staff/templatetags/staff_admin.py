@@ -1,8 +1,9 @@
-"""The admin's navigation sidebar, rendered in Python.
+"""Parts of every admin page rendered in Python: the navigation sidebar and a change list's table.
 
 Every admin page lists every model the user may see in the sidebar. Rendered through Django's
 ``admin/app_list.html`` that list costs about a fifth of a change page's time (some forty models, a
-dozen template nodes each); ``nav_app_list`` writes the same HTML directly.
+dozen template nodes each); ``nav_app_list`` writes the same HTML directly. A change list's rows
+likewise (``register.admin_list``).
 """
 
 from urllib.parse import quote
@@ -12,7 +13,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from register.admin_list import renders_in_python, result_list_html
+
 register = template.Library()
+
+# The project's change lists write their table in Python; others (the benchmark's stock admin, an
+# editable list, a pop-up) keep Django's {% result_list %}.
+register.filter("renders_in_python", renders_in_python)
+
+
+@register.simple_tag
+def python_result_list(cl) -> SafeString:
+    """The HTML of Django's ``{% result_list cl %}``, for a list ``renders_in_python`` accepts."""
+    return result_list_html(cl)
 
 
 @register.simple_tag(takes_context=True)
