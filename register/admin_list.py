@@ -160,6 +160,17 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
         def shown(value):
             return empty if value in EMPTY_VALUES else str(value)
 
+    elif isinstance(field, models.BooleanField):
+        # The three icons, each looked up in the static files once per page.
+        icons: dict = {}
+
+        def shown(value):
+            if not (value is True or value is False or value is None):
+                return display_for_field(value, field, empty, avoid_link=link)
+            if value not in icons:
+                icons[value] = display_for_field(value, field, empty, avoid_link=link)
+            return icons[value]
+
     else:
 
         def shown(value):
@@ -192,6 +203,9 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
         _field, found, value = lookup_field(name, obj, model_admin)
         return found, value
 
+    # The three icons of a yes/no column, each looked up in the static files once per page.
+    icons: dict = {}
+
     def cell(obj) -> tuple[str, str]:
         try:
             found, value = value_of(obj)
@@ -203,6 +217,10 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
         boolean = getattr(found, "boolean", False)
         if isinstance(found, property) and hasattr(found, "fget"):
             boolean = getattr(found.fget, "boolean", False)
+        if boolean and (value is True or value is False or value is None):
+            if value not in icons:
+                icons[value] = display_for_value(value, shown_empty, boolean)
+            return class_name, icons[value]
         shown = conditional_escape(display_for_value(value, shown_empty, boolean))
         if isinstance(value, datetime.date | datetime.time):
             return f"{class_name} nowrap", shown
