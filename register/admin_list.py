@@ -31,6 +31,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.validators import EMPTY_VALUES
 from django.db import models
 from django.urls import NoReverseMatch
+from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import gettext
@@ -315,3 +316,19 @@ def result_list_html(cl) -> SafeString:
         html.append("</tr>")
     html.append("</tbody></table></div>")
     return SafeString("".join(html))
+
+
+def filter_html(cl, spec) -> SafeString:
+    """The HTML of Django's ``{% admin_list_filter cl spec %}`` for a filter of ``admin/filter.html``."""
+    title = conditional_escape(spec.title)
+    items = []
+    for choice in spec.choices(cl):
+        selected = ' class="selected"' if choice["selected"] else ""
+        href = escape(iri_to_uri(choice["query_string"]))
+        items.append(f'<li{selected}><a href="{href}">{conditional_escape(choice["display"])}</a></li>')
+    # {% blocktranslate %} keeps the spaces around its text; the template's own line breaks stay too.
+    summary = "\n    " + gettext(" By %(filter_title)s ") % {"filter_title": title} + "\n  "
+    choices = "".join(items)
+    return SafeString(
+        f'<details data-filter-title="{title}" open><summary>{summary}</summary><ul>{choices}</ul></details>'
+    )

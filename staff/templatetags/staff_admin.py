@@ -9,11 +9,12 @@ likewise (``register.admin_list``).
 from urllib.parse import quote
 
 from django import template
+from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from register.admin_list import renders_in_python, result_list_html
+from register.admin_list import filter_html, renders_in_python, result_list_html
 
 register = template.Library()
 
@@ -26,6 +27,14 @@ register.filter("renders_in_python", renders_in_python)
 def python_result_list(cl) -> SafeString:
     """The HTML of Django's ``{% result_list cl %}``, for a list ``renders_in_python`` accepts."""
     return result_list_html(cl)
+
+
+@register.simple_tag
+def list_filter(cl, spec) -> SafeString:
+    """Django's ``{% admin_list_filter cl spec %}``, written in Python for the project's lists."""
+    if renders_in_python(cl) and spec.template == "admin/filter.html":
+        return filter_html(cl, spec)
+    return admin_list_filter(cl, spec)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,21 +1,22 @@
-"""Every change list's table, written in Python, says exactly what Django's result list template says.
+"""Every change list's table and filters, written in Python, say exactly what Django's templates say.
 
 The walk takes every admin of the site and its rows from ``tests/admin_rows.py``: a newly registered
 admin is checked as soon as it has rows there. Each list is rendered by the project
 (``register.admin_list.result_list_html``) and by Django's ``admin/change_list_results.html`` from the
-same change list, and the two must match once whitespace between tags is collapsed.
+same change list, and the two must match once whitespace between tags is collapsed; likewise each
+list filter (``filter_html`` and Django's ``admin/filter.html``).
 """
 
 import re
 
 import pytest
-from django.contrib.admin.templatetags.admin_list import result_list
+from django.contrib.admin.templatetags.admin_list import admin_list_filter, result_list
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from register.admin_list import renders_in_python, result_list_html
+from register.admin_list import filter_html, renders_in_python, result_list_html
 from tests.admin_rows import ROWS, Shop
 from tests.test_admin_query_counts import ADMINS, url_of
 
@@ -45,7 +46,7 @@ def difference(ours: str, django: str) -> str:
     """Where the two first differ, for the failure message."""
     pairs = enumerate(zip(ours, django, strict=False))
     at = next((i for i, (a, b) in pairs if a != b), min(len(ours), len(django)))
-    return f"ours: …{ours[at - 80 : at + 120]}\ndjango: …{django[at - 80 : at + 120]}"
+    return f"ours: …{ours[max(at - 80, 0) : at + 120]}\ndjango: …{django[max(at - 80, 0) : at + 120]}"
 
 
 def both(client: Client, url: str, language: str = "en", **params) -> tuple[str, str]:
@@ -57,6 +58,10 @@ def both(client: Client, url: str, language: str = "en", **params) -> tuple[str,
         assert renders_in_python(cl)
         ours = result_list_html(cl)
         django = render_to_string("admin/change_list_results.html", result_list(cl))
+        for spec in cl.filter_specs:
+            ours_filter, django_filter = squeeze(filter_html(cl, spec)), squeeze(admin_list_filter(cl, spec))
+            assert ours_filter == django_filter, difference(ours_filter, django_filter)
+            assert ours_filter in squeeze(response.content.decode())
     assert squeeze(ours) in squeeze(response.content.decode())
     return squeeze(ours), squeeze(django)
 
