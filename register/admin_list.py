@@ -141,7 +141,8 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
     choices = None
     if getattr(field, "flatchoices", None):
         try:
-            choices = dict(field.flatchoices)
+            # Each label translated and escaped once per page, not once per cell.
+            choices = {value: conditional_escape(label) for value, label in field.flatchoices}
         except TypeError:
             choices = None
     if choices is not None:
@@ -171,6 +172,17 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
             if value not in icons:
                 icons[value] = display_for_field(value, field, empty, avoid_link=link)
             return icons[value]
+
+    elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        # Dates repeat down a list (a due date, a day of receipt): each formatted once per page.
+        dates: dict = {}
+
+        def shown(value):
+            if type(value) is not datetime.date:
+                return display_for_field(value, field, empty, avoid_link=link)
+            if value not in dates:
+                dates[value] = display_for_field(value, field, empty, avoid_link=link)
+            return dates[value]
 
     else:
 
@@ -206,6 +218,7 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
 
     # The three icons of a yes/no column, each looked up in the static files once per page.
     icons: dict = {}
+    dates: dict = {}
 
     def cell(obj) -> tuple[str, str]:
         try:
@@ -222,6 +235,11 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
             if value not in icons:
                 icons[value] = display_for_value(value, shown_empty, boolean)
             return class_name, icons[value]
+        if type(value) is datetime.date:
+            # A date repeats down a list: formatted once per page.
+            if value not in dates:
+                dates[value] = conditional_escape(display_for_value(value, shown_empty, boolean))
+            return f"{class_name} nowrap", dates[value]
         shown = conditional_escape(display_for_value(value, shown_empty, boolean))
         if isinstance(value, datetime.date | datetime.time):
             return f"{class_name} nowrap", shown
