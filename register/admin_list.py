@@ -28,7 +28,6 @@ from django.contrib.admin.utils import (
     lookup_field,
 )
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.core.validators import EMPTY_VALUES
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.encoding import iri_to_uri
@@ -160,7 +159,9 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
     ):
 
         def shown(value):
-            return empty if value in EMPTY_VALUES else str(value)
+            if type(value) is not str:
+                return display_for_field(value, field, empty, avoid_link=link)
+            return empty if value == "" else value
 
     elif isinstance(field, models.BooleanField):
         # The three icons, each looked up in the static files once per page.
