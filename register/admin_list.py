@@ -1,11 +1,12 @@
-"""The change list's table of results, written in Python with each column's work done once per page.
+"""A change list's table and filters, written in Python, each column's work done once per page.
 
 Django renders each row through ``items_for_result``: per cell it looks the column up again (a
 ``FieldDoesNotExist`` raised and caught for every display method), builds the choices' dictionary,
 asks the admin for its empty value, and renders the row's checkbox through a form template. Fifty
 rows of ten columns made that table more than half of a list page's time. ``result_list_html``
 decides per column once what its cells need and writes the same HTML as Django's
-``admin/change_list_results.html`` (checked for every admin by ``tests/register/test_admin_list.py``).
+``admin/change_list_results.html``; ``filter_html`` that of ``admin/filter.html`` (both checked for every
+admin by ``tests/register/test_admin_list.py``).
 """
 
 from __future__ import annotations
@@ -94,11 +95,18 @@ def _split(html: str, *names: str) -> list[str]:
     return [*parts, html]
 
 
+class _StandIn:
+    """A row whose key and name are the stand-ins."""
+
+    pk = _KEY
+
+    def __str__(self) -> str:
+        return _LABEL
+
+
 def _checkbox_cell(model_admin) -> Cell:
     """Django's row checkbox, rendered once with stand-ins; each row fills in its key and name."""
-    template = str(
-        ModelAdmin.action_checkbox(model_admin, _Stand_in())  # type: ignore[arg-type]
-    )
+    template = str(ModelAdmin.action_checkbox(model_admin, _StandIn()))
     # The name goes in through format_html (escaped), the key through the widget's template (escaped).
     label_first = template.index(_LABEL) < template.index(_KEY)
     names = (_LABEL, _KEY) if label_first else (_KEY, _LABEL)
@@ -110,13 +118,6 @@ def _checkbox_cell(model_admin) -> Cell:
         return "action-checkbox", f"{first}{values[0]}{middle}{values[1]}{last}"
 
     return cell
-
-
-class _Stand_in:
-    pk = _KEY
-
-    def __str__(self) -> str:
-        return _LABEL
 
 
 def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Cell:
