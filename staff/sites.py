@@ -76,7 +76,7 @@ class StaffAdminSite(admin.AdminSite):
         Django's (tests/staff/test_nav_sidebar.py compares them).
         """
         app_dict = {}
-        where = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+        where = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
         language = get_language()
         models = self._registry
         if label:

@@ -77,3 +77,18 @@ def test_the_sites_app_list_is_djangos_with_names_translated_once(request, who, 
         a["name"] for a in ours.values()
     ]
     assert names and all(type(name) is str for name in names)
+
+
+@pytest.mark.parametrize("language", ["en", "fi"])
+def test_the_app_list_is_djangos_with_each_address_reversed_once(dpo, customer_service, language):
+    for user in (dpo, customer_service):
+        request = RequestFactory().get("/admin/")
+        request.user = user
+        with translation.override(language):
+            ours = admin.site._build_app_dict(request)
+            django = admin.AdminSite._build_app_dict(admin.site, request)
+            for app in django.values():
+                app["name"] = str(app["name"])
+                for model in app["models"]:
+                    model["name"] = str(model["name"])
+        assert ours == django
