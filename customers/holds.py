@@ -44,7 +44,7 @@ from register.models import (
     RecordKind,
     StatutoryHold,
 )
-from register.registry import Hold, HoldMatch, HoldName, law_country, memoised
+from register.registry import DayOf, Hold, HoldMatch, HoldName, in_ids, law_country, memoised
 from register.retention import first_held_date, start_of_day
 
 # Which BookkeepingPeriod kind each bookkeeping record is (docs/legal.md), for erasure and the retention
@@ -91,17 +91,18 @@ def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> di
     needed = {hold.counts_from for hold in holds}
     reads: dict[str, Any] = {}
     if HoldEvent.PURCHASE in needed:
-        reads[HoldEvent.PURCHASE] = TruncDate("placed_at")
+        reads[HoldEvent.PURCHASE] = DayOf("placed_at")
     if HoldEvent.DELIVERY in needed:
         delivered = Coalesce(
             "delivered_at",
             Case(When(status__in=DELIVERED_STATUSES, then=F("placed_at"))),
             output_field=DateTimeField(),
         )
-        reads[HoldEvent.DELIVERY] = TruncDate(delivered)
+        reads[HoldEvent.DELIVERY] = DayOf(delivered)
+    of_orders = in_ids if isinstance(orders, QuerySet) else lambda column, ids: Q(**{f"{column}__in": ids})
     facts = {
         pk: {"controller_id": controller_id, **dict(zip(reads, values, strict=True))}
-        for pk, controller_id, *values in _read(Order.objects.filter(pk__in=orders), "pk", reads)
+        for pk, controller_id, *values in _read(Order.objects.filter(of_orders("pk", orders)), "pk", reads)
     }
     invoice_reads: dict[str, Any] = {}
     if HoldEvent.INVOICE_ISSUE in needed:
@@ -111,12 +112,12 @@ def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> di
             Coalesce("due_on", TruncDate("issued_at"), output_field=DateField())
         )
     if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
-        unpaid = Invoice.objects.unpaid_in_collection().filter(order_id__in=orders).values("pk")
+        unpaid = Invoice.objects.unpaid_in_collection().filter(of_orders("order_id", orders)).values("pk")
         invoice_reads["in_collection"] = Max(Case(When(pk__in=unpaid, then=Value(1)), default=Value(0)))
     return_reads = {HoldEvent.RETURN: Max(TruncDate("returned_at"))} if HoldEvent.RETURN in needed else {}
     for model, grouped in ((Invoice, invoice_reads), (Return, return_reads)):
         if grouped:
-            rows = model.objects.filter(order_id__in=orders).values("order_id")
+            rows = model.objects.filter(of_orders("order_id", orders)).values("order_id")
             for order_id, *values in _read(rows, "order_id", grouped):
                 if order_id in facts:
                     facts[order_id].update(zip(grouped, values, strict=True))
@@ -140,10 +141,19 @@ def _matches_of_orders(
     countries = memoised("law_countries", Controller.objects.law_countries)
     made: dict[tuple, HoldMatch] = {}
     ends: dict[tuple, datetime.date | None] = {}
-    # Orders under the same holds share one tuple of them: no list per order.
+    reasons: dict[str, str] = {}
+    # What an order's holds follow from: orders with the same facts (sold by the same controller,
+    # delivered the same day) are worked out once, and share one tuple of matches.
+    names = ["controller_id", *sorted({hold.counts_from for hold in holds}), "in_collection"]
+    by_facts: dict[tuple, tuple[tuple[int, HoldMatch], ...] | None] = {}
     shared: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = {}
     result: dict[int, tuple[tuple[int, HoldMatch], ...]] = {}
     for pk, order in facts.items():
+        same = tuple([order.get(name) for name in names])
+        if same in by_facts:
+            if by_facts[same] is not None:
+                result[pk] = by_facts[same]
+            continue
         country = law_country(countries, order["controller_id"])
         found = []
         for hold in holds:
@@ -162,20 +172,24 @@ def _matches_of_orders(
                     continue
             key = (hold.pk, until)
             if key not in made:
+                if hold.kind not in reasons:
+                    reasons[hold.kind] = HoldKind(hold.kind).reason()
                 made[key] = HoldMatch(
                     HoldName.STATUTORY,
                     until,
                     statute=hold.statute,
                     kind=hold.kind,
                     keeps_identifiers=hold.keeps_identifiers,
-                    reason=HoldKind(hold.kind).reason(),
+                    reason=reasons[hold.kind],
                 )
             found.append(key)
+        matches = None
         if found:
             signature = tuple(found)
             if signature not in shared:
                 shared[signature] = tuple((hold_pk, made[(hold_pk, until)]) for hold_pk, until in signature)
-            result[pk] = shared[signature]
+            matches = result[pk] = shared[signature]
+        by_facts[same] = matches
     return result
 
 

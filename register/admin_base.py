@@ -30,6 +30,7 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -116,17 +117,25 @@ class StrictChangeList(ChangeList):
     # Stands for the primary key in the change page's address, reversed once per list.
     PK_PLACEHOLDER = "__pk__"
 
+    @cached_property
+    def change_url_template(self) -> str:
+        """The change page's address with ``PK_PLACEHOLDER`` for the key (raises NoReverseMatch)."""
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(self.PK_PLACEHOLDER,),
+            current_app=self.model_admin.admin_site.name,
+        )
+
+    @staticmethod
+    def quoted_key(key) -> str:
+        """The key as it stands in an address: the admin's own quoting, then the percent-encoding
+        reverse() gives every argument."""
+        return url_quote(quote(str(key)), safe=RFC3986_SUBDELIMS + "/~:@")
+
     def url_for_result(self, result) -> str:
         """The row's change page as Django makes it, the URL pattern resolved once per page, not per row."""
-        if not hasattr(self, "_change_url"):
-            self._change_url = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                args=(self.PK_PLACEHOLDER,),
-                current_app=self.model_admin.admin_site.name,
-            )
-        # The admin's own quoting of the key, then the percent-encoding reverse() gives every argument.
-        key = url_quote(quote(str(getattr(result, self.pk_attname))), safe=RFC3986_SUBDELIMS + "/~:@")
-        return self._change_url.replace(self.PK_PLACEHOLDER, key, 1)
+        key = self.quoted_key(getattr(result, self.pk_attname))
+        return self.change_url_template.replace(self.PK_PLACEHOLDER, key, 1)
 
     def get_results(self, request):
         # Values the ORM accepted may still be refused when the query is built or run: a year out

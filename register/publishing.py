@@ -587,7 +587,8 @@ def publish(register: Register, by: AbstractBaseUser | None = None) -> NoticeVer
         raise RegisterIncomplete(check.as_list(), check)
     snapshot = build_snapshot(register)
     number = (NoticeVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-    # Every process serves the new version from the commit on (register.views.privacy_notice).
+    # This process serves the new version at once, every other within NOTICE_CHECK_SECONDS of the commit
+    # (register.stored_pages.notice_state).
     notice_published()
     return NoticeVersion.objects.create(
         register=register,

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import gc
+import threading
 import uuid
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -35,6 +37,7 @@ from typing import Any
 from django.db import models
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, ExtractYear, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -145,7 +148,8 @@ class Hold:
     ``reads`` names the values it needs of each row (``{name: lookup or expression}``), read with
     the model's other holds in one query (``matches_of``), and ``decide`` yields ``(pk, HoldMatch)``
     for the rows under it, possibly several per row, from ``(pk, *values)`` rows, the values in the
-    order ``reads`` names them.
+    order ``reads`` names them. What it decides of a row must follow from the row's values alone (not
+    its pk): ``matches_of`` passes one row of each set of rows with equal values.
     """
 
     name: str
@@ -241,16 +245,41 @@ def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] 
     annotations.update({f"extra_{n}": value for n, value in enumerate(extra.values())})
     values = list(queryset.annotate(**annotations).order_by("pk").values_list("pk", *annotations))
     width = len(extra)
-    rows = [(row[0], *row[len(row) - width :]) if width else (row[0],) for row in values]
+    if width == 1:
+        rows = [(row[0], row[-1]) for row in values]
+    else:
+        rows = [(row[0], *row[len(row) - width :]) if width else (row[0],) for row in values]
+    # A hold decides from a row's values alone: rows with the same values (the lines of one order, the
+    # invoices of one year) are judged once, by the first of them, and share one key.
+    end = 1 + sum(widths)
+    alike: dict[tuple, list[int]] = {}
+    for row in values:
+        found = alike.get(row[1:end])
+        if found is None:
+            alike[row[1:end]] = [row[0]]
+        else:
+            found.append(row[0])
+    distinct = list(alike.values())
+    reads_of = list(alike)
+    key_of = [0] * len(distinct)
     # Each distinct match is one bit; a row's holds are the bits of one integer (no set per row).
     bits: dict[int, int] = {}
     by_value: dict[HoldMatch, int] = {}
     matches: dict[int, HoldMatch] = {}
-    keys: dict[int, int] = {}
-    first = 1
+    first = 0
     for hold, hold_width in zip(holds, widths, strict=True):
         last = first + hold_width
-        for pk, match in hold._decide(queryset, [(row[0], *row[first:last]) for row in values]):
+        # The distinct values of this hold's reads, each with the rows' positions in ``distinct``.
+        same: dict[tuple, list[int]] = {}
+        for position, reads in enumerate(reads_of):
+            found = same.get(reads[first:last])
+            if found is None:
+                same[reads[first:last]] = [position]
+            else:
+                found.append(position)
+        positions_of = {distinct[positions[0]][0]: positions for positions in same.values()}
+        judged = [(distinct[positions[0]][0], *part) for part, positions in same.items()]
+        for first_pk, match in hold._decide(queryset, judged):
             bit = bits.get(id(match))
             if bit is None:
                 bit = by_value.get(match)
@@ -258,8 +287,13 @@ def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] 
                     bit = by_value[match] = 1 << len(by_value)
                     matches[bit] = match
                 bits[id(match)] = bit
-            keys[pk] = keys.get(pk, 0) | bit
+            for position in positions_of[first_pk]:
+                key_of[position] |= bit
         first = last
+    keys: dict[int, int] = {}
+    for pks, key in zip(distinct, key_of, strict=True):
+        if key:
+            keys.update(dict.fromkeys(pks, key))
     combos: dict[int, tuple[HoldMatch, ...]] = {}
     for key in set(keys.values()):
         found, rest = [], key
@@ -269,6 +303,68 @@ def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] 
             rest ^= bit
         combos[key] = tuple(sorted(found, key=HoldMatch.sort_key))
     return HeldRows(rows, keys, combos)
+
+
+class YearOf(Cast):
+    """The year of a date or time in the current time zone, as the database's integer.
+
+    Read as it comes: Django converts the value of an ``Extract`` in Python, row by row, and one
+    column that needs converting makes every column of every row go through the converters.
+    """
+
+    convert_value = staticmethod(models.Expression._convert_value_noop)
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(ExtractYear(expression), models.IntegerField())
+
+
+class DayOf(TruncDate):
+    """The date of a time in the current time zone, read as the database gives it (``YearOf``)."""
+
+    convert_value = staticmethod(models.Expression._convert_value_noop)
+
+
+def in_ids(column: str, queryset: QuerySet) -> models.Q | models.Func:
+    """The rows whose ``column`` is one of the ids ``queryset`` gives (one column of values).
+
+    On PostgreSQL ``column = ANY(ARRAY(queryset))``: the ids are read first and each is looked up in
+    the column's index, where ``IN`` or a join is planned for the whole table once the ids number
+    thousands (a hash of every return, a parallel scan, JIT compilation: 300 ms, against a few
+    milliseconds for the returns of a customer with 10,000 orders among 5,000,000). Elsewhere
+    ``column IN (queryset)``.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return models.Q(**{f"{column}__in": queryset})
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return models.Func(
+        models.F(column),
+        ArraySubquery(queryset.order_by()),
+        arg_joiner=" = ANY(",
+        template="%(expressions)s)",
+        output_field=models.BooleanField(),
+    )
+
+
+def related_to(model: type[models.Model], path: str, customer) -> models.Q | models.Func:
+    """The condition on ``model`` for its rows about ``customer`` through ``path`` (``"order__customer"``).
+
+    On PostgreSQL a path through a foreign key looks the ids it leads to up in that key's index
+    (``in_ids``), hop by hop; a direct or many-to-many relation, and other databases, the plain lookup.
+    """
+    from django.db import connection
+
+    first, _sep, rest = path.partition("__")
+    if not rest or connection.vendor != "postgresql":
+        return models.Q(**{path: customer})
+    relation = model._meta.get_field(first)
+    if not relation.many_to_one:
+        return models.Q(**{path: customer})
+    related = relation.related_model
+    ids = related._default_manager.filter(related_to(related, rest, customer)).values("pk")
+    return in_ids(relation.attname, ids)
 
 
 @dataclass
@@ -300,7 +396,7 @@ class Declaration:
             return manager.none()
         if self.path == "":
             return manager.filter(pk=customer.pk)
-        return manager.filter(**{self.path: customer})
+        return manager.filter(related_to(self.model, self.path, customer))
 
     def erase_values(self, *, history: bool = False) -> dict[str, Any]:
         """The column values that anonymise a row (for ``QuerySet.update``)."""
@@ -610,6 +706,37 @@ registry = Registry()
 _memo: ContextVar[dict | None] = ContextVar("registry_memo", default=None)
 
 
+_collector_pauses = 0
+_collector_lock = threading.Lock()
+_collector_was_on = True
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the block reads rows in bulk (erasure and its preview).
+
+    Reading tens of thousands of rows makes tens of thousands of tuples, and every few hundred new
+    objects start a collection; the older generations' collections walk every object the process
+    holds, Django's included, and cost more than reading the rows (0.5 s → 0.3 s of CPU for the
+    preview of a customer with 10,000 orders). Reference counting still frees what the block drops
+    at once; reference cycles made in it are collected after it. Blocks may nest and run in several
+    threads: the collector resumes when the last ends, unless it was off before the first.
+    """
+    global _collector_pauses, _collector_was_on
+    with _collector_lock:
+        if _collector_pauses == 0:
+            _collector_was_on = gc.isenabled()
+            gc.disable()
+        _collector_pauses += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _collector_pauses -= 1
+            if _collector_pauses == 0 and _collector_was_on:
+                gc.enable()
+
+
 @contextmanager
 def memoised_lookups() -> Iterator[None]:
     """Within the block, ``memoised(key, compute)`` computes each key once (nested blocks share it)."""
@@ -691,8 +818,6 @@ def bookkeeping_hold(
         return {country: period for (country, period_kind), period in every.items() if period_kind == kind}
 
     def reads(model: type[models.Model]) -> dict[str, Any]:
-        from django.db.models.functions import ExtractYear, TruncDate
-
         from register.legal import ISSUE_DATE
 
         # In this order: ``decide`` takes the values by position.
@@ -701,9 +826,9 @@ def bookkeeping_hold(
             "held": _flag(model, condition, None),
         }
         is_datetime = isinstance(_field_at(model, date_field), models.DateTimeField)
-        values["year"] = ExtractYear(date_field)
+        values["year"] = YearOf(date_field)
         if any(counts_from == ISSUE_DATE for counts_from, _years, _statute in periods().values()):
-            values["day"] = TruncDate(date_field) if is_datetime else models.F(date_field)
+            values["day"] = DayOf(date_field) if is_datetime else models.F(date_field)
         return values
 
     def decide(queryset: QuerySet, rows: list[tuple]) -> Iterator[tuple[int, HoldMatch]]:

@@ -10,7 +10,9 @@ nonce stays new in every response, exactly as when the template is rendered for 
 Stored pages are kept under keys that name everything they were built from, the code's ``release()``
 included, so a deployment never serves a page rendered by the code it replaced; and since a key's
 page never changes, each process keeps the pages it serves most in its own memory as well as in the
-default cache (``cached``).
+default cache (``cached``). The notice's pages are found under its current version, which each
+process looks up at most once every ``NOTICE_CHECK_SECONDS`` (``notice_state``): a warm page is
+served from memory without a query or a cache read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import functools
 import hashlib
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,14 +30,12 @@ from typing import TypeVar
 
 import django
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, get_token
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
@@ -49,8 +50,10 @@ PAGE_TIMEOUT = 24 * 60 * 60
 # working set of a shop's public pages.
 MEMORY_PAGES = 128
 
-# The published notice's generation: a new random value after each publication (see ``notice_generation``).
-NOTICE_GENERATION_KEY = "public-pages:notice-generation"
+# How long each process goes on serving the notice version it knows before it looks in the database
+# whether another process has published a newer one (``notice_state``): a publication shows in every
+# process within this time, and in the process that published it at once.
+NOTICE_CHECK_SECONDS = 2.0
 
 # Where the code a stored page depends on lives: templates, translations and the Python that builds
 # the pages' contexts.
@@ -68,24 +71,62 @@ class _PathOnlyRequest:
         return self.marker
 
 
+# Bytes below this map evenly onto CSRF_ALLOWED_CHARS (248 = 4 × 62): the others are drawn again.
+_CSRF_BYTE_LIMIT = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def csrf_token(request: HttpRequest) -> str:
+    """A new masked CSRF token for ``request``, as ``django.middleware.csrf.get_token`` makes it.
+
+    The token is a random mask of ``CSRF_SECRET_LENGTH`` allowed characters followed by the
+    visitor's secret with each character shifted by the mask's (Django's BREACH protection: a new
+    mask in every response). The mask is drawn from 40 random bytes at a time rather than by 32 calls
+    of ``secrets.choice``, which cost a bare view's time again. A visitor without a secret yet gets
+    Django's own ``get_token``, which makes one and sets its cookie.
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    try:
+        shifts = [_CSRF_INDEX[char] for char in secret] if secret is not None else None
+    except KeyError:
+        shifts = None
+    if shifts is None or len(shifts) != CSRF_SECRET_LENGTH:
+        return get_token(request)
+    # As get_token: the cookie is used, so CsrfViewMiddleware sends it again to renew its expiry.
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask: list[int] = []
+    while len(mask) < CSRF_SECRET_LENGTH:
+        mask += [
+            byte % len(CSRF_ALLOWED_CHARS) for byte in secrets.token_bytes(40) if byte < _CSRF_BYTE_LIMIT
+        ]
+    mask = mask[:CSRF_SECRET_LENGTH]
+    chars = CSRF_ALLOWED_CHARS
+    return "".join(
+        [chars[m] for m in mask] + [chars[(s + m) % len(chars)] for s, m in zip(shifts, mask, strict=True)]
+    )
+
+
 @dataclass(frozen=True)
 class StoredPage:
-    """A rendered page: text alternating with the names of the per-visitor parts."""
+    """A rendered page: text, encoded as it is sent, alternating with the names of the per-visitor parts."""
 
-    parts: tuple[str, ...]
+    parts: tuple[bytes | str, ...]
 
-    def fill(self, request: HttpRequest) -> str:
+    def fill(self, request: HttpRequest) -> bytes:
         """Return the page for ``request``: its CSRF token, a fresh nonce and its own address."""
         values = {}
-        slots = set(self.parts[1::2])
-        if CSRF_TOKEN in slots:
-            # One masked token for every form of the page, as valid as one per form.
-            values[CSRF_TOKEN] = get_token(request)
-        if CSP_NONCE in slots:
-            values[CSP_NONCE] = str(getattr(request, "csp_nonce", ""))
-        if PATH in slots:
-            values[PATH] = escape(request.get_full_path())
-        return "".join(values[part] if index % 2 else part for index, part in enumerate(self.parts))
+        charset = settings.DEFAULT_CHARSET
+        for slot in self.parts[1::2]:
+            if slot in values:
+                continue
+            if slot == CSRF_TOKEN:
+                # One masked token for every form of the page, as valid as one per form.
+                values[slot] = csrf_token(request).encode(charset)
+            elif slot == CSP_NONCE:
+                values[slot] = str(getattr(request, "csp_nonce", "")).encode(charset)
+            elif slot == PATH:
+                values[slot] = escape(request.get_full_path()).encode(charset)
+        return b"".join([values[part] if index % 2 else part for index, part in enumerate(self.parts)])
 
     def respond(self, request: HttpRequest, status: int = 200) -> HttpResponse:
         return HttpResponse(self.fill(request), status=status)
@@ -108,15 +149,16 @@ def store(template_name: str, context: dict) -> StoredPage:
             "request": _PathOnlyRequest(markers[PATH]),
         },
     )
-    parts: list[str] = []
+    charset = settings.DEFAULT_CHARSET
+    parts: list[bytes | str] = []
     rest = html
     while True:
         found = [(rest.find(text), slot) for slot, text in markers.items() if text in rest]
         if not found:
-            parts.append(rest)
+            parts.append(rest.encode(charset))
             break
         position, slot = min(found)
-        parts += [rest[:position], slot]
+        parts += [rest[:position].encode(charset), slot]
         rest = rest[position + len(markers[slot]) :]
     return StoredPage(tuple(parts))
 
@@ -125,6 +167,10 @@ T = TypeVar("T")
 
 _memory: OrderedDict[str, object] = OrderedDict()
 _memory_lock = threading.Lock()
+# The notice's current version as this process last read it, with when (``notice_state``), and a
+# count of the times it was forgotten.
+_notice: tuple[float, object] | None = None
+_notice_epoch = 0
 
 
 def cached(key: str, build: Callable[[], T | None]) -> T | None:
@@ -154,6 +200,7 @@ def _forget_pages(**kwargs) -> None:
     # A page depends on settings (languages, templates, the policy); tests change them.
     with _memory_lock:
         _memory.clear()
+    forget_notice()
 
 
 @functools.cache
@@ -173,34 +220,42 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_is_shared() -> bool:
-    """Whether every process of the installation sees the same default cache.
+def notice_state(read: Callable[[], T]) -> T:
+    """What ``read()`` says of the published notice (its current version), as this process last found it.
 
-    The local-memory cache (the default, docs/operations.md) is one per process: what one process
-    writes there, the others never see, so it cannot tell them that a notice was published.
+    ``read()`` runs at most once every ``NOTICE_CHECK_SECONDS`` in each process, and again at once
+    after this process publishes (``notice_published``), so a warm notice page reads nothing. A
+    publication in another process shows here within ``NOTICE_CHECK_SECONDS``, whatever the cache:
+    the database is where every process learns of it.
     """
-    return not isinstance(caches["default"], (LocMemCache, DummyCache))
+    global _notice
+    found = _notice
+    now = time.monotonic()
+    if found is not None and now - found[0] < NOTICE_CHECK_SECONDS:
+        return found[1]
+    epoch = _notice_epoch
+    value = read()
+    with _memory_lock:
+        # A publication forgotten while ``read()`` ran may not have been in what it read.
+        if epoch == _notice_epoch:
+            _notice = (now, value)
+    return value
 
 
-def notice_generation() -> str:
-    """The current generation of the published notice, shared by every process through the cache.
-
-    A new value after every publication (``notice_published``). Pages are stored under the
-    generation they were built in, so a page built from the database before a publication was
-    committed is never read after it. An evicted generation is replaced by a new random one, which no
-    stored page has.
-    """
-    generation = cache.get(NOTICE_GENERATION_KEY)
-    if generation is None:
-        cache.add(NOTICE_GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        generation = cache.get(NOTICE_GENERATION_KEY)
-    return generation or "none"
+def forget_notice() -> None:
+    """Look up the notice's current version again at the next request of this process."""
+    global _notice, _notice_epoch
+    with _memory_lock:
+        _notice = None
+        _notice_epoch += 1
 
 
 def notice_published() -> None:
-    """Start a new notice generation once the publication's transaction has committed.
+    """Serve the new version from now on in this process, and again once the publication commits.
 
-    After the commit, not before: a page built between the two would hold the previous version
-    under the new generation.
+    Again after the commit: a request of this process between the two reads the previous version,
+    which is all the database holds for it until then. Other processes look within
+    ``NOTICE_CHECK_SECONDS`` (``notice_state``).
     """
-    transaction.on_commit(lambda: cache.set(NOTICE_GENERATION_KEY, secrets.token_hex(8), timeout=None))
+    forget_notice()
+    transaction.on_commit(forget_notice)

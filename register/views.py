@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, Http
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -15,9 +14,8 @@ from django.views.decorators.http import require_GET
 from register.models import NoticeVersion, shop_name
 from register.stored_pages import (
     StoredPage,
-    cache_is_shared,
     cached,
-    notice_generation,
+    notice_state,
     release,
     store,
 )
@@ -67,39 +65,45 @@ class NoticePage:
     number: int
     last_modified: datetime
     page: StoredPage
+    # What the ETag names besides the visitor's CSRF cookie: the versions, the language, the release.
+    validator: str
+    # Last-Modified, as the header and in whole seconds (If-Modified-Since).
+    last_modified_header: str
+    last_modified_seconds: int
+
+    def etag(self, request: HttpRequest) -> str:
+        """The page's validator for ``request``: the versions shown, the language and the code's
+        release, with the visitor's CSRF secret (the page's language form carries a token made from it:
+        the visitor's cookie, or the one this response sets, which CsrfViewMiddleware keeps in META)."""
+        secret = request.META.get("CSRF_COOKIE", "")
+        return '"' + hashlib.sha256((self.validator + secret).encode()).hexdigest()[:32] + '"'
 
 
-def _current_notice() -> tuple[int, datetime] | None:
-    return NoticeVersion.objects.order_by("-number").values_list("number", "published_at").first()
+def _current_notice() -> tuple[tuple[int, datetime] | None, str]:
+    """The current version's number and publication time (None before the first), with the start of
+    the keys its pages are stored under."""
+    current = NoticeVersion.objects.order_by("-number").values_list("number", "published_at").first()
+    number, published = current or (0, None)
+    stamp = published.timestamp() if published else 0
+    return current, f"privacy-page:{release()}:{number}:{stamp}"
 
 
 def _notice_page(version: int | None, language: str) -> NoticePage | None:
     """The page of ``version`` (the current one if None) in ``language``, rendered once and kept in the
     cache; None when there is no such version.
 
-    With a cache that every process shares, the page is found under the notice's generation
-    (``register.stored_pages.notice_generation``), which each publication renews: a warm page
-    reads nothing from the database. With a cache of this process alone, one indexed query reads the
-    current version first and the page is found under it, so a publication in another process shows
-    at once here too.
+    The page is found under the current version as this process knows it
+    (``register.stored_pages.notice_state``: one indexed query every few seconds, at once after a
+    publication here), so a warm page reads nothing from the database.
     """
-    shown = "current" if version is None else version
-    current = None
-    if cache_is_shared():
-        key = f"privacy-page:{release()}:{notice_generation()}:{shown}:{language}"
-    else:
-        current = _current_notice()
-        number, published = current or (0, None)
-        stamp = published.timestamp() if published else 0
-        key = f"privacy-page:{release()}:{number}:{stamp}:{shown}:{language}"
+    current, prefix = notice_state(_current_notice)
 
     def build() -> NoticePage | None:
-        now = current or _current_notice()
-        if now is None:
+        if current is None:
             return None
-        return _build_notice_page(now, now[0] if version is None else version, language)
+        return _build_notice_page(current, current[0] if version is None else version, language)
 
-    return cached(key, build)
+    return cached(f"{prefix}:{'current' if version is None else version}:{language}", build)
 
 
 def _build_notice_page(current: tuple[int, datetime], version: int, language: str) -> NoticePage | None:
@@ -147,27 +151,21 @@ def _build_notice_page(current: tuple[int, datetime], version: int, language: st
             SHOWN_IN_ORIGINAL_LANGUAGE.get(notice_language) if notice_language != language else None
         ),
     }
+    last_modified = max(current[1], row["published_at"])
     return NoticePage(
         current=current[0],
         number=row["number"],
-        last_modified=max(current[1], row["published_at"]),
+        last_modified=last_modified,
         page=store("register/privacy_notice.html", context),
+        validator=f"{current[0]}|{row['number']}|{language}|{release()}|",
+        last_modified_header=http_date(last_modified.timestamp()),
+        last_modified_seconds=int(last_modified.timestamp()),
     )
 
 
-def _etag(request: HttpRequest, current: int, version: int) -> str:
-    """The page's validator: the versions shown, the language and the visitor's CSRF cookie (the
-    page's language form carries a token made from it), with the code's release."""
-    parts = [
-        str(current),
-        str(version),
-        translation.get_language(),
-        # The CSRF secret the page's token is made from: the visitor's cookie, or the one this
-        # response sets (CsrfViewMiddleware keeps it in META).
-        request.META.get("CSRF_COOKIE", ""),
-        release(),
-    ]
-    return '"' + hashlib.sha256("|".join(parts).encode()).hexdigest()[:32] + '"'
+# Revalidate on every visit (a new version must show as soon as it is published); the 304 makes that
+# cheap.
+CACHE_CONTROL = "private, no-cache"
 
 
 @require_GET
@@ -177,28 +175,33 @@ def privacy_notice(request: HttpRequest, version: int | None = None) -> HttpResp
     The page is rendered once per version and language from the version's stored rendering and
     kept in the cache (``_notice_page``); each response fills in the visitor's CSRF token and a new
     nonce. It answers with an ``ETag`` and ``Last-Modified`` so a repeat visit gets 304 Not Modified.
+    Everything but the token, the nonce, the address and the ETag is worked out once per version and
+    language.
     """
     found = _notice_page(version, translation.get_language())
     if found is None:
         return render(request, "register/no_notice.html", {"requested_version": version}, status=404)
-    etag = _etag(request, found.current, found.number)
-    if request.headers.get("If-None-Match") is not None:
-        fresh = etag in [tag.strip() for tag in request.headers["If-None-Match"].split(",")]
+    secret = request.META.get("CSRF_COOKIE")
+    etag = found.etag(request)
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        fresh = etag in [tag.strip() for tag in if_none_match.split(",")]
+    elif "HTTP_IF_MODIFIED_SINCE" in request.META:
+        since = parse_http_date_safe(request.META["HTTP_IF_MODIFIED_SINCE"])
+        fresh = since is not None and found.last_modified_seconds <= since
     else:
-        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        fresh = since is not None and int(found.last_modified.timestamp()) <= since
+        fresh = False
     if fresh:
         response = HttpResponseNotModified()
         response["ETag"] = etag
         # No Content-Security-Policy on a 304: its headers would replace the stored ones, and the
         # stored page's inline style carries the nonce of the stored policy.
         response._csp_exempt = True
-        patch_cache_control(response, private=True, no_cache=True)
+        response["Cache-Control"] = CACHE_CONTROL
         return response
     response = found.page.respond(request)
     # The token filled in may have set the visitor's first CSRF cookie, which the ETag names.
-    response["ETag"] = _etag(request, found.current, found.number)
-    response["Last-Modified"] = http_date(found.last_modified.timestamp())
-    # Revalidate on every visit (a new version must show at once); the 304 makes that cheap.
-    patch_cache_control(response, private=True, no_cache=True)
+    response["ETag"] = etag if request.META.get("CSRF_COOKIE") == secret else found.etag(request)
+    response["Last-Modified"] = found.last_modified_header
+    response["Cache-Control"] = CACHE_CONTROL
     return response

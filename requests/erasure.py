@@ -29,6 +29,7 @@ from register.registry import (
     ERASED_TEXT,
     Declaration,
     RowAction,
+    collector_paused,
     hold_label,
     memoised_lookups,
 )
@@ -290,7 +291,7 @@ def erase_customer(
     Raises ``ErasureBlocked`` while a legal claim is active. The retention job calls this with
     ``request=None, by=None, reason="retention"`` (anonymise).
     """
-    with transaction.atomic(), memoised_lookups():
+    with transaction.atomic(), memoised_lookups(), collector_paused():
         # The row locked, whether the customer's contacts go on the suppression list and whether the
         # request already names the customer, in one query.
         locked = _suppression_facts(Customer.objects.select_for_update(of=("self",)))

@@ -22,6 +22,7 @@ from register.registry import (
     HoldMatch,
     HoldName,
     RowAction,
+    collector_paused,
     matches_of,
     memoised_lookups,
     registry,
@@ -165,7 +166,7 @@ def preview_erasure(customer: Customer, mode: str = ErasureMode.ANONYMISE) -> Er
     number of rows; the shop's country, the controllers' countries, the bookkeeping periods and the
     statutory holds are read once.
     """
-    with memoised_lookups():
+    with memoised_lookups(), collector_paused():
         return _preview(customer, mode)
 
 

@@ -1,13 +1,18 @@
 """The admin site: Django's, with the second factor in front of every page (staff.twofactor)."""
 
+import contextlib
 from collections.abc import Callable
 from functools import update_wrapper
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, path, reverse
 from django.utils.http import urlencode
+from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
@@ -41,15 +46,77 @@ class StaffAdminSite(admin.AdminSite):
         context["site_header"] = context["site_title"] = f"{PRODUCT} — {name}" if name else PRODUCT
         return context
 
+    def __init__(self, name: str = "admin"):
+        super().__init__(name)
+        self._urls: dict[tuple, str] = {}
+        self._names: dict[tuple, str] = {}
+
+    def _url(self, where: tuple, name: str, **kwargs) -> str:
+        """``reverse(name, kwargs=kwargs, current_app=self.name)``, reversed once per URLconf and prefix."""
+        key = (*where, name, tuple(kwargs.items()))
+        url = self._urls.get(key)
+        if url is None:
+            url = self._urls[key] = reverse(name, kwargs=kwargs or None, current_app=self.name)
+        return url
+
+    def _name(self, language: str | None, key: str, lazy, capitalise: bool = True) -> str:
+        """A model's (capitalised, as Django shows it) or app's verbose name in ``language``, once."""
+        name = self._names.get((language, key))
+        if name is None:
+            name = self._names[(language, key)] = capfirst(str(lazy)) if capitalise else str(lazy)
+        return name
+
     def _build_app_dict(self, request: HttpRequest, label=None):
-        # Every admin page lists every model in the sidebar, sorted by name. Django keeps the names
-        # lazy, so sorting some forty models translates names at every comparison (most of the list's
-        # cost): translate each name once.
-        app_dict = super()._build_app_dict(request, label)
-        for app in app_dict.values():
-            app["name"] = str(app["name"])
-            for model in app["models"]:
-                model["name"] = str(model["name"])
+        """Django's ``AdminSite._build_app_dict``, each name translated and each URL reversed once.
+
+        Every admin page lists every model in the sidebar: some forty models, each with the URLs of its
+        list and add pages. Django reverses those on every page (most of the list's cost), and keeps the
+        names lazy, so sorting them translates names at every comparison. Here names are kept per language
+        and URLs per URLconf and script prefix for the life of the process. The dictionary is the same as
+        Django's (tests/staff/test_nav_sidebar.py compares them).
+        """
+        app_dict = {}
+        where = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
+        language = get_language()
+        models = self._registry
+        if label:
+            models = {m: m_a for m, m_a in models.items() if m._meta.app_label == label}
+        for model, model_admin in models.items():
+            app_label = model._meta.app_label
+            has_module_perms = model_admin.has_module_permission(request)
+            if not has_module_perms:
+                continue
+            perms = model_admin.get_model_perms(request)
+            if True not in perms.values():
+                continue
+            model_name = model._meta.model_name
+            model_dict = {
+                "model": model,
+                "name": self._name(language, model._meta.label, model._meta.verbose_name_plural),
+                "object_name": model._meta.object_name,
+                "perms": perms,
+                "admin_url": None,
+                "add_url": None,
+            }
+            if perms.get("change") or perms.get("view"):
+                model_dict["view_only"] = not perms.get("change")
+                with contextlib.suppress(NoReverseMatch):
+                    model_dict["admin_url"] = self._url(where, f"admin:{app_label}_{model_name}_changelist")
+            if perms.get("add"):
+                with contextlib.suppress(NoReverseMatch):
+                    model_dict["add_url"] = self._url(where, f"admin:{app_label}_{model_name}_add")
+            if app_label in app_dict:
+                app_dict[app_label]["models"].append(model_dict)
+            else:
+                app_dict[app_label] = {
+                    "name": self._name(
+                        language, app_label, apps.get_app_config(app_label).verbose_name, False
+                    ),
+                    "app_label": app_label,
+                    "app_url": self._url(where, "admin:app_list", app_label=app_label),
+                    "has_module_perms": has_module_perms,
+                    "models": [model_dict],
+                }
         return app_dict
 
     def step_redirect(self, request: HttpRequest, step: str) -> HttpResponse:

@@ -33,12 +33,17 @@ def _isolated_private_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
+    """Rate-limit counters live in the cache; each test starts with none, and with the notice's
+    current version still to be looked up."""
     from django.core.cache import cache
 
+    from register.stored_pages import forget_notice
+
     cache.clear()
+    forget_notice()
     yield
     cache.clear()
+    forget_notice()
 
 
 @pytest.fixture

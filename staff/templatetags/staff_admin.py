@@ -1,18 +1,61 @@
-"""The admin's navigation sidebar, rendered in Python.
+"""Parts of every admin page rendered in Python: the navigation sidebar, a change list's table and
+filters, and a change form's fieldsets.
 
 Every admin page lists every model the user may see in the sidebar. Rendered through Django's
 ``admin/app_list.html`` that list costs about a fifth of a change page's time (some forty models, a
-dozen template nodes each); ``nav_app_list`` writes the same HTML directly.
+dozen template nodes each); ``nav_app_list`` writes the same HTML directly. A change list's rows and
+filters likewise (``register.admin_list``), and the fieldsets of a change form
+(``register.admin_html.fieldset_html``).
 """
 
 from urllib.parse import quote
 
 from django import template
+from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from register.admin_html import FIELDSET_TEMPLATE, fieldset_html, fieldset_template_unchanged
+from register.admin_list import filter_html, renders_in_python, result_list_html
+
 register = template.Library()
+
+# The project's change lists write their table in Python; others (the benchmark's stock admin, an
+# editable list, a pop-up) keep Django's {% result_list %}.
+register.filter("renders_in_python", renders_in_python)
+
+
+@register.simple_tag
+def python_result_list(cl) -> SafeString:
+    """The HTML of Django's ``{% result_list cl %}``, for a list ``renders_in_python`` accepts."""
+    return result_list_html(cl)
+
+
+@register.simple_tag
+def list_filter(cl, spec) -> SafeString:
+    """Django's ``{% admin_list_filter cl spec %}``, written in Python for the project's lists."""
+    if renders_in_python(cl) and spec.template == "admin/filter.html":
+        return filter_html(cl, spec)
+    return admin_list_filter(cl, spec)
+
+
+@register.simple_tag(takes_context=True)
+def admin_fieldsets(context, adminform) -> SafeString:
+    """The change form's fieldsets, as ``admin/change_form.html``'s block ``field_sets`` includes them."""
+    if fieldset_template_unchanged():
+        return SafeString(
+            "".join(
+                f"\n  {fieldset_html(fieldset, 2, 'fieldset', 0, n)}\n"
+                for n, fieldset in enumerate(adminform)
+            )
+        )
+    include = context.template.engine.get_template(FIELDSET_TEMPLATE)
+    html = []
+    for n, fieldset in enumerate(adminform):
+        with context.push(fieldset=fieldset, heading_level=2, prefix="fieldset", id_prefix=0, id_suffix=n):
+            html.append(f"\n  {include.render(context)}\n")
+    return SafeString("".join(html))
 
 
 @register.simple_tag(takes_context=True)

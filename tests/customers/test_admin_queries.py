@@ -43,8 +43,9 @@ def test_customer_change_page_runs_at_most_six_queries(dpo_client, orders):
     url = reverse("admin:customers_customer_change", args=[customer.pk])
     dpo_client.get(url)  # warm the per-process caches (content types, register)
     own = page_queries(dpo_client, url)
-    # The customer, its consents (state, then the latest events), orders and returns; the unsubscribe
-    # links reuse the purposes read with the consent state, the header's shop name comes from the cache.
+    # The customer, its consents (state, then the latest events), orders and returns (one UNION query on
+    # PostgreSQL); the unsubscribe links reuse the purposes read with the consent state, the header's shop
+    # name comes from the cache.
     assert len(own) <= 6, own
     # The customer is read once, not once for the banner and again for the form.
     assert len([sql for sql in own if sql.startswith('SELECT "customers_customer"."id"')]) == 1
@@ -219,3 +220,20 @@ def test_the_change_page_lists_the_customers_latest_returns_and_no_one_elses(dpo
     ][: customer_admin.RECENT_ROWS]
     assert [int(pk) for pk in shown] == newest
     assert str(others.pk) not in shown and len(customer_returns) == 10
+
+
+def test_the_change_page_lists_the_customers_latest_orders_newest_first(dpo_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    customer, other = make_customer(), make_customer()
+    now = timezone.now()
+    orders = [
+        make_order(customer=customer, placed_at=now - timedelta(days=n % 7, hours=n)) for n in range(12)
+    ]
+    make_order(customer=other, placed_at=now + timedelta(days=1))
+    page = dpo_client.get(reverse("admin:customers_customer_change", args=[customer.pk])).content.decode()
+    shown = [int(pk) for pk in re.findall(r"/admin/customers/order/(\d+)/change/", page)]
+    newest = sorted(orders, key=lambda o: (o.placed_at, o.pk), reverse=True)[: customer_admin.RECENT_ROWS]
+    assert shown == [o.pk for o in newest]

@@ -90,6 +90,56 @@ def test_tables_stream_with_a_bounded_number_of_queries(django_assert_max_num_qu
     assert tables["order"][0][0] == "id"
 
 
+def test_each_models_rows_about_a_customer_are_the_plain_lookups_rows():
+    """``rows_for`` reaches a customer's rows through foreign keys by their ids (``in_ids`` on
+    PostgreSQL): the same rows as the lookup along the declared path, and none of anyone else's."""
+    from register.registry import registry as declared
+    from tests.factories import make_customer, make_order_line, make_payment, make_request, make_return
+
+    customer, other = make_customer(), make_customer()
+    for owner in (customer, other):
+        order = make_order(customer=owner)
+        make_order_line(order=order)
+        make_payment(invoice=make_invoice(order=order))
+        make_return(order=order)
+        make_consent(owner)
+        make_request(email=owner.email).customers.add(owner)
+    reached = 0
+    for declaration in declared.with_personal_data():
+        if not declaration.path:
+            continue
+        plain = declaration.model._default_manager.filter(**{declaration.path: customer})
+        rows = declaration.rows_for(customer)
+        assert sorted(rows.values_list("pk", flat=True)) == sorted(plain.values_list("pk", flat=True))
+        reached += bool(plain.exists())
+        assert not rows.filter(pk__in=declaration.model._default_manager.filter(**{declaration.path: other}))
+    assert reached >= 6
+
+
+def test_the_cycle_collector_resumes_after_the_last_bulk_read_and_stays_off_if_it_was():
+    import gc
+
+    from register.registry import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("a failed erasure")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_pages_hold_every_row_once_in_key_order_and_the_holds_of_each():
     from register.registry import HoldName
 

@@ -57,3 +57,38 @@ def test_every_admin_page_has_the_sidebar(dpo_client):
     page = dpo_client.get(reverse("admin:customers_order_changelist")).content.decode()
     assert 'id="nav-sidebar"' in page
     assert 'class="model-order current-model"' in page
+
+
+@pytest.mark.parametrize("who", ["dpo", "customer_service"])
+@pytest.mark.parametrize("label", [None, "customers"])
+def test_the_sites_app_list_is_djangos_with_names_translated_once(request, who, label):
+    request_ = RequestFactory().get("/admin/")
+    request_.user = request.getfixturevalue(who)
+    with translation.override("sv"):
+        ours = admin.site._build_app_dict(request_, label)
+        django = admin.AdminSite._build_app_dict(admin.site, request_, label)
+        again = admin.site._build_app_dict(request_, label)  # from the site's reversed URLs
+        for app in django.values():  # Django's names are lazy: translate them here, in Swedish
+            app["name"] = str(app["name"])
+            for model in app["models"]:
+                model["name"] = str(model["name"])
+    assert ours == again == django
+    names = [model["name"] for app in ours.values() for model in app["models"]] + [
+        a["name"] for a in ours.values()
+    ]
+    assert names and all(type(name) is str for name in names)
+
+
+@pytest.mark.parametrize("language", ["en", "fi"])
+def test_the_app_list_is_djangos_with_each_address_reversed_once(dpo, customer_service, language):
+    for user in (dpo, customer_service):
+        request = RequestFactory().get("/admin/")
+        request.user = user
+        with translation.override(language):
+            ours = admin.site._build_app_dict(request)
+            django = admin.AdminSite._build_app_dict(admin.site, request)
+            for app in django.values():
+                app["name"] = str(app["name"])
+                for model in app["models"]:
+                    model["name"] = str(model["name"])
+        assert ours == django

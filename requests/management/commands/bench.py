@@ -378,6 +378,21 @@ class Command(BaseCommand):
             | Q(first_name__istartswith=broad_prefix)
             | Q(company__istartswith=broad_prefix)
         ).count()
+        # The letter most last names begin with: a search that matches well over 100,000 customers of
+        # a million (the "name prefix matching 100,000 customers").
+        widest = (
+            Customer.objects.annotate(start=Upper(Left("last_name", 1)))
+            .values("start")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "start")
+            .first()
+        )
+        letter = widest["start"]
+        letter_matches = Customer.objects.filter(
+            Q(last_name__istartswith=letter)
+            | Q(first_name__istartswith=letter)
+            | Q(company__istartswith=letter)
+        ).count()
         email = typical.email
         ours, stock = "/admin/customers/", "/stock-admin/customers/"
         page = min(500, Customer.objects.count() // 100)
@@ -397,6 +412,7 @@ class Command(BaseCommand):
                 f"search name prefix ({broad_prefix!r}, {broad_matches:,} matches)",
                 f"customer/?q={broad_prefix}",
             ),
+            (f"search name prefix ({letter!r}, {letter_matches:,} matches)", f"customer/?q={letter}"),
             ("customer change page", f"customer/{typical.pk}/change/"),
             (f"customer change page ({size})", f"customer/{big.pk}/change/"),
         ]

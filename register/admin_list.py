@@ -1,0 +1,354 @@
+"""A change list's table and filters, written in Python, each column's work done once per page.
+
+Django renders each row through ``items_for_result``: per cell it looks the column up again (a
+``FieldDoesNotExist`` raised and caught for every display method), builds the choices' dictionary,
+asks the admin for its empty value, and renders the row's checkbox through a form template. Fifty
+rows of ten columns made that table more than half of a list page's time. ``result_list_html``
+decides per column once what its cells need and writes the same HTML as Django's
+``admin/change_list_results.html``; ``filter_html`` that of ``admin/filter.html`` (both checked for every
+admin by ``tests/register/test_admin_list.py``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.contrib.admin.options import ModelAdmin
+from django.contrib.admin.templatetags.admin_list import (
+    _coerce_field_name,
+    result_headers,
+    result_hidden_fields,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import (
+    FieldIsAForeignKeyColumnName,
+    _get_non_gfk_field,
+    display_for_field,
+    display_for_value,
+    lookup_field,
+)
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.urls import NoReverseMatch
+from django.utils.encoding import iri_to_uri
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import SafeData, SafeString
+from django.utils.translation import gettext
+
+from register.admin_base import StrictChangeList
+
+# Stand-ins for a row's values in HTML rendered once per page.
+_KEY, _LABEL = "__row_key__", "__row_label__"
+
+Cell = Callable[[object], tuple[str, str]]
+
+
+def _capfirst(text) -> str:
+    """``{{ text|capfirst }}`` as the template writes it."""
+    shown = str(text)
+    shown = shown[:1].upper() + shown[1:]
+    return SafeString(shown) if isinstance(text, SafeData) else escape(shown)
+
+
+def _headers_html(cl) -> str:
+    headers = list(result_headers(cl))
+    sorted_count = sum(1 for h in headers if h["sortable"] and h["sorted"])
+    html = []
+    for header in headers:
+        html.append(f'<th scope="col"{header["class_attrib"]}>')
+        if header["sortable"] and header["sort_priority"] > 0:
+            html.append(
+                format_html(
+                    '<div class="sortoptions"><a class="sortremove" href="{}" title="{}"></a>',
+                    header["url_remove"],
+                    SafeString(gettext("Remove from sorting")),
+                )
+            )
+            if sorted_count > 1:
+                priority = header["sort_priority"]
+                title = gettext("Sorting priority: %(priority_number)s") % {"priority_number": priority}
+                span = '<span class="sortpriority" title="{}">{}</span>'
+                html.append(format_html(span, SafeString(title), priority))
+            html.append(
+                format_html(
+                    '<a href="{}" class="toggle {}" title="{}"></a></div>',
+                    header["url_toggle"],
+                    "ascending" if header["ascending"] else "descending",
+                    SafeString(gettext("Toggle sorting")),
+                )
+            )
+        if header["sortable"]:
+            text = format_html('<a href="{}">{}</a>', header["url_primary"], _capfirst(header["text"]))
+        else:
+            text = format_html("<span>{}</span>", _capfirst(header["text"]))
+        html.append(f'<div class="text">{text}</div><div class="clear"></div></th>')
+    return "".join(html)
+
+
+def _split(html: str, *names: str) -> list[str]:
+    """``html`` cut at each of ``names`` (in the order they appear): the fixed parts between them."""
+    parts = []
+    for name in names:
+        before, html = html.split(name, 1)
+        parts.append(before)
+    return [*parts, html]
+
+
+class _StandIn:
+    """A row whose key and name are the stand-ins."""
+
+    pk = _KEY
+
+    def __str__(self) -> str:
+        return _LABEL
+
+
+def _checkbox_cell(model_admin) -> Cell:
+    """Django's row checkbox, rendered once with stand-ins; each row fills in its key and name."""
+    template = str(ModelAdmin.action_checkbox(model_admin, _StandIn()))
+    # The name goes in through format_html (escaped), the key through the widget's template (escaped).
+    label_first = template.index(_LABEL) < template.index(_KEY)
+    names = (_LABEL, _KEY) if label_first else (_KEY, _LABEL)
+    first, middle, last = _split(template, *names)
+
+    def cell(obj) -> tuple[str, str]:
+        key, label = escape(str(obj.pk)), escape(str(obj))
+        values = (label, key) if label_first else (key, label)
+        return "action-checkbox", f"{first}{values[0]}{middle}{values[1]}{last}"
+
+    return cell
+
+
+def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Cell:
+    """A model field's cells, as ``items_for_result`` shows them."""
+    classes = class_name
+    if isinstance(field, models.DateField | models.TimeField | models.ForeignKey):
+        classes += " nowrap"
+    if isinstance(field.remote_field, models.ManyToOneRel):
+
+        def related(obj) -> tuple[str, str]:
+            try:
+                getattr(obj, name)
+                value = getattr(obj, field.name)
+            except ObjectDoesNotExist:
+                return class_name, empty
+            return classes, empty if value is None else conditional_escape(value)
+
+        return related
+
+    shown: Callable[[object], str]
+    choices = None
+    if getattr(field, "flatchoices", None):
+        try:
+            # Each label translated and escaped once per page, not once per cell.
+            choices = {value: conditional_escape(label) for value, label in field.flatchoices}
+        except TypeError:
+            choices = None
+    if choices is not None:
+
+        def shown(value):
+            try:
+                return choices.get(value, empty)
+            except TypeError:
+                return display_for_field(value, field, empty, avoid_link=link)
+
+    elif (
+        isinstance(field, models.CharField | models.TextField)
+        and not isinstance(field, models.URLField)
+        and not field.flatchoices
+    ):
+
+        def shown(value):
+            if type(value) is not str:
+                return display_for_field(value, field, empty, avoid_link=link)
+            return empty if value == "" else value
+
+    elif isinstance(field, models.BooleanField):
+        # The three icons, each looked up in the static files once per page.
+        icons: dict = {}
+
+        def shown(value):
+            if not (value is True or value is False or value is None):
+                return display_for_field(value, field, empty, avoid_link=link)
+            if value not in icons:
+                icons[value] = display_for_field(value, field, empty, avoid_link=link)
+            return icons[value]
+
+    elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        # Dates repeat down a list (a due date, a day of receipt): each formatted once per page.
+        dates: dict = {}
+
+        def shown(value):
+            if type(value) is not datetime.date:
+                return display_for_field(value, field, empty, avoid_link=link)
+            if value not in dates:
+                dates[value] = display_for_field(value, field, empty, avoid_link=link)
+            return dates[value]
+
+    else:
+
+        def shown(value):
+            return display_for_field(value, field, empty, avoid_link=link)
+
+    def cell(obj) -> tuple[str, str]:
+        try:
+            value = getattr(obj, name)
+        except ObjectDoesNotExist:
+            return class_name, empty
+        if isinstance(value, str) and value.strip() == "":
+            value = ""
+        return classes, conditional_escape(shown(value))
+
+    return cell
+
+
+def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
+    """A column shown by a callable, a method of the admin, or an attribute of the model."""
+    if callable(name):
+        attr = name
+    elif hasattr(model_admin, name) and name != "__str__":
+        attr = getattr(model_admin, name)
+    else:
+        attr = None
+
+    def value_of(obj):
+        if attr is not None:
+            return attr, attr(obj)
+        _field, found, value = lookup_field(name, obj, model_admin)
+        return found, value
+
+    # The three icons of a yes/no column, each looked up in the static files once per page.
+    icons: dict = {}
+    dates: dict = {}
+
+    def cell(obj) -> tuple[str, str]:
+        try:
+            found, value = value_of(obj)
+        except ObjectDoesNotExist:
+            return class_name, empty
+        shown_empty = getattr(found, "empty_value_display", empty)
+        if isinstance(value, str) and value.strip() == "":
+            value = ""
+        boolean = getattr(found, "boolean", False)
+        if isinstance(found, property) and hasattr(found, "fget"):
+            boolean = getattr(found.fget, "boolean", False)
+        if boolean and (value is True or value is False or value is None):
+            if value not in icons:
+                icons[value] = display_for_value(value, shown_empty, boolean)
+            return class_name, icons[value]
+        if type(value) is datetime.date:
+            # A date repeats down a list: formatted once per page.
+            if value not in dates:
+                dates[value] = conditional_escape(display_for_value(value, shown_empty, boolean))
+            return f"{class_name} nowrap", dates[value]
+        shown = conditional_escape(display_for_value(value, shown_empty, boolean))
+        if isinstance(value, datetime.date | datetime.time):
+            return f"{class_name} nowrap", shown
+        return class_name, shown
+
+    return cell
+
+
+def _columns(cl) -> list[tuple[Cell, str | None]]:
+    """Each column's cell function and, for a column linking to the change page, its tag."""
+    model_admin = cl.model_admin
+    empty = model_admin.get_empty_value_display()
+    links = cl.list_display_links
+    first = True
+    columns = []
+    for index, name in enumerate(cl.list_display):
+        class_name = f"field-{_coerce_field_name(name, index)}"
+        link = links is not None and ((first and not links) or name in links)
+        tag = None
+        if link:
+            tag, first = ("th" if first else "td"), False
+        if name == "action_checkbox" and type(model_admin).action_checkbox is ModelAdmin.action_checkbox:
+            cell = _checkbox_cell(model_admin)
+        else:
+            try:
+                field = _get_non_gfk_field(cl.lookup_opts, name) if isinstance(name, str) else None
+            except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+                field = None
+            if field is None or field.auto_created:
+                cell = _display_cell(name, model_admin, class_name, empty)
+                if name == "action_checkbox":
+                    cell = _renamed(cell, "action-checkbox")
+            else:
+                cell = _field_cell(name, field, class_name, empty, link)
+        columns.append((cell, tag))
+    return columns
+
+
+def _renamed(cell: Cell, class_name: str) -> Cell:
+    def renamed(obj) -> tuple[str, str]:
+        classes, html = cell(obj)
+        return class_name, html
+
+    return renamed
+
+
+def _row_link(cl) -> Callable[[object], str] | None:
+    """The function giving a row's escaped link to its change page, filters kept; None without one."""
+    try:
+        template = cl.change_url_template
+    except NoReverseMatch:
+        return None
+    context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
+    first, last = _split(escape(add_preserved_filters(context, template)), cl.PK_PLACEHOLDER)
+    attname = cl.pk_attname
+
+    def link(obj) -> str:
+        return f"{first}{escape(cl.quoted_key(getattr(obj, attname)))}{last}"
+
+    return link
+
+
+def renders_in_python(cl) -> bool:
+    """Whether ``result_list_html`` writes this list: the project's lists, not editable, not in a pop-up."""
+    return isinstance(cl, StrictChangeList) and not cl.formset and not cl.is_popup
+
+
+def result_list_html(cl) -> SafeString:
+    """The HTML of Django's ``{% result_list cl %}`` for a list without editable rows or pop-up."""
+    hidden = list(result_hidden_fields(cl))
+    html = []
+    if hidden:
+        html.append(f'<div class="hiddenfields">{"".join(hidden)}</div>')
+    results = cl.result_list
+    if not results:
+        return SafeString("".join(html))
+    columns = _columns(cl)
+    link = _row_link(cl)
+    html.append('<div class="results"><table id="result_list"><thead><tr>')
+    html.append(_headers_html(cl))
+    html.append("</tr></thead><tbody>")
+    for obj in results:
+        html.append("<tr>")
+        for cell, tag in columns:
+            classes, shown = cell(obj)
+            if tag is None:
+                html.append(f'<td class="{classes}">{shown}</td>')
+            elif link is None:
+                html.append(f'<{tag} class="{classes}">{shown}</{tag}>')
+            else:
+                html.append(f'<{tag} class="{classes}"><a href="{link(obj)}">{shown}</a></{tag}>')
+        html.append("</tr>")
+    html.append("</tbody></table></div>")
+    return SafeString("".join(html))
+
+
+def filter_html(cl, spec) -> SafeString:
+    """The HTML of Django's ``{% admin_list_filter cl spec %}`` for a filter of ``admin/filter.html``."""
+    title = conditional_escape(spec.title)
+    items = []
+    for choice in spec.choices(cl):
+        selected = ' class="selected"' if choice["selected"] else ""
+        href = escape(iri_to_uri(choice["query_string"]))
+        items.append(f'<li{selected}><a href="{href}">{conditional_escape(choice["display"])}</a></li>')
+    # {% blocktranslate %} keeps the spaces around its text; the template's own line breaks stay too.
+    summary = "\n    " + gettext(" By %(filter_title)s ") % {"filter_title": title} + "\n  "
+    choices = "".join(items)
+    return SafeString(
+        f'<details data-filter-title="{title}" open><summary>{summary}</summary><ul>{choices}</ul></details>'
+    )

@@ -1,0 +1,110 @@
+"""Every change list's table and filters, written in Python, say exactly what Django's templates say.
+
+The walk takes every admin of the site and its rows from ``tests/admin_rows.py``: a newly registered
+admin is checked as soon as it has rows there. Each list is rendered by the project
+(``register.admin_list.result_list_html``) and by Django's ``admin/change_list_results.html`` from the
+same change list, and the two must match once whitespace between tags is collapsed; likewise each
+list filter (``filter_html`` and Django's ``admin/filter.html``).
+"""
+
+import re
+
+import pytest
+from django.contrib.admin.templatetags.admin_list import admin_list_filter, result_list
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from register.admin_list import filter_html, renders_in_python, result_list_html
+from tests.admin_rows import ROWS, Shop
+from tests.test_admin_query_counts import ADMINS, url_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop(dpo) -> Shop:
+    return Shop(dpo)
+
+
+@pytest.fixture
+def root_client(django_user_model):
+    from tests.conftest import login_with_second_factor
+
+    root = django_user_model.objects.create_superuser("root", "root@shop.example", "x")
+    return login_with_second_factor(Client(), root)
+
+
+def squeeze(html: str) -> str:
+    """The HTML with the whitespace between tags and inside text collapsed."""
+    html = re.sub(r">\s+<", "><", html.strip())
+    return re.sub(r"\s+", " ", html)
+
+
+def difference(ours: str, django: str) -> str:
+    """Where the two first differ, for the failure message."""
+    pairs = enumerate(zip(ours, django, strict=False))
+    at = next((i for i, (a, b) in pairs if a != b), min(len(ours), len(django)))
+    return f"ours: …{ours[max(at - 80, 0) : at + 120]}\ndjango: …{django[max(at - 80, 0) : at + 120]}"
+
+
+def both(client: Client, url: str, language: str = "en", **params) -> tuple[str, str]:
+    """The list's table as the project writes it and as Django's template does, from one change list."""
+    with translation.override(language):
+        response = client.get(url, params, headers={"accept-language": language})
+        assert response.status_code == 200, (url, response.status_code)
+        cl = response.context["cl"]
+        assert renders_in_python(cl)
+        ours = result_list_html(cl)
+        django = render_to_string("admin/change_list_results.html", result_list(cl))
+        for spec in cl.filter_specs:
+            ours_filter, django_filter = squeeze(filter_html(cl, spec)), squeeze(admin_list_filter(cl, spec))
+            assert ours_filter == django_filter, difference(ours_filter, django_filter)
+            assert ours_filter in squeeze(response.content.decode())
+    assert squeeze(ours) in squeeze(response.content.decode())
+    return squeeze(ours), squeeze(django)
+
+
+@pytest.mark.parametrize("label", sorted(ADMINS))
+def test_every_list_matches_djangos_template(label, shop, root_client):
+    model, _model_admin = ADMINS[label]
+    for _ in range(3):
+        ROWS[label].make(shop)
+    ours, django = both(root_client, url_of(model, "changelist"))
+    assert ours == django, difference(ours, django)
+    assert "<tbody><tr>" in ours
+
+
+@pytest.mark.parametrize("language", ["sv", "fi", "nb"])
+def test_the_request_list_matches_in_every_language(language, shop, dpo_client):
+    for _ in range(3):
+        ROWS["requests.request"].make(shop)
+    # Sorted by two columns (sort priorities shown), filtered (kept in every row's link).
+    url = reverse("admin:requests_request_changelist")
+    ours, django = both(dpo_client, url, language, o="3.-2", status="all")
+    assert ours == django
+    assert "sortpriority" in ours and "_changelist_filters=" in ours
+
+
+def test_the_customer_list_matches_for_staff_who_see_masked_values(shop, customer_service, client):
+    from tests.conftest import login_with_second_factor
+
+    customer = ROWS["customers.customer"].make(shop)
+    customer.identity_number = "010203-123A"
+    customer.save()
+    client = login_with_second_factor(client, customer_service)
+    ours, django = both(client, reverse("admin:customers_customer_changelist"), "sv", country__exact="FI")
+    assert ours == django
+    assert "field-masked_identity_number" in ours and "010203-123A" not in ours
+
+
+def test_an_empty_list_writes_nothing(dpo_client):
+    ours, django = both(dpo_client, reverse("admin:customers_customer_changelist"))
+    assert ours == django == ""
+
+
+def test_the_stock_admin_of_the_benchmark_keeps_djangos_template():
+    from django.contrib.admin.views.main import ChangeList
+
+    assert not renders_in_python(ChangeList.__new__(ChangeList))
