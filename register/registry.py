@@ -339,13 +339,9 @@ def in_ids(column: str, queryset: QuerySet) -> models.Q | models.Func:
         return models.Q(**{f"{column}__in": queryset})
     from django.contrib.postgres.expressions import ArraySubquery
 
-    return models.Func(
-        models.F(column),
-        ArraySubquery(queryset.order_by()),
-        arg_joiner=" = ANY(",
-        template="%(expressions)s)",
-        output_field=models.BooleanField(),
-    )
+    from register.retention import AnyOf
+
+    return AnyOf(models.F(column), ArraySubquery(queryset.order_by()))
 
 
 def related_to(model: type[models.Model], path: str, customer) -> models.Q | models.Func:
