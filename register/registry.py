@@ -637,6 +637,34 @@ class Registry:
             yield declaration.table, header, rows
 
 
+@contextmanager
+def datetimes_loaded_by_psycopg() -> Iterator[None]:
+    """Within the block, PostgreSQL's times with time zone are read by psycopg's own loader.
+
+    Django's loader is written in Python: it parses each value and then puts the connection's time zone
+    on it. When the session's time zone is UTC, as Django sets it with ``USE_TZ``, psycopg's loader (in C
+    with psycopg's binary package) gives the very same value, a ``datetime`` in
+    ``datetime.UTC``, many times faster: the access report of a customer with 10,000 orders
+    reads 40,000 of them. Elsewhere (SQLite, a session in another time zone) the block changes nothing.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.timezone != datetime.UTC:
+        yield
+        return
+    from psycopg.types.datetime import TimestamptzLoader
+
+    def execute(run: Callable, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        cursor = context["cursor"].cursor
+        if cursor.connection.info.parameter_status("TimeZone") == "UTC":
+            # On this cursor only; psycopg puts its C version in place of the class when it has one.
+            cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        return run(sql, params, many, context)
+
+    with connection.execute_wrapper(execute):
+        yield
+
+
 def _values(queryset: QuerySet, lookups: list[Any], annotations: dict[str, Any] | None) -> QuerySet:
     """``values_list(*lookups)`` of ``queryset`` in key order, with ``annotations`` read with each row."""
     if annotations:
