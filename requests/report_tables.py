@@ -17,12 +17,14 @@ import csv
 import html
 import io
 import json
+import operator
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
 from typing import IO, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -86,6 +88,17 @@ _HTML_SAFE = {
     "SmallIntegerField",
 }
 _TEXT_FIELDS = {"CharField", "EmailField", "SlugField", "TextField", "URLField"}
+_INTEGERS = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "BigIntegerField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+}
 _NUMBERS = {
     "BigIntegerField",
     "DecimalField",
@@ -119,7 +132,13 @@ def table_labels() -> dict[str, tuple[str, dict[str, str]]]:
 
 @dataclass
 class Column:
-    """One exported column: its machine name, its label, and how each output writes its values."""
+    """One exported column: its machine name, its label, and how each output writes its values.
+
+    The report writes a batch of rows a column at a time (``texts``, ``json_texts``, ``csv_cells``,
+    ``shown_texts``): each way of writing is chosen once per column, and the work on each value is
+    mostly done by ``map`` over functions written in C (``str``, ``json``'s string encoder, ``html.escape``
+    of a whole column at once), not by Python code run for every value.
+    """
 
     name: str
     lookup: str
@@ -136,6 +155,68 @@ class Column:
     escape: bool = True
     # Whether equal values always show alike, so a cell's markup can be reused for the same value.
     repeats: bool = False
+    # How data.json writes a text that is not None, where it is known to be a string (``_JSON_STRING``)
+    # or an integer (``int.__repr__``); None: ``dump``.
+    json: Callable[[Any], str] | None = None
+
+    def texts(self, values: Sequence) -> Sequence:
+        """The values as data.json and the CSV file write them (``text``), None kept."""
+        return values if self.text is None else _each(self.text, values, None)
+
+    def json_texts(self, texts: Sequence) -> list[str]:
+        """The JSON text of each of ``texts``."""
+        return _each(self.json or dump, texts, "null")
+
+    def csv_cells(self, texts: Sequence) -> Sequence:
+        """What the CSV writer writes of each of ``texts``."""
+        return texts if self.csv is None else _each(self.csv, texts, None)
+
+    def shown_texts(self, values: Sequence, made: dict | None) -> list[str]:
+        """The readable page's text of each value, escaped for HTML; ``made``: the texts of values seen
+        before (a ``_Shown`` for this column, or None)."""
+        if made is not None:
+            return list(map(made.__getitem__, values))
+        plain = self.display is _str_or_empty
+        texts = _each(str, values, "") if plain else list(map(self.display, values))
+        return _escaped(texts) if self.escape else texts
+
+
+class _Shown(dict):
+    """{value: its escaped text on the page} of one column whose values repeat, up to ``REPEATS``
+    values (memory stays bounded); a value not seen before is worked out when asked for."""
+
+    def __init__(self, column: Column) -> None:
+        super().__init__()
+        self.column = column
+
+    def __missing__(self, value: Any) -> str:
+        text = self.column.display(value)
+        if self.column.escape:
+            text = html.escape(text)
+        if len(self) < REPEATS:
+            self[value] = text
+        return text
+
+
+_is_none = partial(operator.is_, None)
+
+
+def _each(convert: Callable[[Any], Any], values: Sequence, none: Any) -> list:
+    """``convert`` of each value that is not None, ``none`` for None."""
+    # By identity: ``None in values`` asks each value whether it equals None, and an amount answers
+    # through the number ABCs, slowly.
+    if any(map(_is_none, values)):
+        return [none if value is None else convert(value) for value in values]
+    return list(map(convert, values))
+
+
+def _escaped(texts: list[str]) -> list[str]:
+    """``html.escape`` of each text: of all of them joined by NUL at once, unless a text holds NUL itself
+    (PostgreSQL's text never does)."""
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:
+        return list(map(html.escape, texts))
+    return html.escape(joined).split("\0")
 
 
 def _shop_zone() -> ZoneInfo:
@@ -213,8 +294,13 @@ def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], 
     if kind == "DateTimeField":
         return _local_time(zone)
     if kind in _TEXT_FIELDS or kind in _NUMBERS:
-        return lambda value: "" if value is None else str(value)
+        return _str_or_empty
     return plain
+
+
+def _str_or_empty(value: Any) -> str:
+    """A text or a number as it is shown: its own text, "" for None."""
+    return "" if value is None else str(value)
 
 
 def _code_labels(table: str, name: str) -> dict[str, str] | None:
@@ -237,10 +323,6 @@ def _labelled(
     return lambda value: labels.get(value, display(value)) if isinstance(value, str) else display(value)
 
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime | date | time) else value
-
-
 def _as_text(value: Any) -> Any:
     return str(value)
 
@@ -258,12 +340,15 @@ def _json_text(value: Any) -> Any:
     return value
 
 
+# data.json's text of a string, as ``json`` writes it without ``ensure_ascii`` (in C where it can).
+_JSON_STRING = json.encoder.encode_basestring
+
 # How data.json and the CSV file write a value of each kind of field, where the value is not already a
 # JSON value the CSV writer writes alike (``str()``).
 _TEXT_OF_KIND = {
-    "DateTimeField": _iso,
-    "DateField": _iso,
-    "TimeField": _iso,
+    "DateTimeField": datetime.isoformat,
+    "DateField": date.isoformat,
+    "TimeField": time.isoformat,
     "DecimalField": _as_text,
     "UUIDField": _as_text,
 }
@@ -292,6 +377,13 @@ def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) 
             as_text, as_csv = None, None
         else:
             as_text, as_csv = _as_json, _json_text
+        # Texts (the dates and amounts as text too) and integers without the encoder's checks.
+        if kind in _TEXT_OF_KIND or kind in _TEXT_FIELDS:
+            as_json = _JSON_STRING
+        elif kind in _INTEGERS:
+            as_json = int.__repr__
+        else:
+            as_json = None
         shows_field = model_field is not None and model_field.choices
         columns.append(
             Column(
@@ -306,6 +398,7 @@ def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) 
                 escape=not (kind in _HTML_SAFE and code_labels is None and not shows_field),
                 # Not amounts: 49.9 and 49.90 are equal but shown differently.
                 repeats=kind in _CSV_AS_IS and kind != "DecimalField",
+                json=as_json,
             )
         )
     return columns
@@ -495,14 +588,25 @@ def write_table(
         html_out.write('<table class="rows"><thead><tr>')
         html_out.write("".join(f'<th scope="col">{escape(column.label)}</th>' for column in shown))
         html_out.write("</tr></thead><tbody>\n")
-    # Per shown column: where its value is, its markup, how it is shown and, for columns whose values
-    # repeat (statuses, currencies, products), the cells already made, up to REPEATS values.
-    cells = [
-        (names.index(column.name), start, column.display, column.escape, {} if column.repeats else None)
-        for start, column in zip(opening, shown, strict=True)
+    # Each row of a table is written by one template per output, the escaped markup around the values
+    # made once ("%" doubled: the values go in by ``%``).
+    json_row = "{" + ", ".join(dump(name).replace("%", "%%") + ": %s" for name in names) + "}"
+    html_row = (
+        row_start.replace("%", "%%")
+        + "".join(start.replace("%", "%%") + "%s" + closing for start in opening)
+        + row_end.replace("%", "%%")
+    )
+    positions = [names.index(column.name) for column in shown]
+    # The shown texts of values already seen, for columns whose values repeat (statuses, currencies,
+    # products) and are not shown as their own text.
+    made = [
+        _Shown(column) if column.repeats and column.display is not _str_or_empty else None for column in shown
     ]
-    as_text = [(index, column.text) for index, column in enumerate(columns) if column.text is not None]
-    as_csv = [(index, column.csv) for index, column in enumerate(columns) if column.csv is not None]
+    # {row id: {field: reason}} of this table's withheld items.
+    left_out: dict[str, dict[str, str]] = {}
+    for (of_table, row_id, name), reason in withheld.items():
+        if of_table == table:
+            left_out.setdefault(row_id, {})[name] = reason
     holds = law.holds_of(declaration) if law is not None else []
     lookups = [column.lookup for column in columns]
     if empty:
@@ -514,7 +618,6 @@ def write_table(
             (page, None) for page in registry.iter_pages(declaration, customer, lookups, chunk_size=PAGE_SIZE)
         )
     label = declaration.model._meta.label_lower
-    quote = html.escape
     count = 0
     with archive.open(csv_name, "w") as raw:
         # The byte-order mark of utf-8-sig: spreadsheet programs then read Nordic letters correctly.
@@ -524,49 +627,39 @@ def write_table(
         csv_rows = io.StringIO(newline="")
         writer = csv.writer(csv_rows)
         writer.writerow(names)
-        json_rows: list[str] = []
-        html_rows: list[str] = []
         for page, held in pages:
-            for values in page:
-                row = list(values)
-                for index, convert in as_text:
-                    if row[index] is not None:
-                        row[index] = convert(row[index])
-                row_id = str(values[0]) if withheld else ""
-                left_out = {name for name in names if (table, row_id, name) in withheld} if withheld else ()
+            for first in range(0, len(page), WRITE_ROWS):
+                batch = page[first : first + WRITE_ROWS]
+                # The batch a column at a time: values, then texts, then what each output writes.
+                values = list(zip(*batch, strict=True))
+                texts = [
+                    column.texts(column_values) for column, column_values in zip(columns, values, strict=True)
+                ]
+                json_cells = [column.json_texts(of) for column, of in zip(columns, texts, strict=True)]
+                csv_cells = [list(column.csv_cells(of)) for column, of in zip(columns, texts, strict=True)]
+                shown_cells = [
+                    column.shown_texts(values[position], made_of)
+                    for column, position, made_of in zip(shown, positions, made, strict=True)
+                ]
+                json_rows = list(map(json_row.__mod__, zip(*json_cells, strict=True)))
                 if left_out:
-                    data = {
-                        name: value for name, value in zip(names, row, strict=True) if name not in left_out
-                    }
-                    row = [
-                        None if name in left_out else value for name, value in zip(names, row, strict=True)
-                    ]
+                    _leave_out(
+                        left_out, names, positions, values[0], texts, json_rows, csv_cells, shown_cells
+                    )
+                json_out.write(("," if count else "") + "\n          " + ",\n          ".join(json_rows))
+                writer.writerows(zip(*csv_cells, strict=True))
+                text.write(csv_rows.getvalue())
+                csv_rows.seek(0)
+                csv_rows.truncate()
+                if shown_cells:
+                    html_out.write("".join(map(html_row.__mod__, zip(*shown_cells, strict=True))))
                 else:
-                    data = dict(zip(names, row, strict=True))
-                json_rows.append(("," if count else "") + "\n          " + dump(data))
-                for index, convert in as_csv:
-                    row[index] = convert(row[index])
-                writer.writerow(row)
-                html_rows.append(row_start)
-                for position, start, display, needs_escape, made in cells:
-                    value = values[position]
-                    if left_out and names[position] in left_out:
-                        cell = start + _withheld_cell(withheld[(table, row_id, names[position])]) + closing
-                    elif made is not None and value in made:
-                        cell = made[value]
-                    else:
-                        shown_value = quote(display(value)) if needs_escape else display(value)
-                        cell = start + shown_value + closing
-                        if made is not None and len(made) < REPEATS:
-                            made[value] = cell
-                    html_rows.append(cell)
-                html_rows.append(row_end)
-                count += 1
-                if count % WRITE_ROWS == 0:
-                    _write_rows(text, csv_rows, json_out, json_rows, html_out, html_rows)
+                    html_out.write(html_row * len(batch))
+                count += len(batch)
             if held is not None:
                 law.count(label, held)
-        _write_rows(text, csv_rows, json_out, json_rows, html_out, html_rows)
+        # The header of a table without rows.
+        text.write(csv_rows.getvalue())
         text.flush()
         text.detach()
     json_out.write("\n        ]")
@@ -577,22 +670,31 @@ def write_table(
     return count
 
 
-def _write_rows(
-    csv_text: IO[str],
-    csv_rows: io.StringIO,
-    json_out: IO[str],
+def _leave_out(
+    left_out: dict[str, dict[str, str]],
+    names: list[str],
+    positions: list[int],
+    ids: Sequence,
+    texts: list[Sequence],
     json_rows: list[str],
-    html_out: IO[str],
-    html_rows: list[str],
+    csv_cells: list[list],
+    shown_cells: list[list[str]],
 ) -> None:
-    """Write the rows gathered so far to the CSV entry, data.json and index.html; empty the buffers."""
-    csv_text.write(csv_rows.getvalue())
-    csv_rows.seek(0)
-    csv_rows.truncate()
-    json_out.write("".join(json_rows))
-    json_rows.clear()
-    html_out.write("".join(html_rows))
-    html_rows.clear()
+    """Take the withheld items of a batch of rows out of what is written (GDPR Art. 15(4)): data.json
+    leaves the field out, the CSV file leaves its cell empty and the page names the reason instead."""
+    for index, row_id in enumerate(ids):
+        fields = left_out.get(str(row_id))
+        if not fields:
+            continue
+        json_rows[index] = dump(
+            {name: of[index] for name, of in zip(names, texts, strict=True) if name not in fields}
+        )
+        for position, name in enumerate(names):
+            if name in fields:
+                csv_cells[position][index] = None
+        for shown_index, position in enumerate(positions):
+            if names[position] in fields:
+                shown_cells[shown_index][index] = _withheld_cell(fields[names[position]])
 
 
 def parent_tables(declarations: list) -> dict[str, str]:
