@@ -28,6 +28,7 @@ import gc
 import threading
 import uuid
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -149,7 +150,8 @@ class Hold:
     the model's other holds in one query (``matches_of``), and ``decide`` yields ``(pk, HoldMatch)``
     for the rows under it, possibly several per row, from ``(pk, *values)`` rows, the values in the
     order ``reads`` names them. What it decides of a row must follow from the row's values alone (not
-    its pk): ``matches_of`` passes one row of each set of rows with equal values.
+    its pk): ``matches_of`` and ``Registry.iter_judged_pages`` pass one row of each set of rows with equal
+    values.
     """
 
     name: str
@@ -555,36 +557,58 @@ class Registry:
         holds: Iterable[Hold],
         *,
         chunk_size: int = 5000,
-    ) -> Iterator[tuple[list[tuple], dict[int, list[HoldMatch]]]]:
+    ) -> Iterator[tuple[list[tuple], dict[int, tuple[HoldMatch, ...]]]]:
         """Yield ``(page, held)`` as ``iter_pages``, with the matches of ``holds`` on the page's rows.
 
         What each hold needs of a row (``Hold.reads``) is read in the same query as ``lookups``, and the
         hold judges each page as it is read: no row is read twice, and ``held`` ({pk: matches, in the
-        order of ``holds``; an equal match may come twice}) never holds more than one page.
+        order of ``holds``; an equal match may come twice}) never holds more than one page. A hold
+        decides from a row's values alone: rows with the same values (the lines of one order, the
+        invoices of one year) are judged once, by the first of them, and rows under the same holds
+        share one tuple of matches.
         """
         holds = list(holds)
         queryset = declaration.rows_for(customer)
         width = len(lookups)
         annotations: dict[str, Any] = {}
-        # Where each hold's values sit in a row read: ``decide`` takes them by position, after the pk.
+        # Where each hold's values sit among the values read for the holds: ``decide`` takes them by
+        # position, after the pk.
         spans: list[tuple[int, int]] = []
         for index, hold in enumerate(holds):
             reads = hold._reads(declaration.model)
-            first = width + len(annotations)
+            first = len(annotations)
             annotations.update({f"hold{index}_{n}": value for n, value in enumerate(reads.values())})
-            spans.append((first, width + len(annotations)))
+            spans.append((first, len(annotations)))
         pages = self.iter_pages(
             declaration, customer, [*lookups, *annotations], chunk_size=chunk_size, annotations=annotations
         )
         for page in pages:
-            held: dict[int, list[HoldMatch]] = {}
+            # {the values read for the holds: the pks of the rows with them}
+            alike: dict[tuple, list[int]] = defaultdict(list)
+            for row in page:
+                alike[row[width:]].append(row[0])
+            found: dict[tuple, list[HoldMatch]] = {values: [] for values in alike}
             # The page's rows as a queryset (a page is a run of keys), for holds that read more about
             # them in the database: only this page's, not the customer's every row again.
             rows_of_page = queryset.filter(pk__gte=page[0][0], pk__lte=page[-1][0])
             for hold, (first, last) in zip(holds, spans, strict=True):
-                rows = [(row[0], *row[first:last]) for row in page]
+                # {this hold's values: the values read for every hold of the rows with them}
+                same: dict[tuple, list[tuple]] = defaultdict(list)
+                for values in alike:
+                    same[values[first:last]].append(values)
+                judged = {alike[of[0]][0]: of for of in same.values()}
+                rows = [(pk, *of[0][first:last]) for pk, of in judged.items()]
                 for pk, match in hold._decide(rows_of_page, rows):
-                    held.setdefault(pk, []).append(match)
+                    for values in judged[pk]:
+                        found[values].append(match)
+            held: dict[int, tuple[HoldMatch, ...]] = {}
+            shared: dict[tuple[int, ...], tuple[HoldMatch, ...]] = {}
+            for values, matches in found.items():
+                if matches:
+                    key = tuple(map(id, matches))
+                    if key not in shared:
+                        shared[key] = tuple(matches)
+                    held.update(dict.fromkeys(alike[values], shared[key]))
             yield ([row[:width] for row in page] if annotations else page), held
 
     def iter_export(

@@ -19,12 +19,13 @@ import io
 import json
 import operator
 import zipfile
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import partial
+from itertools import repeat
 from typing import IO, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -158,6 +159,8 @@ class Column:
     # How data.json writes a text that is not None, where it is known to be a string (``_JSON_STRING``)
     # or an integer (``int.__repr__``); None: ``dump``.
     json: Callable[[Any], str] | None = None
+    # Whether the values are texts (or None), shown as they are.
+    strings: bool = False
 
     def texts(self, values: Sequence) -> Sequence:
         """The values as data.json and the CSV file write them (``text``), None kept."""
@@ -171,13 +174,17 @@ class Column:
         """What the CSV writer writes of each of ``texts``."""
         return texts if self.csv is None else _each(self.csv, texts, None)
 
-    def shown_texts(self, values: Sequence, made: dict | None) -> list[str]:
+    def shown_texts(self, values: Sequence, made: dict | None) -> Sequence[str]:
         """The readable page's text of each value, escaped for HTML; ``made``: the texts of values seen
         before (a ``_Shown`` for this column, or None)."""
         if made is not None:
             return list(map(made.__getitem__, values))
-        plain = self.display is _str_or_empty
-        texts = _each(str, values, "") if plain else list(map(self.display, values))
+        if self.display is not _str_or_empty:
+            texts = list(map(self.display, values))
+        elif self.strings and not any(map(_is_none, values)):
+            texts = values
+        else:
+            texts = _each(str, values, "")
         return _escaped(texts) if self.escape else texts
 
 
@@ -210,7 +217,7 @@ def _each(convert: Callable[[Any], Any], values: Sequence, none: Any) -> list:
     return list(map(convert, values))
 
 
-def _escaped(texts: list[str]) -> list[str]:
+def _escaped(texts: Sequence[str]) -> list[str]:
     """``html.escape`` of each text: of all of them joined by NUL at once, unless a text holds NUL itself
     (PostgreSQL's text never does)."""
     joined = "\0".join(texts)
@@ -399,6 +406,7 @@ def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) 
                 # Not amounts: 49.9 and 49.90 are equal but shown differently.
                 repeats=kind in _CSV_AS_IS and kind != "DecimalField",
                 json=as_json,
+                strings=kind in _TEXT_FIELDS,
             )
         )
     return columns
@@ -467,20 +475,13 @@ class LawKeeps:
         by_law = {HoldName.BOOKKEEPING, HoldName.STATUTORY}
         return [hold for hold in declaration.holds if hold.name in by_law]
 
-    def count(self, label: str, held: dict[int, list]) -> None:
-        """Count the rows of one page under each set of holds (``held``: {pk: matches})."""
-        # Rows under the same holds share the match objects of a page: sets are made once per set of
-        # objects, not once per row.
-        by_objects: dict[tuple[int, ...], list] = {}
-        for matches in held.values():
-            key = tuple(map(id, matches))
-            found = by_objects.get(key)
-            if found is None:
-                by_objects[key] = [matches, 1]
-            else:
-                found[1] += 1
-        for matches, rows in by_objects.values():
-            self.counts[(label, frozenset(matches))] += rows
+    def count(self, label: str, held: dict[int, tuple]) -> None:
+        """Count the rows of one page under each set of holds (``held``: {pk: matches}, rows under the
+        same holds sharing one tuple, as ``Registry.iter_judged_pages`` gives them)."""
+        matches = list(held.values())
+        of_id = dict(zip(map(id, matches), matches, strict=True))
+        for key, rows in Counter(map(id, matches)).items():
+            self.counts[(label, frozenset(of_id[key]))] += rows
 
     def summary(self, language: str) -> list[dict[str, Any]]:
         """The kept records grouped for the customer to read (``requests.erasure.summarise_retained``),
@@ -588,14 +589,12 @@ def write_table(
         html_out.write('<table class="rows"><thead><tr>')
         html_out.write("".join(f'<th scope="col">{escape(column.label)}</th>' for column in shown))
         html_out.write("</tr></thead><tbody>\n")
-    # Each row of a table is written by one template per output, the escaped markup around the values
-    # made once ("%" doubled: the values go in by ``%``).
-    json_row = "{" + ", ".join(dump(name).replace("%", "%%") + ": %s" for name in names) + "}"
-    html_row = (
-        row_start.replace("%", "%%")
-        + "".join(start.replace("%", "%%") + "%s" + closing for start in opening)
-        + row_end.replace("%", "%%")
-    )
+    # The markup between the values of a row, per output, made once.
+    json_markup = ["{" + dump(names[0]) + ": ", *(", " + dump(name) + ": " for name in names[1:]), "}"]
+    if shown:
+        html_markup = [row_start + opening[0], *(closing + start for start in opening[1:]), closing + row_end]
+    else:
+        html_markup = [row_start + row_end]
     positions = [names.index(column.name) for column in shown]
     # The shown texts of values already seen, for columns whose values repeat (statuses, currencies,
     # products) and are not shown as their own text.
@@ -636,12 +635,12 @@ def write_table(
                     column.texts(column_values) for column, column_values in zip(columns, values, strict=True)
                 ]
                 json_cells = [column.json_texts(of) for column, of in zip(columns, texts, strict=True)]
-                csv_cells = [list(column.csv_cells(of)) for column, of in zip(columns, texts, strict=True)]
+                csv_cells = [column.csv_cells(of) for column, of in zip(columns, texts, strict=True)]
                 shown_cells = [
                     column.shown_texts(values[position], made_of)
                     for column, position, made_of in zip(shown, positions, made, strict=True)
                 ]
-                json_rows = list(map(json_row.__mod__, zip(*json_cells, strict=True)))
+                json_rows = _rows(json_markup, json_cells, len(batch))
                 if left_out:
                     _leave_out(
                         left_out, names, positions, values[0], texts, json_rows, csv_cells, shown_cells
@@ -651,10 +650,7 @@ def write_table(
                 text.write(csv_rows.getvalue())
                 csv_rows.seek(0)
                 csv_rows.truncate()
-                if shown_cells:
-                    html_out.write("".join(map(html_row.__mod__, zip(*shown_cells, strict=True))))
-                else:
-                    html_out.write(html_row * len(batch))
+                html_out.write("".join(_rows(html_markup, shown_cells, len(batch))))
                 count += len(batch)
             if held is not None:
                 law.count(label, held)
@@ -670,6 +666,19 @@ def write_table(
     return count
 
 
+def _rows(markup: list[str], cells: list[Sequence[str]], count: int) -> list[str]:
+    """The text of each of ``count`` rows: ``markup[0]``, the row's cell of ``cells[0]``, ``markup[1]``, …,
+    ``markup[-1]`` (one more markup than columns), each row joined at once."""
+    if not cells:
+        return [markup[0]] * count
+    parts: list[Iterable[str]] = []
+    for before, column in zip(markup[:-1], cells, strict=True):
+        parts += [repeat(before), column]
+    parts.append(repeat(markup[-1]))
+    # ``zip`` stops with the columns; the markup repeats.
+    return list(map("".join, zip(*parts, strict=False)))
+
+
 def _leave_out(
     left_out: dict[str, dict[str, str]],
     names: list[str],
@@ -677,8 +686,8 @@ def _leave_out(
     ids: Sequence,
     texts: list[Sequence],
     json_rows: list[str],
-    csv_cells: list[list],
-    shown_cells: list[list[str]],
+    csv_cells: list[Sequence],
+    shown_cells: list[Sequence[str]],
 ) -> None:
     """Take the withheld items of a batch of rows out of what is written (GDPR Art. 15(4)): data.json
     leaves the field out, the CSV file leaves its cell empty and the page names the reason instead."""
@@ -691,9 +700,11 @@ def _leave_out(
         )
         for position, name in enumerate(names):
             if name in fields:
+                csv_cells[position] = list(csv_cells[position])
                 csv_cells[position][index] = None
         for shown_index, position in enumerate(positions):
             if names[position] in fields:
+                shown_cells[shown_index] = list(shown_cells[shown_index])
                 shown_cells[shown_index][index] = _withheld_cell(fields[names[position]])
 
 

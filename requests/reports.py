@@ -246,9 +246,10 @@ def _write_archive(
     Each table's rows go, as they are read, to its CSV entry of the archive and to two temporary
     files (data.json and the body of index.html), which are copied into the archive at the end: a
     ZIP takes one entry at a time, and memory stays flat whatever the number of rows. The same read
-    tells what the law would keep (``LawKeeps``), which the page's head shows.
+    tells what the law would keep (``LawKeeps``), which the page's head shows. The cycle collector
+    rests meanwhile (``collector_paused``): the rows' tuples would start a collection every few hundred.
     """
-    from register.registry import datetimes_loaded_by_psycopg, memoised_lookups
+    from register.registry import collector_paused, datetimes_loaded_by_psycopg, memoised_lookups
 
     provided_only = kind == AccessReport.Kind.PORTABILITY
     language = request.language
@@ -262,6 +263,7 @@ def _write_archive(
         translation.override(language),
         memoised_lookups(),
         datetimes_loaded_by_psycopg(),
+        collector_paused(),
         zipfile.ZipFile(
             target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
         ) as archive,
