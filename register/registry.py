@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from typing import Any
 
 from django.db import models
@@ -583,33 +584,34 @@ class Registry:
             declaration, customer, [*lookups, *annotations], chunk_size=chunk_size, annotations=annotations
         )
         for page in pages:
-            # {the values read for the holds: the pks of the rows with them}
-            alike: dict[tuple, list[int]] = defaultdict(list)
-            for row in page:
-                alike[row[width:]].append(row[0])
-            found: dict[tuple, list[HoldMatch]] = {values: [] for values in alike}
+            # The page a column at a time: the holds' work is done over columns, not row by row.
+            values = list(zip(*page, strict=True))
+            pks = values[0]
             # The page's rows as a queryset (a page is a run of keys), for holds that read more about
             # them in the database: only this page's, not the customer's every row again.
             rows_of_page = queryset.filter(pk__gte=page[0][0], pk__lte=page[-1][0])
+            # Per hold, the matches on each row. The hold judges one row of each set of rows with equal
+            # values (it decides from a row's values alone), and those rows share one tuple of matches.
+            matches_of_rows: list[list[tuple[HoldMatch, ...]]] = []
             for hold, (first, last) in zip(holds, spans, strict=True):
-                # {this hold's values: the values read for every hold of the rows with them}
-                same: dict[tuple, list[tuple]] = defaultdict(list)
-                for values in alike:
-                    same[values[first:last]].append(values)
-                judged = {alike[of[0]][0]: of for of in same.values()}
-                rows = [(pk, *of[0][first:last]) for pk, of in judged.items()]
-                for pk, match in hold._decide(rows_of_page, rows):
-                    for values in judged[pk]:
-                        found[values].append(match)
-            held: dict[int, tuple[HoldMatch, ...]] = {}
-            shared: dict[tuple[int, ...], tuple[HoldMatch, ...]] = {}
-            for values, matches in found.items():
-                if matches:
-                    key = tuple(map(id, matches))
-                    if key not in shared:
-                        shared[key] = tuple(matches)
-                    held.update(dict.fromkeys(alike[values], shared[key]))
-            yield ([row[:width] for row in page] if annotations else page), held
+                reads = list(zip(*values[width + first : width + last], strict=True))
+                # {values: the pk of the first row with them} (of the rows reversed, the last one wins).
+                first_pk = dict(zip(reversed(reads), reversed(pks), strict=True))
+                reads_of = dict(zip(first_pk.values(), first_pk, strict=True))
+                found: dict[tuple, list[HoldMatch]] = defaultdict(list)
+                for pk, match in hold._decide(rows_of_page, [(pk, *of) for of, pk in first_pk.items()]):
+                    found[reads_of[pk]].append(match)
+                matches = {of: tuple(found_matches) for of, found_matches in found.items()}
+                matches_of_rows.append(list(map(matches.get, reads, repeat(()))))
+            # Each row's matches of every hold in one tuple, shared by the rows under the same matches.
+            keys = list(zip(*(map(id, column) for column in matches_of_rows), strict=True))
+            combined = {
+                key: sum(per_hold, ())
+                for key, per_hold in dict(zip(keys, zip(*matches_of_rows, strict=True), strict=True)).items()
+            }
+            of_rows = list(map(combined.__getitem__, keys))
+            held = dict(compress(zip(pks, of_rows, strict=True), of_rows))
+            yield (list(zip(*values[:width], strict=True)) if annotations else page), held
 
     def iter_export(
         self, customer, *, provided_only: bool = False

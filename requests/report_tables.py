@@ -170,9 +170,17 @@ class Column:
         """The JSON text of each of ``texts``."""
         return _each(self.json or dump, texts, "null")
 
-    def csv_cells(self, texts: Sequence) -> Sequence:
-        """What the CSV writer writes of each of ``texts``."""
-        return texts if self.csv is None else _each(self.csv, texts, None)
+    def csv_cells(self, texts: Sequence) -> Sequence[str]:
+        """The CSV field of each of ``texts``, as the CSV writer writes it (``csv.QUOTE_MINIMAL``):
+        None as empty, anything else as its ``str()``, quoted where it holds a comma, a quote or a line
+        break."""
+        cells = texts if self.csv is None else _each(self.csv, texts, None)
+        if not self.strings or any(map(_is_none, cells)):
+            cells = _each(str, cells, "")
+        joined = "".join(cells)
+        if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
+            return list(map(_csv_quoted, cells))
+        return cells
 
     def shown_texts(self, values: Sequence, made: dict | None) -> Sequence[str]:
         """The readable page's text of each value, escaped for HTML; ``made``: the texts of values seen
@@ -215,6 +223,12 @@ def _each(convert: Callable[[Any], Any], values: Sequence, none: Any) -> list:
     if any(map(_is_none, values)):
         return [none if value is None else convert(value) for value in values]
     return list(map(convert, values))
+
+
+def _csv_quoted(field: str) -> str:
+    if "," in field or '"' in field or "\n" in field or "\r" in field:
+        return '"' + field.replace('"', '""') + '"'
+    return field
 
 
 def _escaped(texts: Sequence[str]) -> list[str]:
@@ -623,9 +637,7 @@ def write_table(
         raw.write(codecs.BOM_UTF8)
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
         # Rows are gathered in memory and written a batch at a time, not one write per row and file.
-        csv_rows = io.StringIO(newline="")
-        writer = csv.writer(csv_rows)
-        writer.writerow(names)
+        csv.writer(text).writerow(names)
         for page, held in pages:
             for first in range(0, len(page), WRITE_ROWS):
                 batch = page[first : first + WRITE_ROWS]
@@ -646,16 +658,13 @@ def write_table(
                         left_out, names, positions, values[0], texts, json_rows, csv_cells, shown_cells
                     )
                 json_out.write(("," if count else "") + "\n          " + ",\n          ".join(json_rows))
-                writer.writerows(zip(*csv_cells, strict=True))
-                text.write(csv_rows.getvalue())
-                csv_rows.seek(0)
-                csv_rows.truncate()
+                # The CSV writer's lines; the row id comes first and is never empty, so no line is one
+                # empty field (which the writer would write as "").
+                text.write("\r\n".join(map(",".join, zip(*csv_cells, strict=True))) + "\r\n")
                 html_out.write("".join(_rows(html_markup, shown_cells, len(batch))))
                 count += len(batch)
             if held is not None:
                 law.count(label, held)
-        # The header of a table without rows.
-        text.write(csv_rows.getvalue())
         text.flush()
         text.detach()
     json_out.write("\n        ]")
@@ -701,7 +710,7 @@ def _leave_out(
         for position, name in enumerate(names):
             if name in fields:
                 csv_cells[position] = list(csv_cells[position])
-                csv_cells[position][index] = None
+                csv_cells[position][index] = ""
         for shown_index, position in enumerate(positions):
             if names[position] in fields:
                 shown_cells[shown_index] = list(shown_cells[shown_index])
