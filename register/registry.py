@@ -601,7 +601,12 @@ class Registry:
                 found: dict[tuple, list[HoldMatch]] = defaultdict(list)
                 for pk, match in hold._decide(rows_of_page, [(pk, *of) for of, pk in first_pk.items()]):
                     found[reads_of[pk]].append(match)
-                matches = {of: tuple(found_matches) for of, found_matches in found.items()}
+                # One tuple for every set of rows under the same matches (the lines of a year, of a day).
+                same: dict[tuple[int, ...], tuple[HoldMatch, ...]] = {}
+                matches = {
+                    of: same.setdefault(tuple(map(id, found_matches)), tuple(found_matches))
+                    for of, found_matches in found.items()
+                }
                 matches_of_rows.append(list(map(matches.get, reads, repeat(()))))
             # Each row's matches of every hold in one tuple, shared by the rows under the same matches.
             keys = list(zip(*(map(id, column) for column in matches_of_rows), strict=True))
