@@ -3,7 +3,8 @@
 ``write_table`` pages through one declared table of one customer by primary key (plain indexed
 queries, ``register.registry.Registry.iter_pages``) and writes every row, as it is read, to its CSV
 entry of the archive and to the data.json and index.html streams. Everything that does not depend
-on the row (labels, escaped markup, how each column is written) is worked out once per table.
+on the row (labels, escaped markup, how each column is written) is worked out once per table, and a
+batch of rows is converted a column at a time (``Column``), then joined row by row with the markup.
 
 The same read also answers what the law would keep (``LawKeeps``): the columns the bookkeeping and
 statutory holds need are read with the row, and the holds judge each page of rows as it goes by, so
@@ -26,7 +27,6 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from functools import partial
 from itertools import repeat
-from operator import methodcaller
 from typing import IO, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -265,7 +265,7 @@ class _LocalTime:
 
     def __init__(self, zone: ZoneInfo) -> None:
         self.zone = zone
-        self.local = methodcaller("astimezone", zone)
+        self.local = operator.methodcaller("astimezone", zone)
 
     def __call__(self, value: Any) -> str:
         if value is None:
@@ -283,8 +283,8 @@ class _LocalTime:
         return list(map("{:.16} {}".format, map(_MINUTES, local), map(_ZONE_NAME, local)))
 
 
-_MINUTES = methodcaller("isoformat", " ", "minutes")
-_ZONE_NAME = methodcaller("tzname")
+_MINUTES = operator.methodcaller("isoformat", " ", "minutes")
+_ZONE_NAME = operator.methodcaller("tzname")
 
 
 def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], str]:
@@ -653,9 +653,9 @@ def write_table(
         # The byte-order mark of utf-8-sig: spreadsheet programs then read Nordic letters correctly.
         raw.write(codecs.BOM_UTF8)
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        # Rows are gathered in memory and written a batch at a time, not one write per row and file.
         csv.writer(text).writerow(names)
         for page, held in pages:
+            # Rows are written a batch at a time, not one write per row and file.
             for first in range(0, len(page), WRITE_ROWS):
                 batch = page[first : first + WRITE_ROWS]
                 # The batch a column at a time: values, then texts, then what each output writes.
