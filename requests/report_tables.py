@@ -331,13 +331,14 @@ def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], 
     kind = model_field.get_internal_type() if related is None else ""
     if kind == "DateTimeField":
         return _LocalTime(zone)
-    if kind in _TEXT_FIELDS or kind in _NUMBERS:
+    # A date's own text is its ISO form.
+    if kind in _TEXT_FIELDS or kind in _NUMBERS or kind == "DateField":
         return _str_or_empty
     return plain
 
 
 def _str_or_empty(value: Any) -> str:
-    """A text or a number as it is shown: its own text, "" for None."""
+    """A text, a number or a date as it is shown: its own text, "" for None."""
     return "" if value is None else str(value)
 
 
