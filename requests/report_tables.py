@@ -163,27 +163,29 @@ class Column:
     # Whether the values are texts (or None), shown as they are.
     strings: bool = False
 
-    def texts(self, values: Sequence) -> Sequence:
+    # Each method takes ``nones``: whether the column holds None in the batch (``_has_none``).
+
+    def texts(self, values: Sequence, nones: bool) -> Sequence:
         """The values as data.json and the CSV file write them (``text``), None kept."""
-        return values if self.text is None else _each(self.text, values, None)
+        return values if self.text is None else _each(self.text, values, None, nones)
 
-    def json_texts(self, texts: Sequence) -> list[str]:
+    def json_texts(self, texts: Sequence, nones: bool) -> list[str]:
         """The JSON text of each of ``texts``."""
-        return _each(self.json or dump, texts, "null")
+        return _each(self.json or dump, texts, "null", nones)
 
-    def csv_cells(self, texts: Sequence) -> Sequence[str]:
+    def csv_cells(self, texts: Sequence, nones: bool) -> Sequence[str]:
         """The CSV field of each of ``texts``, as the CSV writer writes it (``csv.QUOTE_MINIMAL``):
         None as empty, anything else as its ``str()``, quoted where it holds a comma, a quote or a line
         break."""
-        cells = texts if self.csv is None else _each(self.csv, texts, None)
-        if not self.strings or any(map(_is_none, cells)):
-            cells = _each(str, cells, "")
+        cells = texts if self.csv is None else _each(self.csv, texts, None, nones)
+        if not self.strings or nones:
+            cells = _each(str, cells, "", nones)
         joined = "".join(cells)
         if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
             return list(map(_csv_quoted, cells))
         return cells
 
-    def shown_texts(self, values: Sequence, made: dict | None) -> Sequence[str]:
+    def shown_texts(self, values: Sequence, nones: bool, made: dict | None) -> Sequence[str]:
         """The readable page's text of each value, escaped for HTML; ``made``: the texts of values seen
         before (a ``_Shown`` for this column, or None)."""
         if made is not None:
@@ -192,10 +194,10 @@ class Column:
             texts = self.display.all(values)
         elif self.display is not _str_or_empty:
             texts = list(map(self.display, values))
-        elif self.strings and not any(map(_is_none, values)):
+        elif self.strings and not nones:
             texts = values
         else:
-            texts = _each(str, values, "")
+            texts = _each(str, values, "", nones)
         return _escaped(texts) if self.escape else texts
 
 
@@ -219,11 +221,16 @@ class _Shown(dict):
 _is_none = partial(operator.is_, None)
 
 
-def _each(convert: Callable[[Any], Any], values: Sequence, none: Any) -> list:
-    """``convert`` of each value that is not None, ``none`` for None."""
+def _has_none(values: Sequence) -> bool:
+    """Whether one of ``values`` is None."""
     # By identity: ``None in values`` asks each value whether it equals None, and an amount answers
     # through the number ABCs, slowly.
-    if any(map(_is_none, values)):
+    return any(map(_is_none, values))
+
+
+def _each(convert: Callable[[Any], Any], values: Sequence, none: Any, nones: bool) -> list:
+    """``convert`` of each value that is not None, ``none`` for None (``nones``: ``_has_none(values)``)."""
+    if nones:
         return [none if value is None else convert(value) for value in values]
     return list(map(convert, values))
 
@@ -287,8 +294,9 @@ _MINUTES = operator.methodcaller("isoformat", " ", "minutes")
 _ZONE_NAME = operator.methodcaller("tzname")
 
 
-def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], str]:
-    """How the readable page shows a value of ``model_field``: labels, local times, names."""
+def _display_for(model_field: Any, purposes: dict[str, str], read: Any = None) -> Callable[[Any], str]:
+    """How the readable page shows a value of ``model_field``: labels, local times, names. ``read``: the
+    field whose value is exported, where a relation is exported by a lookup (an order by its number)."""
     zone = _shop_zone()
 
     def plain(value: Any) -> str:
@@ -327,8 +335,10 @@ def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], 
         from requests.emails import REPLY_TEMPLATES
 
         return lambda value: str(REPLY_TEMPLATES.get(value, "")) if value else ""
-    # The commonest columns without the checks ``plain`` makes of every value.
-    kind = model_field.get_internal_type() if related is None else ""
+    # The commonest columns without the checks ``plain`` makes of every value; a relation by the field
+    # its lookup reads.
+    shown_field = model_field if related is None else read
+    kind = shown_field.get_internal_type() if shown_field is not None else ""
     if kind == "DateTimeField":
         return _LocalTime(zone)
     # A date's own text is its ISO form.
@@ -354,9 +364,9 @@ def _code_labels(table: str, name: str) -> dict[str, str] | None:
 
 
 def _labelled(
-    labels: dict[str, str] | None, model_field: Any, purposes: dict[str, str]
+    labels: dict[str, str] | None, model_field: Any, purposes: dict[str, str], read: Any = None
 ) -> Callable[[Any], str]:
-    display = _display_for(model_field, purposes)
+    display = _display_for(model_field, purposes, read)
     if labels is None:
         return display
     return lambda value: labels.get(value, display(value)) if isinstance(value, str) else display(value)
@@ -431,7 +441,7 @@ def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) 
                 label=label,
                 # The row id, digests and normalised copies mean nothing to a reader: data.json keeps them.
                 shown=name != "id" and not (rule is not None and rule.derived),
-                display=_labelled(code_labels, model_field, purposes),
+                display=_labelled(code_labels, model_field, purposes, read),
                 text=as_text,
                 csv=as_csv,
                 escape=not (kind in _HTML_SAFE and code_labels is None and not shows_field),
@@ -661,13 +671,12 @@ def write_table(
                 batch = page[first : first + WRITE_ROWS]
                 # The batch a column at a time: values, then texts, then what each output writes.
                 values = list(zip(*batch, strict=True))
-                texts = [
-                    column.texts(column_values) for column, column_values in zip(columns, values, strict=True)
-                ]
-                json_cells = [column.json_texts(of) for column, of in zip(columns, texts, strict=True)]
-                csv_cells = [column.csv_cells(of) for column, of in zip(columns, texts, strict=True)]
+                nones = list(map(_has_none, values))
+                texts = list(map(Column.texts, columns, values, nones))
+                json_cells = list(map(Column.json_texts, columns, texts, nones))
+                csv_cells = list(map(Column.csv_cells, columns, texts, nones))
                 shown_cells = [
-                    column.shown_texts(values[position], made_of)
+                    column.shown_texts(values[position], nones[position], made_of)
                     for column, position, made_of in zip(shown, positions, made, strict=True)
                 ]
                 json_rows = _rows(json_markup, json_cells, len(batch))
