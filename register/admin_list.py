@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from html import escape as escape_text
 
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import (
@@ -31,10 +32,11 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
+from django.utils import dateformat, formats, timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from register.admin_base import StrictChangeList
 
@@ -42,6 +44,14 @@ from register.admin_base import StrictChangeList
 _KEY, _LABEL = "__row_key__", "__row_label__"
 
 Cell = Callable[[object], tuple[str, str]]
+
+
+def _escaped(value) -> str:
+    """``conditional_escape(value)``; plain text escaped directly (Django's ``escape`` first checks every
+    argument for lazy text, a cost paid once per cell)."""
+    if type(value) is str:
+        return escape_text(value)
+    return conditional_escape(value)
 
 
 def _capfirst(text) -> str:
@@ -104,20 +114,76 @@ class _StandIn:
         return _LABEL
 
 
+# Each admin's row checkbox with stand-ins, by admin and language.
+_checkboxes: dict[tuple, str] = {}
+
+
 def _checkbox_cell(model_admin) -> Cell:
     """Django's row checkbox, rendered once with stand-ins; each row fills in its key and name."""
-    template = str(ModelAdmin.action_checkbox(model_admin, _StandIn()))
+    language = get_language()
+    template = _checkboxes.get((type(model_admin), language))
+    if template is None:
+        template = str(ModelAdmin.action_checkbox(model_admin, _StandIn()))
+        _checkboxes[(type(model_admin), language)] = template
     # The name goes in through format_html (escaped), the key through the widget's template (escaped).
     label_first = template.index(_LABEL) < template.index(_KEY)
     names = (_LABEL, _KEY) if label_first else (_KEY, _LABEL)
     first, middle, last = _split(template, *names)
 
     def cell(obj) -> tuple[str, str]:
-        key, label = escape(str(obj.pk)), escape(str(obj))
+        key, label = _escaped(str(obj.pk)), _escaped(str(obj))
         values = (label, key) if label_first else (key, label)
         return "action-checkbox", f"{first}{values[0]}{middle}{values[1]}{last}"
 
     return cell
+
+
+# Format characters that read only the date, and those that read only the hour and minute.
+_DATE_ONLY = frozenset("bdDEFjlLmMnNoStwWyYz")
+_CLOCK_ONLY = frozenset("aAfgGhHiP")
+
+
+def datetime_shown() -> Callable[[datetime.datetime], str]:
+    """How the admin shows a date and time (``formats.localize(timezone.template_localtime(value))``).
+
+    Django splits the active language's format for every value and translates month names and
+    "a.m." each time. Here the format is split once, and each part that reads only the date, or only
+    the hour and minute, is worked out once per date or per minute; the result is the same text.
+    """
+    parts: list[tuple[bool, str]] = []
+    pieces = dateformat.re_formatchars.split(str(formats.get_format("DATETIME_FORMAT")))
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            parts.append((True, piece))
+        elif piece:
+            parts.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+    known: dict[tuple, str] = {}
+
+    def shown(value: datetime.datetime) -> str:
+        local = timezone.template_localtime(value)
+        formatter = None
+        text = []
+        for is_code, piece in parts:
+            if not is_code:
+                text.append(piece)
+                continue
+            if piece in _DATE_ONLY:
+                key = (piece, local.year, local.month, local.day)
+            elif piece in _CLOCK_ONLY:
+                key = (piece, local.hour, local.minute)
+            else:
+                key = None
+            part = known.get(key) if key else None
+            if part is None:
+                if formatter is None:
+                    formatter = dateformat.DateFormat(local)
+                part = str(getattr(formatter, piece)())
+                if key:
+                    known[key] = part
+            text.append(part)
+        return "".join(text)
+
+    return shown
 
 
 def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Cell:
@@ -133,7 +199,7 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
                 value = getattr(obj, field.name)
             except ObjectDoesNotExist:
                 return class_name, empty
-            return classes, empty if value is None else conditional_escape(value)
+            return classes, empty if value is None else _escaped(value)
 
         return related
 
@@ -186,6 +252,14 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
                 dates[value] = display_for_field(value, field, empty, avoid_link=link)
             return dates[value]
 
+    elif isinstance(field, models.DateTimeField):
+        moment = datetime_shown()
+
+        def shown(value):
+            if type(value) is not datetime.datetime:
+                return display_for_field(value, field, empty, avoid_link=link)
+            return moment(value)
+
     else:
 
         def shown(value):
@@ -198,7 +272,7 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
             return class_name, empty
         if isinstance(value, str) and value.strip() == "":
             value = ""
-        return classes, conditional_escape(shown(value))
+        return classes, _escaped(shown(value))
 
     return cell
 
@@ -221,6 +295,7 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
     # The three icons of a yes/no column, each looked up in the static files once per page.
     icons: dict = {}
     dates: dict = {}
+    moment = datetime_shown()
 
     def cell(obj) -> tuple[str, str]:
         try:
@@ -242,7 +317,9 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
             if value not in dates:
                 dates[value] = conditional_escape(display_for_value(value, shown_empty, boolean))
             return f"{class_name} nowrap", dates[value]
-        shown = conditional_escape(display_for_value(value, shown_empty, boolean))
+        if type(value) is datetime.datetime and not boolean:
+            return f"{class_name} nowrap", _escaped(moment(value))
+        shown = _escaped(display_for_value(value, shown_empty, boolean))
         if isinstance(value, datetime.date | datetime.time):
             return f"{class_name} nowrap", shown
         return class_name, shown
@@ -299,7 +376,7 @@ def _row_link(cl) -> Callable[[object], str] | None:
     attname = cl.pk_attname
 
     def link(obj) -> str:
-        return f"{first}{escape(cl.quoted_key(getattr(obj, attname)))}{last}"
+        return f"{first}{_escaped(cl.quoted_key(getattr(obj, attname)))}{last}"
 
     return link
 
