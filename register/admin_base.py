@@ -144,11 +144,19 @@ class StrictChangeList(ChangeList):
         # of range, a number that does not fit. What PostgreSQL itself would refuse (a NUL in text,
         # a broken regular expression) is refused before the query (StrictAdminMixin); should it
         # still refuse a value, requests run in autocommit, so the failed statement breaks nothing.
+        # An admin naming the columns its list shows reads only those for the page's rows; counts,
+        # filters and actions keep the whole queryset.
+        columns = getattr(self.model_admin, "list_columns", None)
+        whole = self.queryset
+        if columns:
+            self.queryset = whole.only(*columns)
         try:
             super().get_results(request)
             len(self.result_list)  # run the page's query here, not while the template renders
         except (ValueError, ArithmeticError, ValidationError, DataError) as exc:
             raise IncorrectLookupParameters(exc) from exc
+        finally:
+            self.queryset = whole
 
 
 # Widget HTML rendered for the action bar of change lists, by everything the HTML depends on.

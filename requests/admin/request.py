@@ -133,6 +133,16 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
         ("completed_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["assignee"]
+    # What the list's rows show (a request keeps some forty columns, its message among them).
+    list_columns = [
+        "kind",
+        "status",
+        "due_date",
+        "extended_due_date",
+        "received_at",
+        "received_via",
+        "assignee__username",
+    ]
     search_fields = ["=email_normalized", "name", "=customer_number", "=order_number"]
     search_help_text = _("Search by request number, exact email, name, customer or order number.")
     show_full_result_count = False
