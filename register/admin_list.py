@@ -61,7 +61,30 @@ def _capfirst(text) -> str:
     return SafeString(shown) if isinstance(text, SafeData) else escape(shown)
 
 
+# Column headers by admin, language, columns, query string and ordering: every page of a list, and
+# every page of a filtered list, has the same headers.
+_headers: dict[tuple, str] = {}
+HEADERS_KEPT = 512
+
+
 def _headers_html(cl) -> str:
+    key = (
+        type(cl.model_admin),
+        get_language(),
+        tuple(name if isinstance(name, str) else id(name) for name in cl.list_display),
+        tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
+        None if cl.sortable_by is None else tuple(cl.sortable_by),
+        tuple(cl.get_ordering_field_columns().items()),
+    )
+    html = _headers.get(key)
+    if html is None:
+        if len(_headers) >= HEADERS_KEPT:
+            _headers.clear()
+        html = _headers[key] = _headers_html_of(cl)
+    return html
+
+
+def _headers_html_of(cl) -> str:
     headers = list(result_headers(cl))
     sorted_count = sum(1 for h in headers if h["sortable"] and h["sorted"])
     html = []
@@ -286,11 +309,15 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
     else:
         attr = None
 
-    def value_of(obj):
-        if attr is not None:
-            return attr, attr(obj)
-        _field, found, value = lookup_field(name, obj, model_admin)
-        return found, value
+    def traits(found) -> tuple[str, bool]:
+        """The column's empty value and whether it shows yes/no icons."""
+        boolean = getattr(found, "boolean", False)
+        if isinstance(found, property) and hasattr(found, "fget"):
+            boolean = getattr(found.fget, "boolean", False)
+        return getattr(found, "empty_value_display", empty), boolean
+
+    # A method or callable column's traits, looked up once per page.
+    fixed = traits(attr) if attr is not None else None
 
     # The three icons of a yes/no column, each looked up in the static files once per page.
     icons: dict = {}
@@ -299,15 +326,20 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
 
     def cell(obj) -> tuple[str, str]:
         try:
-            found, value = value_of(obj)
+            if attr is not None:
+                value = attr(obj)
+                shown_empty, boolean = fixed
+            else:
+                _field, found, value = lookup_field(name, obj, model_admin)
+                shown_empty, boolean = traits(found)
         except ObjectDoesNotExist:
             return class_name, empty
-        shown_empty = getattr(found, "empty_value_display", empty)
+        if type(value) is SafeString and not boolean and value.strip():
+            return class_name, value  # markup the admin built (format_html)
+        if type(value) is str and not boolean and value.strip():
+            return class_name, escape_text(value)
         if isinstance(value, str) and value.strip() == "":
             value = ""
-        boolean = getattr(found, "boolean", False)
-        if isinstance(found, property) and hasattr(found, "fget"):
-            boolean = getattr(found.fget, "boolean", False)
         if boolean and (value is True or value is False or value is None):
             if value not in icons:
                 icons[value] = display_for_value(value, shown_empty, boolean)
