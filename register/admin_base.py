@@ -19,7 +19,9 @@ import datetime
 from collections.abc import Iterable, Iterator
 from urllib.parse import quote as url_quote
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
@@ -32,7 +34,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
@@ -142,11 +144,71 @@ class StrictChangeList(ChangeList):
         # of range, a number that does not fit. What PostgreSQL itself would refuse (a NUL in text,
         # a broken regular expression) is refused before the query (StrictAdminMixin); should it
         # still refuse a value, requests run in autocommit, so the failed statement breaks nothing.
+        # An admin naming the columns its list shows reads only those for the page's rows; counts,
+        # filters and actions keep the whole queryset.
+        columns = getattr(self.model_admin, "list_columns", None)
+        whole = self.queryset
+        if columns:
+            self.queryset = whole.only(*columns)
         try:
             super().get_results(request)
             len(self.result_list)  # run the page's query here, not while the template renders
         except (ValueError, ArithmeticError, ValidationError, DataError) as exc:
             raise IncorrectLookupParameters(exc) from exc
+        finally:
+            self.queryset = whole
+
+
+# Widget HTML rendered for the action bar of change lists, by everything the HTML depends on.
+_kept_widgets: dict[tuple, str] = {}
+WIDGETS_KEPT = 512
+
+
+class _KeptRender:
+    """A widget whose HTML is rendered once for the same name, value, attributes, choices and language.
+
+    Every page of a change list shows the same action bar (a select of the admin's actions and a hidden
+    field); Django renders both through form templates on every page.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = tuple((key, str(label)) for key, label in getattr(self, "choices", ()))
+        key = (
+            type(self),
+            type(renderer),
+            get_language(),
+            name,
+            repr(value),
+            repr(sorted(self.build_attrs(self.attrs, attrs).items())),
+            choices,
+            self.is_required,
+        )
+        html = _kept_widgets.get(key)
+        if html is None:
+            if len(_kept_widgets) >= WIDGETS_KEPT:
+                _kept_widgets.clear()
+            html = _kept_widgets[key] = super().render(name, value, attrs, renderer)
+        return html
+
+
+class _KeptSelect(_KeptRender, forms.Select):
+    pass
+
+
+class _KeptHidden(_KeptRender, forms.HiddenInput):
+    pass
+
+
+class ActionForm(helpers.ActionForm):
+    """Django's action bar form, its two fields rendered once per admin, language and value."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        action, across = self.fields["action"], self.fields["select_across"]
+        action.widget = _KeptSelect(action.widget.attrs)
+        action.widget.choices = action.choices
+        action.widget.is_required = action.required
+        across.widget = _KeptHidden(across.widget.attrs)
 
 
 class StrictAdminMixin:
@@ -154,6 +216,8 @@ class StrictAdminMixin:
 
     Applies to any ModelAdmin; every admin registered in the project uses it (a test walks them).
     """
+
+    action_form = ActionForm
 
     def touches_protected(self, request: HttpRequest, path_or_expression) -> bool:
         """Whether an ordering entry or lookup path reaches a field ``request.user`` may not filter by."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from html import escape as escape_text
 
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import (
@@ -31,10 +32,11 @@ from django.contrib.admin.utils import (
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
+from django.utils import dateformat, formats, timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from register.admin_base import StrictChangeList
 
@@ -44,6 +46,14 @@ _KEY, _LABEL = "__row_key__", "__row_label__"
 Cell = Callable[[object], tuple[str, str]]
 
 
+def _escaped(value) -> str:
+    """``conditional_escape(value)``; plain text escaped directly (Django's ``escape`` first checks every
+    argument for lazy text, a cost paid once per cell)."""
+    if type(value) is str:
+        return escape_text(value)
+    return conditional_escape(value)
+
+
 def _capfirst(text) -> str:
     """``{{ text|capfirst }}`` as the template writes it."""
     shown = str(text)
@@ -51,7 +61,30 @@ def _capfirst(text) -> str:
     return SafeString(shown) if isinstance(text, SafeData) else escape(shown)
 
 
+# Column headers by admin, language, columns, query string and ordering: every page of a list, and
+# every page of a filtered list, has the same headers.
+_headers: dict[tuple, str] = {}
+HEADERS_KEPT = 512
+
+
 def _headers_html(cl) -> str:
+    key = (
+        type(cl.model_admin),
+        get_language(),
+        tuple(name if isinstance(name, str) else id(name) for name in cl.list_display),
+        tuple(sorted((name, tuple(values)) for name, values in cl.filter_params.items())),
+        None if cl.sortable_by is None else tuple(cl.sortable_by),
+        tuple(cl.get_ordering_field_columns().items()),
+    )
+    html = _headers.get(key)
+    if html is None:
+        if len(_headers) >= HEADERS_KEPT:
+            _headers.clear()
+        html = _headers[key] = _headers_html_of(cl)
+    return html
+
+
+def _headers_html_of(cl) -> str:
     headers = list(result_headers(cl))
     sorted_count = sum(1 for h in headers if h["sortable"] and h["sorted"])
     html = []
@@ -104,20 +137,76 @@ class _StandIn:
         return _LABEL
 
 
+# Each admin's row checkbox with stand-ins, by admin and language.
+_checkboxes: dict[tuple, str] = {}
+
+
 def _checkbox_cell(model_admin) -> Cell:
     """Django's row checkbox, rendered once with stand-ins; each row fills in its key and name."""
-    template = str(ModelAdmin.action_checkbox(model_admin, _StandIn()))
+    language = get_language()
+    template = _checkboxes.get((type(model_admin), language))
+    if template is None:
+        template = str(ModelAdmin.action_checkbox(model_admin, _StandIn()))
+        _checkboxes[(type(model_admin), language)] = template
     # The name goes in through format_html (escaped), the key through the widget's template (escaped).
     label_first = template.index(_LABEL) < template.index(_KEY)
     names = (_LABEL, _KEY) if label_first else (_KEY, _LABEL)
     first, middle, last = _split(template, *names)
 
     def cell(obj) -> tuple[str, str]:
-        key, label = escape(str(obj.pk)), escape(str(obj))
+        key, label = _escaped(str(obj.pk)), _escaped(str(obj))
         values = (label, key) if label_first else (key, label)
         return "action-checkbox", f"{first}{values[0]}{middle}{values[1]}{last}"
 
     return cell
+
+
+# Format characters that read only the date, and those that read only the hour and minute.
+_DATE_ONLY = frozenset("bdDEFjlLmMnNoStwWyYz")
+_CLOCK_ONLY = frozenset("aAfgGhHiP")
+
+
+def datetime_shown() -> Callable[[datetime.datetime], str]:
+    """How the admin shows a date and time (``formats.localize(timezone.template_localtime(value))``).
+
+    Django splits the active language's format for every value and translates month names and
+    "a.m." each time. Here the format is split once, and each part that reads only the date, or only
+    the hour and minute, is worked out once per date or per minute; the result is the same text.
+    """
+    parts: list[tuple[bool, str]] = []
+    pieces = dateformat.re_formatchars.split(str(formats.get_format("DATETIME_FORMAT")))
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            parts.append((True, piece))
+        elif piece:
+            parts.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+    known: dict[tuple, str] = {}
+
+    def shown(value: datetime.datetime) -> str:
+        local = timezone.template_localtime(value)
+        formatter = None
+        text = []
+        for is_code, piece in parts:
+            if not is_code:
+                text.append(piece)
+                continue
+            if piece in _DATE_ONLY:
+                key = (piece, local.year, local.month, local.day)
+            elif piece in _CLOCK_ONLY:
+                key = (piece, local.hour, local.minute)
+            else:
+                key = None
+            part = known.get(key) if key else None
+            if part is None:
+                if formatter is None:
+                    formatter = dateformat.DateFormat(local)
+                part = str(getattr(formatter, piece)())
+                if key:
+                    known[key] = part
+            text.append(part)
+        return "".join(text)
+
+    return shown
 
 
 def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Cell:
@@ -133,7 +222,7 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
                 value = getattr(obj, field.name)
             except ObjectDoesNotExist:
                 return class_name, empty
-            return classes, empty if value is None else conditional_escape(value)
+            return classes, empty if value is None else _escaped(value)
 
         return related
 
@@ -186,6 +275,14 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
                 dates[value] = display_for_field(value, field, empty, avoid_link=link)
             return dates[value]
 
+    elif isinstance(field, models.DateTimeField):
+        moment = datetime_shown()
+
+        def shown(value):
+            if type(value) is not datetime.datetime:
+                return display_for_field(value, field, empty, avoid_link=link)
+            return moment(value)
+
     else:
 
         def shown(value):
@@ -198,7 +295,7 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
             return class_name, empty
         if isinstance(value, str) and value.strip() == "":
             value = ""
-        return classes, conditional_escape(shown(value))
+        return classes, _escaped(shown(value))
 
     return cell
 
@@ -212,27 +309,37 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
     else:
         attr = None
 
-    def value_of(obj):
-        if attr is not None:
-            return attr, attr(obj)
-        _field, found, value = lookup_field(name, obj, model_admin)
-        return found, value
+    def traits(found) -> tuple[str, bool]:
+        """The column's empty value and whether it shows yes/no icons."""
+        boolean = getattr(found, "boolean", False)
+        if isinstance(found, property) and hasattr(found, "fget"):
+            boolean = getattr(found.fget, "boolean", False)
+        return getattr(found, "empty_value_display", empty), boolean
+
+    # A method or callable column's traits, looked up once per page.
+    fixed = traits(attr) if attr is not None else None
 
     # The three icons of a yes/no column, each looked up in the static files once per page.
     icons: dict = {}
     dates: dict = {}
+    moment = datetime_shown()
 
     def cell(obj) -> tuple[str, str]:
         try:
-            found, value = value_of(obj)
+            if attr is not None:
+                value = attr(obj)
+                shown_empty, boolean = fixed
+            else:
+                _field, found, value = lookup_field(name, obj, model_admin)
+                shown_empty, boolean = traits(found)
         except ObjectDoesNotExist:
             return class_name, empty
-        shown_empty = getattr(found, "empty_value_display", empty)
+        if type(value) is SafeString and not boolean and value.strip():
+            return class_name, value  # markup the admin built (format_html)
+        if type(value) is str and not boolean and value.strip():
+            return class_name, escape_text(value)
         if isinstance(value, str) and value.strip() == "":
             value = ""
-        boolean = getattr(found, "boolean", False)
-        if isinstance(found, property) and hasattr(found, "fget"):
-            boolean = getattr(found.fget, "boolean", False)
         if boolean and (value is True or value is False or value is None):
             if value not in icons:
                 icons[value] = display_for_value(value, shown_empty, boolean)
@@ -242,7 +349,9 @@ def _display_cell(name, model_admin, class_name: str, empty: str) -> Cell:
             if value not in dates:
                 dates[value] = conditional_escape(display_for_value(value, shown_empty, boolean))
             return f"{class_name} nowrap", dates[value]
-        shown = conditional_escape(display_for_value(value, shown_empty, boolean))
+        if type(value) is datetime.datetime and not boolean:
+            return f"{class_name} nowrap", _escaped(moment(value))
+        shown = _escaped(display_for_value(value, shown_empty, boolean))
         if isinstance(value, datetime.date | datetime.time):
             return f"{class_name} nowrap", shown
         return class_name, shown
@@ -299,7 +408,7 @@ def _row_link(cl) -> Callable[[object], str] | None:
     attname = cl.pk_attname
 
     def link(obj) -> str:
-        return f"{first}{escape(cl.quoted_key(getattr(obj, attname)))}{last}"
+        return f"{first}{_escaped(cl.quoted_key(getattr(obj, attname)))}{last}"
 
     return link
 

@@ -82,7 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "register.security.PermissionsPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "register.security.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -322,13 +322,12 @@ OTP_TOTP_ISSUER = _read("OTP_TOTP_ISSUER", str, "Kundregister")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 
-# Sessions end after STAFF_IDLE_MINUTES without a request (each request renews the cookie and the
-# stored session), and when the browser closes.
+# Sessions end after STAFF_IDLE_MINUTES without a request (requests renew the stored session, at most
+# once a minute: register.security.SessionMiddleware), and when the browser closes.
 STAFF_IDLE_MINUTES = _read("STAFF_IDLE_MINUTES", int, 8 * 60 if DEBUG else 30)
 if STAFF_IDLE_MINUTES < 1:
     raise ImproperlyConfigured(f"STAFF_IDLE_MINUTES must be at least 1, not {STAFF_IDLE_MINUTES}")
 SESSION_COOKIE_AGE = STAFF_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Content-Security-Policy (django-csp) on every response: only this site's own files; the few inline

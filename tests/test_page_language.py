@@ -93,8 +93,12 @@ def translation_of(context: str | None, msgid: str, language: str) -> str:
 
 
 @cache
-def patterns(language: str) -> list[tuple[str, re.Pattern]]:
-    """(msgid, pattern) of every English string that would be wrong on a page in ``language``."""
+def patterns(language: str) -> list[tuple[str, re.Pattern, str | None]]:
+    """(msgid, pattern, word) of every English string that would be wrong on a page in ``language``.
+
+    ``word`` is the piece's longest word, lower-cased when the pattern ignores case: any match holds
+    it, so a page without it need not be searched (None: a word whose case folding is not plain ASCII).
+    """
     result = []
     for context, msgid in source_strings():
         if msgid in IGNORED or not translated(context, msgid, language):
@@ -115,7 +119,10 @@ def patterns(language: str) -> list[tuple[str, re.Pattern]]:
             words = r"\s+".join(re.escape(word) for word in piece.split())
             flags = 0 if " " not in piece else re.IGNORECASE
             # Whole words only, and not part of an identifier ("requests.request:42" is a reference).
-            result.append((msgid, re.compile(rf"(?<![\w./:?&=-]){words}(?![\w=-]|[.:/]\w)", flags)))
+            word = max(piece.split(), key=len)
+            word = (word.lower() if flags else word) if word.isascii() else None
+            pattern = re.compile(rf"(?<![\w./:?&=-]){words}(?![\w=-]|[.:/]\w)", flags)
+            result.append((msgid, pattern, word))
     return result
 
 
@@ -131,7 +138,15 @@ def visible_text(page: str, language: str = "") -> str:
 
 
 def english_in(text: str, language: str) -> list[str]:
-    return sorted({msgid for msgid, pattern in patterns(language) if pattern.search(text)})
+    lowered = text.lower()
+    return sorted(
+        {
+            msgid
+            for msgid, pattern, word in patterns(language)
+            if (word is None or word in (lowered if pattern.flags & re.IGNORECASE else text))
+            and pattern.search(text)
+        }
+    )
 
 
 def test_the_check_finds_english_and_passes_translations():

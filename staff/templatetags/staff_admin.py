@@ -14,7 +14,7 @@ from django import template
 from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from register.admin_html import FIELDSET_TEMPLATE, fieldset_html, fieldset_template_unchanged
 from register.admin_list import filter_html, renders_in_python, result_list_html
@@ -58,6 +58,12 @@ def admin_fieldsets(context, adminform) -> SafeString:
     return SafeString("".join(html))
 
 
+# The sidebar's HTML by language, the apps and models shown and which of them is current: every page of
+# one list, and every change page of one model, shows the same sidebar.
+_nav_html: dict[tuple, SafeString] = {}
+NAV_KEPT = 256
+
+
 @register.simple_tag(takes_context=True)
 def nav_app_list(context) -> SafeString:
     """The HTML of ``admin/app_list.html`` with ``show_changelinks=False``, for ``available_apps``."""
@@ -66,6 +72,37 @@ def nav_app_list(context) -> SafeString:
         return format_html("<p>{}</p>", gettext("You don’t have permission to view or edit anything."))
     # The template compares each URL with the path through the urlencode filter (quote, "/" safe).
     path = quote(context["request"].path, safe="/")
+    key = (
+        get_language(),
+        tuple(
+            (
+                app["app_label"],
+                app["app_url"],
+                str(app["name"]),
+                app["app_url"] in path,
+                tuple(
+                    (
+                        model["object_name"],
+                        str(model["name"]),
+                        model.get("admin_url"),
+                        model.get("add_url"),
+                        bool(model.get("admin_url")) and model["admin_url"] in path,
+                    )
+                    for model in app["models"]
+                ),
+            )
+            for app in apps
+        ),
+    )
+    html = _nav_html.get(key)
+    if html is None:
+        if len(_nav_html) >= NAV_KEPT:
+            _nav_html.clear()
+        html = _nav_html[key] = _nav_html_of(apps, path)
+    return html
+
+
+def _nav_html_of(apps: list[dict], path: str) -> SafeString:
     add = gettext("Add")
     head = format_html(
         '<thead class="visually-hidden"><tr><th scope="col">{}</th><th scope="col">{}</th>'

@@ -29,7 +29,8 @@ def customer_with_orders(count):
 
 
 # Every staff request reads the session, the user, their second-factor device and permissions, and
-# saves the session (idle timeout: SESSION_SAVE_EVERY_REQUEST); the bounds below are the page's own.
+# renews the session at most once a minute (register.security.SessionMiddleware); the bounds below are
+# the page's own.
 REQUEST_MACHINERY = re.compile(r'"(django_session|auth_user|auth_permission|otp_\w+)"|^(SAVEPOINT|RELEASE)')
 
 

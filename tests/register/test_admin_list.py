@@ -87,6 +87,28 @@ def test_the_request_list_matches_in_every_language(language, shop, dpo_client):
     assert "sortpriority" in ours and "_changelist_filters=" in ours
 
 
+def test_kept_headers_follow_each_ordering_filter_and_language(shop, dpo_client):
+    """Column headers are kept from page to page; each ordering, filter and language still gets its own."""
+    for _ in range(3):
+        ROWS["requests.request"].make(shop)
+    url = reverse("admin:requests_request_changelist")
+    pages = [
+        ("en", {}),
+        ("en", {"o": "3.-2"}),
+        ("en", {"o": "-2.3"}),
+        ("en", {"o": "3.-2", "status": "all"}),
+        ("en", {"o": "3.-2", "status": "all", "p": "1"}),
+        ("sv", {"o": "3.-2", "status": "all"}),
+    ]
+    seen = []
+    for _ in range(2):
+        for language, params in pages:
+            ours, django = both(dpo_client, url, language, **params)
+            assert ours == django, (language, params, difference(ours, django))
+            seen.append(ours[: ours.index("<tbody>")])
+    assert len(set(seen)) == len(pages) - 1  # a later page of the same list has the same headers
+
+
 def test_the_customer_list_matches_for_staff_who_see_masked_values(shop, customer_service, client):
     from tests.conftest import login_with_second_factor
 
@@ -108,3 +130,63 @@ def test_the_stock_admin_of_the_benchmark_keeps_djangos_template():
     from django.contrib.admin.views.main import ChangeList
 
     assert not renders_in_python(ChangeList.__new__(ChangeList))
+
+
+@pytest.mark.parametrize("language", ["sv", "fi", "nb", "en"])
+@pytest.mark.parametrize("zone", ["Europe/Helsinki", "UTC"])
+def test_dates_and_times_read_as_djangos_in_every_language(language, zone, settings):
+    """``datetime_shown`` gives Django's text for midnight, noon, the small hours, both ends of summer
+    time and seconds apart within one minute, with its parts kept from one value to the next."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.admin.utils import display_for_value
+    from django.utils import timezone
+
+    from register.admin_list import datetime_shown
+
+    utc = datetime.UTC
+    moments = [
+        datetime.datetime(2026, 1, 1, 0, 0, tzinfo=utc),
+        datetime.datetime(2026, 1, 1, 12, 0, tzinfo=utc),
+        datetime.datetime(2026, 1, 1, 12, 0, 59, 999, tzinfo=utc),
+        datetime.datetime(2026, 3, 29, 0, 59, tzinfo=utc),
+        datetime.datetime(2026, 3, 29, 1, 0, tzinfo=utc),
+        datetime.datetime(2026, 10, 25, 0, 30, tzinfo=utc),
+        datetime.datetime(2026, 10, 25, 1, 30, tzinfo=utc),
+        datetime.datetime(2026, 5, 17, 23, 5, tzinfo=utc),
+        datetime.datetime(2026, 9, 1, 9, 41, tzinfo=ZoneInfo("America/New_York")),
+    ]
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
+        shown = datetime_shown()
+        for moment in moments * 2:
+            assert shown(moment) == display_for_value(moment, "-"), (language, zone, moment)
+
+
+@pytest.mark.parametrize("language", ["sv", "fi", "nb", "en"])
+def test_the_action_bar_reads_as_djangos_for_each_admin_and_value(language):
+    """The action bar's fields, rendered once and kept, are Django's HTML for each admin's actions,
+    language and submitted value."""
+    from django.contrib.admin.helpers import ActionForm as DjangosActionForm
+    from django.utils.translation import gettext_lazy
+
+    from register.admin_base import ActionForm
+
+    def fields(form_class, choices, data):
+        form = form_class(data, auto_id=None)
+        form.fields["action"].choices = choices
+        return [str(field) for field in form]
+
+    shown = set()
+    with translation.override(language):
+        for data in (None, {"action": "", "select_across": "1"}, {"action": "export"}):
+            for choices in (
+                [("", "---------"), ("assign_to_me", "Assign to me"), ("start", "Start <processing>")],
+                [("", "---------"), ("export", gettext_lazy("Export"))],
+                [("", "---------"), ("delete", gettext_lazy("Delete selected"))],
+            ):
+                for _ in range(2):
+                    ours = fields(ActionForm, choices, data)
+                    assert ours == fields(DjangosActionForm, choices, data), (language, choices, data)
+                    shown.add(tuple(ours))
+    assert len(shown) == 9

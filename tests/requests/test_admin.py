@@ -328,3 +328,29 @@ def test_staff_can_email_a_verification_link_to_a_received_request(dpo_client):
     assert req.status == Request.Status.AWAITING_VERIFICATION
     assert "/nb/requests/verify/" in mail.outbox[0].body
     assert not req.messages.exists()
+
+
+def test_the_list_reads_only_the_columns_it_shows_and_actions_get_whole_requests(dpo_client, dpo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for days in (-3, 5, 20):
+        make_request(due_date=due_in(days), message="Please send everything you hold about me.")
+    make_request(due_date=due_in(8), assignee=dpo)
+    with CaptureQueriesContext(connection) as captured:
+        response = changelist(dpo_client)
+    rows = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "ORDER BY" in q["sql"] and "requests_request" in q["sql"]
+    ]
+    assert len(rows) == 1
+    assert '"requests_request"."message"' not in rows[0] and '"auth_user"."password"' not in rows[0]
+    content = response.content.decode()
+    assert '<strong class="attention-now">3 days overdue' in content
+    assert f'<td class="field-assignee nowrap">{dpo.username}</td>' in content
+    # An action still works on whole requests.
+    pks = [str(pk) for pk in Request.objects.values_list("pk", flat=True)]
+    dpo_client.post(reverse(CHANGELIST), {"action": "assign_to_me", "_selected_action": pks})
+    assert set(Request.objects.values_list("assignee", flat=True)) == {dpo.pk}
+    assert Request.objects.filter(message__startswith="Please send").count() == 3

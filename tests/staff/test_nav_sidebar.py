@@ -92,3 +92,21 @@ def test_the_app_list_is_djangos_with_each_address_reversed_once(dpo, customer_s
                 for model in app["models"]:
                     model["name"] = str(model["name"])
         assert ours == django
+
+
+def test_a_kept_sidebar_follows_the_page_the_language_and_the_role(dpo, customer_service):
+    """The sidebar is kept between pages; each page, language and role still gets its own."""
+    pages = [
+        (dpo, reverse("admin:customers_customer_changelist"), "sv"),
+        (dpo, reverse("admin:customers_order_changelist"), "sv"),
+        (dpo, reverse("admin:customers_customer_changelist"), "fi"),
+        (customer_service, reverse("admin:customers_customer_changelist"), "sv"),
+        (dpo, reverse("admin:index"), "sv"),
+    ]
+    seen = []
+    for _ in range(2):
+        for user, path, language in pages:
+            ours, django = both(user, path, language)
+            assert ours == django, (user.username, path, language)
+            seen.append(ours)
+    assert len(set(seen)) == len(pages)

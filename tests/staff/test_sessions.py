@@ -45,3 +45,44 @@ def test_each_request_renews_the_idle_limit(dpo_client):
             assert dpo_client.get(INDEX).status_code == 200, minutes
     stored = Session.objects.get()
     assert stored.expire_date == start + timedelta(minutes=80 + 30)
+
+
+def session_writes(client, moment) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with at(moment), CaptureQueriesContext(connection) as captured:
+        assert client.get(INDEX).status_code == 200
+    return sum(
+        1
+        for query in captured.captured_queries
+        if query["sql"].startswith(("UPDATE", "INSERT")) and '"django_session"' in query["sql"]
+    )
+
+
+def test_a_session_in_use_is_written_back_at_most_once_a_minute(dpo_client):
+    start = timezone.now()
+    assert session_writes(dpo_client, start) == 1
+    assert session_writes(dpo_client, start + timedelta(seconds=30)) == 0
+    assert session_writes(dpo_client, start + timedelta(seconds=59)) == 0
+    assert Session.objects.get().expire_date == start + timedelta(minutes=30)
+    assert session_writes(dpo_client, start + timedelta(seconds=61)) == 1
+    assert Session.objects.get().expire_date == start + timedelta(seconds=61, minutes=30)
+
+
+def test_the_idle_limit_counts_from_the_last_renewal_never_later(dpo_client):
+    """Requests within a minute of a renewal do not move the limit: it ends at most a minute early."""
+    start = timezone.now()
+    session_writes(dpo_client, start)
+    session_writes(dpo_client, start + timedelta(seconds=50))
+    with at(start + timedelta(minutes=30, seconds=10)):
+        response = dpo_client.get(INDEX)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_a_public_page_leaves_a_staff_session_as_it_is(dpo_client):
+    start = timezone.now()
+    session_writes(dpo_client, start)
+    with at(start + timedelta(minutes=5)):
+        assert dpo_client.get("/sv/requests/new/").status_code == 200
+    assert Session.objects.get().expire_date == start + timedelta(minutes=30)
