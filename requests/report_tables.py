@@ -372,10 +372,6 @@ def _labelled(
     return lambda value: labels.get(value, display(value)) if isinstance(value, str) else display(value)
 
 
-def _as_text(value: Any) -> Any:
-    return str(value)
-
-
 def _as_json(value: Any) -> Any:
     from register.registry import to_json
 
@@ -398,8 +394,8 @@ _TEXT_OF_KIND = {
     "DateTimeField": datetime.isoformat,
     "DateField": date.isoformat,
     "TimeField": time.isoformat,
-    "DecimalField": _as_text,
-    "UUIDField": _as_text,
+    "DecimalField": str,
+    "UUIDField": str,
 }
 
 
