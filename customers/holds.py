@@ -80,6 +80,12 @@ def applies_in(hold: StatutoryHold, country: str) -> bool:
 # --- Erasure: the holds on given orders, row by row ---------------------------------------------
 
 
+def _events_counted(holds: list[StatutoryHold]) -> set[str]:
+    """The events the holds' periods count from; a hold without a period (one that lasts while a
+    condition does) reads no event."""
+    return {hold.counts_from for hold in holds if hold.period_amount is not None}
+
+
 def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> dict[int, dict[str, Any]]:
     """What the holds read of each order ``orders`` names: its controller, the date of each event the
     holds count from (in the current time zone, computed by the database) and whether an invoice of it
@@ -88,7 +94,7 @@ def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> di
     One plain query over the orders and one grouped query per kind of record read from (invoices,
     returns); a correlated subquery per order would be costed as high as a walk of the whole table.
     """
-    needed = {hold.counts_from for hold in holds}
+    needed = _events_counted(holds)
     reads: dict[str, Any] = {}
     if HoldEvent.PURCHASE in needed:
         reads[HoldEvent.PURCHASE] = DayOf("placed_at")
@@ -144,7 +150,7 @@ def _matches_of_orders(
     reasons: dict[str, str] = {}
     # What an order's holds follow from: orders with the same facts (sold by the same controller,
     # delivered the same day) are worked out once, and share one tuple of matches.
-    names = ["controller_id", *sorted({hold.counts_from for hold in holds}), "in_collection"]
+    names = ["controller_id", *sorted(_events_counted(holds)), "in_collection"]
     by_facts: dict[tuple, tuple[tuple[int, HoldMatch], ...] | None] = {}
     shared: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = {}
     result: dict[int, tuple[tuple[int, HoldMatch], ...]] = {}

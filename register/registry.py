@@ -28,10 +28,12 @@ import gc
 import threading
 import uuid
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from itertools import compress, repeat
 from typing import Any
 
 from django.db import models
@@ -149,7 +151,8 @@ class Hold:
     the model's other holds in one query (``matches_of``), and ``decide`` yields ``(pk, HoldMatch)``
     for the rows under it, possibly several per row, from ``(pk, *values)`` rows, the values in the
     order ``reads`` names them. What it decides of a row must follow from the row's values alone (not
-    its pk): ``matches_of`` passes one row of each set of rows with equal values.
+    its pk): ``matches_of`` and ``Registry.iter_judged_pages`` pass one row of each set of rows with equal
+    values.
     """
 
     name: str
@@ -555,37 +558,65 @@ class Registry:
         holds: Iterable[Hold],
         *,
         chunk_size: int = 5000,
-    ) -> Iterator[tuple[list[tuple], dict[int, list[HoldMatch]]]]:
+    ) -> Iterator[tuple[list[tuple], dict[int, tuple[HoldMatch, ...]]]]:
         """Yield ``(page, held)`` as ``iter_pages``, with the matches of ``holds`` on the page's rows.
 
         What each hold needs of a row (``Hold.reads``) is read in the same query as ``lookups``, and the
         hold judges each page as it is read: no row is read twice, and ``held`` ({pk: matches, in the
-        order of ``holds``; an equal match may come twice}) never holds more than one page.
+        order of ``holds``; an equal match may come twice}) never holds more than one page. A hold
+        decides from a row's values alone: rows with the same values (the lines of one order, the
+        invoices of one year) are judged once, by the first of them, and rows under the same holds
+        share one tuple of matches.
         """
         holds = list(holds)
         queryset = declaration.rows_for(customer)
         width = len(lookups)
         annotations: dict[str, Any] = {}
-        # Where each hold's values sit in a row read: ``decide`` takes them by position, after the pk.
+        # Where each hold's values sit among the values read for the holds: ``decide`` takes them by
+        # position, after the pk.
         spans: list[tuple[int, int]] = []
         for index, hold in enumerate(holds):
             reads = hold._reads(declaration.model)
-            first = width + len(annotations)
+            first = len(annotations)
             annotations.update({f"hold{index}_{n}": value for n, value in enumerate(reads.values())})
-            spans.append((first, width + len(annotations)))
+            spans.append((first, len(annotations)))
         pages = self.iter_pages(
             declaration, customer, [*lookups, *annotations], chunk_size=chunk_size, annotations=annotations
         )
         for page in pages:
-            held: dict[int, list[HoldMatch]] = {}
+            # The page a column at a time: the holds' work is done over columns, not row by row.
+            values = list(zip(*page, strict=True))
+            pks = values[0]
             # The page's rows as a queryset (a page is a run of keys), for holds that read more about
             # them in the database: only this page's, not the customer's every row again.
             rows_of_page = queryset.filter(pk__gte=page[0][0], pk__lte=page[-1][0])
+            # Per hold, the matches on each row. The hold judges one row of each set of rows with equal
+            # values (it decides from a row's values alone), and those rows share one tuple of matches.
+            matches_of_rows: list[list[tuple[HoldMatch, ...]]] = []
             for hold, (first, last) in zip(holds, spans, strict=True):
-                rows = [(row[0], *row[first:last]) for row in page]
-                for pk, match in hold._decide(rows_of_page, rows):
-                    held.setdefault(pk, []).append(match)
-            yield ([row[:width] for row in page] if annotations else page), held
+                reads = list(zip(*values[width + first : width + last], strict=True))
+                # {values: the pk of the first row with them} (of the rows reversed, the last one wins).
+                first_pk = dict(zip(reversed(reads), reversed(pks), strict=True))
+                reads_of = dict(zip(first_pk.values(), first_pk, strict=True))
+                found: dict[tuple, list[HoldMatch]] = defaultdict(list)
+                for pk, match in hold._decide(rows_of_page, [(pk, *of) for of, pk in first_pk.items()]):
+                    found[reads_of[pk]].append(match)
+                # One tuple for every set of rows under the same matches (the lines of a year, of a day).
+                same: dict[tuple[int, ...], tuple[HoldMatch, ...]] = {}
+                matches = {
+                    of: same.setdefault(tuple(map(id, found_matches)), tuple(found_matches))
+                    for of, found_matches in found.items()
+                }
+                matches_of_rows.append(list(map(matches.get, reads, repeat(()))))
+            # Each row's matches of every hold in one tuple, shared by the rows under the same matches.
+            keys = list(zip(*(map(id, column) for column in matches_of_rows), strict=True))
+            combined = {
+                key: sum(per_hold, ())
+                for key, per_hold in dict(zip(keys, zip(*matches_of_rows, strict=True), strict=True)).items()
+            }
+            of_rows = list(map(combined.__getitem__, keys))
+            held = dict(compress(zip(pks, of_rows, strict=True), of_rows))
+            yield (list(zip(*values[:width], strict=True)) if annotations else page), held
 
     def iter_export(
         self, customer, *, provided_only: bool = False
@@ -635,6 +666,35 @@ class Registry:
                 for row in self.iter_rows(declaration, customer, provided_only=provided_only)
             )
             yield declaration.table, header, rows
+
+
+@contextmanager
+def datetimes_loaded_by_psycopg() -> Iterator[None]:
+    """Within the block, PostgreSQL's times with time zone are read by psycopg's own loader.
+
+    Django's loader is written in Python: it parses each value and then puts the connection's time zone
+    on it. When the session's time zone is UTC, as Django sets it with ``USE_TZ``, psycopg's loader (in C
+    with psycopg's binary package) gives the very same value, a ``datetime`` in ``datetime.UTC``, five
+    times faster (10,000 orders' two times: 127 ms against 23); the access report of a customer with
+    10,000 orders reads 40,000 times. Elsewhere (SQLite, a session in another time zone) the block
+    changes nothing.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.timezone != datetime.UTC:
+        yield
+        return
+    from psycopg.types.datetime import TimestamptzLoader
+
+    def execute(run: Callable, sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        cursor = context["cursor"].cursor
+        if cursor.connection.info.parameter_status("TimeZone") == "UTC":
+            # On this cursor only; psycopg puts its C version in place of the class when it has one.
+            cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        return run(sql, params, many, context)
+
+    with connection.execute_wrapper(execute):
+        yield
 
 
 def _values(queryset: QuerySet, lookups: list[Any], annotations: dict[str, Any] | None) -> QuerySet:

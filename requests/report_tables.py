@@ -3,7 +3,8 @@
 ``write_table`` pages through one declared table of one customer by primary key (plain indexed
 queries, ``register.registry.Registry.iter_pages``) and writes every row, as it is read, to its CSV
 entry of the archive and to the data.json and index.html streams. Everything that does not depend
-on the row (labels, escaped markup, how each column is written) is worked out once per table.
+on the row (labels, escaped markup, how each column is written) is worked out once per table, and a
+batch of rows is converted a column at a time (``Column``), then joined row by row with the markup.
 
 The same read also answers what the law would keep (``LawKeeps``): the columns the bookkeeping and
 statutory holds need are read with the row, and the holds judge each page of rows as it goes by, so
@@ -17,12 +18,15 @@ import csv
 import html
 import io
 import json
+import operator
 import zipfile
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from functools import partial
+from itertools import repeat
 from typing import IO, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -86,6 +90,17 @@ _HTML_SAFE = {
     "SmallIntegerField",
 }
 _TEXT_FIELDS = {"CharField", "EmailField", "SlugField", "TextField", "URLField"}
+_INTEGERS = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "BigIntegerField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+}
 _NUMBERS = {
     "BigIntegerField",
     "DecimalField",
@@ -119,7 +134,13 @@ def table_labels() -> dict[str, tuple[str, dict[str, str]]]:
 
 @dataclass
 class Column:
-    """One exported column: its machine name, its label, and how each output writes its values."""
+    """One exported column: its machine name, its label, and how each output writes its values.
+
+    The report writes a batch of rows a column at a time (``texts``, ``json_texts``, ``csv_cells``,
+    ``shown_texts``): each way of writing is chosen once per column, and the work on each value is
+    mostly done by ``map`` over functions written in C (``str``, ``json``'s string encoder, ``html.escape``
+    of a whole column at once), not by Python code run for every value.
+    """
 
     name: str
     lookup: str
@@ -136,6 +157,97 @@ class Column:
     escape: bool = True
     # Whether equal values always show alike, so a cell's markup can be reused for the same value.
     repeats: bool = False
+    # How data.json writes a text that is not None, where it is known to be a string (``_JSON_STRING``)
+    # or an integer (``int.__repr__``); None: ``dump``.
+    json: Callable[[Any], str] | None = None
+    # Whether the values are texts (or None), shown as they are.
+    strings: bool = False
+
+    # Each method takes ``nones``: whether the column holds None in the batch (``_has_none``).
+
+    def texts(self, values: Sequence, nones: bool) -> Sequence:
+        """The values as data.json and the CSV file write them (``text``), None kept."""
+        return values if self.text is None else _each(self.text, values, None, nones)
+
+    def json_texts(self, texts: Sequence, nones: bool) -> list[str]:
+        """The JSON text of each of ``texts``."""
+        return _each(self.json or dump, texts, "null", nones)
+
+    def csv_cells(self, texts: Sequence, nones: bool) -> Sequence[str]:
+        """The CSV field of each of ``texts``, as the CSV writer writes it (``csv.QUOTE_MINIMAL``):
+        None as empty, anything else as its ``str()``, quoted where it holds a comma, a quote or a line
+        break."""
+        cells = texts if self.csv is None else _each(self.csv, texts, None, nones)
+        if not self.strings or nones:
+            cells = _each(str, cells, "", nones)
+        joined = "".join(cells)
+        if "," in joined or '"' in joined or "\n" in joined or "\r" in joined:
+            return list(map(_csv_quoted, cells))
+        return cells
+
+    def shown_texts(self, values: Sequence, nones: bool, made: dict | None) -> Sequence[str]:
+        """The readable page's text of each value, escaped for HTML; ``made``: the texts of values seen
+        before (a ``_Shown`` for this column, or None)."""
+        if made is not None:
+            return list(map(made.__getitem__, values))
+        if isinstance(self.display, _LocalTime):
+            texts = self.display.all(values)
+        elif self.display is not _str_or_empty:
+            texts = list(map(self.display, values))
+        elif self.strings and not nones:
+            texts = values
+        else:
+            texts = _each(str, values, "", nones)
+        return _escaped(texts) if self.escape else texts
+
+
+class _Shown(dict):
+    """{value: its escaped text on the page} of one column whose values repeat, up to ``REPEATS``
+    values (memory stays bounded); a value not seen before is worked out when asked for."""
+
+    def __init__(self, column: Column) -> None:
+        super().__init__()
+        self.column = column
+
+    def __missing__(self, value: Any) -> str:
+        text = self.column.display(value)
+        if self.column.escape:
+            text = html.escape(text)
+        if len(self) < REPEATS:
+            self[value] = text
+        return text
+
+
+_is_none = partial(operator.is_, None)
+
+
+def _has_none(values: Sequence) -> bool:
+    """Whether one of ``values`` is None."""
+    # By identity: ``None in values`` asks each value whether it equals None, and an amount answers
+    # through the number ABCs, slowly.
+    return any(map(_is_none, values))
+
+
+def _each(convert: Callable[[Any], Any], values: Sequence, none: Any, nones: bool) -> list:
+    """``convert`` of each value that is not None, ``none`` for None (``nones``: ``_has_none(values)``)."""
+    if nones:
+        return [none if value is None else convert(value) for value in values]
+    return list(map(convert, values))
+
+
+def _csv_quoted(field: str) -> str:
+    if "," in field or '"' in field or "\n" in field or "\r" in field:
+        return '"' + field.replace('"', '""') + '"'
+    return field
+
+
+def _escaped(texts: Sequence[str]) -> list[str]:
+    """``html.escape`` of each text: of all of them joined by NUL at once, unless a text holds NUL itself
+    (PostgreSQL's text never does)."""
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:
+        return list(map(html.escape, texts))
+    return html.escape(joined).split("\0")
 
 
 def _shop_zone() -> ZoneInfo:
@@ -155,21 +267,36 @@ def _field_at(model: Any, lookup: str) -> Any:
         return None
 
 
-def _local_time(zone: ZoneInfo) -> Callable[[Any], str]:
-    def show(value: Any) -> str:
+class _LocalTime:
+    """How the page shows a time: "%Y-%m-%d %H:%M %Z" in ``zone``, without strftime's cost."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.local = operator.methodcaller("astimezone", zone)
+
+    def __call__(self, value: Any) -> str:
         if value is None:
             return ""
         if isinstance(value, datetime):
-            # "%Y-%m-%d %H:%M %Z" of the local time, without strftime's cost on every row.
-            local = value.astimezone(zone)
+            local = value.astimezone(self.zone)
             return f"{local.isoformat(' ', 'minutes')[:16]} {local.tzname()}"
         return str(value)
 
-    return show
+    def all(self, values: Sequence) -> list[str]:
+        """The text of each value: a column of times by ``map`` over datetime's own methods."""
+        if not all(map(isinstance, values, repeat(datetime))):
+            return list(map(self, values))
+        local = list(map(self.local, values))
+        return list(map("{:.16} {}".format, map(_MINUTES, local), map(_ZONE_NAME, local)))
 
 
-def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], str]:
-    """How the readable page shows a value of ``model_field``: labels, local times, names."""
+_MINUTES = operator.methodcaller("isoformat", " ", "minutes")
+_ZONE_NAME = operator.methodcaller("tzname")
+
+
+def _display_for(model_field: Any, purposes: dict[str, str], read: Any = None) -> Callable[[Any], str]:
+    """How the readable page shows a value of ``model_field``: labels, local times, names. ``read``: the
+    field whose value is exported, where a relation is exported by a lookup (an order by its number)."""
     zone = _shop_zone()
 
     def plain(value: Any) -> str:
@@ -208,13 +335,21 @@ def _display_for(model_field: Any, purposes: dict[str, str]) -> Callable[[Any], 
         from requests.emails import REPLY_TEMPLATES
 
         return lambda value: str(REPLY_TEMPLATES.get(value, "")) if value else ""
-    # The commonest columns without the checks ``plain`` makes of every value.
-    kind = model_field.get_internal_type() if related is None else ""
+    # The commonest columns without the checks ``plain`` makes of every value; a relation by the field
+    # its lookup reads.
+    shown_field = model_field if related is None else read
+    kind = shown_field.get_internal_type() if shown_field is not None else ""
     if kind == "DateTimeField":
-        return _local_time(zone)
-    if kind in _TEXT_FIELDS or kind in _NUMBERS:
-        return lambda value: "" if value is None else str(value)
+        return _LocalTime(zone)
+    # A date's own text is its ISO form.
+    if kind in _TEXT_FIELDS or kind in _NUMBERS or kind == "DateField":
+        return _str_or_empty
     return plain
+
+
+def _str_or_empty(value: Any) -> str:
+    """A text, a number or a date as it is shown: its own text, "" for None."""
+    return "" if value is None else str(value)
 
 
 def _code_labels(table: str, name: str) -> dict[str, str] | None:
@@ -229,20 +364,12 @@ def _code_labels(table: str, name: str) -> dict[str, str] | None:
 
 
 def _labelled(
-    labels: dict[str, str] | None, model_field: Any, purposes: dict[str, str]
+    labels: dict[str, str] | None, model_field: Any, purposes: dict[str, str], read: Any = None
 ) -> Callable[[Any], str]:
-    display = _display_for(model_field, purposes)
+    display = _display_for(model_field, purposes, read)
     if labels is None:
         return display
     return lambda value: labels.get(value, display(value)) if isinstance(value, str) else display(value)
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime | date | time) else value
-
-
-def _as_text(value: Any) -> Any:
-    return str(value)
 
 
 def _as_json(value: Any) -> Any:
@@ -258,14 +385,17 @@ def _json_text(value: Any) -> Any:
     return value
 
 
+# data.json's text of a string, as ``json`` writes it without ``ensure_ascii`` (in C where it can).
+_JSON_STRING = json.encoder.encode_basestring
+
 # How data.json and the CSV file write a value of each kind of field, where the value is not already a
 # JSON value the CSV writer writes alike (``str()``).
 _TEXT_OF_KIND = {
-    "DateTimeField": _iso,
-    "DateField": _iso,
-    "TimeField": _iso,
-    "DecimalField": _as_text,
-    "UUIDField": _as_text,
+    "DateTimeField": datetime.isoformat,
+    "DateField": date.isoformat,
+    "TimeField": time.isoformat,
+    "DecimalField": str,
+    "UUIDField": str,
 }
 
 
@@ -292,6 +422,13 @@ def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) 
             as_text, as_csv = None, None
         else:
             as_text, as_csv = _as_json, _json_text
+        # Texts (the dates and amounts as text too) and integers without the encoder's checks.
+        if kind in _TEXT_OF_KIND or kind in _TEXT_FIELDS:
+            as_json = _JSON_STRING
+        elif kind in _INTEGERS:
+            as_json = int.__repr__
+        else:
+            as_json = None
         shows_field = model_field is not None and model_field.choices
         columns.append(
             Column(
@@ -300,12 +437,14 @@ def columns_of(declaration: Any, provided_only: bool, purposes: dict[str, str]) 
                 label=label,
                 # The row id, digests and normalised copies mean nothing to a reader: data.json keeps them.
                 shown=name != "id" and not (rule is not None and rule.derived),
-                display=_labelled(code_labels, model_field, purposes),
+                display=_labelled(code_labels, model_field, purposes, read),
                 text=as_text,
                 csv=as_csv,
                 escape=not (kind in _HTML_SAFE and code_labels is None and not shows_field),
                 # Not amounts: 49.9 and 49.90 are equal but shown differently.
                 repeats=kind in _CSV_AS_IS and kind != "DecimalField",
+                json=as_json,
+                strings=kind in _TEXT_FIELDS,
             )
         )
     return columns
@@ -374,20 +513,13 @@ class LawKeeps:
         by_law = {HoldName.BOOKKEEPING, HoldName.STATUTORY}
         return [hold for hold in declaration.holds if hold.name in by_law]
 
-    def count(self, label: str, held: dict[int, list]) -> None:
-        """Count the rows of one page under each set of holds (``held``: {pk: matches})."""
-        # Rows under the same holds share the match objects of a page: sets are made once per set of
-        # objects, not once per row.
-        by_objects: dict[tuple[int, ...], list] = {}
-        for matches in held.values():
-            key = tuple(map(id, matches))
-            found = by_objects.get(key)
-            if found is None:
-                by_objects[key] = [matches, 1]
-            else:
-                found[1] += 1
-        for matches, rows in by_objects.values():
-            self.counts[(label, frozenset(matches))] += rows
+    def count(self, label: str, held: dict[int, tuple]) -> None:
+        """Count the rows of one page under each set of holds (``held``: {pk: matches}, rows under the
+        same holds sharing one tuple, as ``Registry.iter_judged_pages`` gives them)."""
+        matches = list(held.values())
+        of_id = dict(zip(map(id, matches), matches, strict=True))
+        for key, rows in Counter(map(id, matches)).items():
+            self.counts[(label, frozenset(of_id[key]))] += rows
 
     def summary(self, language: str) -> list[dict[str, Any]]:
         """The kept records grouped for the customer to read (``requests.erasure.summarise_retained``),
@@ -495,14 +627,23 @@ def write_table(
         html_out.write('<table class="rows"><thead><tr>')
         html_out.write("".join(f'<th scope="col">{escape(column.label)}</th>' for column in shown))
         html_out.write("</tr></thead><tbody>\n")
-    # Per shown column: where its value is, its markup, how it is shown and, for columns whose values
-    # repeat (statuses, currencies, products), the cells already made, up to REPEATS values.
-    cells = [
-        (names.index(column.name), start, column.display, column.escape, {} if column.repeats else None)
-        for start, column in zip(opening, shown, strict=True)
+    # The markup between the values of a row, per output, made once.
+    json_markup = ["{" + dump(names[0]) + ": ", *(", " + dump(name) + ": " for name in names[1:]), "}"]
+    if shown:
+        html_markup = [row_start + opening[0], *(closing + start for start in opening[1:]), closing + row_end]
+    else:
+        html_markup = [row_start + row_end]
+    positions = [names.index(column.name) for column in shown]
+    # The shown texts of values already seen, for columns whose values repeat (statuses, currencies,
+    # products) and are not shown as their own text.
+    made = [
+        _Shown(column) if column.repeats and column.display is not _str_or_empty else None for column in shown
     ]
-    as_text = [(index, column.text) for index, column in enumerate(columns) if column.text is not None]
-    as_csv = [(index, column.csv) for index, column in enumerate(columns) if column.csv is not None]
+    # {row id: {field: reason}} of this table's withheld items.
+    left_out: dict[str, dict[str, str]] = {}
+    for (of_table, row_id, name), reason in withheld.items():
+        if of_table == table:
+            left_out.setdefault(row_id, {})[name] = reason
     holds = law.holds_of(declaration) if law is not None else []
     lookups = [column.lookup for column in columns]
     if empty:
@@ -514,59 +655,39 @@ def write_table(
             (page, None) for page in registry.iter_pages(declaration, customer, lookups, chunk_size=PAGE_SIZE)
         )
     label = declaration.model._meta.label_lower
-    quote = html.escape
     count = 0
     with archive.open(csv_name, "w") as raw:
         # The byte-order mark of utf-8-sig: spreadsheet programs then read Nordic letters correctly.
         raw.write(codecs.BOM_UTF8)
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-        # Rows are gathered in memory and written a batch at a time, not one write per row and file.
-        csv_rows = io.StringIO(newline="")
-        writer = csv.writer(csv_rows)
-        writer.writerow(names)
-        json_rows: list[str] = []
-        html_rows: list[str] = []
+        csv.writer(text).writerow(names)
         for page, held in pages:
-            for values in page:
-                row = list(values)
-                for index, convert in as_text:
-                    if row[index] is not None:
-                        row[index] = convert(row[index])
-                row_id = str(values[0]) if withheld else ""
-                left_out = {name for name in names if (table, row_id, name) in withheld} if withheld else ()
+            # Rows are written a batch at a time, not one write per row and file.
+            for first in range(0, len(page), WRITE_ROWS):
+                batch = page[first : first + WRITE_ROWS]
+                # The batch a column at a time: values, then texts, then what each output writes.
+                values = list(zip(*batch, strict=True))
+                nones = list(map(_has_none, values))
+                texts = list(map(Column.texts, columns, values, nones))
+                json_cells = list(map(Column.json_texts, columns, texts, nones))
+                csv_cells = list(map(Column.csv_cells, columns, texts, nones))
+                shown_cells = [
+                    column.shown_texts(values[position], nones[position], made_of)
+                    for column, position, made_of in zip(shown, positions, made, strict=True)
+                ]
+                json_rows = _rows(json_markup, json_cells, len(batch))
                 if left_out:
-                    data = {
-                        name: value for name, value in zip(names, row, strict=True) if name not in left_out
-                    }
-                    row = [
-                        None if name in left_out else value for name, value in zip(names, row, strict=True)
-                    ]
-                else:
-                    data = dict(zip(names, row, strict=True))
-                json_rows.append(("," if count else "") + "\n          " + dump(data))
-                for index, convert in as_csv:
-                    row[index] = convert(row[index])
-                writer.writerow(row)
-                html_rows.append(row_start)
-                for position, start, display, needs_escape, made in cells:
-                    value = values[position]
-                    if left_out and names[position] in left_out:
-                        cell = start + _withheld_cell(withheld[(table, row_id, names[position])]) + closing
-                    elif made is not None and value in made:
-                        cell = made[value]
-                    else:
-                        shown_value = quote(display(value)) if needs_escape else display(value)
-                        cell = start + shown_value + closing
-                        if made is not None and len(made) < REPEATS:
-                            made[value] = cell
-                    html_rows.append(cell)
-                html_rows.append(row_end)
-                count += 1
-                if count % WRITE_ROWS == 0:
-                    _write_rows(text, csv_rows, json_out, json_rows, html_out, html_rows)
+                    _leave_out(
+                        left_out, names, positions, values[0], texts, json_rows, csv_cells, shown_cells
+                    )
+                json_out.write(("," if count else "") + "\n          " + ",\n          ".join(json_rows))
+                # The CSV writer's lines; the row id comes first and is never empty, so no line is one
+                # empty field (which the writer would write as "").
+                text.write("\r\n".join(map(",".join, zip(*csv_cells, strict=True))) + "\r\n")
+                html_out.write("".join(_rows(html_markup, shown_cells, len(batch))))
+                count += len(batch)
             if held is not None:
                 law.count(label, held)
-        _write_rows(text, csv_rows, json_out, json_rows, html_out, html_rows)
         text.flush()
         text.detach()
     json_out.write("\n        ]")
@@ -577,22 +698,46 @@ def write_table(
     return count
 
 
-def _write_rows(
-    csv_text: IO[str],
-    csv_rows: io.StringIO,
-    json_out: IO[str],
+def _rows(markup: list[str], cells: list[Sequence[str]], count: int) -> list[str]:
+    """The text of each of ``count`` rows: ``markup[0]``, the row's cell of ``cells[0]``, ``markup[1]``, …,
+    ``markup[-1]`` (one more markup than columns), each row joined at once."""
+    if not cells:
+        return [markup[0]] * count
+    parts: list[Iterable[str]] = []
+    for before, column in zip(markup[:-1], cells, strict=True):
+        parts += [repeat(before), column]
+    parts.append(repeat(markup[-1]))
+    # ``zip`` stops with the columns; the markup repeats.
+    return list(map("".join, zip(*parts, strict=False)))
+
+
+def _leave_out(
+    left_out: dict[str, dict[str, str]],
+    names: list[str],
+    positions: list[int],
+    ids: Sequence,
+    texts: list[Sequence],
     json_rows: list[str],
-    html_out: IO[str],
-    html_rows: list[str],
+    csv_cells: list[Sequence],
+    shown_cells: list[Sequence[str]],
 ) -> None:
-    """Write the rows gathered so far to the CSV entry, data.json and index.html; empty the buffers."""
-    csv_text.write(csv_rows.getvalue())
-    csv_rows.seek(0)
-    csv_rows.truncate()
-    json_out.write("".join(json_rows))
-    json_rows.clear()
-    html_out.write("".join(html_rows))
-    html_rows.clear()
+    """Take the withheld items of a batch of rows out of what is written (GDPR Art. 15(4)): data.json
+    leaves the field out, the CSV file leaves its cell empty and the page names the reason instead."""
+    for index, row_id in enumerate(ids):
+        fields = left_out.get(str(row_id))
+        if not fields:
+            continue
+        json_rows[index] = dump(
+            {name: of[index] for name, of in zip(names, texts, strict=True) if name not in fields}
+        )
+        for position, name in enumerate(names):
+            if name in fields:
+                csv_cells[position] = list(csv_cells[position])
+                csv_cells[position][index] = ""
+        for shown_index, position in enumerate(positions):
+            if names[position] in fields:
+                shown_cells[shown_index] = list(shown_cells[shown_index])
+                shown_cells[shown_index][index] = _withheld_cell(fields[names[position]])
 
 
 def parent_tables(declarations: list) -> dict[str, str]:

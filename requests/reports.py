@@ -17,7 +17,6 @@ appears in a URL.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import secrets
@@ -59,6 +58,10 @@ logger = logging.getLogger(__name__)
 DOWNLOAD_SALT = "requests.report-download"
 REPORTS_FOLDER = "reports"
 CHUNK_SIZE = 64 * 1024
+# zlib's level for the archive's entries. The fast levels (1–3) deflate the 34 MB of text of a customer
+# with 10,000 orders in a third of the time of the default 6 (0.10 s against 0.29 s) for a file 13 %
+# larger (1.37 MB against 1.22 MB); the report is downloaded once or twice, and built while staff wait.
+COMPRESS_LEVEL = 3
 # Requests whose kind entitles the customer to a report.
 REPORT_KIND_FOR_REQUEST = {
     Request.Kind.ACCESS: AccessReport.Kind.ACCESS,
@@ -243,9 +246,10 @@ def _write_archive(
     Each table's rows go, as they are read, to its CSV entry of the archive and to two temporary
     files (data.json and the body of index.html), which are copied into the archive at the end: a
     ZIP takes one entry at a time, and memory stays flat whatever the number of rows. The same read
-    tells what the law would keep (``LawKeeps``), which the page's head shows.
+    tells what the law would keep (``LawKeeps``), which the page's head shows. The cycle collector
+    rests meanwhile (``collector_paused``): the rows' tuples would start a collection every few hundred.
     """
-    from register.registry import memoised_lookups
+    from register.registry import collector_paused, datetimes_loaded_by_psycopg, memoised_lookups
 
     provided_only = kind == AccessReport.Kind.PORTABILITY
     language = request.language
@@ -258,7 +262,11 @@ def _write_archive(
     with (
         translation.override(language),
         memoised_lookups(),
-        zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        datetimes_loaded_by_psycopg(),
+        collector_paused(),
+        zipfile.ZipFile(
+            target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL
+        ) as archive,
         tempfile.TemporaryFile("w+", encoding="utf-8") as json_out,
         tempfile.TemporaryFile("w+", encoding="utf-8") as html_out,
     ):
@@ -346,18 +354,18 @@ def _write_archive(
 def _copy_into(
     archive: zipfile.ZipFile, name: str, before: list[str], body: IO[str], after: list[str]
 ) -> None:
-    """Write ``before``, the temporary file ``body`` and ``after`` as the archive's entry ``name``."""
+    """Write ``before``, the temporary file ``body`` and ``after`` as the archive's entry ``name``.
+
+    ``body`` is copied as the UTF-8 bytes it holds: nothing is decoded and encoded again.
+    """
     body.flush()
-    body.seek(0)
+    body.buffer.seek(0)
     with archive.open(name, "w") as raw:
-        out = io.TextIOWrapper(raw, encoding="utf-8")
         for text in before:
-            out.write(text)
-        shutil.copyfileobj(body, out, CHUNK_SIZE)
+            raw.write(text.encode())
+        shutil.copyfileobj(body.buffer, raw, CHUNK_SIZE)
         for text in after:
-            out.write(text)
-        out.flush()
-        out.detach()
+            raw.write(text.encode())
 
 
 def _sha256(path: Path) -> str:

@@ -155,3 +155,42 @@ def test_pages_hold_every_row_once_in_key_order_and_the_holds_of_each():
     assert [row for page, _held in judged for row in page] == [(order.pk,) for order in orders]
     for page, held in judged:
         assert set(held) <= {pk for (pk,) in page}
+
+
+def test_a_hold_judges_one_row_of_each_set_of_equal_values_and_such_rows_share_their_matches():
+    from register.registry import Hold, HoldMatch
+
+    first = make_order(currency="EUR")
+    orders = [first, make_order(first.customer, currency="EUR"), make_order(first.customer, currency="SEK")]
+    judged_rows = []
+
+    def decide(queryset, rows):
+        judged_rows.extend(rows)
+        for pk, currency in rows:
+            if currency == "EUR":
+                yield pk, HoldMatch("statutory", statute=currency)
+
+    hold = Hold(
+        name="statutory", reason="", reads=lambda model: {"currency": models.F("currency")}, decide=decide
+    )
+    declaration = registry.declaration(type(first))
+    ((page, held),) = registry.iter_judged_pages(declaration, first.customer, ["pk"], [hold])
+
+    assert page == [(order.pk,) for order in orders]
+    assert sorted(currency for _pk, currency in judged_rows) == ["EUR", "SEK"]
+    assert set(held) == {orders[0].pk, orders[1].pk}
+    assert held[orders[0].pk] is held[orders[1].pk]
+    assert held[orders[0].pk] == (HoldMatch("statutory", statute="EUR"),)
+
+
+def test_times_read_by_psycopgs_loader_are_the_times_django_reads():
+    from register.registry import datetimes_loaded_by_psycopg
+
+    order = make_order()
+    make_order(order.customer, delivered_at=None)
+    rows = order.customer.orders.order_by("pk").values_list("placed_at", "delivered_at")
+    expected = list(rows)
+    with datetimes_loaded_by_psycopg():
+        read = list(rows.all())
+    assert read == expected
+    assert [repr(values) for values in read] == [repr(values) for values in expected]

@@ -183,6 +183,38 @@ def test_one_csv_per_table_with_header_and_rows(dpo):
     assert customer.orders.get().number in rows[1]
 
 
+def test_awkward_texts_and_empty_values_are_written_as_each_format_writes_them(dpo):
+    import html
+
+    from django.db import connection
+
+    # Markup, quotes, a per cent sign (the rows are written through templates), a backslash, a line
+    # break, Nordic letters; NUL where the database keeps it (SQLite; never PostgreSQL's text).
+    awkward = 'A & B <b>"O\'Brien"</b>, 100% \\ rad\nÅsa\r Ødegård'
+    if connection.vendor == "sqlite":
+        awkward += "\x00end"
+    customer = full_customer()
+    order = make_order(customer, delivery_name=awkward, delivered_at=None, carrier="")
+    archive = read_zip(build_access_report(make_matched_request([customer]), by=dpo))
+
+    data = archive.read("data.json").decode()
+    (row,) = [row for row in json.loads(data)["customers"][0]["orders"]["order"] if row["id"] == order.pk]
+    assert row["delivery_name"] == awkward and row["delivered_at"] is None and row["carrier"] == ""
+    # Each row on one line, as ``json`` writes a mapping without ``ensure_ascii``.
+    assert "\n          " + json.dumps(row, ensure_ascii=False) + "\n" in data
+    csv_text = archive.read("order.csv").decode("utf-8-sig")
+    (csv_row,) = [row for row in csv.DictReader(io.StringIO(csv_text)) if row["id"] == str(order.pk)]
+    # Quoted only where needed, lines ended as the CSV writer ends them.
+    line = io.StringIO(newline="")
+    csv.writer(line).writerow(csv_row.values())
+    assert line.getvalue() in csv_text
+    assert csv_row["delivery_name"] == awkward and csv_row["delivered_at"] == ""
+    assert csv_row["total"] == str(order.total) and csv_row["placed_at"] == order.placed_at.isoformat()
+    page = archive.read("index.html").decode()
+    assert f">{html.escape(awkward)}</td>" in page
+    assert awkward not in page
+
+
 def test_unknown_person_gets_a_report_that_no_data_is_held(dpo):
     call_command("load_example_register", "xhome", verbosity=0)
     request = make_matched_request([], email="nobody@example.org", language="fi")
