@@ -769,7 +769,8 @@ _collector_was_on = True
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the block reads rows in bulk (erasure and its preview).
+    """Pause Python's cycle collector while the block reads rows in bulk (erasure, its preview and the
+    access report).
 
     Reading tens of thousands of rows makes tens of thousands of tuples, and every few hundred new
     objects start a collection; the older generations' collections walk every object the process
