@@ -16,7 +16,7 @@ Every app uses these bases, so they live in the lowest one.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote as url_quote
 
 from django import forms
@@ -159,9 +159,28 @@ class StrictChangeList(ChangeList):
             self.queryset = whole
 
 
+class Kept:
+    """HTML kept by everything it depends on, for the life of the process.
+
+    A key holds every input of the HTML (the language among them), so a kept value is never stale; at
+    ``limit`` keys all are forgotten at once, which bounds the memory a stream of distinct keys takes.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._values: dict[tuple, str] = {}
+
+    def get(self, key: tuple, compute: Callable[[], str]) -> str:
+        value = self._values.get(key)
+        if value is None:
+            if len(self._values) >= self.limit:
+                self._values.clear()
+            value = self._values[key] = compute()
+        return value
+
+
 # Widget HTML rendered for the action bar of change lists, by everything the HTML depends on.
-_kept_widgets: dict[tuple, str] = {}
-WIDGETS_KEPT = 512
+_kept_widgets = Kept(512)
 
 
 class _KeptRender:
@@ -183,12 +202,7 @@ class _KeptRender:
             choices,
             self.is_required,
         )
-        html = _kept_widgets.get(key)
-        if html is None:
-            if len(_kept_widgets) >= WIDGETS_KEPT:
-                _kept_widgets.clear()
-            html = _kept_widgets[key] = super().render(name, value, attrs, renderer)
-        return html
+        return _kept_widgets.get(key, lambda: super(_KeptRender, self).render(name, value, attrs, renderer))
 
 
 class _KeptSelect(_KeptRender, forms.Select):

@@ -38,7 +38,7 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, SafeString
 from django.utils.translation import get_language, gettext
 
-from register.admin_base import StrictChangeList
+from register.admin_base import Kept, StrictChangeList
 
 # Stand-ins for a row's values in HTML rendered once per page.
 _KEY, _LABEL = "__row_key__", "__row_label__"
@@ -63,8 +63,7 @@ def _capfirst(text) -> str:
 
 # Column headers by admin, language, columns, query string and ordering: every page of a list, and
 # every page of a filtered list, has the same headers.
-_headers: dict[tuple, str] = {}
-HEADERS_KEPT = 512
+_headers = Kept(512)
 
 
 def _headers_html(cl) -> str:
@@ -76,12 +75,7 @@ def _headers_html(cl) -> str:
         None if cl.sortable_by is None else tuple(cl.sortable_by),
         tuple(cl.get_ordering_field_columns().items()),
     )
-    html = _headers.get(key)
-    if html is None:
-        if len(_headers) >= HEADERS_KEPT:
-            _headers.clear()
-        html = _headers[key] = _headers_html_of(cl)
-    return html
+    return _headers.get(key, lambda: _headers_html_of(cl))
 
 
 def _headers_html_of(cl) -> str:
@@ -138,16 +132,14 @@ class _StandIn:
 
 
 # Each admin's row checkbox with stand-ins, by admin and language.
-_checkboxes: dict[tuple, str] = {}
+_checkboxes = Kept(256)
 
 
 def _checkbox_cell(model_admin) -> Cell:
     """Django's row checkbox, rendered once with stand-ins; each row fills in its key and name."""
-    language = get_language()
-    template = _checkboxes.get((type(model_admin), language))
-    if template is None:
-        template = str(ModelAdmin.action_checkbox(model_admin, _StandIn()))
-        _checkboxes[(type(model_admin), language)] = template
+    template = _checkboxes.get(
+        (type(model_admin), get_language()), lambda: str(ModelAdmin.action_checkbox(model_admin, _StandIn()))
+    )
     # The name goes in through format_html (escaped), the key through the widget's template (escaped).
     label_first = template.index(_LABEL) < template.index(_KEY)
     names = (_LABEL, _KEY) if label_first else (_KEY, _LABEL)

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
+from register.admin_base import Kept
 from register.admin_html import FIELDSET_TEMPLATE, fieldset_html, fieldset_template_unchanged
 from register.admin_list import filter_html, renders_in_python, result_list_html
 
@@ -60,8 +61,7 @@ def admin_fieldsets(context, adminform) -> SafeString:
 
 # The sidebar's HTML by language, the apps and models shown and which of them is current: every page of
 # one list, and every change page of one model, shows the same sidebar.
-_nav_html: dict[tuple, SafeString] = {}
-NAV_KEPT = 256
+_nav_html = Kept(256)
 
 
 @register.simple_tag(takes_context=True)
@@ -94,12 +94,7 @@ def nav_app_list(context) -> SafeString:
             for app in apps
         ),
     )
-    html = _nav_html.get(key)
-    if html is None:
-        if len(_nav_html) >= NAV_KEPT:
-            _nav_html.clear()
-        html = _nav_html[key] = _nav_html_of(apps, path)
-    return html
+    return _nav_html.get(key, lambda: _nav_html_of(apps, path))
 
 
 def _nav_html_of(apps: list[dict], path: str) -> SafeString:
