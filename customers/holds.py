@@ -144,7 +144,7 @@ def _matches_of_orders(
     """``{order id: ((hold id, match), ...)}``: every hold in ``holds`` still running on ``today`` on
     each order, whatever the kind of record; the matches of one (hold, end) are the same object for
     every order."""
-    countries = memoised("law_countries", Controller.objects.law_countries)
+    countries = memoised("law_countries", Controller.objects.law_countries_with_shop)
     made: dict[tuple, HoldMatch] = {}
     ends: dict[tuple, datetime.date | None] = {}
     reasons: dict[str, str] = {}

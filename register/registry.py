@@ -29,8 +29,8 @@ import threading
 import uuid
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from itertools import compress, repeat
@@ -222,6 +222,8 @@ class HeldRows:
     rows: list[tuple]
     keys: dict[int, int]
     combos: dict[int, tuple[HoldMatch, ...]]
+    # The rows' pks, in the same order.
+    pks: Sequence[int] = ()
 
     def of(self, pk: int) -> tuple[HoldMatch, ...]:
         """The holds on row ``pk`` (empty when none)."""
@@ -238,74 +240,83 @@ def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] 
     """
     holds = list(holds)
     extra = extra or {}
-    annotations: dict[str, Any] = {}
-    widths: list[int] = []
-    for index, hold in enumerate(holds):
+    # Every value the holds and ``extra`` read, in order; ``decide`` takes a hold's by position.
+    wanted: list[Any] = []
+    spans: list[tuple[int, int]] = []
+    for hold in holds:
         reads = hold._reads(queryset.model)
-        # Aliases by position: a read's name may be a lookup path ("order__placed_at").
-        annotations.update({f"hold{index}_{n}": value for n, value in enumerate(reads.values())})
-        widths.append(len(reads))
-    annotations.update({f"extra_{n}": value for n, value in enumerate(extra.values())})
+        spans.append((1 + len(wanted), 1 + len(wanted) + len(reads)))
+        wanted.extend(reads.values())
+    wanted.extend(extra.values())
+    # Each expression is selected once (a hold's order id may be ``extra``'s too), a constant not at all.
+    annotations: dict[str, Any] = {}
+    aliases: dict[Any, str] = {}
+    sources: list[str | models.Value] = []
+    for value in wanted:
+        if isinstance(value, models.Value):
+            sources.append(value)
+            continue
+        try:
+            alias = aliases.get(value)
+        except TypeError:  # an expression with unhashable parts is selected as it is
+            alias = None
+        if alias is None:
+            alias = f"read_{len(annotations)}"
+            annotations[alias] = value
+            with suppress(TypeError):
+                aliases[value] = alias
+        sources.append(alias)
     values = list(queryset.annotate(**annotations).order_by("pk").values_list("pk", *annotations))
-    width = len(extra)
-    if width == 1:
-        rows = [(row[0], row[-1]) for row in values]
-    else:
-        rows = [(row[0], *row[len(row) - width :]) if width else (row[0],) for row in values]
-    # A hold decides from a row's values alone: rows with the same values (the lines of one order, the
-    # invoices of one year) are judged once, by the first of them, and share one key.
-    end = 1 + sum(widths)
-    alike: dict[tuple, list[int]] = {}
-    for row in values:
-        found = alike.get(row[1:end])
-        if found is None:
-            alike[row[1:end]] = [row[0]]
+    if not values:
+        return HeldRows([], {}, {}, ())
+    # The rows a column at a time: the work per row is done by zip, map and dict, not a Python loop.
+    selected = dict(zip(["pk", *annotations], zip(*values, strict=True), strict=True))
+    columns = [selected["pk"]] + [
+        [source.value] * len(values) if isinstance(source, models.Value) else selected[source]
+        for source in sources
+    ]
+    pks = columns[0]
+    rows = list(zip(pks, *columns[len(columns) - len(extra) :], strict=True))
+    # Per hold, the matches on each row (None: none). A hold decides from a row's values alone: it
+    # judges one row of each set of rows with equal values (the lines of one order, the invoices of
+    # one year), and those rows share one list of matches.
+    per_hold: list[list[tuple[HoldMatch, ...] | None]] = []
+    for hold, (first, last) in zip(holds, spans, strict=True):
+        # A row's values for this hold: the value itself when the hold reads one (an order's id).
+        single = last - first == 1
+        reads = columns[first] if single else list(zip(*columns[first:last], strict=True))
+        # {values: the pk of the first row with them} (of the rows reversed, the last one wins).
+        first_pk = dict(zip(reversed(reads), reversed(pks), strict=True))
+        reads_of = dict(zip(first_pk.values(), first_pk, strict=True))
+        judged = (
+            list(zip(first_pk.values(), first_pk, strict=True))
+            if single
+            else [(pk, *of) for of, pk in first_pk.items()]
+        )
+        found: dict[Any, list[HoldMatch]] = defaultdict(list)
+        for pk, match in hold._decide(queryset, judged):
+            found[reads_of[pk]].append(match)
+        # Values under the same matches (the orders delivered the same day) share one tuple of them.
+        shared: dict[tuple[int, ...], tuple[HoldMatch, ...]] = {}
+        tuples = {
+            of: shared.setdefault(tuple(map(id, found_)), tuple(found_)) for of, found_ in found.items()
+        }
+        per_hold.append(list(map(tuples.get, reads)))
+    # Rows under the same tuples of matches share one key; equal sets of matches one key and one tuple.
+    same = list(zip(*(map(id, column) for column in per_hold), strict=True))
+    key_of: dict[tuple[int, ...], int | None] = {}
+    numbers: dict[tuple[HoldMatch, ...], int] = {}
+    for ids, found_lists in dict(zip(same, zip(*per_hold, strict=True), strict=True)).items():
+        matches = dict.fromkeys(match for found in found_lists if found for match in found)
+        if matches:
+            combo = tuple(sorted(matches, key=HoldMatch.sort_key))
+            key_of[ids] = numbers.setdefault(combo, len(numbers) + 1)
         else:
-            found.append(row[0])
-    distinct = list(alike.values())
-    reads_of = list(alike)
-    key_of = [0] * len(distinct)
-    # Each distinct match is one bit; a row's holds are the bits of one integer (no set per row).
-    bits: dict[int, int] = {}
-    by_value: dict[HoldMatch, int] = {}
-    matches: dict[int, HoldMatch] = {}
-    first = 0
-    for hold, hold_width in zip(holds, widths, strict=True):
-        last = first + hold_width
-        # The distinct values of this hold's reads, each with the rows' positions in ``distinct``.
-        same: dict[tuple, list[int]] = {}
-        for position, reads in enumerate(reads_of):
-            found = same.get(reads[first:last])
-            if found is None:
-                same[reads[first:last]] = [position]
-            else:
-                found.append(position)
-        positions_of = {distinct[positions[0]][0]: positions for positions in same.values()}
-        judged = [(distinct[positions[0]][0], *part) for part, positions in same.items()]
-        for first_pk, match in hold._decide(queryset, judged):
-            bit = bits.get(id(match))
-            if bit is None:
-                bit = by_value.get(match)
-                if bit is None:
-                    bit = by_value[match] = 1 << len(by_value)
-                    matches[bit] = match
-                bits[id(match)] = bit
-            for position in positions_of[first_pk]:
-                key_of[position] |= bit
-        first = last
-    keys: dict[int, int] = {}
-    for pks, key in zip(distinct, key_of, strict=True):
-        if key:
-            keys.update(dict.fromkeys(pks, key))
-    combos: dict[int, tuple[HoldMatch, ...]] = {}
-    for key in set(keys.values()):
-        found, rest = [], key
-        while rest:
-            bit = rest & -rest
-            found.append(matches[bit])
-            rest ^= bit
-        combos[key] = tuple(sorted(found, key=HoldMatch.sort_key))
-    return HeldRows(rows, keys, combos)
+            key_of[ids] = None
+    row_keys = list(map(key_of.__getitem__, same))
+    keys = dict(compress(zip(pks, row_keys, strict=True), row_keys))
+    combos = {number: combo for combo, number in numbers.items()}
+    return HeldRows(rows, keys, combos, pks)
 
 
 class YearOf(Cast):
@@ -351,12 +362,13 @@ def related_to(model: type[models.Model], path: str, customer) -> models.Q | mod
     """The condition on ``model`` for its rows about ``customer`` through ``path`` (``"order__customer"``).
 
     On PostgreSQL a path through a foreign key looks the ids it leads to up in that key's index
-    (``in_ids``), hop by hop; a direct or many-to-many relation, and other databases, the plain lookup.
+    (``in_ids``), hop by hop; a direct or many-to-many relation, other databases and queries inside
+    ``one_customer_plans()`` (which only nest loops over indexes), the plain lookup.
     """
     from django.db import connection
 
     first, _sep, rest = path.partition("__")
-    if not rest or connection.vendor != "postgresql":
+    if not rest or connection.vendor != "postgresql" or _one_customer.get():
         return models.Q(**{path: customer})
     relation = model._meta.get_field(first)
     if not relation.many_to_one:
@@ -794,6 +806,61 @@ def collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
+# Set inside ``one_customer_plans()``: ``related_to`` joins along the path instead of looking ids up.
+_one_customer: ContextVar[bool] = ContextVar("registry_one_customer", default=False)
+# What ``one_customer_plans()`` turns off: every plan but nested loops over indexes, one process per query.
+_INDEX_PLANS = {"enable_hashjoin": "off", "enable_mergejoin": "off", "max_parallel_workers_per_gather": "0"}
+
+
+@contextmanager
+def one_customer_plans() -> Iterator[None]:
+    """Plan the block's queries for one customer's rows: nested loops over indexes (PostgreSQL).
+
+    PostgreSQL estimates the orders of a customer from averages; for one with thousands of them among
+    millions it plans a hash join over every line, invoice or return, in parallel (45 ms for a
+    customer's returns, where walking the indexes from their orders takes 7). Inside the block the
+    connection plans only nested loops over indexes, which a customer's rows, a few or 100,000, never
+    make slow, and ``related_to`` joins along the path (the planner walks it from the customer's
+    index). The settings are put back after the block; when the block's transaction failed, its
+    rollback puts them back. Other databases: no change.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or _one_customer.get():
+        yield
+        return
+    names = list(_INDEX_PLANS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT "
+            + ", ".join(["current_setting(%s)"] * len(names) + ["set_config(%s, %s, false)"] * len(names)),
+            [*names, *(value for pair in _INDEX_PLANS.items() for value in pair)],
+        )
+        saved = cursor.fetchone()[: len(names)]
+    token = _one_customer.set(True)
+    try:
+        yield
+    finally:
+        _one_customer.reset(token)
+        if _transaction_usable(connection):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT " + ", ".join(["set_config(%s, %s, false)"] * len(names)),
+                    [value for pair in zip(names, saved, strict=True) for value in pair],
+                )
+
+
+def _transaction_usable(connection) -> bool:
+    """Whether the connection can still run a query: not closed, and its transaction not failed (a
+    failed one is rolled back, and the settings made in it with it)."""
+    from psycopg.pq import TransactionStatus
+
+    raw = connection.connection
+    if raw is None or connection.needs_rollback:
+        return False
+    return raw.info.transaction_status != TransactionStatus.INERROR
+
+
 @contextmanager
 def memoised_lookups() -> Iterator[None]:
     """Within the block, ``memoised(key, compute)`` computes each key once (nested blocks share it)."""
@@ -808,10 +875,11 @@ def memoised_lookups() -> Iterator[None]:
 
 
 def law_country(countries: dict[int, str], controller_id: int | None) -> str:
-    """The country whose law keeps a record its controller sold (``countries``: ``law_countries()``).
+    """The country whose law keeps a record its controller sold (``countries``:
+    ``law_countries_with_shop()``, or ``law_countries()``).
 
-    Without a known controller, the shop's country: read only when a record needs it, once per run
-    inside ``memoised_lookups``.
+    Without a known controller, the shop's country: ``countries[None]`` when given, else read when a
+    record needs it, once per run inside ``memoised_lookups``.
     """
     country = countries.get(controller_id)
     if country is None:
@@ -892,7 +960,7 @@ def bookkeeping_hold(
         from register.legal import ISSUE_DATE, period_end
         from register.models import Controller
 
-        countries = memoised("law_countries", Controller.objects.law_countries)
+        countries = memoised("law_countries", Controller.objects.law_countries_with_shop)
         by_country = periods()
         cache: dict[tuple[str, Any], HoldMatch] = {}
         reason_text = str(reason)

@@ -25,6 +25,7 @@ from register.registry import (
     collector_paused,
     matches_of,
     memoised_lookups,
+    one_customer_plans,
     registry,
 )
 from requests.models import LegalClaim
@@ -166,7 +167,7 @@ def preview_erasure(customer: Customer, mode: str = ErasureMode.ANONYMISE) -> Er
     number of rows; the shop's country, the controllers' countries, the bookkeeping periods and the
     statutory holds are read once.
     """
-    with memoised_lookups(), collector_paused():
+    with memoised_lookups(), collector_paused(), one_customer_plans():
         return _preview(customer, mode)
 
 
@@ -187,7 +188,7 @@ def _preview(customer: Customer, mode: str) -> ErasurePlan:
             extra = {"order": models.F(path)} if path else None
             holds = [] if claims else declaration.holds
             held = matches_of(holds, declaration.rows_for(customer), extra)
-            pks = [row[0] for row in held.rows]
+            pks = list(held.pks)
             keys, combos = held.keys, held.combos
             if path:
                 order_of[declaration.model._meta.label_lower] = dict(held.rows)

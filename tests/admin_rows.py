@@ -422,7 +422,7 @@ def grow_consent_purpose(shop, purpose, n):
 def make_suppression(shop):
     from customers.models import Suppression
 
-    return Suppression.add(email=f"objector{next(_seq)}@example.org")[0]
+    return Suppression.objects.get(digest=Suppression.add(email=f"objector{next(_seq)}@example.org")[0])
 
 
 # --- requests --------------------------------------------------------------------------------

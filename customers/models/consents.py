@@ -202,10 +202,12 @@ class Suppression(models.Model):
         return f"{self.get_kind_display()} {self.digest[:12]}…"
 
     @classmethod
-    def add(cls, email: str | None = None, phone: str | None = None, reason: str = Reason.OBJECTION) -> list:
-        """Put the email and/or phone on the list (idempotent); return the list entries.
+    def add(
+        cls, email: str | None = None, phone: str | None = None, reason: str = Reason.OBJECTION
+    ) -> list[str]:
+        """Put the email and/or phone on the list (idempotent); return the entries' digests.
 
-        Two queries whatever is given: entries already listed are kept as they are.
+        One query whatever is given: entries already listed are kept as they are.
         """
         digests = {}
         for kind, value in ((cls.Kind.EMAIL, email), (cls.Kind.PHONE, phone)):
@@ -218,8 +220,7 @@ class Suppression(models.Model):
             [cls(digest=digest, kind=kind, reason=reason) for digest, kind in digests.items()],
             ignore_conflicts=True,
         )
-        entries = {entry.digest: entry for entry in cls.objects.filter(digest__in=digests)}
-        return [entries[digest] for digest in digests]
+        return list(digests)
 
 
 # --- Workflows ---------------------------------------------------------------------------------

@@ -296,6 +296,21 @@ class ControllerQuerySet(models.QuerySet):
             for pk, country, register_country in self.values_list("pk", "country", "register__country")
         }
 
+    def law_countries_with_shop(self) -> dict[int | None, str]:
+        """``law_countries()`` and, under ``None``, the shop's country (``shop_country()``) for the records
+        no controller sold, from one query."""
+        shop = (
+            Register.objects.filter(is_current=True)
+            .order_by()
+            .annotate(no_controller=models.Value(None, models.BigIntegerField()), no_country=models.Value(""))
+            .values_list("no_controller", "no_country", "country")
+        )
+        rows = self.order_by().values_list("pk", "country", "register__country").union(shop, all=True)
+        countries: dict[int | None, str] = {}
+        for pk, country, register_country in rows:
+            countries[pk] = country.upper() if country.upper() in Country.values else register_country
+        return {**countries, None: countries.get(None) or default_country()}
+
 
 class Controller(RegisterPart, PostalAddress):
     register = models.ForeignKey(

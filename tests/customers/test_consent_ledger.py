@@ -77,9 +77,10 @@ def test_marketable_excludes_withdrawn_restricted_suppressed_and_erased(django_a
 
 
 def test_suppression_stores_only_a_keyed_hash():
-    entries = Suppression.add(email="  Someone@Example.COM ", reason=Suppression.Reason.OBJECTION)
-    assert len(entries) == 1
-    assert "someone" not in entries[0].digest
+    digests = Suppression.add(email="  Someone@Example.COM ", reason=Suppression.Reason.OBJECTION)
+    assert len(digests) == 1
+    entry = Suppression.objects.get(digest=digests[0])
+    assert "someone" not in entry.digest and entry.reason == Suppression.Reason.OBJECTION
     assert Suppression.objects.contains_email("someone@example.com")
     assert not Suppression.objects.contains_email("other@example.com")
     Suppression.add(email="someone@example.com")

@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.core import checks
-from django.db import models
+from django.db import connection, models
 from django.test.utils import isolate_apps
 
 from customers.models import Customer
@@ -194,3 +194,79 @@ def test_times_read_by_psycopgs_loader_are_the_times_django_reads():
         read = list(rows.all())
     assert read == expected
     assert [repr(values) for values in read] == [repr(values) for values in expected]
+
+
+def _plan_settings() -> tuple[str, ...]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin'),"
+            " current_setting('max_parallel_workers_per_gather')"
+        )
+        return tuple(cursor.fetchone())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_one_customer_plans_nest_loops_inside_the_block_and_put_the_settings_back_after_it():
+    from register.registry import one_customer_plans
+
+    before = _plan_settings()
+    assert before[0] == "on"
+    with one_customer_plans():
+        assert _plan_settings() == ("off", "off", "0")
+        with one_customer_plans():  # nested: the outer block puts the settings back
+            pass
+        assert _plan_settings() == ("off", "off", "0")
+    assert _plan_settings() == before
+    with pytest.raises(LookupError), one_customer_plans():
+        raise LookupError("a failure inside the block")
+    assert _plan_settings() == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_one_customer_plans_end_with_a_transaction_that_failed_inside_them():
+    from django.db import IntegrityError, transaction
+
+    from register.registry import one_customer_plans
+
+    before = _plan_settings()
+    with pytest.raises(IntegrityError), transaction.atomic(), one_customer_plans():
+        Customer.objects.create(customer_number="K1", email="a@example.com")
+        Customer.objects.create(customer_number="K1", email="b@example.com")
+    assert _plan_settings() == before
+
+
+def test_inside_one_customer_plans_a_customers_rows_are_the_same_rows():
+    """Inside ``one_customer_plans`` the rows are found by the join along the path: the same rows."""
+    from register.registry import one_customer_plans
+    from tests.factories import make_customer, make_order_line, make_payment, make_return
+
+    customer, other = make_customer(), make_customer()
+    for owner in (customer, other):
+        order = make_order(customer=owner)
+        make_order_line(order=order)
+        make_payment(invoice=make_invoice(order=order))
+        make_return(order=order)
+    for declaration in registry.with_personal_data():
+        if not declaration.path:
+            continue
+        outside = sorted(declaration.rows_for(customer).values_list("pk", flat=True))
+        with one_customer_plans():
+            inside = sorted(declaration.rows_for(customer).values_list("pk", flat=True))
+        assert inside == outside
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_query_failing_inside_one_customer_plans_is_the_error_raised():
+    from django.db import DataError, transaction
+
+    from register.registry import one_customer_plans
+
+    before = _plan_settings()
+    with pytest.raises(DataError), transaction.atomic(), one_customer_plans(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+    assert _plan_settings() == before

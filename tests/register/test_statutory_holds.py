@@ -24,6 +24,8 @@ from register.models import (
     StatutoryHold,
     publish,
 )
+from register.models.holds import add_period
+from register.models.parts import PeriodUnit
 from register.record import build_record, record_csv
 from register.retention import run_purge
 from requests.erasure import erase_customer, erase_for_request, preview_erasure
@@ -305,3 +307,14 @@ def test_dpo_edits_holds_and_customer_service_only_reads_them(client, dpo, custo
     page = client.post(url, {**data, "period_amount": ""})
     assert page.status_code == 200 and b"needs a period" in page.content
     assert client.get(reverse("admin:register_statutoryhold_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("unit", [PeriodUnit.DAYS, PeriodUnit.MONTHS, PeriodUnit.YEARS])
+def test_a_period_is_added_as_the_calendar_counts(unit):
+    """Month ends and leap days: the day a month lacks becomes its last, as ``relativedelta`` says."""
+    days = [date(2024, 1, 1) + timedelta(days=n) for n in range(0, 800, 7)]
+    days += [date(2024, 2, 29), date(2023, 1, 31), date(2024, 12, 31)]
+    for day in days:
+        for amount in (0, 1, 3, 6, 10, 13, 24):
+            expected = day + relativedelta(**{unit: amount})
+            assert add_period(day, amount, unit) == expected, (day, amount, unit)
