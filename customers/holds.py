@@ -29,12 +29,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
 
 from customers.models import Invoice, Order, OrderLine, Payment, Return
+from customers.models.orders import unpaid_in_collection_flag
 from register.models import (
     Controller,
     HeldRecord,
@@ -118,8 +118,7 @@ def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> di
             Coalesce("due_on", TruncDate("issued_at"), output_field=DateField())
         )
     if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
-        unpaid = Invoice.objects.unpaid_in_collection().filter(of_orders("order_id", orders)).values("pk")
-        invoice_reads["in_collection"] = Max(Case(When(pk__in=unpaid, then=Value(1)), default=Value(0)))
+        invoice_reads["in_collection"] = Max(unpaid_in_collection_flag())
     return_reads = {HoldEvent.RETURN: Max(TruncDate("returned_at"))} if HoldEvent.RETURN in needed else {}
     for model, grouped in ((Invoice, invoice_reads), (Return, return_reads)):
         if grouped:

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models import Case, F, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -158,20 +158,30 @@ class OrderLine(models.Model):
 class InvoiceQuerySet(models.QuerySet):
     def unpaid_in_collection(self) -> InvoiceQuerySet:
         """Invoices in debt collection whose payments do not yet cover the amount."""
-        paid = (
-            Payment.objects.filter(invoice_id=OuterRef("pk"))
-            .values("invoice_id")
-            .annotate(total=Sum("amount"))
-            .values("total")
-        )
-        amount = models.DecimalField(max_digits=12, decimal_places=2)
-        return (
-            self.filter(collection_started_on__isnull=False)
-            .alias(
-                paid=Coalesce(Subquery(paid, output_field=amount), Value(Decimal("0")), output_field=amount)
-            )
-            .filter(amount__gt=F("paid"))
-        )
+        in_collection = self.filter(collection_started_on__isnull=False)
+        return in_collection.alias(paid=_paid()).filter(amount__gt=F("paid"))
+
+
+def _paid() -> Coalesce:
+    """What the payments of an invoice add up to (0 without any), as a value of the invoice."""
+    paid = (
+        Payment.objects.filter(invoice_id=OuterRef("pk"))
+        .values("invoice_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    return Coalesce(Subquery(paid, output_field=amount), Value(Decimal("0")), output_field=amount)
+
+
+def unpaid_in_collection_flag() -> Case:
+    """1 for an invoice ``unpaid_in_collection()`` names, else 0, as a value of each invoice: the payments
+    are added up only for invoices sent to collection, not for every invoice."""
+    return Case(
+        When(collection_started_on__isnull=True, then=Value(0)),
+        When(amount__gt=_paid(), then=Value(1)),
+        default=Value(0),
+    )
 
 
 class Invoice(models.Model):
