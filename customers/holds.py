@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 from typing import Any
 
 from django.db.models import (
@@ -86,10 +87,13 @@ def _events_counted(holds: list[StatutoryHold]) -> set[str]:
     return {hold.counts_from for hold in holds if hold.period_amount is not None}
 
 
-def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> dict[int, dict[str, Any]]:
+def _order_facts(
+    orders: QuerySet | list[int], holds: list[StatutoryHold]
+) -> tuple[list[str], dict[int, list[Any]]]:
     """What the holds read of each order ``orders`` names: its controller, the date of each event the
     holds count from (in the current time zone, computed by the database) and whether an invoice of it
-    is unpaid in debt collection.
+    is unpaid in debt collection, as ``(names, {order id: values in the order of names})``; a value no
+    record gave (an order without invoices) is None.
 
     One plain query over the orders and one grouped query per kind of record read from (invoices,
     returns); a correlated subquery per order would be costed as high as a walk of the whole table.
@@ -105,11 +109,6 @@ def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> di
             output_field=DateTimeField(),
         )
         reads[HoldEvent.DELIVERY] = DayOf(delivered)
-    of_orders = in_ids if isinstance(orders, QuerySet) else lambda column, ids: Q(**{f"{column}__in": ids})
-    facts = {
-        pk: {"controller_id": controller_id, **dict(zip(reads, values, strict=True))}
-        for pk, controller_id, *values in _read(Order.objects.filter(of_orders("pk", orders)), "pk", reads)
-    }
     invoice_reads: dict[str, Any] = {}
     if HoldEvent.INVOICE_ISSUE in needed:
         invoice_reads[HoldEvent.INVOICE_ISSUE] = Max(TruncDate("issued_at"))
@@ -120,13 +119,27 @@ def _order_facts(orders: QuerySet | list[int], holds: list[StatutoryHold]) -> di
     if any(hold.condition == HoldCondition.UNPAID_IN_COLLECTION for hold in holds):
         invoice_reads["in_collection"] = Max(unpaid_in_collection_flag())
     return_reads = {HoldEvent.RETURN: Max(TruncDate("returned_at"))} if HoldEvent.RETURN in needed else {}
+    names = ["controller_id", *reads, *invoice_reads, *return_reads]
+    of_orders = in_ids if isinstance(orders, QuerySet) else lambda column, ids: Q(**{f"{column}__in": ids})
+    rows = list(_read(Order.objects.filter(of_orders("pk", orders)), "pk", reads))
+    if not rows:
+        return names, {}
+    # Each order's values as a list, the invoices' and returns' still None: the work per order is done
+    # by zip and map, not a Python loop.
+    columns = list(zip(*rows, strict=True))
+    unread = [repeat(None, len(rows)) for _ in range(len(names) + 1 - len(columns))]
+    facts = dict(zip(columns[0], map(list, zip(*columns[1:], *unread, strict=True)), strict=True))
+    first = len(columns) - 1
     for model, grouped in ((Invoice, invoice_reads), (Return, return_reads)):
         if grouped:
-            rows = model.objects.filter(of_orders("order_id", orders)).values("order_id")
-            for order_id, *values in _read(rows, "order_id", grouped):
-                if order_id in facts:
-                    facts[order_id].update(zip(grouped, values, strict=True))
-    return facts
+            last = first + len(grouped)
+            of_model = model.objects.filter(of_orders("order_id", orders)).values("order_id")
+            for order_id, *values in _read(of_model, "order_id", grouped):
+                fact = facts.get(order_id)
+                if fact is not None:
+                    fact[first:last] = values
+            first = last
+    return names, facts
 
 
 def _read(queryset: QuerySet, key: str, reads: dict[str, Any]) -> QuerySet:
@@ -138,7 +151,7 @@ def _read(queryset: QuerySet, key: str, reads: dict[str, Any]) -> QuerySet:
 
 
 def _matches_of_orders(
-    facts: dict[int, dict[str, Any]], holds: list[StatutoryHold], today: datetime.date
+    names: list[str], facts: dict[int, list[Any]], holds: list[StatutoryHold], today: datetime.date
 ) -> dict[int, tuple[tuple[int, HoldMatch], ...]]:
     """``{order id: ((hold id, match), ...)}``: every hold in ``holds`` still running on ``today`` on
     each order, whatever the kind of record; the matches of one (hold, end) are the same object for
@@ -149,26 +162,29 @@ def _matches_of_orders(
     reasons: dict[str, str] = {}
     # What an order's holds follow from: orders with the same facts (sold by the same controller,
     # delivered the same day) are worked out once, and share one tuple of matches.
-    names = ["controller_id", *sorted(_events_counted(holds)), "in_collection"]
+    position = {name: index for index, name in enumerate(names)}
+    in_collection = position.get("in_collection")
     by_facts: dict[tuple, tuple[tuple[int, HoldMatch], ...] | None] = {}
     shared: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = {}
     result: dict[int, tuple[tuple[int, HoldMatch], ...]] = {}
     for pk, order in facts.items():
-        same = tuple([order.get(name) for name in names])
+        same = tuple(order)
         if same in by_facts:
             if by_facts[same] is not None:
                 result[pk] = by_facts[same]
             continue
-        country = law_country(countries, order["controller_id"])
+        country = law_country(countries, same[0])
         found = []
         for hold in holds:
             if not applies_in(hold, country):
                 continue
-            if hold.condition == HoldCondition.UNPAID_IN_COLLECTION and not order.get("in_collection"):
+            if hold.condition == HoldCondition.UNPAID_IN_COLLECTION and not (
+                in_collection is not None and same[in_collection]
+            ):
                 continue
             until = None
             if hold.period_amount is not None:
-                event = order.get(hold.counts_from)
+                event = same[position[hold.counts_from]]
                 if (hold.pk, event) not in ends:
                     ends[(hold.pk, event)] = hold.end_for(event)
                 until = ends[(hold.pk, event)]
@@ -216,8 +232,8 @@ def order_matches(
     on_order, seen = memoised("order_holds", lambda: ({}, set()))
     wanted = set(order_ids)
     if wanted - seen:
-        facts = _order_facts(orders if orders is not None else sorted(wanted - seen), in_force)
-        on_order.update(_matches_of_orders(facts, in_force, today))
+        names, facts = _order_facts(orders if orders is not None else sorted(wanted - seen), in_force)
+        on_order.update(_matches_of_orders(names, facts, in_force, today))
         seen |= wanted | facts.keys()
     result: dict[int, tuple[HoldMatch, ...]] = {}
     kept_of: dict[int, tuple[HoldMatch, ...]] = {}
