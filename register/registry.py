@@ -549,15 +549,18 @@ class Registry:
                 return
         rows = declaration.rows_for(customer)
         page = list(_values(rows, lookups, annotations)[:chunk_size])
+        full, last = len(page) == chunk_size, page[-1][0] if page else None
         if page:
+            # No page stays referenced here while the next is read: one page in memory at a time.
             yield page
-        if len(page) < chunk_size:
+        del page
+        if not full:
             return
         # More rows than a page: the keys of the rest are read once, then each page by its own keys. Paged
         # by ``pk > last LIMIT n`` instead, PostgreSQL finds every page by reading and sorting all the
         # customer's rows again (a join through orders has no index in key order): time grew with the
         # square of the rows.
-        keys = array("q", rows.filter(pk__gt=page[-1][0]).order_by("pk").values_list("pk", flat=True))
+        keys = array("q", rows.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(keys), chunk_size):
             of_page = _rows_with_keys(declaration, rows, keys[start : start + chunk_size])
             yield list(_values(of_page, lookups, annotations))
@@ -629,6 +632,8 @@ class Registry:
             of_rows = list(map(combined.__getitem__, keys))
             held = dict(compress(zip(pks, of_rows, strict=True), of_rows))
             yield (list(zip(*values[:width], strict=True)) if annotations else page), held
+            # Nothing of this page stays referenced while the next is read.
+            del page, values, pks, rows_of_page, matches_of_rows, keys, combined, of_rows, held
 
     def iter_export(
         self, customer, *, provided_only: bool = False

@@ -688,6 +688,8 @@ def write_table(
                 count += len(batch)
             if held is not None:
                 law.count(label, held)
+            # The page goes before the next is read: one page in memory at a time.
+            del page, held, batch, values, texts, json_cells, csv_cells, shown_cells, json_rows
         text.flush()
         text.detach()
     json_out.write("\n        ]")

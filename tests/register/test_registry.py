@@ -157,6 +157,28 @@ def test_pages_hold_every_row_once_in_key_order_and_the_holds_of_each():
         assert set(held) <= {pk for (pk,) in page}
 
 
+def test_no_page_stays_referenced_while_the_next_is_read():
+    """The access report reads a customer's rows a page at a time: the pages' generators let go of a page
+    before reading the next, so one page is in memory at a time (the reader drops its own)."""
+    import sys
+
+    from register.registry import HoldName
+
+    first = make_order()
+    for _ in range(6):
+        make_order(first.customer)
+    declaration = registry.declaration(type(first))
+    pages = registry.iter_pages(declaration, first.customer, ["pk", "number"], chunk_size=3)
+    page = next(pages)
+    next(pages)
+    assert sys.getrefcount(page) == 2  # ``page`` and the argument: the generator holds it no more
+    holds = [hold for hold in declaration.holds if hold.name == HoldName.BOOKKEEPING]
+    judged = registry.iter_judged_pages(declaration, first.customer, ["pk"], holds, chunk_size=3)
+    page, held = next(judged)
+    next(judged)
+    assert sys.getrefcount(page) == 2 and sys.getrefcount(held) == 2
+
+
 def test_a_hold_judges_one_row_of_each_set_of_equal_values_and_such_rows_share_their_matches():
     from register.registry import Hold, HoldMatch
 
