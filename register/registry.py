@@ -826,33 +826,39 @@ def one_customer_plans() -> Iterator[None]:
     customer's returns, where walking the indexes from their orders takes 7). Inside the block the
     connection plans only nested loops over indexes, which a customer's rows, a few or 100,000, never
     make slow, and ``related_to`` joins along the path (the planner walks it from the customer's
-    index). The settings are put back after the block; when the block's transaction failed, its
-    rollback puts them back. Other databases: no change.
+    index). The block runs in a transaction and the settings are the transaction's own
+    (``set_config(…, true)``), so a connection pooler handing the server connection to another client
+    between transactions (PgBouncer's transaction pooling) never passes them on: a transaction the
+    block opens takes them with it when it ends (one query in all); inside a caller's transaction they
+    are put back after the block (two), or by the rollback of a transaction that failed. The block
+    adds no savepoint: an error inside it fails the caller's transaction. Other databases: no change.
     """
-    from django.db import connection
+    from django.db import connection, transaction
 
     if connection.vendor != "postgresql" or _one_customer.get():
         yield
         return
     names = list(_INDEX_PLANS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT "
-            + ", ".join(["current_setting(%s)"] * len(names) + ["set_config(%s, %s, false)"] * len(names)),
-            [*names, *(value for pair in _INDEX_PLANS.items() for value in pair)],
-        )
-        saved = cursor.fetchone()[: len(names)]
-    token = _one_customer.set(True)
-    try:
-        yield
-    finally:
-        _one_customer.reset(token)
-        if _transaction_usable(connection):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT " + ", ".join(["set_config(%s, %s, false)"] * len(names)),
-                    [value for pair in zip(names, saved, strict=True) for value in pair],
-                )
+    nested = connection.in_atomic_block
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT "
+                + ", ".join(["current_setting(%s)"] * len(names) + ["set_config(%s, %s, true)"] * len(names)),
+                [*names, *(value for pair in _INDEX_PLANS.items() for value in pair)],
+            )
+            saved = cursor.fetchone()[: len(names)]
+        token = _one_customer.set(True)
+        try:
+            yield
+        finally:
+            _one_customer.reset(token)
+            if nested and _transaction_usable(connection):
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                        [value for pair in zip(names, saved, strict=True) for value in pair],
+                    )
 
 
 def _transaction_usable(connection) -> bool:

@@ -254,6 +254,23 @@ def test_one_customer_plans_nest_loops_inside_the_block_and_put_the_settings_bac
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
+def test_one_customer_plans_inside_a_transaction_are_put_back_before_it_goes_on():
+    from django.db import transaction
+
+    from register.registry import one_customer_plans
+
+    before = _plan_settings()
+    with transaction.atomic():
+        with one_customer_plans():
+            assert _plan_settings() == ("off", "off", "0")
+        assert _plan_settings() == before
+        Customer.objects.create(customer_number="K2", email="c@example.com")
+    assert _plan_settings() == before
+    assert Customer.objects.filter(customer_number="K2").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
 def test_one_customer_plans_end_with_a_transaction_that_failed_inside_them():
     from django.db import IntegrityError, transaction
 
