@@ -277,6 +277,8 @@ def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] 
     ]
     pks = columns[0]
     rows = list(zip(pks, *columns[len(columns) - len(extra) :], strict=True))
+    if not holds:
+        return HeldRows(rows, {}, {}, pks)
     # Per hold, the matches on each row (None: none). A hold decides from a row's values alone: it
     # judges one row of each set of rows with equal values (the lines of one order, the invoices of
     # one year), and those rows share one list of matches.

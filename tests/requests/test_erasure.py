@@ -105,11 +105,16 @@ def test_erasure_failing_halfway_leaves_the_customer_exactly_as_before(monkeypat
 
 def test_active_legal_claim_blocks_erasure(dpo):
     customer = make_customer()
+    order = make_order(customer)
+    make_invoice(order)
     LegalClaim.objects.create(
         customer=customer, note="Disputed payment", until=date(2099, 1, 1), noted_by=dpo
     )
     plan = preview_erasure(customer)
     assert plan.blocked and {i.hold for i in plan.retained} == {"legal_claim"}
+    # Every row is kept under the claim, the orders and invoices (models with holds of their own) too.
+    kept = {item.model: item.pks for item in plan.retained}
+    assert kept[Order] == [order.pk] and len(kept[Invoice]) == 1
     with pytest.raises(ErasureBlocked):
         erase_customer(customer, reason="test")
     customer.refresh_from_db()
