@@ -17,11 +17,13 @@ import gc
 import io
 import re
 import statistics
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -159,11 +161,17 @@ class Command(BaseCommand):
         if not Customer.objects.exists():
             self.build(customers, options["orders_per_customer"], options["big_orders"])
         self.user = self.staff_user()
-        with override_settings(
-            ROOT_URLCONF="requests.bench",
-            ALLOWED_HOSTS=["testserver"],
-            SECURE_SSL_REDIRECT=False,
-            DEBUG=False,
+        # The access reports the jobs build go to a folder of the run's own, removed after it, not to the
+        # private storage of the machine's own register.
+        with (
+            tempfile.TemporaryDirectory(prefix="kr-bench-") as storage,
+            override_settings(
+                ROOT_URLCONF="requests.bench",
+                ALLOWED_HOSTS=["testserver"],
+                SECURE_SSL_REDIRECT=False,
+                DEBUG=False,
+                PRIVATE_STORAGE_ROOT=Path(storage),
+            ),
         ):
             rows = []
             for section, measure in (
