@@ -281,7 +281,7 @@ def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] 
         return HeldRows(rows, {}, {}, pks)
     # Per hold, the matches on each row (None: none). A hold decides from a row's values alone: it
     # judges one row of each set of rows with equal values (the lines of one order, the invoices of
-    # one year), and those rows share one list of matches.
+    # one year), and those rows share one tuple of matches.
     per_hold: list[list[tuple[HoldMatch, ...] | None]] = []
     for hold, (first, last) in zip(holds, spans, strict=True):
         # A row's values for this hold: the value itself when the hold reads one (an order's id).
@@ -831,9 +831,10 @@ def one_customer_plans() -> Iterator[None]:
     index). The block runs in a transaction and the settings are the transaction's own
     (``set_config(…, true)``), so a connection pooler handing the server connection to another client
     between transactions (PgBouncer's transaction pooling) never passes them on: a transaction the
-    block opens takes them with it when it ends (one query in all); inside a caller's transaction they
-    are put back after the block (two), or by the rollback of a transaction that failed. The block
-    adds no savepoint: an error inside it fails the caller's transaction. Other databases: no change.
+    block opens takes them with it when it ends (one query besides its BEGIN and COMMIT); inside a
+    caller's transaction they are put back after the block (two), or by the rollback of a transaction
+    that failed. The block adds no savepoint: an error inside it fails the caller's transaction. Other
+    databases: no change.
     """
     from django.db import connection, transaction
 
