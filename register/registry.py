@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import chain, compress
 from typing import Any
 
 from django.db import models
@@ -282,28 +282,10 @@ def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] 
     # Per hold, the matches on each row (None: none). A hold decides from a row's values alone: it
     # judges one row of each set of rows with equal values (the lines of one order, the invoices of
     # one year), and those rows share one tuple of matches.
-    per_hold: list[list[tuple[HoldMatch, ...] | None]] = []
-    for hold, (first, last) in zip(holds, spans, strict=True):
-        # A row's values for this hold: the value itself when the hold reads one (an order's id).
-        single = last - first == 1
-        reads = columns[first] if single else list(zip(*columns[first:last], strict=True))
-        # {values: the pk of the first row with them} (of the rows reversed, the last one wins).
-        first_pk = dict(zip(reversed(reads), reversed(pks), strict=True))
-        reads_of = dict(zip(first_pk.values(), first_pk, strict=True))
-        judged = (
-            list(zip(first_pk.values(), first_pk, strict=True))
-            if single
-            else [(pk, *of) for of, pk in first_pk.items()]
-        )
-        found: dict[Any, list[HoldMatch]] = defaultdict(list)
-        for pk, match in hold._decide(queryset, judged):
-            found[reads_of[pk]].append(match)
-        # Values under the same matches (the orders delivered the same day) share one tuple of them.
-        shared: dict[tuple[int, ...], tuple[HoldMatch, ...]] = {}
-        tuples = {
-            of: shared.setdefault(tuple(map(id, found_)), tuple(found_)) for of, found_ in found.items()
-        }
-        per_hold.append(list(map(tuples.get, reads)))
+    per_hold = [
+        _matches_per_row(hold, queryset, pks, columns[first:last])
+        for hold, (first, last) in zip(holds, spans, strict=True)
+    ]
     # Rows under the same tuples of matches share one key; equal sets of matches one key and one tuple.
     same = list(zip(*(map(id, column) for column in per_hold), strict=True))
     key_of: dict[tuple[int, ...], int | None] = {}
@@ -319,6 +301,34 @@ def matches_of(holds: Iterable[Hold], queryset: QuerySet, extra: dict[str, Any] 
     keys = dict(compress(zip(pks, row_keys, strict=True), row_keys))
     combos = {number: combo for combo, number in numbers.items()}
     return HeldRows(rows, keys, combos, pks)
+
+
+def _matches_per_row(
+    hold: Hold, queryset: QuerySet, pks: Sequence[int], columns: list[Sequence]
+) -> list[tuple[HoldMatch, ...] | None]:
+    """The matches of ``hold`` on each row (None: none), from the columns of the values it reads.
+
+    A hold decides from a row's values alone: it judges one row of each set of rows with equal values
+    (the lines of one order, the invoices of one year), and rows under the same matches share one tuple
+    of them. Done over columns (zip, map, dict), not row by row; a hold that reads one value is keyed
+    by the value itself (an order's id), not a tuple of it.
+    """
+    single = len(columns) == 1
+    reads = columns[0] if single else list(zip(*columns, strict=True))
+    # {values: the pk of the first row with them} (of the rows reversed, the last one wins).
+    first_pk = dict(zip(reversed(reads), reversed(pks), strict=True))
+    reads_of = dict(zip(first_pk.values(), first_pk, strict=True))
+    judged = (
+        list(zip(first_pk.values(), first_pk, strict=True))
+        if single
+        else [(pk, *of) for of, pk in first_pk.items()]
+    )
+    found: dict[Any, list[HoldMatch]] = defaultdict(list)
+    for pk, match in hold._decide(queryset, judged):
+        found[reads_of[pk]].append(match)
+    shared: dict[tuple[int, ...], tuple[HoldMatch, ...]] = {}
+    tuples = {of: shared.setdefault(tuple(map(id, matches)), tuple(matches)) for of, matches in found.items()}
+    return list(map(tuples.get, reads))
 
 
 class YearOf(Cast):
@@ -607,28 +617,15 @@ class Registry:
             # The page's rows as a queryset (a page is a run of keys), for holds that read more about
             # them in the database: only this page's, not the customer's every row again.
             rows_of_page = queryset.filter(pk__gte=page[0][0], pk__lte=page[-1][0])
-            # Per hold, the matches on each row. The hold judges one row of each set of rows with equal
-            # values (it decides from a row's values alone), and those rows share one tuple of matches.
-            matches_of_rows: list[list[tuple[HoldMatch, ...]]] = []
-            for hold, (first, last) in zip(holds, spans, strict=True):
-                reads = list(zip(*values[width + first : width + last], strict=True))
-                # {values: the pk of the first row with them} (of the rows reversed, the last one wins).
-                first_pk = dict(zip(reversed(reads), reversed(pks), strict=True))
-                reads_of = dict(zip(first_pk.values(), first_pk, strict=True))
-                found: dict[tuple, list[HoldMatch]] = defaultdict(list)
-                for pk, match in hold._decide(rows_of_page, [(pk, *of) for of, pk in first_pk.items()]):
-                    found[reads_of[pk]].append(match)
-                # One tuple for every set of rows under the same matches (the lines of a year, of a day).
-                same: dict[tuple[int, ...], tuple[HoldMatch, ...]] = {}
-                matches = {
-                    of: same.setdefault(tuple(map(id, found_matches)), tuple(found_matches))
-                    for of, found_matches in found.items()
-                }
-                matches_of_rows.append(list(map(matches.get, reads, repeat(()))))
+            # Per hold, the matches on each row (None: none).
+            matches_of_rows = [
+                _matches_per_row(hold, rows_of_page, pks, values[width + first : width + last])
+                for hold, (first, last) in zip(holds, spans, strict=True)
+            ]
             # Each row's matches of every hold in one tuple, shared by the rows under the same matches.
             keys = list(zip(*(map(id, column) for column in matches_of_rows), strict=True))
             combined = {
-                key: sum(per_hold, ())
+                key: tuple(chain.from_iterable(filter(None, per_hold)))
                 for key, per_hold in dict(zip(keys, zip(*matches_of_rows, strict=True), strict=True)).items()
             }
             of_rows = list(map(combined.__getitem__, keys))

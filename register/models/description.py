@@ -292,7 +292,7 @@ class ControllerQuerySet(models.QuerySet):
     def law_countries(self) -> dict[int, str]:
         """``{controller id: country}``: whose bookkeeping and consumer law keep the orders it sold."""
         return {
-            pk: country.upper() if country.upper() in Country.values else register_country
+            pk: _law_country(country, register_country)
             for pk, country, register_country in self.values_list("pk", "country", "register__country")
         }
 
@@ -306,10 +306,14 @@ class ControllerQuerySet(models.QuerySet):
             .values_list("no_controller", "no_country", "country")
         )
         rows = self.order_by().values_list("pk", "country", "register__country").union(shop, all=True)
-        countries: dict[int | None, str] = {}
-        for pk, country, register_country in rows:
-            countries[pk] = country.upper() if country.upper() in Country.values else register_country
+        countries = {pk: _law_country(country, register_country) for pk, country, register_country in rows}
         return {**countries, None: countries.get(None) or default_country()}
+
+
+def _law_country(country: str, register_country: str) -> str:
+    """The country whose law keeps what a controller sold: its own when it is one the product knows, else
+    its register's."""
+    return country.upper() if country.upper() in Country.values else register_country
 
 
 class Controller(RegisterPart, PostalAddress):
@@ -360,8 +364,7 @@ class Controller(RegisterPart, PostalAddress):
 
     def law_country(self) -> str:
         """The country whose bookkeeping and consumer law keep this controller's orders."""
-        country = self.country.upper()
-        return country if country in Country.values else self.register.country
+        return _law_country(self.country, self.register.country)
 
     def clean(self) -> None:
         if not self.business_id:
