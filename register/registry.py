@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from itertools import chain, compress
+from itertools import chain, compress, islice
 from typing import Any
 
 from django.db import models
@@ -545,15 +545,20 @@ class Registry:
         *,
         chunk_size: int = 5000,
         annotations: dict[str, Any] | None = None,
+        page_cells: int | None = None,
     ) -> Iterator[list[tuple]]:
         """Yield ``values_list(*lookups)`` of the customer's rows in primary-key order, a page at a time.
 
         ``lookups[0]`` must be ``"pk"``; a lookup may also name one of ``annotations`` (expressions
-        read with the row). Pages by key (``pk > last``, ``LIMIT chunk_size``): each page is a plain
-        indexed query, memory stays flat, and a server-side cursor (``.iterator()``), for which
-        PostgreSQL may plan a walk of the whole primary key, is never opened. The customer's own row
-        is read from ``customer`` itself when it holds every column asked for, not fetched again.
+        read with the row). A page is ``chunk_size`` rows, or with ``page_cells`` as many rows as
+        hold that many values (a wide table's pages are shorter): memory follows the page, not the
+        customer's rows. The first page is a plain indexed query (``LIMIT``), all a customer with
+        fewer rows needs. The rest of a bigger table is one more query, read a page at a time
+        (``_rest_in_pages``). The customer's own row is read from ``customer`` itself when it holds
+        every column asked for, not fetched again.
         """
+        if page_cells is not None:
+            chunk_size = max(1, page_cells // len(lookups))
         if declaration.path == "" and isinstance(customer, declaration.model) and not annotations:
             row = _instance_values(customer, lookups)
             if row is not None:
@@ -568,11 +573,15 @@ class Registry:
         del page
         if not full:
             return
-        # More rows than a page: the keys of the rest are read once, then each page by its own keys. Paged
-        # by ``pk > last LIMIT n`` instead, PostgreSQL finds every page by reading and sorting all the
-        # customer's rows again (a join through orders has no index in key order): time grew with the
-        # square of the rows.
-        keys = array("q", rows.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True))
+        rest = rows.filter(pk__gt=last)
+        if _server_side_cursors():
+            yield from _rest_in_pages(_values(rest, lookups, annotations), chunk_size)
+            return
+        # Without server-side cursors (a pooler in transaction mode): the keys of the rest are read once,
+        # then each page by its own keys. Paged by ``pk > last LIMIT n`` instead, PostgreSQL finds every
+        # page by reading and sorting all the customer's rows again (a join through orders has no index
+        # in key order): time grew with the square of the rows.
+        keys = array("q", rest.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(keys), chunk_size):
             of_page = _rows_with_keys(declaration, rows, keys[start : start + chunk_size])
             yield list(_values(of_page, lookups, annotations))
@@ -585,6 +594,7 @@ class Registry:
         holds: Iterable[Hold],
         *,
         chunk_size: int = 5000,
+        page_cells: int | None = None,
     ) -> Iterator[tuple[list[tuple], dict[int, tuple[HoldMatch, ...]]]]:
         """Yield ``(page, held)`` as ``iter_pages``, with the matches of ``holds`` on the page's rows.
 
@@ -608,7 +618,12 @@ class Registry:
             annotations.update({f"hold{index}_{n}": value for n, value in enumerate(reads.values())})
             spans.append((first, len(annotations)))
         pages = self.iter_pages(
-            declaration, customer, [*lookups, *annotations], chunk_size=chunk_size, annotations=annotations
+            declaration,
+            customer,
+            [*lookups, *annotations],
+            chunk_size=chunk_size,
+            annotations=annotations,
+            page_cells=page_cells,
         )
         for page in pages:
             # The page a column at a time: the holds' work is done over columns, not row by row.
@@ -718,6 +733,55 @@ def _values(queryset: QuerySet, lookups: list[Any], annotations: dict[str, Any] 
     if annotations:
         queryset = queryset.annotate(**annotations)
     return queryset.order_by("pk").values_list(*lookups)
+
+
+# Rows per fetch from a server-side cursor.
+_FETCH_ROWS = 2000
+
+
+def _server_side_cursors() -> bool:
+    """Whether the connection reads a query's rows a page at a time through a cursor on the server
+    (PostgreSQL, unless ``DISABLE_SERVER_SIDE_CURSORS`` is set for a pooler in transaction mode)."""
+    from django.db import connection
+
+    disabled = connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+    return connection.vendor == "postgresql" and not disabled
+
+
+def _rest_in_pages(queryset: QuerySet, chunk_size: int) -> Iterator[list[tuple]]:
+    """The rows of ``queryset`` (in key order), ``chunk_size`` at a time, from one query.
+
+    The query runs once, through a server-side cursor (``.iterator()``) that fetches a page at a time,
+    so memory holds one page whatever the number of rows. PostgreSQL plans a cursor's query for its
+    first tenth of rows (``cursor_tuple_fraction``), and a plan for the first rows of a customer's
+    orders may walk the whole table's primary key; the cursor is declared planned for all of its rows,
+    as a plain query is, and the setting is put back right after.
+    """
+    from django.db import connection
+
+    # Fetched a few thousand rows at a time: the last fetch stays referenced while the next is made,
+    # and is then a small part of a page, not a whole page beside the next one.
+    rows = queryset.iterator(chunk_size=min(chunk_size, _FETCH_ROWS))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('cursor_tuple_fraction'), "
+                "set_config('cursor_tuple_fraction', '1', false)"
+            )
+            saved = cursor.fetchone()[0]
+            try:
+                # The cursor is declared, and planned, as its first page is fetched.
+                page = list(islice(rows, chunk_size))
+            finally:
+                if _transaction_usable(connection):
+                    cursor.execute("SELECT set_config('cursor_tuple_fraction', %s, false)", [saved])
+        while page:
+            yield page
+            # No page stays referenced here while the next is read.
+            del page
+            page = list(islice(rows, chunk_size))
+    finally:
+        rows.close()
 
 
 def _rows_with_keys(declaration: Declaration, rows: QuerySet, keys: array) -> QuerySet:

@@ -38,9 +38,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-# Rows read per query: big enough that a customer with 10,000 orders reads each table in one or two
-# queries, small enough that a page of rows stays a few megabytes.
-PAGE_SIZE = 25_000
+# Values read per page of a table (a page of a table with 10 columns is 25,000 rows): a customer
+# with 10,000 orders reads each table in one query, and a page of rows, whatever the table and the
+# customer's size, stays the same few megabytes.
+PAGE_CELLS = 250_000
 
 # Distinct values per column whose cells are kept for reuse: memory stays bounded.
 REPEATS = 1024
@@ -649,11 +650,10 @@ def write_table(
     if empty:
         pages = iter(())
     elif holds:
-        pages = registry.iter_judged_pages(declaration, customer, lookups, holds, chunk_size=PAGE_SIZE)
+        pages = registry.iter_judged_pages(declaration, customer, lookups, holds, page_cells=PAGE_CELLS)
     else:
-        pages = (
-            (page, None) for page in registry.iter_pages(declaration, customer, lookups, chunk_size=PAGE_SIZE)
-        )
+        pages = registry.iter_pages(declaration, customer, lookups, page_cells=PAGE_CELLS)
+        pages = ((page, None) for page in pages)
     label = declaration.model._meta.label_lower
     count = 0
     with archive.open(csv_name, "w") as raw:

@@ -162,6 +162,54 @@ def test_pages_hold_every_row_once_in_key_order_and_the_holds_of_each():
         assert set(held) <= {pk for (pk,) in page}
 
 
+@pytest.mark.parametrize("server_side_cursors", [True, False])
+def test_pages_past_the_first_are_the_same_with_or_without_a_server_side_cursor(
+    monkeypatch, server_side_cursors
+):
+    """Past its first page a table is read by one query through a server-side cursor (PostgreSQL), or,
+    where a pooler rules cursors out (``DISABLE_SERVER_SIDE_CURSORS``), by its keys: the same pages."""
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", not server_side_cursors)
+    first = make_order()
+    orders = [first, *(make_order(first.customer) for _ in range(7))]
+    declaration = registry.declaration(type(first))
+    # Two columns and six values a page: three rows.
+    pages = list(registry.iter_pages(declaration, first.customer, ["pk", "number"], page_cells=6))
+    assert [len(page) for page in pages] == [3, 3, 2]
+    assert [row for page in pages for row in page] == [(order.pk, order.number) for order in orders]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's")
+@pytest.mark.parametrize("in_transaction", [True, False])
+def test_the_rest_of_a_table_is_planned_for_all_its_rows_and_the_setting_put_back(in_transaction):
+    from django.db import transaction
+
+    first = make_order()
+    for _ in range(5):
+        make_order(first.customer)
+    declaration = registry.declaration(type(first))
+
+    def fraction():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW cursor_tuple_fraction")
+            return cursor.fetchone()[0]
+
+    def open_cursors():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_cursors")
+            return cursor.fetchone()[0]
+
+    before = fraction()
+    with transaction.atomic() if in_transaction else connection.cursor():
+        pages = registry.iter_pages(declaration, first.customer, ["pk"], chunk_size=2)
+        next(pages)
+        next(pages)  # the cursor is declared and its first page fetched
+        assert open_cursors() == 1
+        assert fraction() == before
+        pages.close()  # a reader that stops early closes the cursor
+        assert open_cursors() == 0
+    assert fraction() == before
+
+
 def test_no_page_stays_referenced_while_the_next_is_read():
     """The access report reads a customer's rows a page at a time: the pages' generators let go of a page
     before reading the next, so one page is in memory at a time (the reader drops its own)."""
