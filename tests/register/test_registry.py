@@ -178,11 +178,9 @@ def test_pages_past_the_first_are_the_same_with_or_without_a_server_side_cursor(
     assert [row for page in pages for row in page] == [(order.pk, order.number) for order in orders]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's")
-@pytest.mark.parametrize("in_transaction", [True, False])
-def test_the_rest_of_a_table_is_planned_for_all_its_rows_and_the_setting_put_back(in_transaction):
-    from django.db import transaction
-
+def _read_past_the_first_page_and_stop():
+    """Read a customer's orders two at a time past the first page, check the cursor and the setting
+    while it is open, stop early; return the setting before and after."""
     first = make_order()
     for _ in range(5):
         make_order(first.customer)
@@ -199,15 +197,29 @@ def test_the_rest_of_a_table_is_planned_for_all_its_rows_and_the_setting_put_bac
             return cursor.fetchone()[0]
 
     before = fraction()
-    with transaction.atomic() if in_transaction else connection.cursor():
-        pages = registry.iter_pages(declaration, first.customer, ["pk"], chunk_size=2)
-        next(pages)
-        next(pages)  # the cursor is declared and its first page fetched
-        assert open_cursors() == 1
-        assert fraction() == before
-        pages.close()  # a reader that stops early closes the cursor
-        assert open_cursors() == 0
+    pages = registry.iter_pages(declaration, first.customer, ["pk"], chunk_size=2)
+    next(pages)
+    assert next(pages)  # the cursor is declared and its first page fetched
+    assert open_cursors() == 1
     assert fraction() == before
+    pages.close()  # a reader that stops early closes the cursor
+    assert open_cursors() == 0
+    return before, fraction()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's")
+def test_the_rest_of_a_table_is_planned_for_all_its_rows_and_the_setting_put_back_in_a_transaction():
+    before, after = _read_past_the_first_page_and_stop()
+    assert after == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_rest_of_a_table_is_planned_for_all_its_rows_and_the_setting_put_back_in_autocommit():
+    """Outside a transaction the cursor is declared WITH HOLD; the setting is the session's, put back."""
+    assert connection.get_autocommit()
+    before, after = _read_past_the_first_page_and_stop()
+    assert after == before
 
 
 def test_no_page_stays_referenced_while_the_next_is_read():
