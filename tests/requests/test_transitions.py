@@ -119,6 +119,16 @@ def test_actionable_never_includes_unverified_requests():
     assert list(Request.objects.actionable()) == [verified]
 
 
+def test_the_statuses_staff_cannot_act_on_are_the_unverified_and_the_expired():
+    """One list names them for ``actionable()``, ``is_verified`` and the admin list's partial index."""
+    from requests.models.request import NOT_ACTIONABLE_STATUSES
+
+    assert set(NOT_ACTIONABLE_STATUSES) == {*Request.UNVERIFIED_STATUSES, Request.Status.EXPIRED}
+    assert set(NOT_ACTIONABLE_STATUSES) <= set(Request.Status.values)
+    for status in Request.Status.values:
+        assert Request(status=status).is_verified is (status not in NOT_ACTIONABLE_STATUSES)
+
+
 def test_overdue_and_due_within_use_the_extended_date():
     today = date(2025, 6, 15)
     overdue = make_request(received_at=timezone.now(), due_date=date(2025, 6, 1))
