@@ -22,6 +22,7 @@ from register.registry import registry
 from register.retention import Purger, Rule, Step, among, chunks, history_model, register_rule
 from requests.erasure import erase_customer
 from requests.models import AccessReport, InternalNote, LegalClaim, Request, RequestEvent, RequestMessage
+from requests.models.request import NOT_ACTIONABLE_STATUSES
 
 
 def open_request_or_legal_claim(today: date) -> Q:
@@ -52,9 +53,8 @@ class UnverifiedRequest(Rule):
     events = (CountsFrom.REQUEST_RECEIVED,)
 
     def steps(self) -> list[Step]:
-        unverified = [*Request.UNVERIFIED_STATUSES, Request.Status.EXPIRED]
         candidates = Request.objects.filter(
-            status__in=unverified, verified_at__isnull=True, received_at__lt=self.cutoff
+            status__in=NOT_ACTIONABLE_STATUSES, verified_at__isnull=True, received_at__lt=self.cutoff
         )
         return [Step(candidates, "received_at", lambda pks, purger: purger.delete(Request, pks))]
 
