@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import repeat
 from typing import Any
 
@@ -150,28 +151,52 @@ def _read(queryset: QuerySet, key: str, reads: dict[str, Any]) -> QuerySet:
     return queryset.order_by().annotate(**aliases).values_list(*columns, *aliases)
 
 
+# Orders whose holds ``order_matches`` keeps worked out within one ``memoised_lookups()`` block (about
+# 50 bytes an order, 10 MB at most); past this many, the next orders read start a new set, so memory
+# stays bounded whatever the customer's orders. The matches themselves are shared, one per hold and
+# end, however many orders have them.
+KEPT_ORDERS = 200_000
+
+
+@dataclass
+class _Worked:
+    """What ``_matches_of_orders`` has worked out, kept across its calls of one run: each order's holds
+    (``()``: none), and what orders with the same facts share."""
+
+    on_order: dict[int, tuple[tuple[int, HoldMatch], ...]] = field(default_factory=dict)
+    # Each (hold, end) once, as a HoldMatch; each hold's end per event date; each hold kind's reason.
+    made: dict[tuple, HoldMatch] = field(default_factory=dict)
+    ends: dict[tuple, datetime.date | None] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)
+    # Orders with the same facts (sold by the same controller, delivered the same day) are worked out
+    # once, and share one tuple of matches.
+    by_facts: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = field(default_factory=dict)
+    shared: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = field(default_factory=dict)
+
+
 def _matches_of_orders(
-    names: list[str], facts: dict[int, list[Any]], holds: list[StatutoryHold], today: datetime.date
+    names: list[str],
+    facts: dict[int, list[Any]],
+    holds: list[StatutoryHold],
+    today: datetime.date,
+    worked: _Worked | None = None,
 ) -> dict[int, tuple[tuple[int, HoldMatch], ...]]:
     """``{order id: ((hold id, match), ...)}``: every hold in ``holds`` still running on ``today`` on
-    each order, whatever the kind of record; the matches of one (hold, end) are the same object for
-    every order."""
+    each order, whatever the kind of record (``()``: none); the matches of one (hold, end) are the same
+    object for every order, and for every call given the same ``worked``."""
     countries = memoised("law_countries", Controller.objects.law_countries_with_shop)
-    made: dict[tuple, HoldMatch] = {}
-    ends: dict[tuple, datetime.date | None] = {}
-    reasons: dict[str, str] = {}
-    # What an order's holds follow from: orders with the same facts (sold by the same controller,
-    # delivered the same day) are worked out once, and share one tuple of matches.
+    if worked is None:
+        worked = _Worked()
+    made, ends, reasons = worked.made, worked.ends, worked.reasons
+    by_facts, shared = worked.by_facts, worked.shared
     position = {name: index for index, name in enumerate(names)}
     in_collection = position.get("in_collection")
-    by_facts: dict[tuple, tuple[tuple[int, HoldMatch], ...] | None] = {}
-    shared: dict[tuple, tuple[tuple[int, HoldMatch], ...]] = {}
     result: dict[int, tuple[tuple[int, HoldMatch], ...]] = {}
     for pk, order in facts.items():
         same = tuple(order)
-        if same in by_facts:
-            if by_facts[same] is not None:
-                result[pk] = by_facts[same]
+        matches = by_facts.get(same)
+        if matches is not None:
+            result[pk] = matches
             continue
         country = law_country(countries, same[0])
         found = []
@@ -204,13 +229,10 @@ def _matches_of_orders(
                     reason=reasons[hold.kind],
                 )
             found.append(key)
-        matches = None
-        if found:
-            signature = tuple(found)
-            if signature not in shared:
-                shared[signature] = tuple((hold_pk, made[(hold_pk, until)]) for hold_pk, until in signature)
-            matches = result[pk] = shared[signature]
-        by_facts[same] = matches
+        signature = tuple(found)
+        if signature not in shared:
+            shared[signature] = tuple((hold_pk, made[(hold_pk, until)]) for hold_pk, until in signature)
+        matches = result[pk] = by_facts[same] = shared[signature]
     return result
 
 
@@ -220,25 +242,33 @@ def order_matches(
     """The statutory holds on ``record`` rows of each order still running on ``today``, per order id.
 
     ``orders`` (a queryset of order ids, e.g. ``queryset.values("order_id")``) names the orders to the
-    database as a subquery rather than a list of ids. Inside ``memoised_lookups()`` (erasure and its
-    preview) the holds, countries and the facts of the same orders are read, and the holds on each
-    order worked out, once for every kind of record, not once per kind.
+    database as a subquery rather than a list of ids. Inside ``memoised_lookups()`` (erasure, its
+    preview and the access report) the holds, countries and the facts of the same orders are read, and
+    the holds on each order worked out, once for every kind of record, not once per kind (up to
+    ``KEPT_ORDERS`` orders at a time).
     """
     in_force = memoised("statutory_holds", holds_in_force)
     kept = {hold.pk for hold in in_force if record in hold.records}
     if not kept:
         return {}
     # Orders already worked out for another kind of record are reused; only new orders are read.
-    on_order, seen = memoised("order_holds", lambda: ({}, set()))
+    worked = memoised("order_holds", _Worked)
+    on_order = worked.on_order
     wanted = set(order_ids)
-    if wanted - seen:
-        names, facts = _order_facts(orders if orders is not None else sorted(wanted - seen), in_force)
-        on_order.update(_matches_of_orders(names, facts, in_force, today))
-        seen |= wanted | facts.keys()
+    missing = wanted - on_order.keys()
+    if missing:
+        if len(on_order) + len(missing) > KEPT_ORDERS:
+            on_order.clear()
+        names, facts = _order_facts(orders if orders is not None else sorted(missing), in_force)
+        on_order.update(_matches_of_orders(names, facts, in_force, today, worked))
+        # An order the database no longer has: no holds, and not read again.
+        on_order.update(dict.fromkeys(missing - facts.keys(), ()))
     result: dict[int, tuple[HoldMatch, ...]] = {}
     kept_of: dict[int, tuple[HoldMatch, ...]] = {}
-    for pk in wanted & on_order.keys():
-        held = on_order[pk]
+    for pk in wanted:
+        held = on_order.get(pk)
+        if not held:
+            continue
         if id(held) not in kept_of:
             kept_of[id(held)] = tuple(match for hold_pk, match in held if hold_pk in kept)
         if kept_of[id(held)]:

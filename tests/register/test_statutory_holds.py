@@ -12,12 +12,17 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from customers import holds
+from customers.holds import order_matches
 from customers.models import Invoice, Order, OrderLine, Return
 from register.legal import STATUTORY_HOLDS
 from register.models import (
+    HeldRecord,
     HoldCondition,
     HoldKind,
     PurgeRuleResult,
@@ -27,6 +32,7 @@ from register.models import (
 from register.models.holds import add_period
 from register.models.parts import PeriodUnit
 from register.record import build_record, record_csv
+from register.registry import memoised_lookups
 from register.retention import run_purge
 from requests.erasure import erase_customer, erase_for_request, preview_erasure
 from requests.models import Request
@@ -318,3 +324,49 @@ def test_a_period_is_added_as_the_calendar_counts(unit):
         for amount in (0, 1, 3, 6, 10, 13, 24):
             expected = day + relativedelta(**{unit: amount})
             assert add_period(day, amount, unit) == expected, (day, amount, unit)
+
+
+def _two_orders_delivered_the_same_day():
+    make_complete_register(country="SE")
+    delivered = today() - timedelta(days=100)
+    customer = make_customer()
+    return [
+        make_order(customer=customer, placed_at=at(delivered - timedelta(days=3)), delivered_at=at(delivered))
+        for _ in range(2)
+    ]
+
+
+def test_orders_read_in_separate_calls_of_one_run_share_their_matches():
+    first, second = _two_orders_delivered_the_same_day()
+
+    with memoised_lookups():
+        one = order_matches([first.pk], HeldRecord.ORDERS, today())
+        other = order_matches([second.pk], HeldRecord.ORDERS, today())
+
+    # An access report reads a customer's orders a page at a time: a page's orders are worked out in a
+    # call of their own, and still share the matches of the same hold and end (one object per end,
+    # however many orders).
+    assert one[first.pk] and other[second.pk] == one[first.pk]
+    assert all(a is b for a, b in zip(one[first.pk], other[second.pk], strict=True))
+
+
+def test_past_the_kept_orders_the_holds_are_read_again_and_stay_the_same(monkeypatch):
+    orders = _two_orders_delivered_the_same_day()
+    make_order(customer=orders[0].customer, placed_at=at(date(2010, 3, 1)))
+    ids = [order.pk for order in Order.objects.order_by("pk")]
+    with memoised_lookups():
+        expected = order_matches(ids, HeldRecord.ORDERS, today())
+    assert set(expected) == {order.pk for order in orders}
+
+    monkeypatch.setattr(holds, "KEPT_ORDERS", 1)
+    with memoised_lookups(), CaptureQueriesContext(connection) as queries:
+        got = {}
+        for pk in ids:
+            got.update(order_matches([pk], HeldRecord.ORDERS, today()))
+        read = len(queries)
+        # The same orders again: each is read again once the kept orders were let go.
+        for pk in ids:
+            got.update(order_matches([pk], HeldRecord.ORDERS, today()))
+
+    assert got == expected
+    assert len(queries) > read
