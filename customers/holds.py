@@ -122,7 +122,14 @@ def _order_facts(
     return_reads = {HoldEvent.RETURN: Max(TruncDate("returned_at"))} if HoldEvent.RETURN in needed else {}
     names = ["controller_id", *reads, *invoice_reads, *return_reads]
     of_orders = in_ids if isinstance(orders, QuerySet) else lambda column, ids: Q(**{f"{column}__in": ids})
-    rows = list(_read(Order.objects.filter(of_orders("pk", orders)), "pk", reads))
+    # Orders named by a query of orders (the erasure's, or a page of the report's) are read by that
+    # query's own condition (the customer's orders index), not looked up id by id in the primary key.
+    own = (
+        isinstance(orders, QuerySet)
+        and orders.model is Order
+        and orders.query.values_select in (("pk",), ("id",))
+    )
+    rows = list(_read(orders if own else Order.objects.filter(of_orders("pk", orders)), "pk", reads))
     if not rows:
         return names, {}
     # Each order's values as a list, the invoices' and returns' still None: the work per order is done
