@@ -70,11 +70,20 @@ class EstimatedCountPaginator(Paginator):
     def count(self) -> int:
         queryset = self.object_list
         if connection.vendor == "postgresql" and isinstance(queryset, QuerySet):
-            estimate = estimated_rows(queryset)
+            estimate, query = _planned(queryset)
             if estimate is not None and estimate >= self.ESTIMATE_FROM:
                 self.estimated = True
                 return estimate
-            counted = queryset.order_by()[: self.ESTIMATE_FROM + 1].count()
+            cap = self.ESTIMATE_FROM + 1
+            if query is None:
+                counted = queryset.order_by()[:cap].count()
+            else:
+                # The query the planner estimated, counted as it was built for the estimate (Django's
+                # compiled SQL with its parameters apart, and an integer).
+                sql, params = query
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {cap}) AS capped", params)  # noqa: S608
+                    counted = cursor.fetchone()[0]
             if counted > self.ESTIMATE_FROM:
                 self.at_least = True
                 return self.ESTIMATE_FROM
@@ -84,6 +93,13 @@ class EstimatedCountPaginator(Paginator):
 
 def estimated_rows(queryset: QuerySet) -> int | None:
     """PostgreSQL's estimate of the number of rows of ``queryset`` (None if it has none)."""
+    return _planned(queryset)[0]
+
+
+def _planned(queryset: QuerySet) -> tuple[int | None, tuple[str, tuple] | None]:
+    """PostgreSQL's estimate of the rows of ``queryset`` (None if it has none), and the SQL and parameters
+    of the query of their keys it was made for (None for an unfiltered table, whose estimate is the
+    table's own row estimate)."""
     query = queryset.order_by().values("pk").query
     with connection.cursor() as cursor:
         if not query.where:
@@ -93,19 +109,19 @@ def estimated_rows(queryset: QuerySet) -> int | None:
             )
             row = cursor.fetchone()
             # -1 (or 0) until the table is first analysed: then count exactly.
-            return int(row[0]) if row and row[0] and row[0] > 0 else None
+            return (int(row[0]) if row and row[0] and row[0] > 0 else None), None
         try:
             sql, params = query.sql_with_params()
         except EmptyResultSet:
             # A condition no row can meet (e.g. an id beyond the column's range): nothing to count.
-            return 0
+            return 0, None
         except FullResultSet:
-            return None
+            return None, None
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    return int(plan[0]["Plan"]["Plan Rows"]), (sql, params)
 
 
 def fixed_choices_filter(
