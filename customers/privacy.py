@@ -199,7 +199,8 @@ registry.register(
         "refund_account": Personal(provided=True),
         "status": Personal(erase=KEEP),
     },
-    not_personal=["id"],
+    # The customer of the return's order, kept with it for reading a customer's returns by index.
+    not_personal=["id", "customer"],
     on_delete_choice=RowAction.DELETE,
     holds=[
         OPEN_RETURN_HOLD,

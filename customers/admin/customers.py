@@ -10,7 +10,7 @@ from datetime import datetime
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -43,7 +43,6 @@ from customers.unsubscribe import customer_links, marketing_csv_lines
 from register.admin_base import HistoryAdmin, NoDeleteAdminMixin
 from register.admin_html import PythonRenderedModelForm
 from register.events import EventType, queue_event
-from register.registry import related_to
 
 logger = logging.getLogger("customers.admin")
 
@@ -83,15 +82,9 @@ def consent_overview(customer: Customer) -> list:
 
 
 def _customer_returns(customer: Customer) -> QuerySet:
-    """The customer's returns, newest first."""
-    # NULLS LAST does not match the returned_at index: PostgreSQL then joins the customer's orders
-    # to their returns instead of walking every return of the shop newest first, looking for
-    # this customer's (160 ms → 14 ms for a customer with 10,000 orders among 100,000).
-    # On PostgreSQL the customer's order ids are looked up in the returns' order index
-    # (``register.registry.related_to``): a join hashes the whole returns table once the customer has
-    # thousands of orders (73 ms → 5 ms for 10,000 orders among 5,000,000).
-    of_customer = related_to(Return, "order__customer", customer)
-    return Return.objects.filter(of_customer).order_by(F("returned_at").desc(nulls_last=True), "-id")
+    """The customer's returns, newest first: one walk of the returns' (customer, time) index, whatever the
+    number of the customer's orders (each return keeps its order's customer)."""
+    return Return.objects.filter(customer_id=customer.pk).order_by("-returned_at", "-id")
 
 
 ORDER_COLUMNS = ("pk", "number", "placed_at", "status", "total", "currency")
@@ -512,7 +505,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
             ),
         )
         return format_html(
-            '<table>{}</table><a href="{}?order__customer={}">{}</a>',
+            '<table>{}</table><a href="{}?customer={}">{}</a>',
             rows,
             _admin_url(Return, "changelist"),
             obj.pk,

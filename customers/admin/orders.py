@@ -171,8 +171,8 @@ class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     actions = ("mark_received", "mark_refunded", "reject")
 
     def lookup_allowed(self, lookup, value, request=None) -> bool:
-        # The customer page links here with ?order__customer=<pk>.
-        if lookup in {"order__customer", "order__customer__exact"}:
+        # The customer page links here with ?customer=<pk> (earlier with ?order__customer=<pk>).
+        if lookup in {"customer", "customer__exact", "order__customer", "order__customer__exact"}:
             return True
         return super().lookup_allowed(lookup, value, request)
 

@@ -156,7 +156,16 @@ INVOICE_COLUMNS = (
     "due_on",
 )
 PAYMENT_COLUMNS = ("id", "invoice_id", "paid_at", "amount", "method", "reference")
-RETURN_COLUMNS = ("id", "order_id", "returned_at", "reason", "refund_amount", "refund_account", "status")
+RETURN_COLUMNS = (
+    "id",
+    "order_id",
+    "customer_id",
+    "returned_at",
+    "reason",
+    "refund_amount",
+    "refund_account",
+    "status",
+)
 CONSENT_COLUMNS = (
     "id",
     "customer_id",
@@ -515,7 +524,16 @@ class DemoGenerator:
                     reason = RETURN_REASONS[int(rnd() * len(RETURN_REASONS))]
                     refund_status = refunded if status == RETURNED else received
                     returns.append(
-                        (str(return_id), order, returned, reason, total, bank_account, refund_status)
+                        (
+                            str(return_id),
+                            order,
+                            customer,
+                            returned,
+                            reason,
+                            total,
+                            bank_account,
+                            refund_status,
+                        )
                     )
                     return_id += 1
                 order_id += 1

@@ -99,7 +99,24 @@ class Order(models.Model):
             # By default the register's main controller sold the order (docs/staff.md).
             register = Register.objects.current()
             self.controller = register.main_controller() if register is not None else None
+        moved = not self._state.adding and getattr(self, "_customer_read", None) != self.customer_id
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not {"customer", "customer_id"} & set(update_fields):
+            moved = False
         super().save(*args, **kwargs)
+        if moved:
+            # The order changed hands (a shop's upsert or import): its returns follow it.
+            Return.objects.filter(order_id=self.pk).exclude(customer_id=self.customer_id).update(
+                customer_id=self.customer_id
+            )
+        self._customer_read = self.customer_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        order = super().from_db(db, field_names, values)
+        # Whose order it was when read: a return keeps its order's customer (``Return.customer``).
+        order._customer_read = order.__dict__.get("customer_id")
+        return order
 
     @property
     def delivery_address(self) -> str:
@@ -260,6 +277,17 @@ class Return(models.Model):
     order = models.ForeignKey(
         Order, on_delete=models.PROTECT, related_name="returns", verbose_name=_("order")
     )
+    # The customer of the order, kept with the return (``save``, and ``Order.save`` when an order changes
+    # hands): a customer's latest returns are then read from their own index, whatever the number of
+    # their orders.
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="returns",
+        editable=False,
+        db_index=False,
+        verbose_name=_("customer"),
+    )
     returned_at = models.DateTimeField(_("returned at"), default=timezone.now, db_index=True)
     reason = models.TextField(_("reason"), blank=True)
     refund_amount = models.DecimalField(
@@ -281,9 +309,20 @@ class Return(models.Model):
         verbose_name = _("return")
         verbose_name_plural = _("returns")
         ordering = ["-returned_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-returned_at", "-id"], name="return_customer_returned_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id}/{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"order", "order_id"} & set(update_fields):
+            self.customer_id = Order.objects.values_list("customer_id", flat=True).get(pk=self.order_id)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "customer"}
+        super().save(*args, **kwargs)
 
     @property
     def masked_refund_account(self) -> str:

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from customers.models import Customer, Invoice, Order, OrderLine, Payment
+from customers.models import Customer, Invoice, Order, OrderLine, Payment, Return
 from register.models import Controller
-from tests.factories import make_complete_register, make_customer
+from tests.factories import make_complete_register, make_customer, make_return
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +186,20 @@ def test_a_batch_of_orders_alone_needs_only_the_orders_scope(api_call, db):
         ).status_code
         == 403
     )
+
+
+def test_an_order_the_shop_sends_for_another_customer_takes_its_returns_along(api_call, api_key):
+    _key, secret = api_key
+    first, second = make_customer(external_id="C-1"), make_customer(external_id="C-2")
+    assert api_call("POST", "/api/v1/orders/", order_data(), key=secret).status_code in (200, 201)
+    item = make_return(Order.objects.get(number="1001"))
+    assert customer_of(item) == first.pk
+
+    moved = api_call("POST", "/api/v1/orders/", order_data(external_id="C-2"), key=secret)
+
+    assert moved.status_code == 200 and moved.json()["changed"] is True
+    assert customer_of(item) == second.pk
+
+
+def customer_of(item: Return) -> int:
+    return Return.objects.values_list("customer_id", flat=True).get(pk=item.pk)

@@ -320,6 +320,9 @@ def test_demo_bookkeeping_records_agree_with_their_orders():
     for customer in Customer.objects.annotate(last_order=models.Max("orders__placed_at")):
         assert customer.last_activity_at == customer.last_order
         assert customer.created_at <= customer.last_order
+    returns = list(Return.objects.select_related("order"))
+    assert returns
+    assert all(item.customer_id == item.order.customer_id for item in returns)
 
 
 def test_a_failed_load_raises_and_leaves_no_rows():
