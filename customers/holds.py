@@ -159,7 +159,7 @@ def _read(queryset: QuerySet, key: str, reads: dict[str, Any]) -> QuerySet:
 
 
 # Orders whose holds ``order_matches`` keeps worked out within one ``memoised_lookups()`` block (about
-# 50 bytes an order, 10 MB at most); past this many, the next orders read start a new set, so memory
+# 75 bytes an order, 15 MB at most); past this many, the next orders read start a new set, so memory
 # stays bounded whatever the customer's orders. The matches themselves are shared, one per hold and
 # end, however many orders have them.
 KEPT_ORDERS = 200_000
