@@ -99,24 +99,17 @@ class Order(models.Model):
             # By default the register's main controller sold the order (docs/staff.md).
             register = Register.objects.current()
             self.controller = register.main_controller() if register is not None else None
-        moved = not self._state.adding and getattr(self, "_customer_read", None) != self.customer_id
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and not {"customer", "customer_id"} & set(update_fields):
-            moved = False
+        owner_saved = update_fields is None or bool({"customer", "customer_id"} & set(update_fields))
+        existed = not self._state.adding
         super().save(*args, **kwargs)
-        if moved:
-            # The order changed hands (a shop's upsert or import): its returns follow it.
+        if existed and owner_saved:
+            # An order changes hands through a shop's upsert, an import or the admin: its returns keep the
+            # customer it is saved with (``Return.customer``), whoever had it before, even if another
+            # process moved it meanwhile (no row is written when they already have it).
             Return.objects.filter(order_id=self.pk).exclude(customer_id=self.customer_id).update(
                 customer_id=self.customer_id
             )
-        self._customer_read = self.customer_id
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        order = super().from_db(db, field_names, values)
-        # Whose order it was when read: a return keeps its order's customer (``Return.customer``).
-        order._customer_read = order.__dict__.get("customer_id")
-        return order
 
     @property
     def delivery_address(self) -> str:

@@ -45,11 +45,25 @@ def test_when_an_order_changes_hands_its_returns_follow():
     assert customer_of(item) == first.pk
 
 
-def test_saving_an_order_that_kept_its_customer_writes_no_return():
+def test_an_order_saved_from_a_stale_read_takes_its_returns_back_along():
+    first, second = make_customer(), make_customer()
+    item = make_return(make_order(customer=first))
+    read_earlier = Order.objects.get(pk=item.order_id)
+    meanwhile = Order.objects.get(pk=item.order_id)
+    meanwhile.customer = second
+    meanwhile.save()
+    assert customer_of(item) == second.pk
+
+    # A form read before the move is saved: the order is the first customer's again, and so is its return.
+    read_earlier.save()
+
+    assert Order.objects.get(pk=item.order_id).customer_id == first.pk
+    assert customer_of(item) == first.pk
+
+
+def test_a_status_change_touches_no_return():
     order = Order.objects.get(pk=make_return().order_id)
-    order.status = Order.Status.SHIPPED
     with CaptureQueriesContext(connection) as queries:
-        order.save()
         order.mark_delivered()
     assert not [q for q in queries.captured_queries if "customers_return" in q["sql"]]
 
