@@ -186,14 +186,12 @@ def _matches_of_orders(
     facts: dict[int, list[Any]],
     holds: list[StatutoryHold],
     today: datetime.date,
-    worked: _Worked | None = None,
+    worked: _Worked,
 ) -> dict[int, tuple[tuple[int, HoldMatch], ...]]:
     """``{order id: ((hold id, match), ...)}``: every hold in ``holds`` still running on ``today`` on
     each order, whatever the kind of record (``()``: none); the matches of one (hold, end) are the same
     object for every order, and for every call given the same ``worked``."""
     countries = memoised("law_countries", Controller.objects.law_countries_with_shop)
-    if worked is None:
-        worked = _Worked()
     made, ends, reasons = worked.made, worked.ends, worked.reasons
     by_facts, shared = worked.by_facts, worked.shared
     position = {name: index for index, name in enumerate(names)}

@@ -6,7 +6,6 @@ fields, the restriction banner); ``customers``, ``orders`` and ``consents`` regi
 
 from customers.admin.common import (
     EstimatedCountPaginator,
-    estimated_rows,
     fixed_choices_filter,
     lift_notice_providers,
     lift_notice_sent_at,
@@ -33,7 +32,6 @@ __all__ = [
     "PaymentAdmin",
     "ReturnAdmin",
     "SuppressionAdmin",
-    "estimated_rows",
     "fixed_choices_filter",
     "lift_notice_providers",
     "lift_notice_sent_at",

@@ -91,11 +91,6 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
-def estimated_rows(queryset: QuerySet) -> int | None:
-    """PostgreSQL's estimate of the number of rows of ``queryset`` (None if it has none)."""
-    return _planned(queryset)[0]
-
-
 def _planned(queryset: QuerySet) -> tuple[int | None, tuple[str, tuple] | None]:
     """PostgreSQL's estimate of the rows of ``queryset`` (None if it has none), and the SQL and parameters
     of the query of their keys it was made for (None for an unfiltered table, whose estimate is the
