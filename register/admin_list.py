@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Callable
 from html import escape as escape_text
 
+from django.conf import settings
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import (
     _coerce_field_name,
@@ -161,9 +162,10 @@ _CLOCK_ONLY = frozenset("aAfgGhHiP")
 def datetime_shown() -> Callable[[datetime.datetime], str]:
     """How the admin shows a date and time (``formats.localize(timezone.template_localtime(value))``).
 
-    Django splits the active language's format for every value and translates month names and
-    "a.m." each time. Here the format is split once, and each part that reads only the date, or only
-    the hour and minute, is worked out once per date or per minute; the result is the same text.
+    Django splits the active language's format for every value, looks up the current time zone and
+    translates month names and "a.m." each time. Here the format is split and the zone read once, and
+    each part that reads only the date, or only the hour and minute, is worked out once per date or per
+    minute (the whole text once per minute when the format has no other part); the text is the same.
     """
     parts: list[tuple[bool, str]] = []
     pieces = dateformat.re_formatchars.split(str(formats.get_format("DATETIME_FORMAT")))
@@ -172,10 +174,11 @@ def datetime_shown() -> Callable[[datetime.datetime], str]:
             parts.append((True, piece))
         elif piece:
             parts.append((False, dateformat.re_escaped.sub(r"\1", piece)))
+    by_minute = all(piece in _DATE_ONLY or piece in _CLOCK_ONLY for is_code, piece in parts if is_code)
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
     known: dict[tuple, str] = {}
 
-    def shown(value: datetime.datetime) -> str:
-        local = timezone.template_localtime(value)
+    def text_of(local: datetime.datetime) -> str:
         formatter = None
         text = []
         for is_code, piece in parts:
@@ -198,7 +201,37 @@ def datetime_shown() -> Callable[[datetime.datetime], str]:
             text.append(part)
         return "".join(text)
 
+    def shown(value: datetime.datetime) -> str:
+        # timezone.template_localtime(), with the zone read once.
+        aware = zone is not None and value.utcoffset() is not None
+        local = value.astimezone(zone) if aware and getattr(value, "convert_to_local_time", True) else value
+        if not by_minute:
+            return text_of(local)
+        minute = (local.year, local.month, local.day, local.hour, local.minute)
+        text = known.get(minute)
+        if text is None:
+            text = known[minute] = text_of(local)
+        return text
+
     return shown
+
+
+# A field's labels by value, translated and escaped, by field and language (fields with a fixed list).
+_choices = Kept(512)
+
+
+def _choices_shown(field) -> dict | None:
+    """``{value: escaped label}`` of a field with choices; None when a value cannot be a key."""
+
+    def shown() -> dict | None:
+        try:
+            return {value: conditional_escape(label) for value, label in field.flatchoices}
+        except TypeError:
+            return None
+
+    if not isinstance(field.choices, list | tuple):
+        return shown()  # choices from a callable: read again for every page
+    return _choices.get((field, get_language()), shown)
 
 
 def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Cell:
@@ -221,11 +254,7 @@ def _field_cell(name: str, field, class_name: str, empty: str, link: bool) -> Ce
     shown: Callable[[object], str]
     choices = None
     if getattr(field, "flatchoices", None):
-        try:
-            # Each label translated and escaped once per page, not once per cell.
-            choices = {value: conditional_escape(label) for value, label in field.flatchoices}
-        except TypeError:
-            choices = None
+        choices = _choices_shown(field)
     if choices is not None:
 
         def shown(value):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.paginator import Paginator
 from django.db import connection
@@ -40,6 +42,10 @@ class EstimatedCountPaginator(Paginator):
     filters (the consent filter's latest ledger event) and guesses a few hundred rows where there are
     a million; such a list then says "more than 10,000" (``at_least``) instead of counting them all.
     On SQLite the count is always exact. The admin's pagination reads "about N" (``estimated``).
+
+    Estimates are kept in the cache for ``ESTIMATE_SECONDS`` by the query they are of: staff going back
+    to a list, or through its pages, do not ask the planner again. A kept estimate only chooses between
+    "about N" and counting; a count is always made at the time.
     """
 
     ESTIMATE_FROM = 10_000
@@ -96,27 +102,52 @@ def _planned(queryset: QuerySet) -> tuple[int | None, tuple[str, tuple] | None]:
     of the query of their keys it was made for (None for an unfiltered table, whose estimate is the
     table's own row estimate)."""
     query = queryset.order_by().values("pk").query
+    if not query.where:
+        table = queryset.model._meta.db_table
+        return _kept_estimate(("table", table), lambda: _table_estimate(table)), None
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:
+        # A condition no row can meet (e.g. an id beyond the column's range): nothing to count.
+        return 0, None
+    except FullResultSet:
+        return None, None
+    return _kept_estimate(("query", sql, params), lambda: _query_estimate(sql, params)), (sql, params)
+
+
+def _table_estimate(table: str) -> int | None:
     with connection.cursor() as cursor:
-        if not query.where:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [queryset.model._meta.db_table],
-            )
-            row = cursor.fetchone()
-            # -1 (or 0) until the table is first analysed: then count exactly.
-            return (int(row[0]) if row and row[0] and row[0] > 0 else None), None
-        try:
-            sql, params = query.sql_with_params()
-        except EmptyResultSet:
-            # A condition no row can meet (e.g. an id beyond the column's range): nothing to count.
-            return 0, None
-        except FullResultSet:
-            return None, None
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
+        row = cursor.fetchone()
+    # -1 (or 0) until the table is first analysed: then count exactly.
+    return int(row[0]) if row and row[0] and row[0] > 0 else None
+
+
+def _query_estimate(sql: str, params: tuple) -> int:
+    with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"]), (sql, params)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+# How long the planner's estimate of a list is kept (``EstimatedCountPaginator``).
+ESTIMATE_SECONDS = 60
+# Stands for "no estimate" in the cache, which cannot tell a kept None from a missing key.
+_NO_ESTIMATE = -1
+
+
+def _kept_estimate(what: tuple, read: Callable[[], int | None]) -> int | None:
+    """``read()``, kept in the cache for ``ESTIMATE_SECONDS`` by ``what`` and the database it is of."""
+    source = (connection.alias, connection.settings_dict.get("NAME"), *what)
+    key = "list-estimate:" + hashlib.sha256(repr(source).encode()).hexdigest()
+    kept = cache.get(key)
+    if kept is not None:
+        return None if kept == _NO_ESTIMATE else kept
+    estimate = read()
+    cache.set(key, _NO_ESTIMATE if estimate is None else estimate, ESTIMATE_SECONDS)
+    return estimate
 
 
 def fixed_choices_filter(

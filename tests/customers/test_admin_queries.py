@@ -167,6 +167,53 @@ def test_a_filter_the_planner_underestimates_counts_no_further_than_the_threshol
     assert paginator_text(dpo_client.get(url).content.decode()).startswith("more than 2 ")
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_a_lists_estimate_is_kept_and_its_rows_counted_every_time(dpo_client):
+    """Going back to a list asks the planner nothing; the rows are still counted at the time."""
+    for _ in range(3):
+        make_customer(country="FI")
+    url = reverse("admin:customers_customer_changelist") + "?country__exact=FI"
+
+    def explains(sql):
+        return [q for q in sql if q.startswith("EXPLAIN")]
+
+    first = queries_of(dpo_client, url)
+    assert len(explains(first)) == 1
+    make_customer(country="FI")
+    again = queries_of(dpo_client, url)
+    assert not explains(again)
+    assert [q for q in again if "COUNT(" in q.upper()]
+    assert paginator_text(dpo_client.get(url).content.decode()).startswith("4 ")
+    # Another filter is another query, with an estimate of its own.
+    assert len(explains(queries_of(dpo_client, url.replace("FI", "SE")))) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_a_kept_estimate_still_reads_about(dpo_client, monkeypatch):
+    monkeypatch.setattr(customer_admin.EstimatedCountPaginator, "ESTIMATE_FROM", 1)
+    for _ in range(3):
+        make_customer(country="FI")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+    url = reverse("admin:customers_customer_changelist") + "?country__exact=FI"
+    first = paginator_text(dpo_client.get(url).content.decode())
+    sql = queries_of(dpo_client, url)
+    assert not [q for q in sql if q.startswith("EXPLAIN") or "COUNT(" in q.upper()]
+    assert paginator_text(dpo_client.get(url).content.decode()) == first
+    assert first.startswith("about ")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_estimates_are_asked_again_when_none_is_kept(dpo_client, monkeypatch):
+    from customers.admin import common
+
+    monkeypatch.setattr(common, "ESTIMATE_SECONDS", 0)  # the cache keeps nothing for 0 seconds
+    make_customer(country="FI")
+    url = reverse("admin:customers_customer_changelist") + "?country__exact=FI"
+    for _ in range(2):
+        assert len([q for q in queries_of(dpo_client, url) if q.startswith("EXPLAIN")]) == 1
+
+
 def test_a_deep_page_reads_its_keys_first_and_shows_the_same_rows_in_the_same_order(monkeypatch):
     from django.core.paginator import Paginator
 

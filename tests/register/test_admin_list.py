@@ -163,6 +163,23 @@ def test_dates_and_times_read_as_djangos_in_every_language(language, zone, setti
             assert shown(moment) == display_for_value(moment, "-"), (language, zone, moment)
 
 
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_dates_and_times_read_as_djangos_without_time_zones(language, settings):
+    """With ``USE_TZ`` off, ``datetime_shown`` shows the value as it is, as Django does."""
+    import datetime
+
+    from django.contrib.admin.utils import display_for_value
+
+    from register.admin_list import datetime_shown
+
+    settings.USE_TZ = False
+    moments = [datetime.datetime(2026, 1, 1, 0, 0), datetime.datetime(2026, 7, 1, 23, 59, 30)]
+    with translation.override(language):
+        shown = datetime_shown()
+        for moment in moments * 2:
+            assert shown(moment) == display_for_value(moment, "-"), (language, moment)
+
+
 @pytest.mark.parametrize("language", ["sv", "fi", "nb", "en"])
 def test_the_action_bar_reads_as_djangos_for_each_admin_and_value(language):
     """The action bar's fields, rendered once and kept, are Django's HTML for each admin's actions,
