@@ -43,3 +43,27 @@ def test_peak_rss_is_the_peak_of_the_run_measured_not_of_the_process():
         pytest.skip("the kernel's high-water mark cannot be read or reset here")
     small = peak_rss_mb(lambda: None)
     assert big - small > 100
+
+
+def test_fast_measurements_get_more_rounds_and_public_pages_their_own(monkeypatch):
+    from requests.management.commands import bench
+
+    calls = {"ours": 0, "stock": 0}
+
+    def ours():
+        calls["ours"] += 1
+
+    def stock():
+        calls["stock"] += 1
+
+    bench.medians_ms([ours, stock], 3)
+    # One warm-up run each, then ten times the rounds asked for: three rounds of two calls that do
+    # nothing take far less than MEASURED_SECONDS.
+    assert calls == {"ours": 1 + 3 * bench.MAX_ROUNDS_PER_RUN, "stock": 1 + 3 * bench.MAX_ROUNDS_PER_RUN}
+    calls.update(ours=0, stock=0)
+    bench.medians_ms([ours, stock], 3, extend=False)
+    assert calls == {"ours": 4, "stock": 4}
+    calls.update(ours=0, stock=0)
+    monkeypatch.setattr(bench, "MEASURED_SECONDS", 0)
+    bench.medians_ms([ours], 3)
+    assert calls["ours"] == 4
