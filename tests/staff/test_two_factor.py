@@ -245,3 +245,44 @@ def test_second_factor_pages_are_translated(dpo, customer_service, language, cod
     assert code_page in signed_in(dpo).get(VERIFY, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     setup = signed_in(customer_service).get(SETUP, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert setup_page in setup
+
+
+def test_admin_views_get_the_user_itself_with_its_second_factor(dpo_client, dpo, monkeypatch):
+    """The admin reads the user once, from behind the middleware's lazy wrappers; the user it gets is
+    the signed-in one, with the second factor django-otp found for the session."""
+    from django.utils.functional import LazyObject
+
+    from staff import sites
+
+    seen = []
+
+    def panel(request):
+        seen.append(request.user)
+        return ""
+
+    # An index panel is given the request the admin's view was given.
+    monkeypatch.setattr(sites, "_index_panels", [panel])
+    response = dpo_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    (user,) = seen
+    assert not isinstance(user, LazyObject)
+    assert user.pk == dpo.pk and user.is_verified() and user.otp_device is not None
+
+
+def test_resolved_user_reads_through_every_wrapper_once(db):
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import SimpleLazyObject
+
+    from staff.sites import resolved_user
+
+    made = []
+
+    def make():
+        made.append(1)
+        return AnonymousUser()
+
+    inner = SimpleLazyObject(make)
+    outer = SimpleLazyObject(lambda: inner)
+    user = resolved_user(outer)
+    assert type(user) is AnonymousUser and made == [1]
+    assert resolved_user(user) is user
