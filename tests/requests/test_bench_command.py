@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import override_settings
 
 from tests.conftest import login_with_second_factor
@@ -67,3 +68,14 @@ def test_fast_measurements_get_more_rounds_and_public_pages_their_own(monkeypatc
     monkeypatch.setattr(bench, "MEASURED_SECONDS", 0)
     bench.medians_ms([ours], 3)
     assert calls["ours"] == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmark runs on PostgreSQL only")
+def test_index_probes_need_as_many_rows_as_probes():
+    from customers.models import Customer
+    from requests.management.commands import bench
+
+    make_customer()
+    assert bench.index_probes_ms(Customer._meta.db_table, probes=2) is None
+    make_customer()
+    assert bench.index_probes_ms(Customer._meta.db_table, probes=2) is not None

@@ -129,6 +129,42 @@ def machine_speed_ms() -> float:
     return best * 1000
 
 
+def memory_speed_ms() -> float:
+    """The CPU time of building 10⁶ small tuples in a dictionary and sorting them, the best of three, in ms:
+    the jobs are mostly such work, which slows down more than plain arithmetic when other machines share
+    the processor's caches."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        rows = {number: (number % 7, str(number), number) for number in range(1_000_000)}
+        ordered = sorted(rows.values())
+        del rows, ordered
+        best = min(best, time.process_time() - started)
+    return best * 1000
+
+
+def index_probes_ms(table: str, probes: int = 10_000) -> float | None:
+    """The time of ``probes`` primary-key lookups of ``table`` in one query, the best of three, in ms (None
+    with fewer rows): the database side of the jobs is such lookups, one per order, line, invoice."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {connection.ops.quote_name(table)} ORDER BY id LIMIT %s", [probes])  # noqa: S608
+        keys = [row[0] for row in cursor.fetchall()]
+        if len(keys) < probes:
+            return None
+        # Spread over the table: every key once, in an order the index does not keep.
+        keys = keys[::2] + keys[1::2][::-1]
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)} WHERE id = ANY(%s)",  # noqa: S608
+                [keys],
+            )
+            cursor.fetchone()
+            best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def peak_mb(function: Callable[[], object]) -> float:
     tracemalloc.start()
     try:
@@ -535,6 +571,10 @@ class Command(BaseCommand):
 
     def print_table(self, rows: list[Row], customers: int, options: dict) -> None:
         build = getattr(self, "build_seconds", None)
+        from customers.models import OrderLine
+
+        probe_ms = index_probes_ms(OrderLine._meta.db_table)
+        probes = "10,000 index probes of order lines " + (f"{probe_ms:,.1f} ms" if probe_ms else "—")
         self.stdout.write(
             f"\nkr_bench: {customers:,} customers × {options['orders_per_customer']} orders, "
             f"one customer with {options['big_orders']:,}; median of {self.runs} runs, or up to "
@@ -542,8 +582,9 @@ class Command(BaseCommand):
             f"({self.runs * PUBLIC_RUNS} for public pages), ours and stock in turn, "
             "server time through the test client"
             + (f"; data built with COPY in {build:.0f} s" if build else "")
-            + f"\nmachine: 10⁷ additions in pure Python took {machine_speed_ms():,.0f} ms of CPU (compare the"
-            " jobs' times across machines by it)"
+            + f"\nmachine: 10⁷ additions in pure Python took {machine_speed_ms():,.0f} ms of CPU, 10⁶ tuples "
+            f"built and sorted {memory_speed_ms():,.0f} ms, {probes} (compare the jobs' times across "
+            "machines by them)"
             + "\nratio: stock ÷ ours for admin pages (higher is better), bare view ÷ ours for public pages, "
             "plain DELETE ÷ purge for the purge; peak: Python allocations (tracemalloc), RSS for the purge; "
             "RSS: the process's peak resident memory during one run\n"
