@@ -422,6 +422,16 @@ class Rule:
     def steps(self) -> list[Step]:
         raise NotImplementedError
 
+    # What ``stray_files`` finds is counted under this label (a rule that finds any names it).
+    stray_label: str = ""
+
+    def stray_files(self) -> list[Path]:
+        """Files the rule removes that no row names any more (none unless the rule says so).
+
+        Run after the rule's steps; in a dry run they are counted, not removed.
+        """
+        return []
+
 
 # The executable rules by ``RetentionKey``, filled by ``register_rule`` as the apps' retention modules load.
 rules: dict[str, type[Rule]] = {}
@@ -700,6 +710,16 @@ class RuleRun:
                 logger.exception("Retention rule %s failed for row %s", self.config.rule, pk)
                 self.record(Counter(), done=0, failed=[pk])
 
+    def remove_files(self, rule: Rule) -> None:
+        """Remove the files ``rule.stray_files()`` finds (count them in a dry run) and record how many."""
+        removed = 0
+        for path in rule.stray_files():
+            if not self.run.dry_run:
+                path.unlink(missing_ok=True)
+            removed += 1
+        if removed:
+            self.record(Counter({rule.stray_label: removed}), done=removed, failed=[])
+
     def apply(self, step: Step, pks: list) -> None:
         """Apply ``step`` to ``pks`` and record it, in the caller's transaction."""
         purger = Purger(dry_run=self.run.dry_run)
@@ -749,6 +769,7 @@ def apply_rule(
             walk.batch_size = min(batch_size, rule.batch_limit or batch_size)
             for step in rule.steps():
                 walk.walk(step)
+            walk.remove_files(rule)
             walk.save(status=PurgeRuleResult.Status.DONE)
         except Exception as exc:  # noqa: BLE001 (a failing rule must not stop the others)
             logger.exception("Retention rule %s failed", config.rule)

@@ -9,7 +9,7 @@ workflow an erasure request uses.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -23,6 +23,7 @@ from register.retention import Purger, Rule, Step, among, chunks, history_model,
 from requests.erasure import erase_customer
 from requests.models import AccessReport, InternalNote, LegalClaim, Request, RequestEvent, RequestMessage
 from requests.models.request import NOT_ACTIONABLE_STATUSES
+from requests.reports import REPORTS_FOLDER
 
 
 def open_request_or_legal_claim(today: date) -> Q:
@@ -151,12 +152,41 @@ class AccessReportFiles(Rule):
     """Access-report files whose download link has expired: delete the file, mark the report.
 
     Also removes the file of a report already marked deleted whose file is still there: erasure
-    deletes report files right after its commit, and a process that died in between leaves one.
+    deletes report files right after its commit, and a process that died in between leaves one. And
+    files in the reports' folder that no report names (``stray_files``).
     """
 
     key = RetentionKey.ACCESS_REPORT
     # The files go when their download link expires; the period is the link's lifetime.
     events = (CountsFrom.CREATION,)
+    stray_label = f"{AccessReport._meta.label} (file no report names, deleted)"
+    # A file younger than this may belong to a report still being built, whose row is not committed yet
+    # (a build holds its request for at most half an hour: requests.background.CLAIM_SECONDS).
+    STRAY_AFTER = timedelta(hours=1)
+
+    def stray_files(self) -> list[Path]:
+        """Files under the reports' folder, older than ``STRAY_AFTER``, that no report names.
+
+        A report is written to its file before its row is committed: a build whose transaction was rolled
+        back, or whose process died before the commit, leaves a whole file no row names, and a build killed
+        while writing leaves its partial file (``.building-…``); so does a rebuilt report's old file when
+        the process dies before removing it. Each holds the customer's personal data and no link, expiry or
+        erasure would ever reach it.
+        """
+        root = Path(settings.PRIVATE_STORAGE_ROOT)
+        folder = root / REPORTS_FOLDER
+        if not folder.is_dir():
+            return []
+        before = (self.now - self.STRAY_AFTER).timestamp()
+        old = {
+            path.relative_to(root).as_posix(): path
+            for path in folder.rglob("*")
+            if path.is_file() and path.stat().st_mtime < before
+        }
+        named: set[str] = set()
+        for chunk in chunks(list(old), 500):
+            named.update(AccessReport.objects.filter(file_path__in=chunk).values_list("file_path", flat=True))
+        return [path for relative, path in sorted(old.items()) if relative not in named]
 
     def steps(self) -> list[Step]:
         left_behind = AccessReport.objects.filter(pk__in=self.files_left_behind())

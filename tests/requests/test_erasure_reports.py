@@ -132,3 +132,40 @@ def test_access_report_rule_removes_a_file_left_behind_by_a_crash(dpo):
     assert not any(report.path.exists() for report in reports)
     assert live.path.is_file()
     assert run_purge(only="access_report").results.get().total == 0
+
+
+def test_access_report_rule_removes_old_files_no_report_names(dpo, settings):
+    """A report whose transaction was rolled back, or whose build was killed while writing, leaves a file
+    no row names: the rule removes it once it is older than any build, and keeps every other file."""
+    import os
+
+    from requests.reports import REPORTS_FOLDER
+    from requests.retention import AccessReportFiles
+
+    make_published_retention_register()
+    live = build_access_report(make_matched_request([make_customer()]), by=dpo)
+    with transaction.atomic():
+        rolled_back = build_access_report(make_matched_request([make_customer()]), by=dpo)
+        transaction.set_rollback(True)
+    assert not AccessReport.objects.filter(pk=rolled_back.pk).exists()
+    partial = rolled_back.path.parent / ".building-killed.zip"
+    partial.write_bytes(b"PK half an archive")
+    recent = rolled_back.path.parent / "being-built-now.zip"
+    recent.write_bytes(b"PK")
+    elsewhere = settings.PRIVATE_STORAGE_ROOT / "exports" / "other.zip"
+    elsewhere.parent.mkdir(parents=True)
+    elsewhere.write_bytes(b"PK")
+    old = (timezone.now() - AccessReportFiles.STRAY_AFTER - timedelta(minutes=1)).timestamp()
+    for path in (live.path, rolled_back.path, partial, elsewhere):
+        os.utime(path, (old, old))
+    assert rolled_back.path.is_relative_to(settings.PRIVATE_STORAGE_ROOT / REPORTS_FOLDER)
+
+    dry = run_purge(only="access_report", dry_run=True).results.get()
+    assert dry.total == 2 and rolled_back.path.is_file() and partial.is_file()
+    result = run_purge(only="access_report").results.get()
+
+    assert result.total == 2
+    assert result.counts == {"requests.AccessReport (file no report names, deleted)": 2}
+    assert not rolled_back.path.exists() and not partial.exists()
+    assert live.path.is_file() and recent.is_file() and elsewhere.is_file()
+    assert run_purge(only="access_report").results.get().total == 0
