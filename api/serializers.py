@@ -133,12 +133,25 @@ class BatchOut(serializers.Serializer):
     orders = OrderOut(many=True)
 
 
+# The channels the shop's systems may name: the register's own (staff in the admin, the CSV import, a
+# data-subject request) are recorded only by the register's code, so the ledger's evidence says who wrote it.
+SHOP_CHANNELS = [
+    (value, label)
+    for value, label in ConsentEvent.Via.choices
+    if value not in {ConsentEvent.Via.STAFF, ConsentEvent.Via.IMPORT, ConsentEvent.Via.REQUEST}
+]
+
+
 class ConsentIn(serializers.Serializer):
     customer = CustomerRef()
     purpose = serializers.SlugField(max_length=64)
     action = serializers.ChoiceField(choices=ConsentEvent.Action.choices)
     occurred_at = serializers.DateTimeField(required=False)
-    channel = serializers.ChoiceField(choices=ConsentEvent.Via.choices)
+    channel = serializers.ChoiceField(
+        choices=SHOP_CHANNELS,
+        help_text="How the customer gave or withdrew consent at the shop (staff, import and request are the "
+        "register's own channels).",
+    )
     evidence = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     global_privacy_control = serializers.BooleanField(
         required=False, default=False, help_text="The browser sent Sec-GPC: 1 when the shop recorded this."

@@ -76,6 +76,19 @@ def test_bad_consent_fields_get_400_and_no_event(api_call, api_key):
     assert not ConsentEvent.objects.exists()
 
 
+@pytest.mark.parametrize("channel", ["staff", "import", "request"])
+def test_the_shop_cannot_name_the_registers_own_channels(api_call, api_key, channel):
+    """Staff in the admin, the CSV import and data-subject requests record their own consent events: the
+    ledger says who wrote each event, so the shop's systems may not claim those channels."""
+    _key, secret = api_key
+    make_customer(external_id="C-1")
+    response = api_call("POST", PATH, consent(channel=channel), key=secret)
+    assert response.status_code == 400 and set(response.json()) == {"channel"}
+    assert not ConsentEvent.objects.exists()
+    for allowed in ("checkout", "web_form", "unsubscribe", "in_shop"):
+        assert api_call("POST", PATH, consent(channel=allowed), key=secret).status_code == 201
+
+
 def test_a_consent_needs_its_scope_and_a_retry_appends_nothing(api_call, api_key, db):
     from tests.api.conftest import make_key
 
