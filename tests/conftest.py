@@ -33,17 +33,20 @@ def _isolated_private_storage(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Rate-limit counters live in the cache; each test starts with none, and with the notice's
-    current version still to be looked up."""
+    """Rate-limit counters live in the cache; each test starts with none, with the notice's current
+    version still to be looked up, and with no list's estimate kept."""
     from django.core.cache import cache
 
+    from customers.admin.common import forget_estimates
     from register.stored_pages import forget_notice
 
     cache.clear()
     forget_notice()
+    forget_estimates()
     yield
     cache.clear()
     forget_notice()
+    forget_estimates()
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.paginator import Paginator
 from django.db import connection
@@ -43,7 +42,7 @@ class EstimatedCountPaginator(Paginator):
     a million; such a list then says "more than 10,000" (``at_least``) instead of counting them all.
     On SQLite the count is always exact. The admin's pagination reads "about N" (``estimated``).
 
-    Estimates are kept in the cache for ``ESTIMATE_SECONDS`` by the query they are of: staff going back
+    Estimates are kept for ``ESTIMATE_SECONDS`` by the query they are of: staff going back
     to a list, or through its pages, do not ask the planner again. A kept estimate only chooses between
     "about N" and counting; a count is always made at the time.
     """
@@ -132,22 +131,35 @@ def _query_estimate(sql: str, params: tuple) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-# How long the planner's estimate of a list is kept (``EstimatedCountPaginator``).
+# How long the planner's estimate of a list is kept (``EstimatedCountPaginator``), and how many are kept.
 ESTIMATE_SECONDS = 60
-# Stands for "no estimate" in the cache, which cannot tell a kept None from a missing key.
-_NO_ESTIMATE = -1
+KEPT_ESTIMATES = 1024
+
+# {(database, what): (monotonic time taken, estimate)}: in the process's own memory, not the shared
+# cache, so that a day of searches never pushes out what others keep there (rate-limit counters).
+_estimates: dict[tuple, tuple[float, int | None]] = {}
 
 
 def _kept_estimate(what: tuple, read: Callable[[], int | None]) -> int | None:
-    """``read()``, kept in the cache for ``ESTIMATE_SECONDS`` by ``what`` and the database it is of."""
-    source = (connection.alias, connection.settings_dict.get("NAME"), *what)
-    key = "list-estimate:" + hashlib.sha256(repr(source).encode()).hexdigest()
-    kept = cache.get(key)
-    if kept is not None:
-        return None if kept == _NO_ESTIMATE else kept
+    """``read()``, kept for ``ESTIMATE_SECONDS`` by ``what`` and the database it is of."""
+    key = (connection.alias, connection.settings_dict.get("NAME"), *what)
+    try:
+        kept = _estimates.get(key)
+    except TypeError:  # a parameter that cannot be a key: asked every time
+        return read()
+    now = time.monotonic()
+    if kept is not None and now - kept[0] < ESTIMATE_SECONDS:
+        return kept[1]
     estimate = read()
-    cache.set(key, _NO_ESTIMATE if estimate is None else estimate, ESTIMATE_SECONDS)
+    if len(_estimates) >= KEPT_ESTIMATES:
+        _estimates.clear()
+    _estimates[key] = (now, estimate)
     return estimate
+
+
+def forget_estimates() -> None:
+    """Forget every kept estimate (tests start with none)."""
+    _estimates.clear()
 
 
 def fixed_choices_filter(

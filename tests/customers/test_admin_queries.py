@@ -204,6 +204,25 @@ def test_estimates_are_asked_again_when_none_is_kept(dpo_client, monkeypatch):
         assert len([q for q in queries_of(dpo_client, url) if q.startswith("EXPLAIN")]) == 1
 
 
+def test_kept_estimates_are_bounded_and_a_parameter_that_cannot_be_a_key_is_asked_again(monkeypatch):
+    from customers.admin import common
+
+    monkeypatch.setattr(common, "KEPT_ESTIMATES", 2)
+    reads = []
+
+    def read(value):
+        return lambda: reads.append(value) or value
+
+    assert common._kept_estimate(("query", "a", (1,)), read(10)) == 10
+    assert common._kept_estimate(("query", "a", (1,)), read(99)) == 10  # kept
+    common._kept_estimate(("query", "b", (1,)), read(20))
+    common._kept_estimate(("query", "c", (1,)), read(30))  # the third: all forgotten first
+    assert common._kept_estimate(("query", "a", (1,)), read(11)) == 11
+    assert reads == [10, 20, 30, 11]
+    unhashable = ("query", "d", ([1, 2],))
+    assert [common._kept_estimate(unhashable, read(n)) for n in (40, 41)] == [40, 41]
+
+
 def test_a_deep_page_reads_its_keys_first_and_shows_the_same_rows_in_the_same_order(monkeypatch):
     from django.core.paginator import Paginator
 
