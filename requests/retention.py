@@ -147,6 +147,16 @@ class CompletedRequest(Rule):
             purger._delete_queryset(among(history_model(Request)._base_manager.all(), "id", chunk))
 
 
+def _stored_files(folder: str = "") -> dict[str, Path]:
+    """The files under ``folder`` of the private storage, by their path relative to it (as reports
+    name them)."""
+    root = Path(settings.PRIVATE_STORAGE_ROOT)
+    under = root / folder
+    if not under.is_dir():
+        return {}
+    return {path.relative_to(root).as_posix(): path for path in under.rglob("*") if path.is_file()}
+
+
 @register_rule
 class AccessReportFiles(Rule):
     """Access-report files whose download link has expired: delete the file, mark the report.
@@ -173,15 +183,11 @@ class AccessReportFiles(Rule):
         the process dies before removing it. Each holds the customer's personal data and no link, expiry or
         erasure would ever reach it.
         """
-        root = Path(settings.PRIVATE_STORAGE_ROOT)
-        folder = root / REPORTS_FOLDER
-        if not folder.is_dir():
-            return []
         before = (self.now - self.STRAY_AFTER).timestamp()
         old = {
-            path.relative_to(root).as_posix(): path
-            for path in folder.rglob("*")
-            if path.is_file() and path.stat().st_mtime < before
+            relative: path
+            for relative, path in _stored_files(REPORTS_FOLDER).items()
+            if path.stat().st_mtime < before
         }
         named: set[str] = set()
         for chunk in chunks(list(old), 500):
@@ -201,13 +207,8 @@ class AccessReportFiles(Rule):
 
         Walks the files present (few: live reports and what is left behind), not the reports ever made.
         """
-        root = Path(settings.PRIVATE_STORAGE_ROOT)
-        if not root.is_dir():
-            return []
-        present = [path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()]
         pks: list[int] = []
-        for start in range(0, len(present), 500):
-            chunk = present[start : start + 500]
+        for chunk in chunks(list(_stored_files()), 500):
             deleted = AccessReport.objects.filter(deleted_at__isnull=False, file_path__in=chunk)
             pks += deleted.values_list("pk", flat=True)
         return pks
