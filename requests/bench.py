@@ -5,7 +5,8 @@ Used only by the benchmark (``requests/management/commands/bench.py``), through 
 admin is Django's ``AdminSite`` with default ``ModelAdmin`` behaviour for ``Customer`` and ``Order``:
 the same columns, filters and search fields as a shop would first write them, with Django's
 ``SELECT DISTINCT`` filters, exact counts and ``icontains`` search; likewise for requests and the
-consent ledger.
+consent ledger. Each stock list shows as many rows a page as ours (``same_rows``), so both pages render the
+same rows: Django's default is 100, and some of our lists show 50.
 """
 
 from django.contrib import admin
@@ -52,6 +53,15 @@ stock_site.register(Customer, StockCustomerAdmin)
 stock_site.register(Order, StockOrderAdmin)
 stock_site.register(Request, StockRequestAdmin)
 stock_site.register(ConsentEvent, StockConsentEventAdmin)
+
+
+def same_rows() -> None:
+    """Give each stock list the number of rows a page of our list of the same model shows."""
+    for model, stock_admin in stock_site._registry.items():
+        stock_admin.list_per_page = admin.site._registry[model].list_per_page
+
+
+same_rows()
 
 
 def hello(request: HttpRequest) -> HttpResponse:

@@ -36,6 +36,18 @@ def test_the_stock_admin_lists_the_same_rows_and_the_bare_view_answers(client):
     assert client.get("/bench-hello/").content == b"Hello, world"
 
 
+def test_each_stock_list_pages_as_many_rows_as_ours():
+    from django.contrib import admin
+
+    from requests.bench import stock_site
+
+    assert stock_site._registry
+    for model, stock_admin in stock_site._registry.items():
+        assert stock_admin.list_per_page == admin.site._registry[model].list_per_page, model
+    # Ours differ from Django's default of 100 for some lists: the test would otherwise say nothing.
+    assert any(stock_admin.list_per_page != 100 for stock_admin in stock_site._registry.values())
+
+
 def test_peak_rss_is_the_peak_of_the_run_measured_not_of_the_process():
     from requests.management.commands.bench import peak_rss_mb
 
