@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 from customers.models import ConsentEvent, Customer, ErasureMode, Order, Suppression, anonymous_number
 from register import outbox
+from register.events import EventType, queue_event
 from register.registry import (
     ERASED_TEXT,
     Declaration,
@@ -288,6 +289,9 @@ def erase_customer(
     * an ``ErasureRecord`` listing models, row ids and fields (never values), and the retained
       rows with their hold and end date; ``customer.erased_at`` set.
 
+    Without a ``request``, each recipient with a webhook is sent a ``customer.erased`` event in the same
+    transaction (with a request, ``erase_for_request`` sends them with the Art. 19 tasks).
+
     Raises ``ErasureBlocked`` while a legal claim is active. The retention job calls this with
     ``request=None, by=None, reason="retention"`` (anonymise).
     """
@@ -405,6 +409,11 @@ def erase_customer(
         )
         if request is not None:
             request.log(RequestEvent.Kind.ERASED, by=by, detail=f"{customer.pk} ({ErasureMode(mode).label})")
+        else:
+            # An erasure of no request (the retention rule's) reaches the recipients' copies too (GDPR
+            # Art. 19); a request's erasure sends its events with its Art. 19 tasks (``erase_for_request``).
+            # The customer as read before the erasure names them (the shop's id may be gone).
+            queue_event(EventType.ERASED, customer, fields=erased_customer_fields([record]), occurred_at=now)
     # Ids only: the log never holds what was erased.
     logger.info(
         "Customer %s erased: erasure record %s, request %s, by user %s",

@@ -1,20 +1,29 @@
 """GDPR Art. 19 by machine: each trigger posts a signed event; the task is done once it is accepted."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.models import ConsentEvent, record_marketing_objection
 from register import events, outbox
 from register.models import OutboxMessage, Recipient
+from register.retention import run_purge
 from requests.erasure import erase_for_request
 from requests.models import RecipientNotification, Request
 from requests.rectification import apply_rectification, record_proposals
 from requests.rights import apply_restriction
-from tests.factories import make_complete_register, make_consent, make_customer, make_matched_request
+from tests.factories import (
+    make_complete_register,
+    make_consent,
+    make_customer,
+    make_matched_request,
+    make_published_retention_register,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +94,32 @@ def test_erasure_sends_an_event_naming_the_customer_as_before_the_erasure(shop, 
     assert_no_values(shop, IDENTITY_NUMBER, BANK_ACCOUNT, customer.email, customer.last_name)
     task = RecipientNotification.objects.get(request=request, action="erasure")
     assert task.status == RecipientNotification.Status.SENT
+
+
+def test_a_retention_erasure_sends_the_event_too_and_a_dry_run_sends_none(receiver, settings):
+    settings.SHOP_COUNTRY = "FI"
+    register = make_published_retention_register()
+    recipient = Recipient.objects.filter(register=register).receiving_customer_data().get()
+    recipient.webhook_url, recipient.webhook_secret = receiver.url, SECRET
+    recipient.save()
+    long_ago = timezone.now() - timedelta(days=5 * 365)
+    customer = customer_with_secrets(last_activity_at=long_ago, created_at=long_ago, external_id="shop-77")
+    recent = make_customer(customer_number="C-2002")
+
+    assert run_purge(only="customer_inactive", dry_run=True).results.get().total == 1
+    assert received(receiver) == []
+
+    assert run_purge(only="customer_inactive").results.get().total == 1
+
+    (event,) = received(receiver)
+    assert event["type"] == "customer.erased"
+    # Named as the shop knows the customer, though the erasure cleared the shop's id.
+    assert event["customer"] == {"external_id": "shop-77", "customer_number": "C-1001"}
+    assert {"email", "first_name", "identity_number"} <= set(event["fields"])
+    assert event["request"] is None
+    assert_no_values(receiver, IDENTITY_NUMBER, BANK_ACCOUNT, customer.email, customer.last_name)
+    recent.refresh_from_db()
+    assert recent.erased_at is None
 
 
 def test_restriction_sends_an_event(shop, dpo):
