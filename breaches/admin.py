@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from breaches import audit, notices
@@ -224,8 +224,29 @@ class BreachAdmin(NoDeleteAdminMixin, HistoryAdmin):
                         % {"count": sent},
                         messages.SUCCESS,
                     )
+                    passed_by = notices.without_email(breach, customers).count()
+                    if passed_by:
+                        self.message_user(
+                            request,
+                            ngettext(
+                                "%(count)d customer concerned has no email address and was not told: tell "
+                                "them another way, or by a public communication (GDPR Art. 34(3)(c)).",
+                                "%(count)d customers concerned have no email address and were not told: tell "
+                                "them another way, or by a public communication (GDPR Art. 34(3)(c)).",
+                                passed_by,
+                            )
+                            % {"count": passed_by},
+                            messages.WARNING,
+                        )
                     return HttpResponseRedirect(reverse("admin:breaches_breach_change", args=[breach.pk]))
             previews = notices.preview(breach, customers)
+            unreachable = notices.without_email(breach, customers)
+            unreachable_count = unreachable.count()
+            unreachable_numbers = list(
+                unreachable.values_list("customer_number", flat=True)[: notices.UNREACHABLE_SHOWN]
+            )
+        else:
+            unreachable_count, unreachable_numbers = 0, []
         return self.page(
             request,
             "breaches/notify.html",
@@ -234,6 +255,9 @@ class BreachAdmin(NoDeleteAdminMixin, HistoryAdmin):
             selection=selection,
             previews=previews,
             numbers_text=numbers_text,
+            unreachable_count=unreachable_count,
+            unreachable_numbers="\n".join(unreachable_numbers),
+            unreachable_more=unreachable_count - len(unreachable_numbers),
         )
 
     def _require_audit(self, request: HttpRequest) -> None:

@@ -89,12 +89,28 @@ def preview(breach: Breach, customers: QuerySet[Customer]) -> list[dict]:
     return result
 
 
+# Customer numbers of the customers without an email address that the page lists, at most.
+UNREACHABLE_SHOWN = 500
+
+
+def without_email(breach: Breach, customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """The selected customers not yet told whom the notice cannot reach: they have no email address.
+
+    ``send_notices`` passes them by; the data-protection officer tells them another way (a letter, a
+    call) or by a public communication (GDPR Art. 34(3)(c)).
+    """
+    already = BreachNotice.objects.filter(breach=breach, customer=OuterRef("pk"))
+    return customers.filter(email="").filter(~Exists(already)).order_by("customer_number", "pk")
+
+
 class NoticeTextMissing(ValueError):
     """The notice text is empty in a language some selected customers read."""
 
 
 def send_notices(breach: Breach, customers: QuerySet[Customer], *, by=None) -> int:
     """Queue the notice to every selected customer not yet told; return how many were queued.
+
+    A customer without an email address is passed by (``without_email`` names them).
 
     Batches of customers are sent in one transaction each: the ``BreachNotice`` rows and the
     queued emails are committed together, and a customer with a row is skipped, so running it

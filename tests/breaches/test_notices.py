@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -14,6 +15,7 @@ from breaches.authorities import FORM_LANGUAGE, LABELS, authority_form
 from breaches.models import Breach, BreachNotice
 from register.models import OutboxMessage
 from tests.factories import make_customer, make_order
+from tests.test_page_language import english_in, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +172,44 @@ def test_export_has_the_authoritys_form_in_its_language(dpo_client, breach, coun
 
 def test_export_is_refused_to_customer_service(service_client, breach):
     assert service_client.get(reverse("admin:breaches_breach_export", args=[breach.pk])).status_code == 403
+
+
+def test_customers_without_an_email_are_listed_for_another_way_and_passed_by(dpo_client, breach, shoppers):
+    march, _may = shoppers
+    no_email = make_customer(language="sv", email="", customer_number="K-NOMAIL")
+    make_order(no_email, placed_at=datetime(2026, 3, 20, 12, tzinfo=HELSINKI))
+    url = reverse("admin:breaches_breach_notify", args=[breach.pk])
+    selection = {"ordered_from": "2026-03-01", "ordered_to": "2026-03-31"}
+
+    preview = dpo_client.post(url, {**selection, "preview": "1"})
+
+    assert preview.context["unreachable_count"] == 1
+    assert preview.context["unreachable_numbers"] == "K-NOMAIL"
+    html = preview.content.decode()
+    assert "1 customer concerned has no email address" in html and "K-NOMAIL" in html
+    sent = dpo_client.post(url, {**selection, "send": "1"}, follow=True)
+    assert len(mail.outbox) == 3
+    assert not BreachNotice.objects.filter(customer=no_email).exists()
+    shown = [str(message) for message in sent.context["messages"]]
+    assert any("1 customer concerned has no email address and was not told" in text for text in shown)
+    # Once the others are told, the one without an email is still named, and no one else is; in the
+    # staff member's language.
+    dpo_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    again = dpo_client.post(url, {**selection, "preview": "1"})
+    assert again.context["unreachable_numbers"] == "K-NOMAIL"
+    html = again.content.decode()
+    assert "1 berörd kund har ingen e-postadress" in html
+    assert not english_in(visible_text(html, "sv"), "sv")
+    assert list(notices.without_email(breach, notices.select_customers(numbers=["K-NOMAIL"]))) == [no_email]
+
+
+def test_the_list_of_customers_without_an_email_is_bounded(dpo_client, breach, monkeypatch):
+    monkeypatch.setattr(notices, "UNREACHABLE_SHOWN", 2)
+    numbers = [make_customer(email="", customer_number=f"K-{n}").customer_number for n in range(3)]
+    url = reverse("admin:breaches_breach_notify", args=[breach.pk])
+
+    preview = dpo_client.post(url, {"customer_numbers": "\n".join(numbers), "preview": "1"})
+
+    assert preview.context["unreachable_numbers"] == "K-0\nK-1"
+    assert preview.context["unreachable_more"] == 1
+    assert "And 1 more" in preview.content.decode()
