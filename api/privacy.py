@@ -11,7 +11,10 @@ registry.register_without_personal_data(ApiKey, reason="API keys of the shop's i
 registry.register_without_personal_data(Integration, reason="Webhook senders: shop domain and secret.")
 registry.register_without_personal_data(
     WebhookDelivery,
-    reason="Delivery log: topic, delivery id, time, outcome; a body is kept only when malformed.",
+    reason=(
+        "Delivery log: topic, delivery id, time, outcome; a body is kept only when malformed, and the rule "
+        "webhook_deliveries deletes the log after its period."
+    ),
 )
 registry.register_without_personal_data(
     IdempotentAnswer, reason="The first answer to a write (record numbers, outcomes), returned to retries."

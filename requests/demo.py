@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -75,7 +76,23 @@ DEMO_RULES: dict[str, tuple[int, str, str, tuple[str, str, str, str]]] = {
             "is kept.",
         ),
     ),
+    RetentionKey.WEBHOOK_DELIVERIES: (
+        90,
+        "days",
+        "creation",
+        (
+            "Loggen över webhookleveranser från webbutiken raderas efter 90 dagar.",
+            "Verkkokaupasta saapuneiden webhook-toimitusten loki poistetaan 90 päivän kuluttua.",
+            "Loggen over webhook-leveranser fra nettbutikken slettes etter 90 dager.",
+            "The log of webhooks received from the web shop is deleted after 90 days.",
+        ),
+    ),
 }
+
+
+# Rows the apps above this one add for their own rules: callables ``(now) -> {what: count}``, appended by
+# their ``retention.py`` (the webhook log's, ``api.retention``).
+MORE_EXAMPLES: list[Callable[[datetime], dict[str, int]]] = []
 
 
 def add_retention_examples(now: datetime | None = None) -> dict[str, int]:
@@ -122,6 +139,8 @@ def add_retention_examples(now: datetime | None = None) -> dict[str, int]:
         added["access_reports"] = _add_expired_reports(old[-1], now)
         added["history_rows"] = _age_history(now - 2 * 365 * day)
         added["erased_customers"] = _add_erased_customers(now - 90 * day)
+        for add in MORE_EXAMPLES:
+            added.update(add(now))
     return added
 
 

@@ -273,6 +273,7 @@ RETENTION_PERIODS = {
     "access_report": (1, "days", "creation"),
     "history_rows": (365, "days", "creation"),
     "erased_consents": (30, "days", "creation"),
+    "webhook_deliveries": (90, "days", "creation"),
 }
 
 
@@ -350,3 +351,15 @@ def make_retention_world(now, *, private_root=None):
     Customer.history.filter(pk__in=Customer.history.order_by("history_id")[:4].values("pk")).update(
         history_date=now - 2 * years
     )
+    # Webhook deliveries: two past 90 days (one with its malformed body), one inside.
+    from api.models import Integration, WebhookDelivery
+
+    shop = Integration.objects.create(name="Shop", kind=Integration.Kind.SHOPIFY, secret="s" * 24)
+    for age, body in ((100, "{"), (200, ""), (30, "")):
+        WebhookDelivery.objects.create(
+            integration=shop,
+            topic="orders/updated",
+            received_at=now - age * day,
+            outcome="malformed" if body else "processed",
+            body=body,
+        )

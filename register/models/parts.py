@@ -107,6 +107,7 @@ class RetentionKey(models.TextChoices):
     ACCESS_REPORT = "access_report", _("Access reports")
     HISTORY_ROWS = "history_rows", _("History rows")
     ERASED_CONSENTS = "erased_consents", _("Consent events of erased customers")
+    WEBHOOK_DELIVERIES = "webhook_deliveries", _("Log of webhooks received from the shop")
 
 
 class RetentionRule(RegisterPart):

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Added for the retention rules: {requests} old requests, {access_reports} expired access "
                 "reports, {history_rows} old history rows, {erased_customers} erased customers, "
-                "{rules} rules.".format(**retention)
+                "{webhook_deliveries} old webhook deliveries, {rules} rules.".format(**retention)
             )
         self.stdout.write(
             "Generated {customers} customers ({old} inactive for over 6 years, {restricted} restricted), "
