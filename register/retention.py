@@ -711,14 +711,26 @@ class RuleRun:
                 self.record(Counter(), done=0, failed=[pk])
 
     def remove_files(self, rule: Rule) -> None:
-        """Remove the files ``rule.stray_files()`` finds (count them in a dry run) and record how many."""
-        removed = 0
+        """Remove the files ``rule.stray_files()`` finds (count them in a dry run) and record how many.
+
+        A file that cannot be removed (a permission, a disk error) is counted as failed, logged without
+        its name, and left for the next run; the others still go, and are counted.
+        """
+        removed = failed = 0
         for path in rule.stray_files():
             if not self.run.dry_run:
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError as exc:
+                    logger.error(
+                        "Retention rule %s could not delete a file: %s", rule.key, type(exc).__name__
+                    )
+                    failed += 1
+                    continue
             removed += 1
-        if removed:
-            self.record(Counter({rule.stray_label: removed}), done=removed, failed=[])
+        if removed or failed:
+            counts = Counter({rule.stray_label: removed}) if removed else Counter()
+            self.record(counts, done=removed, failed=[], unnamed=failed)
 
     def apply(self, step: Step, pks: list) -> None:
         """Apply ``step`` to ``pks`` and record it, in the caller's transaction."""
@@ -726,14 +738,16 @@ class RuleRun:
         step.apply(pks, purger)
         self.record(purger.counts, done=len(pks) - len(purger.failed), failed=purger.failed)
 
-    def record(self, counts: Counter, *, done: int, failed: list) -> None:
+    def record(self, counts: Counter, *, done: int, failed: list, unnamed: int = 0) -> None:
+        """Add to the result: ``done`` rows, ``counts`` per table, the ids of rows that ``failed``, and
+        ``unnamed`` failures without an id (files)."""
         merged = Counter(self.result.counts)
         merged.update(counts)
         kept = len(self.result.failed_ids)
         self.save(
             total=self.result.total + done,
             counts=dict(sorted(merged.items())),
-            failed=self.result.failed + len(failed),
+            failed=self.result.failed + len(failed) + unnamed,
             failed_ids=self.result.failed_ids + list(failed)[: max(0, FAILED_IDS_KEPT - kept)],
             oldest=self.result.oldest,
         )

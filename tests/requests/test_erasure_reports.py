@@ -169,3 +169,39 @@ def test_access_report_rule_removes_old_files_no_report_names(dpo, settings):
     assert not rolled_back.path.exists() and not partial.exists()
     assert live.path.is_file() and recent.is_file() and elsewhere.is_file()
     assert run_purge(only="access_report").results.get().total == 0
+
+
+def test_a_file_that_cannot_be_deleted_is_counted_as_failed_and_the_others_still_go(
+    dpo, settings, monkeypatch
+):
+    """One stray file the process may not delete leaves the run failed, with the other files deleted and
+    counted, and the file there for the next run."""
+    import os
+    from pathlib import Path
+
+    from register.models import PurgeRun
+    from requests.retention import AccessReportFiles
+
+    make_published_retention_register()
+    folder = settings.PRIVATE_STORAGE_ROOT / "reports" / "2026" / "11"
+    folder.mkdir(parents=True)
+    stuck, free = folder / "stuck.zip", folder / "free.zip"
+    old = (timezone.now() - AccessReportFiles.STRAY_AFTER - timedelta(minutes=1)).timestamp()
+    for path in (stuck, free):
+        path.write_bytes(b"PK")
+        os.utime(path, (old, old))
+    unlink = Path.unlink
+
+    def refuse(path, missing_ok=False):
+        if path.name == "stuck.zip":
+            raise PermissionError("read-only")
+        return unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    run = run_purge(only="access_report")
+
+    result = run.results.get()
+    assert result.status == "done" and run.status == PurgeRun.Status.FAILED
+    assert (result.total, result.failed) == (1, 1)
+    assert result.counts == {"requests.AccessReport (file no report names, deleted)": 1}
+    assert stuck.is_file() and not free.exists()
