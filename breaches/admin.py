@@ -203,6 +203,19 @@ class BreachAdmin(NoDeleteAdminMixin, HistoryAdmin):
         if request.method == "POST" and selection.is_valid():
             customers = selection.customers()
             numbers_text = "\n".join(selection.numbers())
+            if "told_otherwise" in request.POST:
+                recorded = notices.record_told_otherwise(breach, customers, by=request.user)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d customer without an email address is recorded as told another way.",
+                        "%(count)d customers without an email address are recorded as told another way.",
+                        recorded,
+                    )
+                    % {"count": recorded},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:breaches_breach_change", args=[breach.pk]))
             if "send" in request.POST:
                 try:
                     sent = notices.send_notices(breach, customers, by=request.user)
@@ -300,9 +313,9 @@ class BreachAdmin(NoDeleteAdminMixin, HistoryAdmin):
 
 @admin.register(BreachNotice)
 class BreachNoticeAdmin(ReadOnlyAdmin):
-    list_display = ["breach", "customer", "language", "sent_at", "sent_by"]
+    list_display = ["breach", "customer", "language", "channel", "sent_at", "sent_by"]
     # By date with fixed periods: a date hierarchy lists the distinct days of every notice sent.
-    list_filter = ["breach", ("sent_at", admin.DateFieldListFilter)]
+    list_filter = ["breach", "channel", ("sent_at", admin.DateFieldListFilter)]
     list_select_related = ["breach", "customer", "sent_by"]
     raw_id_fields = ["customer"]
-    fields = ["breach", "customer", "language", "sent_at", "sent_by"]
+    fields = ["breach", "customer", "language", "channel", "sent_at", "sent_by"]

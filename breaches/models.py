@@ -300,7 +300,12 @@ class BreachNotification(models.Model):
 
 
 class BreachNotice(models.Model):
-    """The Art. 34 notice of one breach to one customer: recorded once, when it was queued."""
+    """The Art. 34 notice of one breach to one customer: recorded once, when it was queued, or when staff
+    record that they told a customer without an email address another way."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        OTHER = "other", _("Another way (a letter, a call)")
 
     breach = models.ForeignKey(
         Breach, on_delete=models.PROTECT, related_name="notices", verbose_name=_("breach")
@@ -312,6 +317,7 @@ class BreachNotice(models.Model):
         verbose_name=_("customer"),
     )
     language = models.CharField(_("language"), max_length=2)
+    channel = models.CharField(_("told by"), max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

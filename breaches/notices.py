@@ -97,7 +97,7 @@ def without_email(breach: Breach, customers: QuerySet[Customer]) -> QuerySet[Cus
     """The selected customers not yet told whom the notice cannot reach: they have no email address.
 
     ``send_notices`` passes them by; the data-protection officer tells them another way (a letter, a
-    call) or by a public communication (GDPR Art. 34(3)(c)).
+    call; then ``record_told_otherwise``) or by a public communication (GDPR Art. 34(3)(c)).
     """
     already = BreachNotice.objects.filter(breach=breach, customer=OuterRef("pk"))
     return customers.filter(email="").filter(~Exists(already)).order_by("customer_number", "pk")
@@ -153,11 +153,56 @@ def send_notices(breach: Breach, customers: QuerySet[Customer], *, by=None) -> i
                 )
                 sent += 1
             if sent:
-                updated = Breach.objects.filter(pk=breach.pk, subjects_notified_at__isnull=True)
-                if updated.exists():
-                    breach.subjects_notified_at = now
-                    breach.save(update_fields=["subjects_notified_at"])
+                _mark_notified(breach, now)
     return sent
+
+
+def record_told_otherwise(breach: Breach, customers: QuerySet[Customer], *, by=None) -> int:
+    """Record that the selected customers without an email address were told another way (a letter, a
+    call); return how many were recorded.
+
+    Like ``send_notices``: in batches, one transaction each with the breach's row locked, and a customer
+    already told is recorded once.
+    """
+    pending = without_email(breach, customers).order_by("pk")
+    recorded = 0
+    last = 0
+    while True:
+        batch = list(pending.filter(pk__gt=last).only("pk", "language")[:BATCH])
+        if not batch:
+            break
+        last = batch[-1].pk
+        with transaction.atomic():
+            Breach.objects.select_for_update().filter(pk=breach.pk).exists()
+            told = set(
+                BreachNotice.objects.filter(breach=breach, customer__in=batch).values_list(
+                    "customer_id", flat=True
+                )
+            )
+            now = timezone.now()
+            rows = BreachNotice.objects.bulk_create(
+                BreachNotice(
+                    breach=breach,
+                    customer=customer,
+                    language=customer.language,
+                    channel=BreachNotice.Channel.OTHER,
+                    sent_at=now,
+                    sent_by=by,
+                )
+                for customer in batch
+                if customer.pk not in told
+            )
+            recorded += len(rows)
+            if rows:
+                _mark_notified(breach, now)
+    return recorded
+
+
+def _mark_notified(breach: Breach, now: datetime) -> None:
+    """Set when the data subjects were first told, unless it is set (call with the breach's row locked)."""
+    if Breach.objects.filter(pk=breach.pk, subjects_notified_at__isnull=True).exists():
+        breach.subjects_notified_at = now
+        breach.save(update_fields=["subjects_notified_at"])
 
 
 class SelectionForm(forms.Form):

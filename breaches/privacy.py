@@ -27,6 +27,7 @@ registry.register(
     personal={
         "breach": Personal(erase=KEEP, export="breach__title"),
         "language": Personal(erase=KEEP),
+        "channel": Personal(erase=KEEP),
         "sent_at": Personal(erase=KEEP),
     },
     not_personal=["id", "customer", "sent_by"],

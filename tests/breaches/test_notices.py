@@ -213,3 +213,37 @@ def test_the_list_of_customers_without_an_email_is_bounded(dpo_client, breach, m
     assert preview.context["unreachable_numbers"] == "K-0\nK-1"
     assert preview.context["unreachable_more"] == 1
     assert "And 1 more" in preview.content.decode()
+
+
+def test_customers_told_another_way_are_recorded_once_and_leave_the_list(dpo_client, dpo, breach, shoppers):
+    march, _may = shoppers
+    letters = [make_customer(email="", customer_number=f"K-LETTER-{n}") for n in range(2)]
+    url = reverse("admin:breaches_breach_notify", args=[breach.pk])
+    listed = [march[0].customer_number, *(customer.customer_number for customer in letters)]
+    numbers = {"customer_numbers": "\n".join(listed)}
+
+    done = dpo_client.post(url, {**numbers, "told_otherwise": "1"}, follow=True)
+
+    shown = [str(message) for message in done.context["messages"]]
+    assert "2 customers without an email address are recorded as told another way." in shown
+    recorded = BreachNotice.objects.filter(breach=breach)
+    expected = {(customer.pk, "other", dpo.pk) for customer in letters}
+    assert set(recorded.values_list("customer", "channel", "sent_by")) == expected
+    # Neither an email nor the one who has an address is touched; the breach now has its first date.
+    assert not mail.outbox
+    breach.refresh_from_db()
+    assert breach.subjects_notified_at is not None
+    preview = dpo_client.post(url, {**numbers, "preview": "1"})
+    assert preview.context["unreachable_count"] == 0
+    assert notices.record_told_otherwise(breach, notices.select_customers(numbers=["K-LETTER-0"])) == 0
+    # The one with an address is still told by email.
+    assert notices.send_notices(breach, notices.select_customers(numbers=[march[0].customer_number])) == 1
+    assert recorded.get(customer=march[0]).channel == "email"
+
+
+def test_customer_service_may_not_record_customers_as_told(service_client, breach):
+    customer = make_customer(email="")
+    url = reverse("admin:breaches_breach_notify", args=[breach.pk])
+    response = service_client.post(url, {"customer_numbers": customer.customer_number, "told_otherwise": "1"})
+    assert response.status_code == 403
+    assert not BreachNotice.objects.exists()
