@@ -8,7 +8,7 @@ the ``BreachNotice`` row that records it, and a customer already told is never t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 
 from django import forms
@@ -122,80 +122,76 @@ def send_notices(breach: Breach, customers: QuerySet[Customer], *, by=None) -> i
         raise NoticeTextMissing(", ".join(sorted(missing)))
     contexts = {code: context_for(breach, code) for code in languages}
     already = BreachNotice.objects.filter(breach=breach, customer=OuterRef("pk"))
-    pending = customers.exclude(email="").filter(~Exists(already)).order_by("pk")
-    sent = 0
-    last = 0
-    while True:
-        batch = list(pending.filter(pk__gt=last).only("pk", "email", "language")[:BATCH])
-        if not batch:
-            break
-        last = batch[-1].pk
-        with transaction.atomic():
-            Breach.objects.select_for_update().filter(pk=breach.pk).exists()
-            told = set(
-                BreachNotice.objects.filter(breach=breach, customer__in=batch).values_list(
-                    "customer_id", flat=True
-                )
+    pending = customers.exclude(email="").filter(~Exists(already))
+
+    def tell(customers: list[Customer], now: datetime) -> None:
+        for customer in customers:
+            BreachNotice.objects.create(
+                breach=breach, customer=customer, language=customer.language, sent_at=now, sent_by=by
             )
-            now = timezone.now()
-            for customer in batch:
-                if customer.pk in told:
-                    continue
-                BreachNotice.objects.create(
-                    breach=breach, customer=customer, language=customer.language, sent_at=now, sent_by=by
-                )
-                send_email(
-                    TEMPLATE,
-                    to=[customer.email],
-                    language=customer.language,
-                    context=contexts[customer.language],
-                    about=breach,
-                )
-                sent += 1
-            if sent:
-                _mark_notified(breach, now)
-    return sent
+            send_email(
+                TEMPLATE,
+                to=[customer.email],
+                language=customer.language,
+                context=contexts[customer.language],
+                about=breach,
+            )
+
+    return _in_batches(breach, pending, tell)
 
 
 def record_told_otherwise(breach: Breach, customers: QuerySet[Customer], *, by=None) -> int:
     """Record that the selected customers without an email address were told another way (a letter, a
-    call); return how many were recorded.
-
-    Like ``send_notices``: in batches, one transaction each with the breach's row locked, and a customer
-    already told is recorded once.
+    call); return how many were recorded. In batches, like ``send_notices``: each customer is recorded once.
     """
-    pending = without_email(breach, customers).order_by("pk")
-    recorded = 0
+
+    def record(customers: list[Customer], now: datetime) -> None:
+        BreachNotice.objects.bulk_create(
+            BreachNotice(
+                breach=breach,
+                customer=customer,
+                language=customer.language,
+                channel=BreachNotice.Channel.OTHER,
+                sent_at=now,
+                sent_by=by,
+            )
+            for customer in customers
+        )
+
+    return _in_batches(breach, without_email(breach, customers), record)
+
+
+def _in_batches(
+    breach: Breach, pending: QuerySet[Customer], tell: Callable[[list[Customer], datetime], None]
+) -> int:
+    """Tell the ``pending`` customers not yet told of ``breach`` (``tell(customers, now)`` writes their
+    notices), a batch at a time; return how many were told.
+
+    Each batch is one transaction with the breach's row locked, and the customers told meanwhile (another
+    run, or two at once) are left out, so no one is told twice. The first batch sets when the data subjects
+    were first told.
+    """
+    pending = pending.order_by("pk")
+    told = 0
     last = 0
     while True:
-        batch = list(pending.filter(pk__gt=last).only("pk", "language")[:BATCH])
+        batch = list(pending.filter(pk__gt=last).only("pk", "email", "language")[:BATCH])
         if not batch:
-            break
+            return told
         last = batch[-1].pk
         with transaction.atomic():
             Breach.objects.select_for_update().filter(pk=breach.pk).exists()
-            told = set(
+            done = set(
                 BreachNotice.objects.filter(breach=breach, customer__in=batch).values_list(
                     "customer_id", flat=True
                 )
             )
-            now = timezone.now()
-            rows = BreachNotice.objects.bulk_create(
-                BreachNotice(
-                    breach=breach,
-                    customer=customer,
-                    language=customer.language,
-                    channel=BreachNotice.Channel.OTHER,
-                    sent_at=now,
-                    sent_by=by,
-                )
-                for customer in batch
-                if customer.pk not in told
-            )
-            recorded += len(rows)
-            if rows:
+            untold = [customer for customer in batch if customer.pk not in done]
+            if untold:
+                now = timezone.now()
+                tell(untold, now)
                 _mark_notified(breach, now)
-    return recorded
+                told += len(untold)
 
 
 def _mark_notified(breach: Breach, now: datetime) -> None:
