@@ -1,11 +1,11 @@
 """Signed events to recipients' webhooks: GDPR Art. 19 done by machine.
 
-When the register rectifies, erases or restricts a customer, or a consent is withdrawn or an objection
-recorded, each recipient of customer data that has a webhook URL gets a JSON event, so the shop can
-correct or erase its own copy and stop mailing. An event names the customer by the shop's id
-(``external_id``) when the register has one, else by customer number, and lists the fields that
-changed, never their values (data minimisation, Art. 5(1)(c)): the receiver reads the new values
-through its own channel, and masked fields such as identity numbers never leave in an event.
+When the register rectifies, erases or restricts a customer (or lifts the restriction), or a consent is
+withdrawn or an objection recorded, each recipient of customer data that has a webhook URL gets a JSON
+event, so the shop can correct or erase its own copy, stop mailing, or process again. An event names the
+customer by the shop's id (``external_id``) when the register has one, else by customer number, and lists
+the fields that changed, never their values (data minimisation, Art. 5(1)(c)): the receiver reads the new
+values through its own channel, and masked fields such as identity numbers never leave in an event.
 
 Events travel on the durable queue (``register.outbox.queue_webhook``): written in the transaction of
 the change, delivered after commit, retried with backoff for more than a day, visible and resendable
@@ -45,6 +45,7 @@ class EventType(models.TextChoices):
     RECTIFIED = "customer.rectified"
     ERASED = "customer.erased"
     RESTRICTED = "customer.restricted"
+    RESTRICTION_LIFTED = "customer.restriction_lifted"
     CONSENT_WITHDRAWN = "consent.withdrawn"
     OBJECTION_RECORDED = "objection.recorded"
 

@@ -161,7 +161,7 @@ def lift_restriction(request: Request, *, by) -> int:
                 raise TransitionError(
                     gettext("Tell the customer before lifting the restriction (GDPR Art. 18(3)).")
                 )
-            customer.lift_restriction(by=by, notified_at=notice.sent_at)
+            customer.lift_restriction(by=by, notified_at=notice.sent_at, request_number=request.number)
             lifted += 1
     return lifted
 

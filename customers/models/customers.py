@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -317,19 +317,25 @@ class Customer(models.Model):
         self._history_user = by
         self.save(update_fields=["restricted_at", "restriction_reason"])
 
-    def lift_restriction(self, by=None, notified_at: datetime | None = None) -> None:
+    def lift_restriction(
+        self, by=None, notified_at: datetime | None = None, *, request_number: str = ""
+    ) -> None:
         """Lift a restriction once the customer has been told it will be lifted (GDPR Art. 18(3)).
 
         ``notified_at`` is when the recorded "we will lift the restriction" notice was sent to
         this customer; without one, or with one sent before the restriction began, the
-        restriction stays.
+        restriction stays. Recipients with a webhook, which were told of the restriction, are sent
+        a ``customer.restriction_lifted`` event in the same transaction (``request_number``: the
+        request it was lifted for, if any).
         """
         if notified_at is None or (self.restricted_at is not None and notified_at < self.restricted_at):
             raise ValueError("Tell the customer before lifting the restriction (GDPR Art. 18(3)).")
         self.restricted_at = None
         self.restriction_reason = ""
         self._history_user = by
-        self.save(update_fields=["restricted_at", "restriction_reason"])
+        with transaction.atomic():
+            self.save(update_fields=["restricted_at", "restriction_reason"])
+            queue_event(EventType.RESTRICTION_LIFTED, self, request_number=request_number)
 
     def latest_consent_event(self, purpose: ConsentPurpose | str) -> ConsentEvent | None:
         """Return the latest ledger event for the purpose, or None when there is none."""

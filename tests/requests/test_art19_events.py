@@ -16,7 +16,7 @@ from register.retention import run_purge
 from requests.erasure import erase_for_request
 from requests.models import RecipientNotification, Request
 from requests.rectification import apply_rectification, record_proposals
-from requests.rights import apply_restriction
+from requests.rights import apply_restriction, lift_restriction, send_lift_notice
 from tests.factories import (
     make_complete_register,
     make_consent,
@@ -131,6 +131,44 @@ def test_restriction_sends_an_event(shop, dpo):
     (event,) = received(shop)
     assert (event["type"], event["request"]) == ("customer.restricted", request.number)
     assert RecipientNotification.objects.get(request=request).status == RecipientNotification.Status.SENT
+
+
+def test_lifting_the_restriction_sends_an_event_so_the_shop_processes_again(shop, dpo, dpo_client):
+    customer = customer_with_secrets()
+    request = make_matched_request([customer], kind=Request.Kind.RESTRICTION)
+    apply_restriction(request, by=dpo)
+    send_lift_notice(request, by=dpo)
+
+    assert lift_restriction(request, by=dpo) == 1
+
+    restricted, lifted = received(shop)
+    assert restricted["type"] == "customer.restricted"
+    assert (lifted["type"], lifted["request"]) == ("customer.restriction_lifted", request.number)
+    assert lifted["customer"]["customer_number"] == "C-1001"
+    # Restricted and lifted again in the customer admin: the shop hears of both, with no request.
+    dpo_client.post(
+        reverse("admin:customers_customer_changelist"),
+        {"action": "restrict_processing", "_selected_action": [customer.pk]},
+    )
+    send_lift_notice(request, by=dpo)
+    dpo_client.post(
+        reverse("admin:customers_customer_changelist"),
+        {"action": "lift_restriction", "_selected_action": [customer.pk]},
+    )
+    customer.refresh_from_db()
+    assert not customer.is_restricted
+    assert [(event["type"], event["request"]) for event in received(shop)[2:]] == [
+        ("customer.restricted", None),
+        ("customer.restriction_lifted", None),
+    ]
+
+
+def test_a_lift_refused_sends_nothing(shop, dpo):
+    customer = customer_with_secrets()
+    customer.restrict("accuracy contested", by=dpo)
+    with pytest.raises(ValueError):
+        customer.lift_restriction(by=dpo, notified_at=None)
+    assert received(shop) == []
 
 
 def test_a_withdrawn_consent_sends_an_event_so_the_shop_stops_mailing(shop):
