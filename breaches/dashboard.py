@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -32,7 +32,7 @@ from django.utils.translation import get_language, gettext
 from django_tasks import task
 
 from breaches.clock import clock_html
-from breaches.models import Breach
+from breaches.models import Breach, BreachNotification
 from customers.models import ConsentEvent, ConsentPurpose, Customer
 from register.models import NoticeVersion, PurgeRun, Register
 from register.publishing import build_snapshot
@@ -322,15 +322,28 @@ def figures(full: bool) -> dict:
     return data
 
 
+# Open breaches the dashboard lists; the rest are counted and found in the breach register.
+OPEN_BREACHES_SHOWN = 50
+
+
 def open_breaches(now: datetime) -> list[dict]:
-    breaches = Breach.objects.filter(closed_at__isnull=True).prefetch_related("notifications")[:50]
+    """The open breaches, most urgent first: those whose 72-hour clock runs, the earliest deadline first
+    (an overdue one is never left out for newer ones), then the others, newest first."""
+    open_ = Breach.objects.filter(closed_at__isnull=True).prefetch_related("notifications")
+    initial = BreachNotification.Stage.INITIAL
+    notified = BreachNotification.objects.filter(breach=OuterRef("pk"), stage=initial)
+    # ``Breach.clock_running`` as a condition: not told the authority, and not decided otherwise.
+    running = Q(authority_not_notified_reason="") & ~Q(risk=Breach.Risk.NO_RISK) & ~Exists(notified)
+    shown = list(open_.filter(running).order_by("aware_at", "id")[:OPEN_BREACHES_SHOWN])
+    if len(shown) < OPEN_BREACHES_SHOWN:
+        shown += open_.exclude(running).order_by("-aware_at", "-id")[: OPEN_BREACHES_SHOWN - len(shown)]
     return [
         {
             "breach": breach,
             "clock": clock_html(breach, now),
             "overdue": breach.clock_running and breach.hours_left(now) < 0,
         }
-        for breach in breaches
+        for breach in shown
     ]
 
 
@@ -572,13 +585,18 @@ def context_for(request: HttpRequest, now: datetime | None = None) -> dict | Non
         data["register"] = dict(data["register"])
     decorate(data)
     age = now - data["computed_at"]
+    breaches = open_breaches(now) if full else []
+    more_breaches = 0
+    if len(breaches) == OPEN_BREACHES_SHOWN:
+        more_breaches = Breach.objects.filter(closed_at__isnull=True).count() - len(breaches)
     return {
         "full": full,
         "data": data,
         "charts": charts(data),
         "links": links(data),
         "age_minutes": max(0, int(age.total_seconds() // 60)),
-        "breaches": open_breaches(now) if full else [],
+        "breaches": breaches,
+        "more_breaches": more_breaches,
         "cache_minutes": CACHE_SECONDS // 60,
     }
 

@@ -320,3 +320,25 @@ def test_stale_figures_are_shown_while_the_task_queue_refreshes_them(
     assert stale["data"]["requests"]["bands"]["overdue"] == first
     assert stale["age_minutes"] >= 5
     assert dashboard.context_for(request)["data"]["requests"]["bands"]["overdue"] == first + 1
+
+
+def test_open_breaches_come_most_urgent_first_and_the_rest_are_counted(dpo_client, monkeypatch):
+    from breaches import dashboard
+
+    monkeypatch.setattr(dashboard, "OPEN_BREACHES_SHOWN", 3)
+    now = timezone.now()
+    overdue = Breach.objects.create(title="Overdue", aware_at=now - timedelta(hours=100))
+    running = Breach.objects.create(title="Clock running", aware_at=now - timedelta(hours=10))
+    told = Breach.objects.create(title="Authority told", aware_at=now - timedelta(hours=5))
+    told.record_notification(stage="initial", notified_at=now - timedelta(hours=1))
+    for hours in (1, 2):
+        Breach.objects.create(title=f"No risk {hours}", aware_at=now - timedelta(hours=hours), risk="no_risk")
+
+    rows = dashboard.open_breaches(now)
+
+    # The clocks still running first, the earliest deadline first; then the newest of the rest.
+    assert [row["breach"] for row in rows] == [overdue, running, Breach.objects.get(title="No risk 1")]
+    assert told not in [row["breach"] for row in rows]
+    html = render_index(dpo_client)
+    assert "And 2 more open breaches, in the breach register." in html
+    assert html.index("Overdue") < html.index("Clock running")
