@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -32,7 +32,7 @@ from django.utils.translation import get_language, gettext
 from django_tasks import task
 
 from breaches.clock import clock_html
-from breaches.models import Breach, BreachNotification
+from breaches.models import Breach
 from customers.models import ConsentEvent, ConsentPurpose, Customer
 from register.models import NoticeVersion, PurgeRun, Register
 from register.publishing import build_snapshot
@@ -329,14 +329,12 @@ OPEN_BREACHES_SHOWN = 50
 def open_breaches(now: datetime) -> list[dict]:
     """The open breaches, most urgent first: those whose 72-hour clock runs, the earliest deadline first
     (an overdue one is never left out for newer ones), then the others, newest first."""
-    open_ = Breach.objects.filter(closed_at__isnull=True).prefetch_related("notifications")
-    initial = BreachNotification.Stage.INITIAL
-    notified = BreachNotification.objects.filter(breach=OuterRef("pk"), stage=initial)
-    # ``Breach.clock_running`` as a condition: not told the authority, and not decided otherwise.
-    running = Q(authority_not_notified_reason="") & ~Q(risk=Breach.Risk.NO_RISK) & ~Exists(notified)
-    shown = list(open_.filter(running).order_by("aware_at", "id")[:OPEN_BREACHES_SHOWN])
+    open_ = Breach.objects.open().prefetch_related("notifications")
+    running = Breach.objects.awaiting_notification().values("pk")
+    shown = list(open_.filter(pk__in=running).order_by("aware_at", "id")[:OPEN_BREACHES_SHOWN])
     if len(shown) < OPEN_BREACHES_SHOWN:
-        shown += open_.exclude(running).order_by("-aware_at", "-id")[: OPEN_BREACHES_SHOWN - len(shown)]
+        rest = open_.exclude(pk__in=running).order_by("-aware_at", "-id")
+        shown += rest[: OPEN_BREACHES_SHOWN - len(shown)]
     return [
         {
             "breach": breach,
@@ -588,7 +586,7 @@ def context_for(request: HttpRequest, now: datetime | None = None) -> dict | Non
     breaches = open_breaches(now) if full else []
     more_breaches = 0
     if len(breaches) == OPEN_BREACHES_SHOWN:
-        more_breaches = Breach.objects.filter(closed_at__isnull=True).count() - len(breaches)
+        more_breaches = Breach.objects.open().count() - len(breaches)
     return {
         "full": full,
         "data": data,

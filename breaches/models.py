@@ -35,6 +35,10 @@ class NoDeleteQuerySet(models.QuerySet):
 
 
 class BreachQuerySet(NoDeleteQuerySet):
+    def open(self) -> BreachQuerySet:
+        """Breaches not closed."""
+        return self.filter(closed_at__isnull=True)
+
     def awaiting_notification(self) -> BreachQuerySet:
         """Breaches the authority has not been told of, with no decision not to tell it."""
         return self.exclude(risk=Breach.Risk.NO_RISK).filter(

@@ -24,7 +24,7 @@ def breaches_to_remind(now=None) -> list[Breach]:
     """Open breaches awaiting notification whose deadline is less than a day away or past."""
     now = now or timezone.now()
     limit = now + timedelta(hours=REMIND_HOURS_BEFORE) - timedelta(hours=72)
-    return list(Breach.objects.awaiting_notification().filter(closed_at__isnull=True, aware_at__lte=limit))
+    return list(Breach.objects.awaiting_notification().open().filter(aware_at__lte=limit))
 
 
 def remind_breaches(today: date) -> int:
