@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,14 +102,35 @@ class ApiKey(models.Model):
         return scope in (self.scopes or [])
 
     def revoke(self) -> bool:
-        """Refuse the key from now on; return False when it was revoked already."""
-        updated = ApiKey.objects.filter(pk=self.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        """Refuse the key from now on; return False when it was revoked already.
+
+        The answers kept for the key's retries go with it: no call can replay them any more.
+        """
+        with transaction.atomic():
+            updated = ApiKey.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+            IdempotentAnswer.objects.filter(api_key=self).delete()
         self.refresh_from_db(fields=["revoked_at"])
         return bool(updated)
 
 
+# How long a first answer is kept for retries (Stripe keeps them 24 hours too).
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
+class IdempotentAnswerQuerySet(models.QuerySet):
+    def expired(self, now: datetime | None = None) -> IdempotentAnswerQuerySet:
+        """Answers older than ``IDEMPOTENCY_WINDOW``, of every key: no retry gets them back."""
+        return self.filter(created_at__lt=(now or timezone.now()) - IDEMPOTENCY_WINDOW)
+
+
 class IdempotentAnswer(models.Model):
-    """The first answer to a write sent with an ``Idempotency-Key``; a retry gets it back."""
+    """The first answer to a write sent with an ``Idempotency-Key``; a retry gets it back.
+
+    Kept for ``IDEMPOTENCY_WINDOW``: each write with a key deletes the expired answers of every key, so
+    those of a key no longer used go too, and revoking a key deletes its answers at once.
+    """
 
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=255)
@@ -116,6 +138,8 @@ class IdempotentAnswer(models.Model):
     status = models.PositiveSmallIntegerField()
     answer = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = IdempotentAnswerQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["api_key", "key"], name="idempotent_answer_key")]

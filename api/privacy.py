@@ -17,6 +17,10 @@ registry.register_without_personal_data(
     ),
 )
 registry.register_without_personal_data(
-    IdempotentAnswer, reason="The first answer to a write (record numbers, outcomes), returned to retries."
+    IdempotentAnswer,
+    reason=(
+        "The first answer to a write (record numbers, outcomes), returned to retries; deleted after 24 hours "
+        "or when its key is revoked."
+    ),
 )
 registry.register_without_personal_data(FiledRequest, reason="Which key or integration filed a request.")

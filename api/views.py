@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
@@ -25,14 +24,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import serializers as s
-from api.models import FiledRequest, IdempotentAnswer, Scope
+from api.models import IDEMPOTENCY_WINDOW, FiledRequest, IdempotentAnswer, Scope
 from customers.models import ConsentPurpose
 from customers.sync import Sync, may_market
 from requests.intake import receive_request
 from requests.models import Request
 
-# How long a first answer is kept for retries (Stripe keeps them 24 hours too).
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
 IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     str,
@@ -92,9 +89,8 @@ class WriteView(APIView):
                 except DjangoValidationError as exc:
                     raise ValidationError(field_errors(exc)) from exc
                 if key and status.is_success(response.status_code):
-                    IdempotentAnswer.objects.filter(
-                        api_key=request.auth, created_at__lt=timezone.now() - IDEMPOTENCY_WINDOW
-                    ).delete()
+                    # Every key's, so that the answers of a key no longer used do not stay for ever.
+                    IdempotentAnswer.objects.expired().delete()
                     IdempotentAnswer.objects.create(
                         api_key=request.auth,
                         key=key,

@@ -148,3 +148,58 @@ def test_an_idempotency_key_is_kept_24_hours(api_call, api_key):
     assert later.status_code == 201
     assert Customer.objects.count() == 2
     assert IdempotentAnswer.objects.count() == 1
+
+
+def test_expired_answers_of_every_key_go_and_live_ones_stay(api_call, api_key):
+    """A key no longer used leaves no answers behind: any write with a key deletes the expired ones."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.models import IdempotentAnswer
+    from tests.api.conftest import make_key
+
+    _key, secret = api_key
+    _unused, unused_secret = make_key(name="Old shop")
+    for n, key in enumerate(("old", "recent")):
+        api_call(
+            "POST",
+            PATH,
+            {"external_id": f"o{n}", "email": f"o{n}@example.com"},
+            key=unused_secret,
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+    IdempotentAnswer.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
+    # A write without a key keeps no answer and deletes none.
+    api_call("POST", PATH, {"external_id": "n", "email": "n@example.com"}, key=secret)
+    assert set(IdempotentAnswer.objects.values_list("key", flat=True)) == {"old", "recent"}
+
+    api_call(
+        "POST", PATH, {"external_id": "1", "email": "a@example.com"}, key=secret, HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert sorted(IdempotentAnswer.objects.values_list("api_key__name", "key")) == [
+        ("Old shop", "recent"),
+        ("Shop", "k"),
+    ]
+
+
+def test_revoking_a_key_deletes_its_answers(api_call, api_key):
+    from api.models import IdempotentAnswer
+    from tests.api.conftest import make_key
+
+    key, secret = api_key
+    _other, other_secret = make_key(name="Other")
+    for n, token in enumerate((secret, other_secret)):
+        api_call(
+            "POST",
+            PATH,
+            {"external_id": str(n), "email": f"{n}@example.com"},
+            key=token,
+            HTTP_IDEMPOTENCY_KEY="k",
+        )
+    assert key.revoke() is True
+    assert list(IdempotentAnswer.objects.values_list("api_key__name", flat=True)) == ["Other"]
+    retry = api_call(
+        "POST", PATH, {"external_id": "0", "email": "0@example.com"}, key=secret, HTTP_IDEMPOTENCY_KEY="k"
+    )
+    assert retry.status_code == 401
