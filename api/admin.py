@@ -120,6 +120,5 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_filter = ["outcome", "integration"]
     list_select_related = ["integration"]
     search_fields = ["=delivery_id"]
-    show_full_result_count = False
     fields = ["integration", "topic", "delivery_id", "received_at", "outcome", "detail", "body"]
     readonly_fields = fields

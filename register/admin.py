@@ -718,7 +718,6 @@ class PurgeRunAdmin(ReadOnlyAdmin):
     fields = ["started_at", "finished_at", "dry_run", "status", "host", "command", "batch_size"]
     readonly_fields = fields
     inlines = [PurgeRuleResultInline]
-    show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(row_total=Sum("results__total"))

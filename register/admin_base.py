@@ -39,6 +39,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
 
+from register.admin_counts import EstimatedCountPaginator
+
 # model label -> {field name: permission that lets a user filter, order and search by it}
 _protected_fields: dict[str, dict[str, str]] = {}
 
@@ -226,12 +228,17 @@ class ActionForm(helpers.ActionForm):
 
 
 class StrictAdminMixin:
-    """Hostile query strings get a message, never a 500; protected fields stay out of every list.
+    """Hostile query strings get a message, never a 500; protected fields stay out of every list; lists
+    of big tables count their rows only up to a threshold (``EstimatedCountPaginator``).
 
     Applies to any ModelAdmin; every admin registered in the project uses it (a test walks them).
     """
 
     action_form = ActionForm
+    # Above 10,000 rows a list says "about N" (PostgreSQL's estimate), and a search says "Show all"
+    # instead of counting the whole table again.
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     def touches_protected(self, request: HttpRequest, path_or_expression) -> bool:
         """Whether an ordering entry or lookup path reaches a field ``request.user`` may not filter by."""

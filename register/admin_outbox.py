@@ -44,7 +44,6 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     list_filter = [OutboxStatusFilter, "channel"]
     search_fields = ["=reference"]
     search_help_text = _("Search by what a message is about, e.g. requests.request:42.")
-    show_full_result_count = False
     list_per_page = 50
     date_hierarchy = None
     actions = ["send_again"]

@@ -37,7 +37,7 @@ def _clear_cache():
     version still to be looked up, and with no list's estimate kept."""
     from django.core.cache import cache
 
-    from customers.admin.common import forget_estimates
+    from register.admin_counts import forget_estimates
     from register.stored_pages import forget_notice
 
     cache.clear()

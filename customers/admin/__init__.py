@@ -1,11 +1,11 @@
 """Admin for the register's content: thin, fast on a million customers, masked where it must be.
 
-``common`` holds what the pages share (estimated counts, fixed-choice filters, masking of sensitive
-fields, the restriction banner); ``customers``, ``orders`` and ``consents`` register their models.
+``common`` holds what the pages share (fixed-choice filters, masking of sensitive fields, the
+restriction banner; every admin's counts are estimated, ``register.admin_counts``); ``customers``,
+``orders`` and ``consents`` register their models.
 """
 
 from customers.admin.common import (
-    EstimatedCountPaginator,
     fixed_choices_filter,
     lift_notice_providers,
     lift_notice_sent_at,
@@ -26,7 +26,6 @@ __all__ = [
     "ConsentEventAdmin",
     "ConsentPurposeAdmin",
     "CustomerAdmin",
-    "EstimatedCountPaginator",
     "InvoiceAdmin",
     "OrderAdmin",
     "PaymentAdmin",

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -29,137 +23,6 @@ from register.models import Country
 # No admin lets staff without the permission filter, order or search by a masked field.
 for _label, _fields in MASKED_FIELDS.items():
     protect_fields(_label, _fields, SENSITIVE_PERMISSION)
-
-
-class EstimatedCountPaginator(Paginator):
-    """Count exactly up to a threshold; above it, take PostgreSQL's estimate and say "about N".
-
-    On millions of rows the exact count dominates the change list's time (docs/legal.md, known traps).
-    An unfiltered list reads the table's row estimate (``pg_class.reltuples``); a filtered or searched
-    one the planner's estimate of its rows (EXPLAIN). Below ``ESTIMATE_FROM`` estimated rows the rows
-    are counted, but never more than ``ESTIMATE_FROM`` + 1 of them: the planner cannot estimate some
-    filters (the consent filter's latest ledger event) and guesses a few hundred rows where there are
-    a million; such a list then says "more than 10,000" (``at_least``) instead of counting them all.
-    On SQLite the count is always exact. The admin's pagination reads "about N" (``estimated``).
-
-    Estimates are kept for ``ESTIMATE_SECONDS`` by the query they are of: staff going back
-    to a list, or through its pages, do not ask the planner again. A kept estimate only chooses between
-    "about N" and counting; a count is always made at the time.
-    """
-
-    ESTIMATE_FROM = 10_000
-    # From this many rows into the list, a page reads its keys first and then its rows by key.
-    DEFER_FROM = 1_000
-    estimated = False
-    at_least = False
-
-    def page(self, number):
-        """The page's rows; deep in the list, by a deferred join.
-
-        ``OFFSET 25000`` reads and throws away 25,000 whole rows. Reading only the keys of the page first
-        walks the list's index alone (the customers' (created_at, id) index: page 500 of a million
-        customers in 3 ms instead of 80), then the 50 rows are read by key, in the list's order.
-        """
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        queryset = self.object_list
-        if bottom < self.DEFER_FROM or not isinstance(queryset, QuerySet) or queryset.query.distinct:
-            return super().page(number)
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(queryset.filter(pk__in=keys), number, self)
-
-    @cached_property
-    def count(self) -> int:
-        queryset = self.object_list
-        if connection.vendor == "postgresql" and isinstance(queryset, QuerySet):
-            estimate, query = _planned(queryset)
-            if estimate is not None and estimate >= self.ESTIMATE_FROM:
-                self.estimated = True
-                return estimate
-            cap = self.ESTIMATE_FROM + 1
-            if query is None:
-                counted = queryset.order_by()[:cap].count()
-            else:
-                # The query the planner estimated, counted as it was built for the estimate (Django's
-                # compiled SQL with its parameters apart, and an integer).
-                sql, params = query
-                with connection.cursor() as cursor:
-                    cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {cap}) AS capped", params)  # noqa: S608
-                    counted = cursor.fetchone()[0]
-            if counted > self.ESTIMATE_FROM:
-                self.at_least = True
-                return self.ESTIMATE_FROM
-            return counted
-        return super().count
-
-
-def _planned(queryset: QuerySet) -> tuple[int | None, tuple[str, tuple] | None]:
-    """PostgreSQL's estimate of the rows of ``queryset`` (None if it has none), and the SQL and parameters
-    of the query of their keys it was made for (None for an unfiltered table, whose estimate is the
-    table's own row estimate)."""
-    query = queryset.order_by().values("pk").query
-    if not query.where:
-        table = queryset.model._meta.db_table
-        return _kept_estimate(("table", table), lambda: _table_estimate(table)), None
-    try:
-        sql, params = query.sql_with_params()
-    except EmptyResultSet:
-        # A condition no row can meet (e.g. an id beyond the column's range): nothing to count.
-        return 0, None
-    except FullResultSet:
-        return None, None
-    return _kept_estimate(("query", sql, params), lambda: _query_estimate(sql, params)), (sql, params)
-
-
-def _table_estimate(table: str) -> int | None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table])
-        row = cursor.fetchone()
-    # -1 (or 0) until the table is first analysed: then count exactly.
-    return int(row[0]) if row and row[0] and row[0] > 0 else None
-
-
-def _query_estimate(sql: str, params: tuple) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-# How long the planner's estimate of a list is kept (``EstimatedCountPaginator``), and how many are kept.
-ESTIMATE_SECONDS = 60
-KEPT_ESTIMATES = 1024
-
-# {(database, what): (monotonic time taken, estimate)}: in the process's own memory, not the shared
-# cache, so that a day of searches never pushes out what others keep there (rate-limit counters).
-_estimates: dict[tuple, tuple[float, int | None]] = {}
-
-
-def _kept_estimate(what: tuple, read: Callable[[], int | None]) -> int | None:
-    """``read()``, kept for ``ESTIMATE_SECONDS`` by ``what`` and the database it is of."""
-    key = (connection.alias, connection.settings_dict.get("NAME"), *what)
-    try:
-        kept = _estimates.get(key)
-    except TypeError:  # a parameter that cannot be a key: asked every time
-        return read()
-    now = time.monotonic()
-    if kept is not None and now - kept[0] < ESTIMATE_SECONDS:
-        return kept[1]
-    estimate = read()
-    if len(_estimates) >= KEPT_ESTIMATES:
-        _estimates.clear()
-    _estimates[key] = (now, estimate)
-    return estimate
-
-
-def forget_estimates() -> None:
-    """Forget every kept estimate (tests start with none)."""
-    _estimates.clear()
 
 
 def fixed_choices_filter(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from customers.admin.common import EstimatedCountPaginator
 from customers.contacts import hash_contact
 from customers.models import ConsentEvent, ConsentPurpose, Suppression
 from register.admin_base import ModelAdmin, ReadOnlyAdmin
@@ -32,8 +31,6 @@ class ConsentEventAdmin(ReadOnlyAdmin):
     list_select_related = ("customer", "purpose")
     search_fields = ("customer__customer_number",)
     search_help_text = _("Exact customer number.")
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     ordering = ("-occurred_at", "-id")
 
     def get_search_results(self, request, queryset, search_term):
@@ -49,8 +46,6 @@ class SuppressionAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "reason")
     search_fields = ("digest",)
     search_help_text = _("Type a full email or phone number: it is hashed and looked up; nothing is stored.")
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     # Newest first along the primary key: rows are only ever added, and created_at has no index.
     ordering = ("-id",)
 

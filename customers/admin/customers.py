@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.admin.common import (
     CountryFilter,
-    EstimatedCountPaginator,
     SensitiveFieldsMixin,
     _admin_url,
     lift_notice_sent_at,
@@ -227,8 +226,6 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     search_help_text = _(
         "Exact customer number, order number, full email or phone number; or the beginning of a name."
     )
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     list_per_page = 50
     ordering = ("-created_at", "-id")
     readonly_fields = (

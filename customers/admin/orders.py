@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from customers.admin.common import (
     CurrencyFilter,
     DeliveryCountryFilter,
-    EstimatedCountPaginator,
     SensitiveFieldsMixin,
     restriction_banner,
 )
@@ -62,8 +61,6 @@ class OrderAdmin(NoDeleteAdminMixin, HistoryAdmin):
     search_fields = ("number",)
     search_help_text = _("Exact order number or customer number.")
     raw_id_fields = ("customer",)
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     ordering = ("-placed_at", "-id")
     readonly_fields = ("purge_after",)
     inlines = (OrderLineInline, InvoiceInline)
@@ -128,8 +125,6 @@ class InvoiceAdmin(NoDeleteAdminMixin, HistoryAdmin):
     list_select_related = ("order",)
     search_fields = ("number",)
     raw_id_fields = ("order",)
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     inlines = (PaymentInline,)
 
     def get_search_results(self, request, queryset, search_term):
@@ -145,8 +140,6 @@ class PaymentAdmin(NoDeleteAdminMixin, HistoryAdmin):
     list_filter = ("method",)
     list_select_related = ("invoice",)
     raw_id_fields = ("invoice",)
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     search_fields = ("reference",)
 
     def get_search_results(self, request, queryset, search_term):
@@ -164,7 +157,6 @@ class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     raw_id_fields = ("order",)
     search_fields = ("order__number",)
     search_help_text = _("Exact order number.")
-    show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("order", "returned_at", "status", "reason", "refund_amount", "refund_account")}),
     )

@@ -51,7 +51,6 @@ class AccessReportAdmin(RequestPagesMixin, ReadOnlyAdmin):
     list_filter = ["kind", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["request", "created_by"]
     raw_id_fields = ["request"]
-    show_full_result_count = False
     # Newest first along the primary key (reports are only ever added): created_at has no index.
     ordering = ["-id"]
     readonly_fields = [

@@ -49,7 +49,6 @@ class ErasureRecordAdmin(ReadOnlyAdmin):
     raw_id_fields = ["customer", "request"]
     fields = ["customer", "request", "erased_at", "erased_by", "mode", "reason", "items_table"]
     readonly_fields = fields
-    show_full_result_count = False
     # By date with fixed periods: a date hierarchy lists the distinct days of every erasure.
     list_filter = [("erased_at", admin.DateFieldListFilter)]
 

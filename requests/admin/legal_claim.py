@@ -18,7 +18,6 @@ class LegalClaimAdmin(NoDeleteAdminMixin, ModelAdmin):
     list_select_related = ["customer", "noted_by"]
     raw_id_fields = ["customer", "request"]
     fields = ["customer", "request", "note", "until", "lifted_at"]
-    show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
         if not change:

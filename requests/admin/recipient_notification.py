@@ -51,7 +51,6 @@ class RecipientNotificationAdmin(ModelAdmin):
         "webhook_display",
         "webhook_error",
     ]
-    show_full_result_count = False
     actions = ["send_and_mark_sent", "mark_sent", "mark_impossible"]
 
     # Tasks are created by the workflow and kept as evidence of Art. 19; staff close them

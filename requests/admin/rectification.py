@@ -41,7 +41,6 @@ class RectificationChangeAdmin(RequestPagesMixin, ReadOnlyAdmin):
     readonly_fields = ["field_name"]
     list_select_related = ["request", "customer", "applied_by"]
     raw_id_fields = ["request", "customer"]
-    show_full_result_count = False
 
     @admin.display(description=_("field"), ordering="field")
     def field_name(self, change: RectificationChange) -> str:

@@ -33,7 +33,6 @@ class RequestMessageAdmin(ReadOnlyAdmin):
     list_filter = ["direction", TemplateFilter, "language", ("sent_at", admin.DateFieldListFilter)]
     list_select_related = ["request", "sent_by"]
     raw_id_fields = ["request"]
-    show_full_result_count = False
     # Newest first along the primary key (messages are only ever added): sent_at has no index of its
     # own, and sorting the whole correspondence by it for every page takes longer the more there is.
     ordering = ["-id"]

@@ -166,6 +166,7 @@ def test_reports_are_hidden_from_customer_service_and_outsiders(service_client, 
 def test_admin_list_does_not_grow_queries_with_runs(dpo_client, unverified, django_assert_max_num_queries):
     for _ in range(5):
         call_command("purge_expired", "--dry-run", stdout=io.StringIO())
-    # 12, and one for the shop's name in the header (staff.sites): a constant, not one per run.
-    with django_assert_max_num_queries(13):
+    # 12, one for the shop's name in the header (staff.sites) and, on PostgreSQL, one for the table's row
+    # estimate (register.admin_counts): a constant, not one per run.
+    with django_assert_max_num_queries(13 + (connection.vendor == "postgresql")):
         assert dpo_client.get(reverse("admin:register_purgerun_changelist")).status_code == 200
