@@ -1,5 +1,5 @@
 """Parts of every admin page rendered in Python: the navigation sidebar, a change list's table and
-filters, and a change form's fieldsets.
+filters, and a change form's fieldsets (those of its stacked inlines too).
 
 Every admin page lists every model the user may see in the sidebar. Rendered through Django's
 ``admin/app_list.html`` that list costs about a fifth of a change page's time (some forty models, a
@@ -57,6 +57,20 @@ def admin_fieldsets(context, adminform) -> SafeString:
         with context.push(fieldset=fieldset, heading_level=2, prefix="fieldset", id_prefix=0, id_suffix=n):
             html.append(f"\n  {include.render(context)}\n")
     return SafeString("".join(html))
+
+
+@register.simple_tag(takes_context=True)
+def inline_fieldset(context, fieldset, id_prefix, id_suffix) -> SafeString:
+    """``{% include "admin/includes/fieldset.html" with heading_level=4 prefix=fieldset.formset.prefix
+    id_prefix=id_prefix id_suffix=id_suffix %}``, as Django's stacked inline includes each fieldset."""
+    prefix = fieldset.formset.prefix
+    if fieldset_template_unchanged():
+        return fieldset_html(fieldset, 4, prefix, id_prefix, id_suffix)
+    include = context.template.engine.get_template(FIELDSET_TEMPLATE)
+    with context.push(
+        fieldset=fieldset, heading_level=4, prefix=prefix, id_prefix=id_prefix, id_suffix=id_suffix
+    ):
+        return SafeString(include.render(context))
 
 
 # The sidebar's HTML by language, the apps and models shown and which of them is current: every page of
