@@ -23,11 +23,7 @@ from register.admin_base import (
     ReadOnlyInlineMixin,
     StrictAdminMixin,
 )
-from register.admin_html import (
-    RENDERER,
-    STACKED_INLINE_TEMPLATE,
-    PythonRenderedModelForm,
-)
+from register.admin_html import STACKED_INLINE_TEMPLATE
 from register.models import (
     BookkeepingPeriod,
     ContactPerson,
@@ -79,13 +75,8 @@ class PartInline(admin.StackedInline):
     show_change_link = True
     formfield_overrides = URL_FIELDS
     # The register's page shows some sixty parts, each with its texts in four languages: thousands of
-    # fields, written in Python (register.admin_html) rather than through Django's templates.
+    # fields, whose fieldsets are written in Python too (register.admin_html).
     template = STACKED_INLINE_TEMPLATE
-
-    def get_formset(self, request, obj=None, **kwargs):
-        # A formset hands its own renderer to each of its forms, whatever the form class asks for.
-        kwargs.setdefault("renderer", RENDERER)
-        return super().get_formset(request, obj, **kwargs)
 
 
 def register_parts_only(request: HttpRequest, model, kwargs: dict, what) -> dict:
@@ -335,7 +326,6 @@ class IdentityRuleInline(PartInline):
 @admin.register(Register)
 class RegisterAdmin(HistoryAdmin):
     change_form_template = "register/admin/register_change_form.html"
-    form = PythonRenderedModelForm
     list_display = ["__str__", "country", "language", "is_current", "latest_version"]
     actions = ["publish_selected"]
     fieldsets = [

@@ -40,6 +40,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
 
 from register.admin_counts import EstimatedCountPaginator
+from register.admin_html import RENDERER
 
 # model label -> {field name: permission that lets a user filter, order and search by it}
 _protected_fields: dict[str, dict[str, str]] = {}
@@ -235,6 +236,21 @@ class StrictAdminMixin:
     """
 
     action_form = ActionForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The widgets, labels and fieldsets of every change form are written in Python, the same HTML
+        # as Django's templates (register.admin_html): the form class is made afresh for each request.
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if form.default_renderer is None:
+            form.default_renderer = RENDERER
+        return form
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        # A formset hands its own renderer to its forms; each class here is made for this request.
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            formset.renderer = RENDERER
+            yield formset, inline
+
     # Above 10,000 rows a list says "about N" (PostgreSQL's estimate), and a search says "Show all"
     # instead of counting the whole table again.
     paginator = EstimatedCountPaginator

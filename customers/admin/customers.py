@@ -40,7 +40,6 @@ from customers.models import (
 )
 from customers.unsubscribe import customer_links, marketing_csv_lines
 from register.admin_base import HistoryAdmin, NoDeleteAdminMixin
-from register.admin_html import PythonRenderedModelForm
 from register.events import EventType, queue_event
 
 logger = logging.getLogger("customers.admin")
@@ -263,10 +262,6 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         (_("Orders and returns"), {"fields": ("recent_orders", "recent_returns")}),
     )
     actions = ("restrict_processing", "lift_restriction", "record_objection")
-    # Widgets, labels and fieldsets written in Python, the same HTML as Django's templates
-    # (register.admin_html): most of the change page's time was that template work.
-    form = PythonRenderedModelForm
-    change_form_template = "admin/customers/customer/staff_change_form.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         customer = self.get_object(request, object_id)

@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from register.admin_base import Kept
-from register.admin_html import FIELDSET_TEMPLATE, fieldset_html, fieldset_template_unchanged
+from register.admin_html import FIELDSET_TEMPLATE, RENDERER, fieldset_html, fieldset_template_unchanged
 from register.admin_list import filter_html, renders_in_python, result_list_html
 
 register = template.Library()
@@ -39,6 +39,13 @@ def list_filter(cl, spec) -> SafeString:
     if renders_in_python(cl) and spec.template == "admin/filter.html":
         return filter_html(cl, spec)
     return admin_list_filter(cl, spec)
+
+
+@register.filter
+def fieldsets_in_python(adminform) -> bool:
+    """Whether ``{% admin_fieldsets %}`` writes this form's fieldsets: a form the project's renderer
+    renders (every admin of the project, ``register.admin_base.StrictAdminMixin``)."""
+    return adminform.form.renderer is RENDERER
 
 
 @register.simple_tag(takes_context=True)
