@@ -72,11 +72,11 @@ class OrderAdmin(NoDeleteAdminMixin, HistoryAdmin):
             kwargs["queryset"] = Controller.objects.filter(register__is_current=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        order = self.get_object(request, object_id)
-        if order is not None:
-            restriction_banner(self, request, order.customer)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The order the change view read: reading it again for the banner cost a query.
+        if obj is not None:
+            restriction_banner(self, request, obj.customer)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -55,6 +55,16 @@ def test_customer_change_page_runs_at_most_six_queries(dpo_client, orders):
     assert customer.orders.order_by("-placed_at").first().number in response.content.decode()
 
 
+def test_the_order_change_page_reads_the_order_once(dpo_client):
+    customer = customer_with_orders(3)
+    order = customer.orders.order_by("pk").first()
+    url = reverse("admin:customers_order_change", args=[order.pk])
+    dpo_client.get(url)
+    own = page_queries(dpo_client, url)
+    # Not once for the restriction banner and again for the form.
+    assert len([sql for sql in own if sql.startswith('SELECT "customers_order"."id"')]) == 1, own
+
+
 def test_request_machinery_is_what_the_pattern_leaves_out(dpo_client):
     # The filter of page_queries hides only session, user, device and permission reads.
     url = reverse("admin:customers_customer_changelist")
