@@ -4,16 +4,16 @@ Used only by the benchmark (``requests/management/commands/bench.py``), through 
 (the project's URLs plus ``/stock-admin/`` and ``/bench-hello/``); nothing else routes here. The stock
 admin is Django's ``AdminSite`` with default ``ModelAdmin`` behaviour for ``Customer`` and ``Order``:
 the same columns, filters and search fields as a shop would first write them, with Django's
-``SELECT DISTINCT`` filters, exact counts and ``icontains`` search; likewise for requests and the
-consent ledger. Each stock list shows as many rows a page as ours (``same_rows``), so both pages render the
-same rows: Django's default is 100, and some of our lists show 50.
+``SELECT DISTINCT`` filters, exact counts and ``icontains`` search; likewise for returns, requests and
+the consent ledger. Each stock list shows as many rows a page as ours (``same_rows``), so both pages
+render the same rows: Django's default is 100, and some of our lists show 50.
 """
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from customers.models import ConsentEvent, Customer, Order
+from customers.models import ConsentEvent, Customer, Order, Return
 from register.urls import urlpatterns as project_urlpatterns
 from requests.models import Request
 
@@ -41,6 +41,14 @@ class StockRequestAdmin(admin.ModelAdmin):
     search_fields = ("email", "name", "customer_number", "order_number")
 
 
+class StockReturnAdmin(admin.ModelAdmin):
+    list_display = ("id", "order", "returned_at", "status", "refund_amount")
+    list_filter = ("status",)
+    list_select_related = ("order",)
+    search_fields = ("order__number",)
+    raw_id_fields = ("order",)
+
+
 class StockConsentEventAdmin(admin.ModelAdmin):
     list_display = ("occurred_at", "customer", "purpose", "action", "via", "notice_version")
     list_filter = ("purpose", "action", "via")
@@ -51,6 +59,7 @@ class StockConsentEventAdmin(admin.ModelAdmin):
 
 stock_site.register(Customer, StockCustomerAdmin)
 stock_site.register(Order, StockOrderAdmin)
+stock_site.register(Return, StockReturnAdmin)
 stock_site.register(Request, StockRequestAdmin)
 stock_site.register(ConsentEvent, StockConsentEventAdmin)
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import override_settings
 
 from tests.conftest import login_with_second_factor
-from tests.factories import make_consent, make_customer, make_order, make_request
+from tests.factories import make_consent, make_customer, make_order, make_request, make_return
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,8 @@ def test_the_stock_admin_lists_the_same_rows_and_the_bare_view_answers(client):
     page = client.get("/stock-admin/customers/customer/?q=virt").content.decode()
     assert "Virtanen" in page
     assert order.number in client.get("/stock-admin/customers/order/").content.decode()
+    make_return(order)
+    assert order.number in client.get("/stock-admin/customers/return/").content.decode()
     make_request(email="asker@example.com", name="Asta Asker")
     requests_page = client.get("/stock-admin/requests/request/?q=asta").content.decode()
     assert "1 request" in requests_page or "1 data-subject request" in requests_page

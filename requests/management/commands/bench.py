@@ -449,6 +449,7 @@ class Command(BaseCommand):
             .order_by("-n", "last_name")
             .first()
         )
+        typical_order = typical.orders.order_by("pk").first()
         prefix = common["last_name"][:5]
         matches = Customer.objects.filter(last_name__istartswith=prefix).count()
         # The two letters most last names begin with (about a tenth of the register), and the one letter
@@ -477,6 +478,8 @@ class Command(BaseCommand):
             (f"search name prefix ({letter!r}, {letter_matches:,} matches)", f"customer/?q={letter}"),
             ("customer change page", f"customer/{typical.pk}/change/"),
             (f"customer change page ({size})", f"customer/{big.pk}/change/"),
+            ("order change page", f"order/{typical_order.pk}/change/"),
+            ("return list", "return/"),
         ]
         rows = [
             self.measure(name, self.page(client, ours + path), self.page(client, stock + path))
