@@ -154,6 +154,8 @@ class ReturnAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
     list_display = ("id", "order", "returned_at", "status", "refund_amount", "refund_account")
     list_filter = ("status",)
     list_select_related = ("order",)
+    # What the list's rows show: a page read the whole return and its whole order, 200 wide rows.
+    list_columns = ("order__number", "returned_at", "status", "refund_amount", "refund_account")
     raw_id_fields = ("order",)
     search_fields = ("order__number",)
     search_help_text = _("Exact order number.")

@@ -329,3 +329,19 @@ def test_the_change_page_lists_the_customers_latest_orders_newest_first(dpo_clie
     shown = [int(pk) for pk in re.findall(r"/admin/customers/order/(\d+)/change/", page)]
     newest = sorted(orders, key=lambda o: (o.placed_at, o.pk), reverse=True)[: customer_admin.RECENT_ROWS]
     assert shown == [o.pk for o in newest]
+
+
+def test_the_returns_list_reads_only_the_columns_it_shows(dpo_client):
+    from tests.factories import make_return
+
+    item = make_return(reason="Lid broke on arrival", status="received")
+    url = reverse("admin:customers_return_changelist")
+    dpo_client.get(url)
+    select = next(
+        sql for sql in queries_of(dpo_client, url) if sql.startswith('SELECT "customers_return"."id"')
+    )
+    # Not the customer's own words, nor the order's delivery address: only what the rows show.
+    assert '"customers_return"."reason"' not in select
+    assert '"customers_order"."delivery_street"' not in select
+    page = dpo_client.get(url).content.decode()
+    assert item.order.number in page and "1234 5600" in page and "Received" in page
