@@ -48,36 +48,28 @@ def fieldsets_in_python(adminform) -> bool:
     return adminform.form.renderer is RENDERER
 
 
+def _fieldset(context, fieldset, heading_level, prefix, id_prefix, id_suffix) -> str:
+    """``{% include "admin/includes/fieldset.html" with heading_level prefix id_prefix id_suffix %}``:
+    written by ``fieldset_html`` while the template is the one it was written from, else the template."""
+    if fieldset_template_unchanged():
+        return fieldset_html(fieldset, heading_level, prefix, id_prefix, id_suffix)
+    include = context.template.engine.get_template(FIELDSET_TEMPLATE)
+    given = {"heading_level": heading_level, "prefix": prefix, "id_prefix": id_prefix, "id_suffix": id_suffix}
+    with context.push(fieldset=fieldset, **given):
+        return include.render(context)
+
+
 @register.simple_tag(takes_context=True)
 def admin_fieldsets(context, adminform) -> SafeString:
     """The change form's fieldsets, as ``admin/change_form.html``'s block ``field_sets`` includes them."""
-    if fieldset_template_unchanged():
-        return SafeString(
-            "".join(
-                f"\n  {fieldset_html(fieldset, 2, 'fieldset', 0, n)}\n"
-                for n, fieldset in enumerate(adminform)
-            )
-        )
-    include = context.template.engine.get_template(FIELDSET_TEMPLATE)
-    html = []
-    for n, fieldset in enumerate(adminform):
-        with context.push(fieldset=fieldset, heading_level=2, prefix="fieldset", id_prefix=0, id_suffix=n):
-            html.append(f"\n  {include.render(context)}\n")
-    return SafeString("".join(html))
+    html = (_fieldset(context, fieldset, 2, "fieldset", 0, n) for n, fieldset in enumerate(adminform))
+    return SafeString("".join(f"\n  {part}\n" for part in html))
 
 
 @register.simple_tag(takes_context=True)
 def inline_fieldset(context, fieldset, id_prefix, id_suffix) -> SafeString:
-    """``{% include "admin/includes/fieldset.html" with heading_level=4 prefix=fieldset.formset.prefix
-    id_prefix=id_prefix id_suffix=id_suffix %}``, as Django's stacked inline includes each fieldset."""
-    prefix = fieldset.formset.prefix
-    if fieldset_template_unchanged():
-        return fieldset_html(fieldset, 4, prefix, id_prefix, id_suffix)
-    include = context.template.engine.get_template(FIELDSET_TEMPLATE)
-    with context.push(
-        fieldset=fieldset, heading_level=4, prefix=prefix, id_prefix=id_prefix, id_suffix=id_suffix
-    ):
-        return SafeString(include.render(context))
+    """The include of each fieldset in Django's stacked inline (heading level 4, the formset's prefix)."""
+    return SafeString(_fieldset(context, fieldset, 4, fieldset.formset.prefix, id_prefix, id_suffix))
 
 
 # The sidebar's HTML by language, the apps and models shown and which of them is current: every page of
