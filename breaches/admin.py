@@ -22,13 +22,13 @@ from breaches import audit, notices
 from breaches.authorities import FORM_LANGUAGE, authority_form
 from breaches.clock import clock_html
 from breaches.models import Breach, BreachNotice, BreachNotification
-from register.admin_base import HistoryAdmin, NoDeleteAdminMixin, ReadOnlyAdmin
+from register.admin_base import HistoryAdmin, NoDeleteAdminMixin, ReadOnlyAdmin, TabularInline
 from register.models import shop_country
 
 NOTIFY_PERMISSION = "breaches.notify_subjects"
 
 
-class BreachNotificationInline(NoDeleteAdminMixin, admin.TabularInline):
+class BreachNotificationInline(NoDeleteAdminMixin, TabularInline):
     """Stages of the notification: added here, then kept as recorded (a correction is a new stage)."""
 
     model = BreachNotification

@@ -21,9 +21,10 @@ from register.admin_base import (
     ReadOnlyAdmin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
+    StackedInline,
     StrictAdminMixin,
+    TabularInline,
 )
-from register.admin_html import STACKED_INLINE_TEMPLATE
 from register.models import (
     BookkeepingPeriod,
     ContactPerson,
@@ -70,13 +71,10 @@ def languages(name: str) -> tuple[tuple[str, str], tuple[str, str]]:
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class PartInline(admin.StackedInline):
+class PartInline(StackedInline):
     extra = 0
     show_change_link = True
     formfield_overrides = URL_FIELDS
-    # The register's page shows some sixty parts, each with its texts in four languages: thousands of
-    # fields, whose fieldsets are written in Python too (register.admin_html).
-    template = STACKED_INLINE_TEMPLATE
 
 
 def register_parts_only(request: HttpRequest, model, kwargs: dict, what) -> dict:
@@ -685,7 +683,7 @@ class NoticeVersionAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 # --- Retention runs ---
 
 
-class PurgeRuleResultInline(ReadOnlyInlineMixin, admin.TabularInline):
+class PurgeRuleResultInline(ReadOnlyInlineMixin, TabularInline):
     model = PurgeRuleResult
     fields = [
         "rule",

@@ -40,7 +40,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_history_model_for_model
 
 from register.admin_counts import EstimatedCountPaginator
-from register.admin_html import RENDERER
+from register.admin_html import RENDERER, STACKED_INLINE_TEMPLATE, TABULAR_INLINE_TEMPLATE, python_written
 
 # model label -> {field name: permission that lets a user filter, order and search by it}
 _protected_fields: dict[str, dict[str, str]] = {}
@@ -244,6 +244,9 @@ class StrictAdminMixin:
         if form.default_renderer is None:
             form.default_renderer = RENDERER
         return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return python_written(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_formsets_with_inlines(self, request, obj=None):
         # A formset hands its own renderer to its forms; each class here is made for this request.
@@ -462,6 +465,23 @@ class NoDeleteAdminMixin:
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """A ModelAdmin of records that are evidence: listed and shown, never edited here."""
+
+
+class _PythonWrittenInline:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return python_written(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class StackedInline(_PythonWrittenInline, admin.StackedInline):
+    """Django's stacked inline, with its fieldsets written in Python (``register.admin_html``)."""
+
+    template = STACKED_INLINE_TEMPLATE
+
+
+class TabularInline(_PythonWrittenInline, admin.TabularInline):
+    """Django's tabular inline, with its rows' cells written in Python (``register.admin_html``)."""
+
+    template = TABULAR_INLINE_TEMPLATE
 
 
 class ReadOnlyInlineMixin(ReadOnlyAdminMixin):

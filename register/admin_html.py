@@ -20,10 +20,13 @@ from html import escape as escape_text
 from types import SimpleNamespace
 
 from django import forms
+from django.contrib.admin import widgets as admin_widgets
+from django.forms.models import ModelChoiceIterator
 from django.forms.renderers import DjangoTemplates
 from django.template import engines
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
+from django.utils.html import strip_spaces_between_tags
 from django.utils.safestring import SafeData, SafeString
 
 # What ``{{ value }}`` does to a value in a template of Django's engines: localtime, localize, escape.
@@ -140,6 +143,24 @@ def _error_list(context: dict) -> str | None:
     return "" if not context.get("errors") else None
 
 
+def _hidden_fields_only(context: dict) -> str | None:
+    """``django/forms/div.html`` for a form of hidden fields and no errors (a formset's management form),
+    else the template."""
+    if context.get("fields") or context.get("errors"):
+        return None
+    return "".join(_var(field) for field in context.get("hidden_fields", ()))
+
+
+def _multiwidget(context: dict) -> str | None:
+    """``django/forms/widgets/multiwidget.html`` (and the split hidden date and time that include it), when
+    every part is a plain input."""
+    parts = context["widget"]["subwidgets"]
+    if any(part.get("template_name") not in INPUT_TEMPLATES for part in parts):
+        return None
+    # {% spaceless %}: no whitespace between the inputs.
+    return strip_spaces_between_tags("".join(_input(part) + "\n" for part in parts).strip())
+
+
 def _split_datetime(context: dict) -> str | None:
     """``admin/widgets/split_datetime.html``, when both parts are plain inputs."""
     date, time = context["widget"]["subwidgets"][:2]
@@ -166,6 +187,10 @@ def _admin_url(context: dict) -> str:
 SELECT_OPTION = "django/forms/widgets/select_option.html"
 INPUT = "django/forms/widgets/input.html"
 WIDGET_ATTRS = "django/forms/widgets/attrs.html"
+ERROR_LIST = "django/forms/errors/list/default.html"
+FORM_DIV = "django/forms/div.html"
+MULTIWIDGET = "django/forms/widgets/multiwidget.html"
+SPLIT_HIDDEN = "django/forms/widgets/splithiddendatetime.html"
 
 # template name -> (writer, the templates whose HTML it writes). A writer may answer None: the
 # template then renders (a select with a custom option template, an error list with errors).
@@ -179,6 +204,12 @@ WRITERS: dict[str, tuple[Writer, tuple[str, ...]]] = {
     "django/forms/widgets/textarea.html": (_textarea, ("django/forms/widgets/textarea.html", WIDGET_ATTRS)),
     "django/forms/label.html": (_label, ("django/forms/label.html", "django/forms/attrs.html")),
     "django/forms/errors/list/ul.html": (_error_list, ("django/forms/errors/list/ul.html",)),
+    ERROR_LIST: (_error_list, (ERROR_LIST, "django/forms/errors/list/ul.html")),
+    FORM_DIV: (_hidden_fields_only, (FORM_DIV, ERROR_LIST, "django/forms/errors/list/ul.html")),
+    **{
+        name: (_multiwidget, (name, MULTIWIDGET, *INPUT_TEMPLATES, INPUT, WIDGET_ATTRS))
+        for name in (MULTIWIDGET, SPLIT_HIDDEN)
+    },
     "admin/widgets/split_datetime.html": (
         _split_datetime,
         (
@@ -204,6 +235,10 @@ TEMPLATE_SHA256 = {
     "django/forms/label.html": "d1b2427488fc1b97b619ac3741447464c77055abc2f34630c52e44d12864ce61",
     "django/forms/attrs.html": "5053e00975c20246ee9b1644d4d33e689544e1509ed918c2ac72cdb1e89bbf72",
     "django/forms/errors/list/ul.html": "84f81a22e37d9f5a6f7726c4b3acca2bf3a416284831b4dbe7291c4d0940484c",
+    ERROR_LIST: "2a6c759f0af3438f4c68ff3419dd7b182e53407e01edda166b72376b35efa070",
+    FORM_DIV: "3e02521a51175cb9a1e7c58b1f8f5cc6f51a588f1bc44d22a137fe318f3db85f",
+    MULTIWIDGET: "b2593802009d5e756616f6af86355cb336b4aae4ce3f62c6e740fcc276b4770d",
+    SPLIT_HIDDEN: "03368f2e534b83dd6a915430c2d009c703aa0de9abb6dfdbb529162e96e8243b",
     "admin/widgets/split_datetime.html": "050f5736fddeaadbcda996465b7f1504cd8d6a7fb93c1c6891ba36166ff0c024",
     "admin/widgets/url.html": "4dfecfc1da0a0228a67e60d355b5b3455c7151ec9f845d0e96cba2399d6d1e02",
     "admin/includes/fieldset.html": "2d7ffc5f076e04ca370e640db8668ad2da0b328567b0c74c89a64e7c6fb353a9",
@@ -241,6 +276,63 @@ class PythonFormRenderer(DjangoTemplates):
 RENDERER = PythonFormRenderer()
 
 
+class _RenderedBy:
+    """A widget whose ``render`` uses ``renderer`` whatever its caller asks for; all else is the widget's."""
+
+    def __init__(self, widget, renderer):
+        self._widget, self._renderer = widget, renderer
+
+    def __getattr__(self, name):
+        return getattr(self._widget, name)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return self._widget.render(name, value, attrs, renderer=self._renderer)
+
+
+class RelatedWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
+    """Django's wrapper of a related field's select (its add, change and view links), with the select
+    rendered by the wrapper's own renderer: Django renders it with the default template renderer."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        self._renderer = renderer
+        try:
+            return super().render(name, value, attrs, renderer)
+        finally:
+            self._renderer = None
+
+    def get_context(self, name, value, attrs):
+        inner = self.widget
+        self.widget = _RenderedBy(inner, getattr(self, "_renderer", None))
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.widget = inner
+
+
+class ListedChoiceIterator(ModelChoiceIterator):
+    """The choices of a model's select read with one plain query. Django reads them through
+    ``.iterator()``, which on PostgreSQL is a server-side cursor: three round trips for the few rows of a
+    select (a big table's field is a raw id or autocomplete, never a select)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+def python_written(formfield):
+    """``formfield`` of an admin's form, with its related select wrapped and listed as above."""
+    if formfield is None:
+        return formfield
+    if type(formfield.widget) is admin_widgets.RelatedFieldWidgetWrapper:
+        formfield.widget.__class__ = RelatedWidgetWrapper
+    if isinstance(formfield, forms.ModelChoiceField) and formfield.iterator is ModelChoiceIterator:
+        formfield.iterator = ListedChoiceIterator
+        formfield.widget.choices = formfield.choices
+    return formfield
+
+
 class PythonRenderedModelForm(forms.ModelForm):
     """A model form whose widgets, labels and empty error lists are written by ``PythonFormRenderer``."""
 
@@ -253,6 +345,9 @@ FIELDSET_TEMPLATE = "admin/includes/fieldset.html"
 # Django's stacked inline, with its fieldsets written by ``fieldset_html`` (``{% inline_fieldset %}``);
 # ``tests/staff/test_admin_html.py`` checks it is Django's template but for that one tag.
 STACKED_INLINE_TEMPLATE = "admin/edit_inline/stacked_python.html"
+# Django's tabular inline, with each row's cells written by ``tabular_cells_html``
+# (``{% inline_tabular_cells %}``), checked the same way.
+TABULAR_INLINE_TEMPLATE = "admin/edit_inline/tabular_python.html"
 
 
 @functools.cache
@@ -359,4 +454,31 @@ def fieldset_html(fieldset, heading_level=2, prefix="fieldset", id_prefix=0, id_
         out.append("</details>")
     out.append("\n</fieldset>\n")
     # Every value above went through _var (escaped as a template escapes it) or is a SafeString.
+    return SafeString("".join(out))
+
+
+def tabular_cells_html(inline_admin_form) -> SafeString:
+    """The cells of one row of Django's ``admin/edit_inline/tabular.html``: its loop over the row's
+    fieldsets, lines and fields, with the template's line breaks and indents."""
+    out = []
+    for fieldset in inline_admin_form:
+        out.append("\n          ")
+        for line in fieldset:
+            out.append("\n            ")
+            for field in line:
+                name = _field_name(field)
+                classes = (f"field-{_var(name)}" if name else "") + (
+                    " hidden" if _field_attr(field, "is_hidden") else ""
+                )
+                out.append(f'\n              <td class="{classes}">\n              ')
+                if field.is_readonly:
+                    out.append(f"\n                  <p>{_var(field.contents())}</p>\n              ")
+                else:
+                    errors = _var(field.field.errors.as_ul())
+                    widget = _var(field.field)
+                    out.append(f"\n                  {errors}\n                  {widget}\n              ")
+                out.append("\n              </td>\n            ")
+            out.append("\n          ")
+        out.append("\n        ")
+    # Every value went through _var (escaped as the template escapes it).
     return SafeString("".join(out))

@@ -19,19 +19,19 @@ from customers.models import (
     Payment,
     Return,
 )
-from register.admin_base import HistoryAdmin, NoDeleteAdminMixin
+from register.admin_base import HistoryAdmin, NoDeleteAdminMixin, TabularInline
 from register.models import Controller
 
 # --- Orders and bookkeeping --------------------------------------------------------------------
 
 
-class OrderLineInline(NoDeleteAdminMixin, admin.TabularInline):
+class OrderLineInline(NoDeleteAdminMixin, TabularInline):
     model = OrderLine
     extra = 0
     fields = ("sku", "product_name", "quantity", "unit_price", "vat_rate")
 
 
-class InvoiceInline(NoDeleteAdminMixin, admin.TabularInline):
+class InvoiceInline(NoDeleteAdminMixin, TabularInline):
     model = Invoice
     extra = 0
     fields = ("number", "issued_at", "amount", "vat_amount", "currency")
@@ -113,7 +113,7 @@ class OrderAdmin(NoDeleteAdminMixin, HistoryAdmin):
         )
 
 
-class PaymentInline(NoDeleteAdminMixin, admin.TabularInline):
+class PaymentInline(NoDeleteAdminMixin, TabularInline):
     model = Payment
     extra = 0
     fields = ("paid_at", "amount", "method", "reference")

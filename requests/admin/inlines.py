@@ -3,12 +3,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from register.admin_base import NoDeleteAdminMixin, ReadOnlyInlineMixin
+from register.admin_base import NoDeleteAdminMixin, ReadOnlyInlineMixin, StackedInline, TabularInline
 from requests.emails import email_name
 from requests.models import InternalNote, RequestEvent, RequestMessage
 
 
-class RequestEventInline(ReadOnlyInlineMixin, admin.TabularInline):
+class RequestEventInline(ReadOnlyInlineMixin, TabularInline):
     model = RequestEvent
     verbose_name_plural = _("events (audit trail)")
     fields = ["at", "kind", "actor", "event_detail"]
@@ -19,7 +19,7 @@ class RequestEventInline(ReadOnlyInlineMixin, admin.TabularInline):
         return event.describe()
 
 
-class RequestMessageInline(ReadOnlyInlineMixin, admin.StackedInline):
+class RequestMessageInline(ReadOnlyInlineMixin, StackedInline):
     model = RequestMessage
     verbose_name_plural = _("correspondence with the customer")
     fields = ["sent_at", "direction", "template_name", "recipient", "language", "sent_by", "subject", "body"]
@@ -30,7 +30,7 @@ class RequestMessageInline(ReadOnlyInlineMixin, admin.StackedInline):
         return email_name(message.template)
 
 
-class InternalNoteInline(NoDeleteAdminMixin, admin.StackedInline):
+class InternalNoteInline(NoDeleteAdminMixin, StackedInline):
     """Notes staff write about the request; existing notes are read-only, new ones can be added.
 
     The heading says what happens to them: a note about a person is their personal data and is part

@@ -1,5 +1,5 @@
 """Parts of every admin page rendered in Python: the navigation sidebar, a change list's table and
-filters, and a change form's fieldsets (those of its stacked inlines too).
+filters, and a change form's fieldsets (those of its stacked inlines too) and its tabular inlines' cells.
 
 Every admin page lists every model the user may see in the sidebar. Rendered through Django's
 ``admin/app_list.html`` that list costs about a fifth of a change page's time (some forty models, a
@@ -17,7 +17,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 
 from register.admin_base import Kept
-from register.admin_html import FIELDSET_TEMPLATE, RENDERER, fieldset_html, fieldset_template_unchanged
+from register.admin_html import (
+    FIELDSET_TEMPLATE,
+    RENDERER,
+    fieldset_html,
+    fieldset_template_unchanged,
+    tabular_cells_html,
+)
 from register.admin_list import filter_html, renders_in_python, result_list_html
 
 register = template.Library()
@@ -70,6 +76,12 @@ def admin_fieldsets(context, adminform) -> SafeString:
 def inline_fieldset(context, fieldset, id_prefix, id_suffix) -> SafeString:
     """The include of each fieldset in Django's stacked inline (heading level 4, the formset's prefix)."""
     return SafeString(_fieldset(context, fieldset, 4, fieldset.formset.prefix, id_prefix, id_suffix))
+
+
+@register.simple_tag
+def inline_tabular_cells(inline_admin_form) -> SafeString:
+    """The cells of a row of Django's tabular inline (its loop over the fieldsets, lines and fields)."""
+    return tabular_cells_html(inline_admin_form)
 
 
 # The sidebar's HTML by language, the apps and models shown and which of them is current: every page of

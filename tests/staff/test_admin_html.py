@@ -42,6 +42,10 @@ class EveryWidgetForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
     flag = forms.BooleanField(required=False)
     locked = forms.CharField(required=False, disabled=True, widget=forms.TextInput(attrs={"autofocus": True}))
+    hidden_when = forms.SplitDateTimeField(required=False, widget=forms.SplitHiddenDateTimeWidget)
+    parts = forms.SplitDateTimeField(
+        required=False, widget=forms.SplitDateTimeWidget(attrs={"data-x": HOSTILE})
+    )
 
 
 VALUES = [
@@ -57,6 +61,8 @@ VALUES = [
         "day": "2026-11-30",
         "clock": "08:15",
         "when": timezone.make_aware(datetime(2026, 11, 30, 8, 15)),
+        "hidden_when": timezone.make_aware(datetime(2026, 11, 30, 9, 45)),
+        "parts": timezone.make_aware(datetime(2026, 12, 1, 23, 59)),
         "choice": "b",
         "grouped": "se",
         "note": f"\n{HOSTILE}\n  second line",
@@ -83,6 +89,38 @@ def test_every_widget_label_and_error_list_is_djangos_html(initial, language):
                 assert str(ours[name]) == str(django[name]), name
                 assert ours[name].label_tag() == django[name].label_tag(), name
                 assert ours[name].errors.as_ul() == django[name].errors.as_ul() == "", name
+
+
+class HiddenOnlyForm(forms.Form):
+    total = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        if self.cleaned_data.get("note") == "refuse":
+            raise forms.ValidationError(HOSTILE)
+        return self.cleaned_data
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"initial": {"total": 3, "note": HOSTILE}},
+        {"data": {"total": "4", "note": HOSTILE}},
+        {"data": {"total": "many"}},
+        {"data": {"total": "1", "note": "refuse"}},
+    ],
+)
+def test_a_form_of_hidden_fields_is_djangos_html(kwargs):
+    """A formset's management form: hidden inputs only, written in Python while there is no error."""
+    django, ours = both_renderers(HiddenOnlyForm, **kwargs)
+    assert str(ours) == str(django)
+    assert str(ours.non_field_errors()) == str(django.non_field_errors())
+    assert str(ours).count("<input") == 2
+
+
+def test_a_form_with_visible_fields_renders_through_djangos_template():
+    django, ours = both_renderers(EveryWidgetForm, initial=VALUES[1])
+    assert str(ours) == str(django)
 
 
 def test_error_lists_with_errors_render_through_djangos_template():
@@ -210,6 +248,33 @@ def test_the_stacked_inline_template_is_djangos_but_for_its_fieldsets():
     assert ours == expected
 
 
+def test_the_tabular_inline_template_is_djangos_but_for_its_cells():
+    """Ours is Django's ``admin/edit_inline/tabular.html`` with the loop writing a row's cells as a Python
+    tag."""
+    engine = engines["django"]
+    django = engine.get_template("admin/edit_inline/tabular.html").template.source
+    ours = engine.get_template(admin_html.TABULAR_INLINE_TEMPLATE).template.source
+    loop = django[django.index("        {% for fieldset in inline_admin_form %}") :]
+    loop = loop[: loop.index('        <td class="delete">')]
+    assert "{{ field.contents }}" in loop and "{{ field.field }}" in loop
+    expected = django.replace(
+        "{% load i18n admin_urls static admin_modify %}",
+        "{% load i18n admin_urls static admin_modify staff_admin %}",
+        1,
+    )
+    expected = expected.replace(loop, "        {% inline_tabular_cells inline_admin_form %}\n")
+    assert ours == expected
+
+
+def test_every_inline_of_the_project_writes_its_html_in_python():
+    """Each inline of every admin uses the Python-written stacked or tabular template."""
+    inlines = [inline for model_admin in admin.site._registry.values() for inline in model_admin.inlines]
+    assert len(inlines) >= 8
+    for inline in inlines:
+        python_written = (admin_html.STACKED_INLINE_TEMPLATE, admin_html.TABULAR_INLINE_TEMPLATE)
+        assert inline.template in python_written, inline
+
+
 def _form_part(page: str) -> str:
     """The register page's fieldsets and inlines: from the first fieldset to the buttons."""
     start = page.index('<fieldset class="module aligned')
@@ -218,9 +283,8 @@ def _form_part(page: str) -> str:
 
 def render_as_django(monkeypatch) -> None:
     """Make the project's admins render their forms as Django does: its form renderer, its fieldset and
-    stacked inline templates."""
-    from register.admin import PartInline
-    from register.admin_base import StrictAdminMixin
+    inline templates."""
+    from register.admin_base import StackedInline, StrictAdminMixin, TabularInline
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return super(StrictAdminMixin, self).get_form(request, obj, change=change, **kwargs)
@@ -230,7 +294,9 @@ def render_as_django(monkeypatch) -> None:
 
     monkeypatch.setattr(StrictAdminMixin, "get_form", get_form)
     monkeypatch.setattr(StrictAdminMixin, "get_formsets_with_inlines", get_formsets_with_inlines)
-    monkeypatch.setattr(PartInline, "template", "admin/edit_inline/stacked.html")
+    monkeypatch.setattr(StackedInline, "template", "admin/edit_inline/stacked.html")
+    monkeypatch.setattr("register.admin_base.python_written", lambda formfield: formfield)
+    monkeypatch.setattr(TabularInline, "template", "admin/edit_inline/tabular.html")
 
 
 def test_every_admins_add_and_change_pages_are_the_html_djangos_templates_give(dpo_client, monkeypatch):
@@ -303,3 +369,45 @@ def test_the_register_change_page_is_the_html_djangos_templates_give(dpo_client,
     assert ('value="Testbutik Oy"' in ours) != bound
     assert "&lt;script&gt;" in ours and "<script>alert" not in ours
     assert ("errorlist" in ours) == bound
+
+
+def test_every_widget_of_a_change_page_is_written_by_the_projects_renderer(dpo_client, monkeypatch):
+    """The order's page: its controller select inside Django's related-widget wrapper (which renders the
+    select with the default renderer), its inlines' management forms, its hidden date and time."""
+    from tests.factories import make_invoice, make_order_line
+
+    order = make_order()
+    make_order_line(order)
+    make_invoice(order)
+    rendered = []
+    render = DjangoTemplates.render
+
+    def recording(self, template_name, context, request=None):
+        rendered.append((type(self), template_name))
+        return render(self, template_name, context, request)
+
+    monkeypatch.setattr(DjangoTemplates, "render", recording)
+    page = dpo_client.get(reverse("admin:customers_order_change", args=[order.pk])).content.decode()
+    assert 'name="controller"' in page and 'class="related-widget-wrapper"' in page
+    assert not [name for kind, name in rendered if kind is not PythonFormRenderer]
+    assert not {"django/forms/widgets/select.html", "django/forms/div.html"} & {name for _, name in rendered}
+
+
+def test_a_related_select_lists_its_choices_as_djangos_iterator_does(rf, dpo):
+    """The same choices, read with a plain query instead of ``.iterator()`` (a server-side cursor on
+    PostgreSQL)."""
+    from django.forms.models import ModelChoiceIterator
+
+    from customers.models import Order
+    from register.admin_html import ListedChoiceIterator
+    from tests.factories import make_complete_register
+
+    make_complete_register()
+    request = rf.get("/")
+    request.user = dpo
+    order_admin = admin.site._registry[Order]
+    field = order_admin.get_form(request)().fields["controller"]
+    assert field.iterator is ListedChoiceIterator
+    ours = [(str(value), label) for value, label in field.choices]
+    django = [(str(value), label) for value, label in ModelChoiceIterator(field)]
+    assert ours == django and len(ours) >= 2
