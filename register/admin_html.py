@@ -184,6 +184,29 @@ def _admin_url(context: dict) -> str:
     )
 
 
+def _raw_id(context: dict) -> str:
+    """``admin/widgets/foreign_key_raw_id.html``: the id's input, the lookup link and the related
+    object's name."""
+    widget = context["widget"]
+    related_url = _get(context, "related_url")
+    html = ["<div>" if related_url else "", _input(widget)]
+    if related_url:
+        name = _var(_get(widget, "name"))
+        html.append(
+            f'<a href="{_var(related_url)}" class="related-lookup" id="lookup_id_{name}"'
+            f' title="{_var(_get(context, "link_title"))}"></a>'
+        )
+    label = _get(context, "link_label")
+    if label:
+        link_url = _get(context, "link_url")
+        shown = f'<a href="{_var(link_url)}">{_var(label)}</a>' if link_url else _var(label)
+        html.append(f"\n<strong>{shown}</strong>")
+    if related_url:
+        html.append("</div>")
+    html.append("\n")
+    return "".join(html)
+
+
 SELECT_OPTION = "django/forms/widgets/select_option.html"
 INPUT = "django/forms/widgets/input.html"
 WIDGET_ATTRS = "django/forms/widgets/attrs.html"
@@ -191,6 +214,7 @@ ERROR_LIST = "django/forms/errors/list/default.html"
 FORM_DIV = "django/forms/div.html"
 MULTIWIDGET = "django/forms/widgets/multiwidget.html"
 SPLIT_HIDDEN = "django/forms/widgets/splithiddendatetime.html"
+RAW_ID = "admin/widgets/foreign_key_raw_id.html"
 
 # template name -> (writer, the templates whose HTML it writes). A writer may answer None: the
 # template then renders (a select with a custom option template, an error list with errors).
@@ -221,6 +245,7 @@ WRITERS: dict[str, tuple[Writer, tuple[str, ...]]] = {
         ),
     ),
     "admin/widgets/url.html": (_admin_url, ("admin/widgets/url.html", INPUT, WIDGET_ATTRS)),
+    RAW_ID: (_raw_id, (RAW_ID, INPUT, WIDGET_ATTRS)),
 }
 
 # The SHA-256 of each template a writer stands for, as Django 5.2 ships it.
@@ -240,6 +265,7 @@ TEMPLATE_SHA256 = {
     MULTIWIDGET: "b2593802009d5e756616f6af86355cb336b4aae4ce3f62c6e740fcc276b4770d",
     SPLIT_HIDDEN: "03368f2e534b83dd6a915430c2d009c703aa0de9abb6dfdbb529162e96e8243b",
     "admin/widgets/split_datetime.html": "050f5736fddeaadbcda996465b7f1504cd8d6a7fb93c1c6891ba36166ff0c024",
+    RAW_ID: "5f542cc5ea6886ded30994c92c767a8e06d92d31168de6aa042aa502f9a08948",
     "admin/widgets/url.html": "4dfecfc1da0a0228a67e60d355b5b3455c7151ec9f845d0e96cba2399d6d1e02",
     "admin/includes/fieldset.html": "2d7ffc5f076e04ca370e640db8668ad2da0b328567b0c74c89a64e7c6fb353a9",
 }

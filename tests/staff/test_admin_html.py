@@ -411,3 +411,21 @@ def test_a_related_select_lists_its_choices_as_djangos_iterator_does(rf, dpo):
     ours = [(str(value), label) for value, label in field.choices]
     django = [(str(value), label) for value, label in ModelChoiceIterator(field)]
     assert ours == django and len(ours) >= 2
+
+
+@pytest.mark.parametrize("site", ["project", "empty"])
+def test_a_raw_id_input_is_djangos_html(site):
+    """The id's input, the lookup link (none where the related model has no admin) and the related
+    object's name, escaped."""
+    from customers.models import Order
+
+    customer = make_customer(customer_number="<K&'1\">")
+    admin_site = admin.site if site == "project" else admin.AdminSite(name="empty")
+    widget = admin_widgets.ForeignKeyRawIdWidget(Order._meta.get_field("customer").remote_field, admin_site)
+    for value in (customer.pk, None, ""):
+        django = widget.render("customer", value, {"id": "id_customer"}, renderer=DjangoTemplates())
+        ours = widget.render("customer", value, {"id": "id_customer"}, renderer=PythonFormRenderer())
+        assert ours == django, value
+    shown = widget.render("customer", customer.pk, renderer=PythonFormRenderer())
+    assert "&lt;K&amp;&#x27;1&quot;&gt;" in shown and "<K" not in shown
+    assert ("related-lookup" in shown) == (site == "project")
