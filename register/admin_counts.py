@@ -31,7 +31,9 @@ class EstimatedCountPaginator(Paginator):
 
     Estimates are kept for ``ESTIMATE_SECONDS`` by the query they are of: staff going back
     to a list, or through its pages, do not ask the planner again. A kept estimate only chooses between
-    "about N" and counting; a count is always made at the time.
+    "about N" and counting. A count up to the threshold is made at the time; a list found to hold more
+    than ``ESTIMATE_FROM`` rows says "more than" for ``ESTIMATE_SECONDS`` without counting them again
+    (the consent filter's pages: 10,001 ledger probes each, some 80 ms at a million customers).
     """
 
     ESTIMATE_FROM = 10_000
@@ -69,6 +71,8 @@ class EstimatedCountPaginator(Paginator):
             cap = self.ESTIMATE_FROM + 1
             if query is None:
                 counted = queryset.order_by()[:cap].count()
+            elif _kept_estimate(("over", *query), lambda: None):
+                counted = cap
             else:
                 # The query the planner estimated, counted as it was built for the estimate (Django's
                 # compiled SQL with its parameters apart, and an integer).
@@ -76,6 +80,8 @@ class EstimatedCountPaginator(Paginator):
                 with connection.cursor() as cursor:
                     cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {cap}) AS capped", params)  # noqa: S608
                     counted = cursor.fetchone()[0]
+                if counted > self.ESTIMATE_FROM:
+                    _keep(("over", *query), True)
             if counted > self.ESTIMATE_FROM:
                 self.at_least = True
                 return self.ESTIMATE_FROM
@@ -127,21 +133,32 @@ KEPT_ESTIMATES = 1024
 _estimates: dict[tuple, tuple[float, int | None]] = {}
 
 
+def _key(what: tuple) -> tuple:
+    return (connection.alias, connection.settings_dict.get("NAME"), *what)
+
+
 def _kept_estimate(what: tuple, read: Callable[[], int | None]) -> int | None:
     """``read()``, kept for ``ESTIMATE_SECONDS`` by ``what`` and the database it is of."""
-    key = (connection.alias, connection.settings_dict.get("NAME"), *what)
     try:
-        kept = _estimates.get(key)
+        kept = _estimates.get(_key(what))
     except TypeError:  # a parameter that cannot be a key: asked every time
         return read()
-    now = time.monotonic()
-    if kept is not None and now - kept[0] < ESTIMATE_SECONDS:
+    if kept is not None and time.monotonic() - kept[0] < ESTIMATE_SECONDS:
         return kept[1]
     estimate = read()
+    _keep(what, estimate)
+    return estimate
+
+
+def _keep(what: tuple, value) -> None:
+    try:
+        key = _key(what)
+        hash(key)
+    except TypeError:
+        return
     if len(_estimates) >= KEPT_ESTIMATES:
         _estimates.clear()
-    _estimates[key] = (now, estimate)
-    return estimate
+    _estimates[key] = (time.monotonic(), value)
 
 
 def forget_estimates() -> None:
