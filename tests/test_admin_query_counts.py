@@ -163,3 +163,22 @@ def test_lists_of_added_only_records_show_the_newest_first_along_the_primary_key
     older, newer = ROWS[label].make(shop), ROWS[label].make(shop)
     response = client_for(label).get(url_of(model, "changelist"))
     assert [row.pk for row in response.context["cl"].result_list][:2] == [newer.pk, older.pk]
+
+
+def test_an_admin_that_lays_out_its_fields_shows_every_field_of_its_model():
+    """An admin declaring ``fieldsets`` names the fields itself: a field added to the model must be added
+    there too (or to ``exclude``), or staff would never see it."""
+    from django.contrib.admin.utils import flatten_fieldsets
+
+    laid_out = [
+        (model, model_admin) for model, model_admin in admin.site._registry.items() if model_admin.fieldsets
+    ]
+    assert len(laid_out) >= 5
+    for model, model_admin in laid_out:
+        shown = set(flatten_fieldsets(model_admin.fieldsets)) | set(model_admin.exclude or ())
+        editable = {
+            field.name
+            for field in model._meta.concrete_fields
+            if field.editable and not field.primary_key and not field.auto_created
+        }
+        assert editable <= shown, (model, editable - shown)

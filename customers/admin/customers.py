@@ -231,6 +231,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         "created_at",
         "restricted_at",
         "erased_at",
+        "erasure_mode",
         "recent_orders",
         "recent_returns",
         "consents",
@@ -254,7 +255,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
                     "relationship_ended_at",
                     "restricted_at",
                     "restriction_reason",
-                    "erased_at",
+                    ("erased_at", "erasure_mode"),
                 )
             },
         ),

@@ -63,6 +63,35 @@ class OrderAdmin(NoDeleteAdminMixin, HistoryAdmin):
     raw_id_fields = ("customer",)
     ordering = ("-placed_at", "-id")
     readonly_fields = ("purge_after",)
+    # Declared, the form is built once per page (without, Django builds it a second time to list the fields).
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    ("number", "status"),
+                    "customer",
+                    "controller",
+                    ("placed_at", "delivered_at"),
+                    ("total", "currency"),
+                    "carrier",
+                    "purge_after",
+                )
+            },
+        ),
+        (
+            _("Delivery address"),
+            {
+                "fields": (
+                    "delivery_name",
+                    "delivery_street",
+                    ("delivery_postal_code", "delivery_city"),
+                    "delivery_country",
+                    "delivery_phone",
+                )
+            },
+        ),
+    )
     inlines = (OrderLineInline, InvoiceInline)
     actions = ("mark_shipped", "mark_delivered", "cancel_orders")
 

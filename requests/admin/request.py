@@ -227,6 +227,7 @@ class RequestAdmin(RequestPagesMixin, ModelAdmin):
                     "identity_display",
                     "customers_display",
                     "match_state_display",
+                    ("match_confirmed_at", "match_confirmed_by"),
                 ]
             },
         ),

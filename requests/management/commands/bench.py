@@ -242,9 +242,18 @@ class Command(BaseCommand):
             ):
                 if section in sections:
                     rows += measure()
+        from customers.models import OrderLine
+
+        # Probed before the purge, which leaves the tables to its own rows.
+        self.probe_ms = index_probes_ms(OrderLine._meta.db_table)
         if "purge" in sections:
             rows.append(self.purge_row(options["purge_orders"] or customers))
         self.print_table(rows, customers, options)
+        if "purge" in sections:
+            self.stdout.write(
+                f"\n{connection.settings_dict['NAME']} now holds the purge's rows: measure the pages again "
+                "without --reuse."
+            )
 
     # --- The data --------------------------------------------------------------------------
 
@@ -574,9 +583,7 @@ class Command(BaseCommand):
 
     def print_table(self, rows: list[Row], customers: int, options: dict) -> None:
         build = getattr(self, "build_seconds", None)
-        from customers.models import OrderLine
-
-        probe_ms = index_probes_ms(OrderLine._meta.db_table)
+        probe_ms = self.probe_ms
         probes = "10,000 index probes of order lines " + (f"{probe_ms:,.1f} ms" if probe_ms else "—")
         self.stdout.write(
             f"\nkr_bench: {customers:,} customers × {options['orders_per_customer']} orders, "
