@@ -49,10 +49,13 @@ def unsubscribe_url(customer: Customer, purpose: ConsentPurpose | str) -> str:
     return settings.SITE_URL + path
 
 
-def list_unsubscribe_headers(customer: Customer, purpose: ConsentPurpose | str) -> dict[str, str]:
-    """Return the List-Unsubscribe and List-Unsubscribe-Post headers for a marketing email (RFC 8058)."""
+def list_unsubscribe_headers(
+    customer: Customer, purpose: ConsentPurpose | str, url: str | None = None
+) -> dict[str, str]:
+    """Return the List-Unsubscribe and List-Unsubscribe-Post headers for a marketing email (RFC 8058);
+    ``url``: the customer's unsubscribe URL for the purpose, if already made."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(customer, purpose)}>",
+        "List-Unsubscribe": f"<{url or unsubscribe_url(customer, purpose)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
@@ -159,11 +162,12 @@ def customer_links(
         purposes = ConsentPurpose.objects.filter(is_marketing=True)
     links = []
     for purpose in sorted((p for p in purposes if p.is_marketing), key=lambda p: p.code):
-        headers = list_unsubscribe_headers(customer, purpose)
+        url = unsubscribe_url(customer, purpose)
+        headers = list_unsubscribe_headers(customer, purpose, url)
         links.append(
             {
                 "purpose": purpose,
-                "url": unsubscribe_url(customer, purpose),
+                "url": url,
                 "list_unsubscribe": headers["List-Unsubscribe"],
                 "list_unsubscribe_post": headers["List-Unsubscribe-Post"],
             }
