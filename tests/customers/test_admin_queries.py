@@ -191,17 +191,22 @@ def test_the_returns_list_says_about_above_the_threshold(dpo_client, monkeypatch
     assert paginator_text(dpo_client.get(url).content.decode()).startswith("about ")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
-def test_a_filter_the_planner_underestimates_counts_no_further_than_the_threshold(dpo_client, monkeypatch):
-    # The consent filter tests each customer's latest ledger event: PostgreSQL guesses a handful of
-    # rows whatever the truth, so the list counts, but stops one row past the threshold.
+def consent_filter_over_the_threshold(monkeypatch) -> str:
+    """The consent filter's list of four customers with the threshold at two, analysed: its address."""
     monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 2)
     for _ in range(4):
         make_consent(customer=make_customer(country="FI"))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE customers_customer")
         cursor.execute("ANALYZE customers_consentevent")
-    url = reverse("admin:customers_customer_changelist") + "?consent=newsletter_email:granted"
+    return reverse("admin:customers_customer_changelist") + "?consent=newsletter_email:granted"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_a_filter_the_planner_underestimates_counts_no_further_than_the_threshold(dpo_client, monkeypatch):
+    # The consent filter tests each customer's latest ledger event: PostgreSQL guesses a handful of
+    # rows whatever the truth, so the list counts, but stops one row past the threshold.
+    url = consent_filter_over_the_threshold(monkeypatch)
     sql = queries_of(dpo_client, url)
     assert [q for q in sql if "COUNT(" in q.upper() and "LIMIT 3" in q.upper()], sql
     assert paginator_text(dpo_client.get(url).content.decode()).startswith("more than 2 ")
@@ -213,13 +218,7 @@ def test_a_list_found_over_the_threshold_says_so_again_without_counting(dpo_clie
     kept answer is older than ``ESTIMATE_SECONDS`` the rows are counted again."""
     from register import admin_counts as common
 
-    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_FROM", 2)
-    for _ in range(4):
-        make_consent(customer=make_customer(country="FI"))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE customers_customer")
-        cursor.execute("ANALYZE customers_consentevent")
-    url = reverse("admin:customers_customer_changelist") + "?consent=newsletter_email:granted"
+    url = consent_filter_over_the_threshold(monkeypatch)
 
     def capped_counts():
         return [q for q in queries_of(dpo_client, url) if "COUNT(" in q.upper() and "LIMIT 3" in q.upper()]
