@@ -4,7 +4,9 @@ Django renders every widget, label and (empty) error list of a change form from 
 field of a fieldset through ``admin/includes/fieldset.html``: on the customer's change page, with some
 thirty fields, that template work is most of the page's time. ``PythonFormRenderer`` writes the
 templates of the plain widgets, labels and empty error lists, and ``fieldset_html`` the fieldset
-template, directly; ``tests/staff/test_admin_html.py`` checks they give what the templates give.
+template, directly (``tabular_cells_html`` a tabular inline's cells); ``tests/staff/test_admin_html.py``
+checks they give what the templates give. ``python_written`` hands Django's related-widget wrapper the
+form's renderer for the select inside it, which Django renders with the default template renderer.
 
 Each writer is used only while the templates it stands for are the ones it was written from (their
 SHA-256, checked once per process): another Django version, or a project template of the same name,
