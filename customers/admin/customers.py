@@ -40,6 +40,7 @@ from customers.models import (
 )
 from customers.unsubscribe import customer_links, marketing_csv_lines
 from register.admin_base import HistoryAdmin, NoDeleteAdminMixin
+from register.compiled_reads import CompiledRead
 from register.events import EventType, queue_event
 
 logger = logging.getLogger("customers.admin")
@@ -79,10 +80,33 @@ def consent_overview(customer: Customer) -> list:
     return customer.__dict__["_consent_overview"]
 
 
-def _customer_returns(customer: Customer) -> QuerySet:
+def _customer_returns(customer_id: int) -> QuerySet:
     """The customer's returns, newest first: one walk of the returns' (customer, time) index, whatever the
     number of the customer's orders (each return keeps its order's customer)."""
-    return Return.objects.filter(customer_id=customer.pk).order_by("-returned_at", "-id")
+    return Return.objects.filter(customer_id=customer_id).order_by("-returned_at", "-id")
+
+
+def _latest_orders_and_returns(customer_id: int) -> QuerySet:
+    """The customer's latest orders and returns in one query (PostgreSQL allows a limit in each part of a
+    UNION); a last column tells an order (True) from a return."""
+    orders = Order.objects.filter(customer_id=customer_id).order_by("-placed_at", "-id")
+    return orders.values_list(*ORDER_COLUMNS, Value(True))[:RECENT_ROWS].union(
+        _customer_returns(customer_id).values_list(*RETURN_COLUMNS, Value(""), Value(False))[:RECENT_ROWS],
+        all=True,
+    )
+
+
+_LATEST_ORDERS_AND_RETURNS = CompiledRead(_latest_orders_and_returns)
+
+
+def _latest_consent_events(customer_id: int) -> QuerySet:
+    """The customer's latest ledger events (the ledger's order, newest first)."""
+    return ConsentEvent.objects.filter(customer_id=customer_id).values_list(
+        "occurred_at", "purpose_id", "action", "via"
+    )[:RECENT_ROWS]
+
+
+_LATEST_CONSENT_EVENTS = CompiledRead(_latest_consent_events)
 
 
 ORDER_COLUMNS = ("pk", "number", "placed_at", "status", "total", "currency")
@@ -92,24 +116,23 @@ RETURN_COLUMNS = ("pk", "order__number", "returned_at", "status", "refund_amount
 def latest_orders_and_returns(customer: Customer) -> tuple[list[tuple], list[tuple]]:
     """The customer's latest orders and returns as values, read once per request.
 
-    Orders are rows of ``ORDER_COLUMNS``, returns of ``RETURN_COLUMNS``, each newest first. Where the
-    database allows a limit in each part of a UNION (PostgreSQL), both come in one query.
+    Orders are rows of ``ORDER_COLUMNS``, returns of ``RETURN_COLUMNS``, each newest first. On PostgreSQL
+    both come in one query, its SQL compiled once per process.
     """
     if "_latest_orders_and_returns" in customer.__dict__:
         return customer.__dict__["_latest_orders_and_returns"]
-    orders = Order.objects.filter(customer_id=customer.pk).order_by("-placed_at", "-id")
-    returns = _customer_returns(customer)
-    if connection.features.supports_slicing_ordering_in_compound:
+    if connection.vendor == "postgresql":
         # A last column tells an order (True) from a return; a return's rows are one column shorter.
-        both = orders.values_list(*ORDER_COLUMNS, Value(True))[:RECENT_ROWS].union(
-            returns.values_list(*RETURN_COLUMNS, Value(""), Value(False))[:RECENT_ROWS], all=True
-        )
-        rows = list(both)
+        # PostgreSQL's driver gives each column as the ORM would (no conversion), so the compiled SQL's rows
+        # are used as they come.
+        rows = _LATEST_ORDERS_AND_RETURNS.rows(customer.pk)
         latest = (
             sorted((row[:-1] for row in rows if row[-1]), key=_newest_first),
             sorted((row[:-2] for row in rows if not row[-1]), key=_newest_first),
         )
     else:
+        orders = Order.objects.filter(customer_id=customer.pk).order_by("-placed_at", "-id")
+        returns = _customer_returns(customer.pk)
         latest = (
             list(orders.values_list(*ORDER_COLUMNS)[:RECENT_ROWS]),
             list(returns.values_list(*RETURN_COLUMNS)[:RECENT_ROWS]),
@@ -518,9 +541,10 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         )
         # The overview holds every purpose: the events need not join them again.
         purposes = {purpose.pk: purpose for purpose, _granted in overview}
-        events = ConsentEvent.objects.filter(customer_id=obj.pk).values_list(
-            "occurred_at", "purpose_id", "action", "via"
-        )[:RECENT_ROWS]
+        if connection.vendor == "postgresql":
+            events = _LATEST_CONSENT_EVENTS.rows(obj.pk)
+        else:
+            events = _latest_consent_events(obj.pk)
         short_datetime = _short_datetime()
         action, via = _choice_labels(ConsentEvent, "action"), _choice_labels(ConsentEvent, "via")
         ledger = format_html_join(

@@ -18,6 +18,7 @@ from customers.contacts import (
     normalize_email,
     normalize_phone,
 )
+from register.compiled_reads import CompiledRead
 from register.email_address import EmailAddressField
 from register.events import EventType, queue_event
 from register.models import NoticeVersion
@@ -359,14 +360,12 @@ class Customer(models.Model):
         """Every purpose, by code, with whether its latest ledger event for the customer grants it.
 
         One query however long the ledger: the latest event per purpose comes from the index on
-        (customer, purpose, occurred_at, id).
+        (customer, purpose, occurred_at, id). Its SQL is compiled once per process (``_CONSENT_OVERVIEW``).
         """
-        latest = (
-            ConsentEvent.objects.filter(customer=self, purpose=OuterRef("pk"))
-            .order_by("-occurred_at", "-id")
-            .values("action")[:1]
-        )
-        purposes = ConsentPurpose.objects.annotate(latest_action=Subquery(latest)).order_by("code")
+        if self.pk is None:
+            purposes = _consent_overview(None)
+        else:
+            purposes = ConsentPurpose.objects.raw(*_CONSENT_OVERVIEW.sql_and_params(self.pk))
         return [(purpose, purpose.latest_action == ConsentEvent.Action.GRANTED) for purpose in purposes]
 
     def _record_consent(
@@ -460,3 +459,16 @@ class Customer(models.Model):
 # The ledger's models refer to ``Customer`` as they are defined, and the customer's methods read and
 # write the ledger: they are imported once ``Customer`` exists.
 from customers.models.consents import ConsentEvent, ConsentPurpose, Suppression  # noqa: E402
+
+
+def _consent_overview(customer_id: int | None) -> models.QuerySet:
+    """Every purpose by code, annotated with the customer's latest ledger action for it."""
+    latest = (
+        ConsentEvent.objects.filter(customer_id=customer_id, purpose=OuterRef("pk"))
+        .order_by("-occurred_at", "-id")
+        .values("action")[:1]
+    )
+    return ConsentPurpose.objects.annotate(latest_action=Subquery(latest)).order_by("code")
+
+
+_CONSENT_OVERVIEW = CompiledRead(_consent_overview)
