@@ -71,7 +71,7 @@ class EstimatedCountPaginator(Paginator):
             cap = self.ESTIMATE_FROM + 1
             if query is None:
                 counted = queryset.order_by()[:cap].count()
-            elif _kept_estimate(("over", *query), lambda: None):
+            elif _kept(("over", *query)) is True:
                 counted = cap
             else:
                 # The query the planner estimated, counted as it was built for the estimate (Django's
@@ -137,16 +137,27 @@ def _key(what: tuple) -> tuple:
     return (connection.alias, connection.settings_dict.get("NAME"), *what)
 
 
-def _kept_estimate(what: tuple, read: Callable[[], int | None]) -> int | None:
-    """``read()``, kept for ``ESTIMATE_SECONDS`` by ``what`` and the database it is of."""
+_NOTHING = object()
+
+
+def _kept(what: tuple):
+    """What is kept for ``what`` and the database it is of, taken less than ``ESTIMATE_SECONDS`` ago;
+    ``_NOTHING`` if nothing is (a parameter that cannot be a key: never kept)."""
     try:
         kept = _estimates.get(_key(what))
-    except TypeError:  # a parameter that cannot be a key: asked every time
-        return read()
+    except TypeError:
+        return _NOTHING
     if kept is not None and time.monotonic() - kept[0] < ESTIMATE_SECONDS:
         return kept[1]
-    estimate = read()
-    _keep(what, estimate)
+    return _NOTHING
+
+
+def _kept_estimate(what: tuple, read: Callable[[], int | None]) -> int | None:
+    """``read()``, kept for ``ESTIMATE_SECONDS`` by ``what`` and the database it is of."""
+    estimate = _kept(what)
+    if estimate is _NOTHING:
+        estimate = read()
+        _keep(what, estimate)
     return estimate
 
 

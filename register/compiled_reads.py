@@ -52,3 +52,11 @@ class CompiledRead:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def values(self, key: int) -> list[tuple]:
+        """The rows of a ``values_list`` read for ``key`` as the ORM gives them: from the compiled SQL on
+        PostgreSQL, whose driver gives numbers, text, booleans and times as the ORM would (for fields without
+        a converter of their own), through the ORM elsewhere."""
+        if connection.vendor == "postgresql":
+            return self.rows(key)
+        return [tuple(row) for row in self._build(key)]

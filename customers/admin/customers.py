@@ -116,16 +116,15 @@ RETURN_COLUMNS = ("pk", "order__number", "returned_at", "status", "refund_amount
 def latest_orders_and_returns(customer: Customer) -> tuple[list[tuple], list[tuple]]:
     """The customer's latest orders and returns as values, read once per request.
 
-    Orders are rows of ``ORDER_COLUMNS``, returns of ``RETURN_COLUMNS``, each newest first. On PostgreSQL
-    both come in one query, its SQL compiled once per process.
+    Orders are rows of ``ORDER_COLUMNS``, returns of ``RETURN_COLUMNS``, each newest first. Where the
+    database allows a limit in each part of a UNION (PostgreSQL), both come in one query, its SQL compiled
+    once per process.
     """
     if "_latest_orders_and_returns" in customer.__dict__:
         return customer.__dict__["_latest_orders_and_returns"]
-    if connection.vendor == "postgresql":
+    if connection.features.supports_slicing_ordering_in_compound:
         # A last column tells an order (True) from a return; a return's rows are one column shorter.
-        # PostgreSQL's driver gives each column as the ORM would (no conversion), so the compiled SQL's rows
-        # are used as they come.
-        rows = _LATEST_ORDERS_AND_RETURNS.rows(customer.pk)
+        rows = _LATEST_ORDERS_AND_RETURNS.values(customer.pk)
         latest = (
             sorted((row[:-1] for row in rows if row[-1]), key=_newest_first),
             sorted((row[:-2] for row in rows if not row[-1]), key=_newest_first),
@@ -541,10 +540,7 @@ class CustomerAdmin(NoDeleteAdminMixin, SensitiveFieldsMixin, HistoryAdmin):
         )
         # The overview holds every purpose: the events need not join them again.
         purposes = {purpose.pk: purpose for purpose, _granted in overview}
-        if connection.vendor == "postgresql":
-            events = _LATEST_CONSENT_EVENTS.rows(obj.pk)
-        else:
-            events = _latest_consent_events(obj.pk)
+        events = _LATEST_CONSENT_EVENTS.values(obj.pk)
         short_datetime = _short_datetime()
         action, via = _choice_labels(ConsentEvent, "action"), _choice_labels(ConsentEvent, "via")
         ledger = format_html_join(

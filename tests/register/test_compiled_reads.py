@@ -90,9 +90,9 @@ def test_the_change_pages_compiled_reads_give_the_orms_rows():
         make_order(customer=customer)
     make_return(customer.orders.first())
     make_consent(customer=customer)
-    assert customer_admin._LATEST_ORDERS_AND_RETURNS.rows(customer.pk) == list(
+    assert customer_admin._LATEST_ORDERS_AND_RETURNS.values(customer.pk) == list(
         customer_admin._latest_orders_and_returns(customer.pk)
     )
-    assert customer_admin._LATEST_CONSENT_EVENTS.rows(customer.pk) == list(
+    assert customer_admin._LATEST_CONSENT_EVENTS.values(customer.pk) == list(
         customer_admin._latest_consent_events(customer.pk)
     )
