@@ -29,6 +29,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError, models
 from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.query import ModelIterable
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -41,6 +42,7 @@ from simple_history.utils import get_history_model_for_model
 
 from register.admin_counts import EstimatedCountPaginator
 from register.admin_html import RENDERER, STACKED_INLINE_TEMPLATE, TABULAR_INLINE_TEMPLATE, python_written
+from register.list_rows import ListRows
 
 # model label -> {field name: permission that lets a user filter, order and search by it}
 _protected_fields: dict[str, dict[str, str]] = {}
@@ -148,11 +150,13 @@ class StrictChangeList(ChangeList):
         # a broken regular expression) is refused before the query (StrictAdminMixin); should it
         # still refuse a value, requests run in autocommit, so the failed statement breaks nothing.
         # An admin naming the columns its list shows reads only those for the page's rows; counts,
-        # filters and actions keep the whole queryset.
+        # filters and actions keep the whole queryset. The rows are built by ListRows.
         columns = getattr(self.model_admin, "list_columns", None)
         whole = self.queryset
-        if columns:
-            self.queryset = whole.only(*columns)
+        rows = whole.only(*columns) if columns else whole._chain()
+        if rows._iterable_class is ModelIterable:
+            rows._iterable_class = ListRows
+        self.queryset = rows
         try:
             super().get_results(request)
             len(self.result_list)  # run the page's query here, not while the template renders
