@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote as url_quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -31,6 +32,8 @@ from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.query import ModelIterable
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
@@ -232,6 +235,11 @@ class ActionForm(helpers.ActionForm):
         across.widget = _KeptHidden(across.widget.attrs)
 
 
+# The project's change list template, and the one that writes the whole page in Python (staff.list_page).
+_PROJECT_CHANGE_LIST = str(settings.BASE_DIR / "templates" / "admin" / "change_list.html")
+PYTHON_CHANGE_LIST = "admin/change_list_python.html"
+
+
 class StrictAdminMixin:
     """Hostile query strings get a message, never a 500; protected fields stay out of every list; lists
     of big tables count their rows only up to a threshold (``EstimatedCountPaginator``).
@@ -240,6 +248,24 @@ class StrictAdminMixin:
     """
 
     action_form = ActionForm
+
+    def changelist_view(self, request, extra_context=None):
+        """Django's change list; its whole page written in Python (``admin/change_list_python.html``)
+        where ``renders_in_python`` accepts the list and the page's template is the project's own
+        ``admin/change_list.html`` (a model or app with a template of its own keeps it)."""
+        from register.admin_list import renders_in_python
+
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if (
+            isinstance(response, TemplateResponse)
+            and not response.is_rendered
+            and self.change_list_template is None
+            and renders_in_python(context.get("cl"))
+            and select_template(response.template_name).origin.name == _PROJECT_CHANGE_LIST
+        ):
+            response.template_name = PYTHON_CHANGE_LIST
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # The widgets, labels and fieldsets of every change form are written in Python, the same HTML

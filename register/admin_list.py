@@ -19,10 +19,12 @@ from django.conf import settings
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import (
     _coerce_field_name,
+    pagination,
+    paginator_number,
     result_headers,
     result_hidden_fields,
 )
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
 from django.contrib.admin.utils import (
     FieldIsAForeignKeyColumnName,
     _get_non_gfk_field,
@@ -30,14 +32,16 @@ from django.contrib.admin.utils import (
     display_for_value,
     lookup_field,
 )
+from django.contrib.admin.views.main import IS_FACETS_VAR, IS_POPUP_VAR, SEARCH_VAR
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
-from django.urls import NoReverseMatch
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from register.admin_base import Kept, StrictChangeList
 
@@ -47,15 +51,27 @@ _KEY, _LABEL = "__row_key__", "__row_label__"
 Cell = Callable[[object], tuple[str, str]]
 
 
+# The classes of gettext_lazy's and pgettext_lazy's text: each reads its arguments' translation in the
+# active language, and nothing else.
+_TRANSLATED_LATER = (type(gettext_lazy("")), type(pgettext_lazy("", "")))
+
+# Escaped translations of lazy text, by its class, arguments and language.
+_translations = Kept(2048)
+
+
 def _escaped(value) -> str:
     """``conditional_escape(value)``; plain text escaped directly (Django's ``escape`` first checks every
-    argument for lazy text, a cost paid once per cell)."""
+    argument for lazy text, a cost paid once per cell), and lazy translations (the labels of choices and
+    filters) looked up once per language."""
     if type(value) is str:
         return escape_text(value)
+    if type(value) in _TRANSLATED_LATER:
+        key = (type(value), value._args, get_language())
+        return _translations.get(key, lambda: conditional_escape(value))
     return conditional_escape(value)
 
 
-def _capfirst(text) -> str:
+def capfirst_html(text) -> str:
     """``{{ text|capfirst }}`` as the template writes it."""
     shown = str(text)
     shown = shown[:1].upper() + shown[1:]
@@ -107,9 +123,9 @@ def _headers_html_of(cl) -> str:
                 )
             )
         if header["sortable"]:
-            text = format_html('<a href="{}">{}</a>', header["url_primary"], _capfirst(header["text"]))
+            text = format_html('<a href="{}">{}</a>', header["url_primary"], capfirst_html(header["text"]))
         else:
-            text = format_html("<span>{}</span>", _capfirst(header["text"]))
+            text = format_html("<span>{}</span>", capfirst_html(header["text"]))
         html.append(f'<div class="text">{text}</div><div class="clear"></div></th>')
     return "".join(html)
 
@@ -470,15 +486,151 @@ def result_list_html(cl) -> SafeString:
 
 def filter_html(cl, spec) -> SafeString:
     """The HTML of Django's ``{% admin_list_filter cl spec %}`` for a filter of ``admin/filter.html``."""
-    title = conditional_escape(spec.title)
+    title = _escaped(spec.title)
     items = []
     for choice in spec.choices(cl):
         selected = ' class="selected"' if choice["selected"] else ""
         href = escape(iri_to_uri(choice["query_string"]))
-        items.append(f'<li{selected}><a href="{href}">{conditional_escape(choice["display"])}</a></li>')
+        items.append(f'<li{selected}><a href="{href}">{_escaped(choice["display"])}</a></li>')
     # {% blocktranslate %} keeps the spaces around its text; the template's own line breaks stay too.
     summary = "\n    " + gettext(" By %(filter_title)s ") % {"filter_title": title} + "\n  "
     choices = "".join(items)
     return SafeString(
         f'<details data-filter-title="{title}" open><summary>{summary}</summary><ul>{choices}</ul></details>'
+    )
+
+
+def _value(value) -> str:
+    """``{{ value }}`` as a template writes it: localized (numbers, dates), then escaped."""
+    return _escaped(formats.localize(value))
+
+
+def actions_html(context) -> SafeString:
+    """The HTML of Django's ``{% admin_actions %}`` (``admin/actions.html``), counting the action bars
+    of the page in ``action_index`` as the tag does."""
+    context["action_index"] = index = context.get("action_index", -1) + 1
+    fields = "".join(
+        f"<label>{_escaped(field.label)} {field}</label>" if field.label else str(field)
+        for field in context["action_form"]
+    )
+    html = [
+        f'<div class="actions">\n    {fields}\n    <button type="submit" class="button" title="'
+        f'{gettext("Run the selected action")}" name="index" value="{_value(index or 0)}">'
+        f"{gettext('Go')}</button>\n    "
+    ]
+    if context.get("actions_selection_counter"):
+        cl = context["cl"]
+        shown = len(cl.result_list)
+        html.append(
+            f'<span class="action-counter" data-actions-icnt="{_value(shown)}">'
+            f"{_escaped(context.get('selection_note', ''))}</span>\n"
+        )
+        if cl.result_count != shown:
+            select_all = gettext("Select all %(total_count)s %(module_name)s") % {
+                "total_count": _value(cl.result_count),
+                "module_name": _value(context.get("module_name", "")),
+            }
+            html.append(
+                f'        <span class="all hidden">{_escaped(context.get("selection_note_all", ""))}</span>\n'
+                '        <span class="question hidden">\n'
+                '            <a role="button" href="#" title="'
+                f'{gettext("Click here to select the objects across all pages")}">{select_all}</a>\n'
+                "        </span>\n"
+                '        <span class="clear hidden"><a role="button" href="#">'
+                f"{gettext('Clear selection')}</a></span>\n"
+            )
+    html.append("</div>")
+    return SafeString("".join(html))
+
+
+def search_form_html(cl) -> SafeString:
+    """The HTML of ``{% search_form cl %}`` (the project's ``admin/search_form.html``)."""
+    if not cl.search_fields:
+        return SafeString("")
+    helped = ' aria-describedby="searchbar_helptext"' if cl.search_help_text else ""
+    html = [
+        '<div id="toolbar"><form id="changelist-search" method="get" role="search">\n'
+        "<div><!-- DIV needed for valid HTML -->\n"
+        f'<label for="searchbar"><img src="{_escaped(static("admin/img/search.svg"))}" '
+        f'alt="{gettext("Search")}"></label>\n'
+        f'<input type="text" size="40" name="{SEARCH_VAR}" value="{_value(cl.query)}" '
+        f'id="searchbar"{helped}>\n'
+        f'<input type="submit" value="{gettext("Search")}">\n'
+    ]
+    if cl.result_count != cl.full_result_count:
+        counted = ngettext("%(counter)s result", "%(counter)s results", cl.result_count) % {
+            "counter": _value(cl.result_count)
+        }
+        query = ""
+        if cl.is_popup:
+            query = f"{IS_POPUP_VAR}=1" + ("&" if cl.add_facets else "")  # the template's own "&"
+        if cl.add_facets:
+            query += IS_FACETS_VAR
+        if cl.show_full_result_count:
+            total = gettext("%(full_result_count)s total") % {
+                "full_result_count": _value(cl.full_result_count)
+            }
+        else:
+            total = gettext("Show all")
+        html.append(f'    <span class="small quiet">{counted} (<a href="?{query}">{total}</a>)</span>\n')
+    for name, value in cl.params.items():
+        if name != SEARCH_VAR:
+            html.append(f'    <input type="hidden" name="{_value(name)}" value="{_value(value)}">\n')
+    html.append("</div>\n")
+    if cl.search_help_text:
+        html.append(
+            '<br class="clear">\n'
+            f'<div class="help" id="searchbar_helptext">{_value(cl.search_help_text)}</div>\n'
+        )
+    html.append("</form></div>")
+    return SafeString("".join(html))
+
+
+def pagination_html(cl) -> SafeString:
+    """The HTML of ``{% pagination cl %}`` (the project's ``admin/pagination.html``)."""
+    context = pagination(cl)
+    html = ['<p class="paginator">\n']
+    if context["pagination_required"]:
+        html.extend(f"    {paginator_number(cl, number)}\n" for number in context["page_range"])
+    paginator = cl.paginator
+    if paginator.estimated:
+        count = gettext("about %(count)s") % {"count": _value(cl.result_count)}
+    elif paginator.at_least:
+        count = gettext("more than %(count)s") % {"count": _value(cl.result_count)}
+    else:
+        count = _value(cl.result_count)
+    name = cl.opts.verbose_name if cl.result_count == 1 else cl.opts.verbose_name_plural
+    html.append(f"{count} {_value(name)}\n")
+    if context["show_all_url"]:
+        html.append(
+            f'<a href="{_escaped(context["show_all_url"])}" class="showall">{gettext("Show all")}</a>\n'
+        )
+    if cl.formset and cl.result_count:
+        html.append(f'<input type="submit" name="_save" class="default" value="{gettext("Save")}">\n')
+    html.append("</p>")
+    return SafeString("".join(html))
+
+
+def object_tools_html(context) -> SafeString:
+    """The HTML of Django's ``{% change_list_object_tools %}``: the add link, filters kept."""
+    if not context.get("has_add_permission"):
+        return SafeString("")
+    opts = context["cl"].opts
+    request = getattr(context, "request", None)
+    current_app = getattr(request, "current_app", None) or getattr(
+        getattr(request, "resolver_match", None), "namespace", None
+    )
+    try:
+        url = reverse(admin_urlname(opts, "add"), current_app=current_app)
+    except NoReverseMatch:
+        url = ""
+    link = add_preserved_filters(
+        {"preserved_filters": context.get("preserved_filters"), "opts": context.get("opts")},
+        url,
+        context.get("is_popup"),
+        context.get("to_field"),
+    )
+    added = gettext("Add %(name)s") % {"name": _value(opts.verbose_name)}
+    return SafeString(
+        f'\n  <li>\n    <a href="{_escaped(link)}" class="addlink">\n      {added}\n    </a>\n  </li>\n'
     )

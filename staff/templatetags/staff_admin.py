@@ -24,7 +24,16 @@ from register.admin_html import (
     fieldset_template_unchanged,
     tabular_cells_html,
 )
-from register.admin_list import filter_html, renders_in_python, result_list_html
+from register.admin_list import (
+    actions_html,
+    filter_html,
+    object_tools_html,
+    pagination_html,
+    renders_in_python,
+    result_list_html,
+    search_form_html,
+)
+from staff import list_page
 
 register = template.Library()
 
@@ -37,6 +46,50 @@ register.filter("renders_in_python", renders_in_python)
 def python_result_list(cl) -> SafeString:
     """The HTML of Django's ``{% result_list cl %}``, for a list ``renders_in_python`` accepts."""
     return result_list_html(cl)
+
+
+@register.simple_tag(takes_context=True)
+def python_actions(context) -> SafeString:
+    """Django's ``{% admin_actions %}``, for a list ``renders_in_python`` accepts."""
+    return actions_html(context)
+
+
+@register.simple_tag
+def python_search_form(cl) -> SafeString:
+    """Django's ``{% search_form cl %}``, for a list ``renders_in_python`` accepts."""
+    return search_form_html(cl)
+
+
+@register.simple_tag
+def python_pagination(cl) -> SafeString:
+    """Django's ``{% pagination cl %}``, for a list ``renders_in_python`` accepts."""
+    return pagination_html(cl)
+
+
+@register.simple_tag(takes_context=True)
+def python_object_tools(context) -> SafeString:
+    """Django's ``{% change_list_object_tools %}``, for a list ``renders_in_python`` accepts."""
+    return object_tools_html(context)
+
+
+@register.simple_tag(takes_context=True)
+def python_change_list_page(context) -> SafeString:
+    """The whole page of a change list ``renders_in_python`` accepts (``staff.list_page``)."""
+    return list_page.page_html(context, nav_app_list(context))
+
+
+@register.simple_tag(takes_context=True)
+def python_list_block(context, name: str) -> SafeString:
+    """A change list page's block ``header``, ``breadcrumbs``, ``extrahead`` or ``nav-sidebar``, for a
+    list ``renders_in_python`` accepts (``staff.list_page``)."""
+    if name == "nav-sidebar":
+        return list_page.nav_sidebar_html(context, nav_app_list(context))
+    writer = {
+        "header": list_page.header_html,
+        "breadcrumbs": list_page.breadcrumbs_html,
+        "extrahead": list_page.extrahead_html,
+    }[name]
+    return writer(context)
 
 
 @register.simple_tag

@@ -17,23 +17,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from register.admin_list import filter_html, renders_in_python, result_list_html
-from tests.admin_rows import ROWS, Shop
+from tests.admin_rows import ROWS
 from tests.test_admin_query_counts import ADMINS, url_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shop(dpo) -> Shop:
-    return Shop(dpo)
-
-
-@pytest.fixture
-def root_client(django_user_model):
-    from tests.conftest import login_with_second_factor
-
-    root = django_user_model.objects.create_superuser("root", "root@shop.example", "x")
-    return login_with_second_factor(Client(), root)
 
 
 def squeeze(html: str) -> str:
