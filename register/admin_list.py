@@ -611,17 +611,22 @@ def pagination_html(cl) -> SafeString:
     return SafeString("".join(html))
 
 
+def current_app(context) -> str | None:
+    """The admin site a page's ``{% url %}`` tags reverse in, found as the tag finds it."""
+    request = context.get("request")
+    app = getattr(request, "current_app", None)
+    if app is None:
+        app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    return app
+
+
 def object_tools_html(context) -> SafeString:
     """The HTML of Django's ``{% change_list_object_tools %}``: the add link, filters kept."""
     if not context.get("has_add_permission"):
         return SafeString("")
     opts = context["cl"].opts
-    request = getattr(context, "request", None)
-    current_app = getattr(request, "current_app", None) or getattr(
-        getattr(request, "resolver_match", None), "namespace", None
-    )
     try:
-        url = reverse(admin_urlname(opts, "add"), current_app=current_app)
+        url = reverse(admin_urlname(opts, "add"), current_app=current_app(context))
     except NoReverseMatch:
         url = ""
     link = add_preserved_filters(

@@ -29,6 +29,7 @@ from register.admin_base import Kept
 from register.admin_list import (
     actions_html,
     capfirst_html,
+    current_app,
     filter_html,
     object_tools_html,
     pagination_html,
@@ -39,17 +40,8 @@ from staff import twofactor
 from staff.sites import PRODUCT
 
 
-def _current_app(context) -> str | None:
-    """The admin site a page's ``{% url %}`` tags reverse in, as the tag finds it."""
-    request = context.get("request")
-    current_app = getattr(request, "current_app", None)
-    if current_app is None:
-        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-    return current_app
-
-
 def _url(context, name: str, **kwargs) -> str:
-    return conditional_escape(reverse(name, kwargs=kwargs or None, current_app=_current_app(context)))
+    return conditional_escape(reverse(name, kwargs=kwargs or None, current_app=current_app(context)))
 
 
 def _theme_toggle() -> str:
