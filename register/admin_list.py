@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.admin.options import ModelAdmin
 from django.contrib.admin.templatetags.admin_list import (
     _coerce_field_name,
+    admin_list_filter,
     pagination,
     paginator_number,
     result_headers,
@@ -498,6 +499,14 @@ def filter_html(cl, spec) -> SafeString:
     return SafeString(
         f'<details data-filter-title="{title}" open><summary>{summary}</summary><ul>{choices}</ul></details>'
     )
+
+
+def spec_html(cl, spec) -> SafeString:
+    """A list filter of a list ``renders_in_python`` accepts: ``filter_html`` for a filter of
+    ``admin/filter.html``, Django's ``{% admin_list_filter %}`` for one with a template of its own."""
+    if spec.template == "admin/filter.html":
+        return filter_html(cl, spec)
+    return admin_list_filter(cl, spec)
 
 
 def _value(value) -> str:

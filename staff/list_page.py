@@ -12,9 +12,10 @@ writes what the blocks of ``admin/base.html``, Django's ``admin/change_list.html
 from __future__ import annotations
 
 import datetime
+from functools import cache
 
 from django.conf import settings
-from django.contrib.admin.templatetags.admin_list import admin_list_filter, date_hierarchy
+from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.template.defaulttags import CsrfTokenNode
 from django.template.loader import get_template, select_template
 from django.templatetags.static import static
@@ -30,11 +31,11 @@ from register.admin_list import (
     actions_html,
     capfirst_html,
     current_app,
-    filter_html,
     object_tools_html,
     pagination_html,
     result_list_html,
     search_form_html,
+    spec_html,
 )
 from staff import twofactor
 from staff.sites import PRODUCT
@@ -135,13 +136,11 @@ def nav_sidebar_html(context, app_list: str) -> SafeString:
     )
 
 
-# The icons at the end of every admin page, as Django's ``admin/base.html`` writes them (read from it).
+@cache
 def _icons() -> str:
+    """The icons closing every admin page, as Django's ``admin/base.html`` writes them (read from it)."""
     source = get_template("admin/base.html").template.source
     return source[source.index("<!-- SVGs -->") : source.index("<!-- END SVGs -->")]
-
-
-_ICONS = ""
 
 
 # Static files' addresses and the form media's HTML, by everything they depend on: the same on every
@@ -250,11 +249,7 @@ def _filters(cl) -> str:
             clear = conditional_escape(cl.clear_all_filters_qs)
             html.append(f'<h3>\n<a href="{clear}">&#10006; {gettext("Clear all filters")}</a>\n</h3>\n')
         html.append("</div>\n")
-    for spec in cl.filter_specs:
-        if spec.template == "admin/filter.html":
-            html.append(filter_html(cl, spec))
-        else:
-            html.append(admin_list_filter(cl, spec))
+    html.extend(spec_html(cl, spec) for spec in cl.filter_specs)
     html.append("\n</nav>\n")
     return "".join(html)
 
@@ -288,9 +283,6 @@ def _content(context, cl) -> str:
 
 def page_html(context, app_list: str) -> SafeString:
     """The whole page of a change list ``renders_in_python`` accepts, its sidebar being ``app_list``."""
-    global _ICONS
-    if not _ICONS:
-        _ICONS = _icons()
     cl = context["cl"]
     opts = cl.opts
     language = conditional_escape(context.get("LANGUAGE_CODE") or "en-us")
@@ -321,6 +313,6 @@ def page_html(context, app_list: str) -> SafeString:
         + _content(context, cl)
         + '\n<br class="clear">\n</div>\n<!-- END Content -->\n</main>\n</div>\n'
         '<footer id="footer"></footer>\n</div>\n<!-- END Container -->\n\n'
-        f"{_ICONS}<!-- END SVGs -->\n\n</body>\n</html>\n"
+        f"{_icons()}<!-- END SVGs -->\n\n</body>\n</html>\n"
     )
     return SafeString("".join(html))

@@ -26,12 +26,12 @@ from register.admin_html import (
 )
 from register.admin_list import (
     actions_html,
-    filter_html,
     object_tools_html,
     pagination_html,
     renders_in_python,
     result_list_html,
     search_form_html,
+    spec_html,
 )
 from staff import list_page
 
@@ -95,9 +95,7 @@ def python_list_block(context, name: str) -> SafeString:
 @register.simple_tag
 def list_filter(cl, spec) -> SafeString:
     """Django's ``{% admin_list_filter cl spec %}``, written in Python for the project's lists."""
-    if renders_in_python(cl) and spec.template == "admin/filter.html":
-        return filter_html(cl, spec)
-    return admin_list_filter(cl, spec)
+    return spec_html(cl, spec) if renders_in_python(cl) else admin_list_filter(cl, spec)
 
 
 @register.filter
