@@ -162,11 +162,35 @@ class StrictChangeList(ChangeList):
         self.queryset = rows
         try:
             super().get_results(request)
-            len(self.result_list)  # run the page's query here, not while the template renders
+            shown = len(self.result_list)  # run the page's query here, not while the template renders
         except (ValueError, ArithmeticError, ValidationError, DataError) as exc:
             raise IncorrectLookupParameters(exc) from exc
         finally:
             self.queryset = whole
+        self._count_from_a_short_page(shown)
+
+    def _count_from_a_short_page(self, shown: int) -> None:
+        """Correct an estimated count by the page: a page with fewer rows than a full one is the last.
+
+        The planner may guess tens of thousands of rows for a search that finds a handful; the list
+        would say "about 49,995" and offer a thousand pages above three rows. A short page tells the
+        exact count; an empty page past the first is past the end, refused as Django refuses a page
+        number beyond the last.
+        """
+        paginator = self.paginator
+        if not (getattr(paginator, "estimated", False) or getattr(paginator, "at_least", False)):
+            return
+        if not self.multi_page or self.show_all or shown >= self.list_per_page:
+            return
+        if not shown and self.page_num > 1:
+            raise IncorrectLookupParameters
+        count = (self.page_num - 1) * self.list_per_page + shown
+        paginator.estimated = paginator.at_least = False
+        paginator.__dict__["count"] = count
+        paginator.__dict__.pop("num_pages", None)
+        self.result_count = count
+        self.can_show_all = count <= self.list_max_show_all
+        self.multi_page = count > self.list_per_page
 
 
 class Kept:

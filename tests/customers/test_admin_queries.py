@@ -167,6 +167,44 @@ def test_counts_above_the_threshold_are_estimated_and_shown_as_about(dpo_client,
     assert paginator_text(dpo_client.get(url).content.decode()) == shown
 
 
+def overestimated(monkeypatch, customers: int, per_page: int) -> str:
+    """A search the planner believes finds 50,000 customers where ``customers`` match, listed
+    ``per_page`` to a page: its address."""
+    from django.contrib import admin
+
+    from customers.models import Customer
+    from register import admin_counts
+
+    monkeypatch.setattr(admin_counts, "_query_estimate", lambda sql, params: 50_000)
+    monkeypatch.setattr(admin.site._registry[Customer], "list_per_page", per_page)
+    for _ in range(customers):
+        make_customer(country="FI")
+    return reverse("admin:customers_customer_changelist") + "?country__exact=FI"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_a_short_first_page_shows_the_exact_count_not_the_estimate(dpo_client, monkeypatch):
+    url = overestimated(monkeypatch, customers=3, per_page=50)
+    page = dpo_client.get(url).content.decode()
+    assert paginator_text(page) == "3 customers"
+    assert "?p=2" not in page and "50,000" not in page and "50000" not in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_a_short_later_page_ends_the_list(dpo_client, monkeypatch):
+    url = overestimated(monkeypatch, customers=3, per_page=2)
+    # A full first page cannot tell: it shows the estimate.
+    first = re.sub(r"<[^>]+>", "", paginator_text(dpo_client.get(url).content.decode()))
+    assert re.search(r"about 50,?000 customers$", first), first
+    last = dpo_client.get(url + "&p=2").content.decode()
+    # Two pages of three customers, all of them few enough to be shown at once.
+    assert re.sub(r"<[^>]+>", "", paginator_text(last)) == "1 2 3 customers Show all"
+    assert "p=3" not in last
+    # A page past the end is refused as Django refuses one: back to the list with the error flag.
+    beyond = dpo_client.get(url + "&p=7")
+    assert beyond.status_code == 302 and "e=1" in beyond["Location"]
+
+
 def test_every_admin_counts_its_list_up_to_the_threshold_only():
     """Any table can grow with the shop (returns, outgoing mail, breach notices): no list counts it all."""
     from django.contrib import admin
