@@ -93,3 +93,14 @@ def test_index_probes_need_as_many_rows_as_probes():
     assert bench.index_probes_ms(Customer._meta.db_table, probes=2) is None
     make_customer()
     assert bench.index_probes_ms(Customer._meta.db_table, probes=2) is not None
+
+
+def test_the_table_names_the_rows_it_was_measured_over_not_the_options():
+    """A run with ``--reuse`` measures what an earlier run built: the heading counts it."""
+    from requests.management.commands.bench import Command
+
+    big = make_customer(customer_number="K9999999")
+    for _ in range(3):
+        make_order(customer=big)
+    make_order(customer=make_customer())
+    assert Command().data_description() == "2 customers, 4 orders, one customer with 3"

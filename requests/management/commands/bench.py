@@ -221,6 +221,8 @@ class Command(BaseCommand):
 
         if not Customer.objects.exists():
             self.build(customers, options["orders_per_customer"], options["big_orders"])
+        # What the pages are measured over: the rows in the database, built now or by an earlier run.
+        self.data = self.data_description()
         self.user = self.staff_user()
         # The access reports the jobs build go to a folder of the run's own, removed after it, not to the
         # private storage of the machine's own register.
@@ -248,7 +250,7 @@ class Command(BaseCommand):
         self.probe_ms = index_probes_ms(OrderLine._meta.db_table)
         if "purge" in sections:
             rows.append(self.purge_row(options["purge_orders"] or customers))
-        self.print_table(rows, customers, options)
+        self.print_table(rows)
         if "purge" in sections:
             self.stdout.write(
                 f"\n{connection.settings_dict['NAME']} now holds the purge's rows: measure the pages again "
@@ -581,13 +583,20 @@ class Command(BaseCommand):
             f"purge {orders:,} orders vs plain DELETE", plain * 1000, purge * 1000, None, 0, peak, "of DELETE"
         )
 
-    def print_table(self, rows: list[Row], customers: int, options: dict) -> None:
+    def data_description(self) -> str:
+        from customers.models import Customer, Order
+
+        customers = Customer.objects.count()
+        orders = Order.objects.count()
+        big = Order.objects.filter(customer__customer_number="K9999999").count()
+        return f"{customers:,} customers, {orders:,} orders, one customer with {big:,}"
+
+    def print_table(self, rows: list[Row]) -> None:
         build = getattr(self, "build_seconds", None)
         probe_ms = self.probe_ms
         probes = "10,000 index probes of order lines " + (f"{probe_ms:,.1f} ms" if probe_ms else "—")
         self.stdout.write(
-            f"\nkr_bench: {customers:,} customers × {options['orders_per_customer']} orders, "
-            f"one customer with {options['big_orders']:,}; median of {self.runs} runs, or up to "
+            f"\nkr_bench: {self.data}; median of {self.runs} runs, or up to "
             f"{self.runs * MAX_ROUNDS_PER_RUN} where {self.runs} take under {MEASURED_SECONDS:.0f} s "
             f"({self.runs * PUBLIC_RUNS} for public pages), ours and stock in turn, "
             "server time through the test client"
