@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 # The key the read is compiled with: no row has it, and no other parameter equals it.
 MARK = -2_000_000_017
@@ -60,3 +60,43 @@ class CompiledRead:
         if connection.vendor == "postgresql":
             return self.rows(key)
         return [tuple(row) for row in self._build(key)]
+
+
+class CompiledGet:
+    """``model``'s row of a key (``model._default_manager.filter(pk=key).first()``, the same instance),
+    its SQL compiled once per database connection alias and vendor.
+
+    For the reads every staff page makes before anything else (its session's user and second-factor
+    device): Django compiles each of them again per page, three times what they take to run. On
+    PostgreSQL the instance is built from the compiled SQL's row as the ORM builds it (``Model.from_db``);
+    a model with a column the ORM converts on reading, and any other database, go through the ORM.
+    """
+
+    def __init__(self, model: type[Model]):
+        self.model = model
+        self._read = CompiledRead(lambda key: model._default_manager.filter(pk=key))
+        self._columns: dict[tuple[str, str], list[str] | None] = {}
+
+    def _plain_columns(self) -> list[str] | None:
+        """The attribute names of the read's columns in their order; None if the ORM would convert one."""
+        where = (connection.alias, connection.vendor)
+        if where not in self._columns:
+            compiler = self.model._default_manager.filter(pk=MARK).query.get_compiler(connection.alias)
+            compiler.setup_query()
+            selected = [column for column, _sql, _alias in compiler.select]
+            plain = not compiler.get_converters(selected) and not compiler.annotation_col_map
+            plain = (
+                plain
+                and compiler.klass_info["model"] is self.model
+                and len(selected) == len(compiler.klass_info["select_fields"])
+            )
+            self._columns[where] = [column.target.attname for column in selected] if plain else None
+        return self._columns[where]
+
+    def get(self, key: int) -> Model | None:
+        """The instance of ``key``, or None if no row has it."""
+        columns = self._plain_columns() if connection.vendor == "postgresql" else None
+        if columns is None:
+            return self.model._default_manager.filter(pk=key).first()
+        rows = self._read.rows(key)
+        return self.model.from_db(connection.alias, columns, rows[0]) if rows else None

@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "staff.signin_reads.StaffOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -98,8 +98,10 @@ MIDDLEWARE = [
 # django-axes checks every login against the lockout first; then the usual password check.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "staff.signin_reads.StaffModelBackend",
 ]
+# Django's database sessions, read with SQL compiled once (staff/signin_reads.py).
+SESSION_ENGINE = "staff.signin_reads"
 
 ROOT_URLCONF = "register.urls"
 
