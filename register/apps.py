@@ -13,6 +13,9 @@ class RegisterConfig(AppConfig):
         # retention.py registers the retention rules for its data (register.retention).
         from django.utils.module_loading import autodiscover_modules
 
-        from register import checks  # noqa: F401  (registers the system check)
+        from register import (
+            checks,  # noqa: F401  (registers the system check)
+            timestamps,  # noqa: F401  (reads times with psycopg's compiled loader)
+        )
 
         autodiscover_modules("privacy", "roles", "retention")
