@@ -6,6 +6,7 @@ a model method that refuses invalid moves with ``TransitionError`` and writes a
 of the request itself.
 """
 
+import functools
 import hashlib
 import secrets
 from datetime import date, datetime, timedelta
@@ -16,7 +17,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -79,6 +80,13 @@ class RequestQuerySet(models.QuerySet):
 
     def for_token(self, token: str) -> "RequestQuerySet":
         return self.filter(token_hash=hash_token(token))
+
+
+@functools.cache
+def _label(language: str | None) -> str:
+    """A request's name in ``language`` (the active one), translated once per language: a list of
+    requests names every row by it (each row's checkbox)."""
+    return gettext("Request %(number)s")
 
 
 class Request(models.Model):
@@ -337,7 +345,7 @@ class Request(models.Model):
 
     def __str__(self) -> str:
         # No name or email: the admin log copies this string (see docs/legal.md, known traps).
-        return gettext("Request %(number)s") % {"number": self.number}
+        return _label(get_language()) % {"number": self.number}
 
     def save(self, *args, **kwargs) -> None:
         self.email_normalized = normalize_email(self.email)

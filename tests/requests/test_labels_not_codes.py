@@ -68,3 +68,21 @@ def test_purge_report_words_the_period_in_the_readers_language(dpo_client):
     assert set(result.period_values) == {"amount", "unit", "counts_from"}
     page = page_in_swedish(dpo_client, "admin:register_purgerun_change", result.run_id)
     assert "The data is kept for" not in page and "Uppgifterna sparas" in page
+
+
+def test_a_request_is_named_in_the_active_language_each_time():
+    from django.utils import translation
+
+    from tests.factories import make_request
+
+    request = make_request()
+    names = {}
+    for language in ("sv", "fi", "en", "nb", "sv"):
+        with translation.override(language):
+            names.setdefault(language, set()).add(str(request))
+    assert names == {
+        "sv": {f"Begäran R-{request.pk}"},
+        "fi": {f"Pyyntö R-{request.pk}"},
+        "en": {f"Request R-{request.pk}"},
+        "nb": {f"Forespørsel R-{request.pk}"},
+    }
