@@ -66,6 +66,7 @@ class StaffAdminSite(admin.AdminSite):
         super().__init__(name)
         self._urls: dict[tuple, str] = {}
         self._names: dict[tuple, str] = {}
+        self._app_lists: dict[tuple, list] = {}
 
     def _url(self, where: tuple, name: str, **kwargs) -> str:
         """``reverse(name, kwargs=kwargs, current_app=self.name)``, reversed once per URLconf and prefix."""
@@ -81,6 +82,31 @@ class StaffAdminSite(admin.AdminSite):
         if name is None:
             name = self._names[(language, key)] = capfirst(str(lazy)) if capitalise else str(lazy)
         return name
+
+    # Kept app lists at most; all are forgotten at once when more would be kept.
+    KEPT_APP_LISTS = 256
+
+    def get_app_list(self, request: HttpRequest, app_label=None):
+        """Django's list of the apps and models ``request.user`` may see, kept by the user, the user's
+        permissions, the language and the URLconf.
+
+        Every admin page lists every model in the sidebar, asking five permission questions of each
+        (about 0.6 ms of a 16 ms list page). The answers of the project's admins depend on the user's
+        permissions alone, so the list is kept by them: a permission granted or taken away, a user made
+        superuser or inactive, is a different key at the next page. Each page gets its own copy.
+        """
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return super().get_app_list(request, app_label)
+        permissions = "superuser" if user.is_superuser else frozenset(user.get_all_permissions())
+        where = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
+        key = (*where, app_label, user.pk, permissions)
+        apps = self._app_lists.get(key)
+        if apps is None:
+            if len(self._app_lists) >= self.KEPT_APP_LISTS:
+                self._app_lists.clear()
+            apps = self._app_lists[key] = super().get_app_list(request, app_label)
+        return [{**app, "models": [dict(model) for model in app["models"]]} for app in apps]
 
     def _build_app_dict(self, request: HttpRequest, label=None):
         """Django's ``AdminSite._build_app_dict``, each name translated and each URL reversed once.

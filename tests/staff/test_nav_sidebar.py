@@ -110,3 +110,57 @@ def test_a_kept_sidebar_follows_the_page_the_language_and_the_role(dpo, customer
             assert ours == django, (user.username, path, language)
             seen.append(ours)
     assert len(set(seen)) == len(pages)
+
+
+def app_list(user, language="en"):
+    request = RequestFactory().get("/admin/")
+    request.user = type(user).objects.get(pk=user.pk)  # a fresh user: its permissions read again
+    with translation.override(language):
+        return admin.site.get_app_list(request), request
+
+
+def models_of(apps) -> set[str]:
+    return {model["object_name"] for app in apps for model in app["models"]}
+
+
+def test_the_kept_app_list_is_djangos_for_each_role_and_language(dpo, customer_service):
+    from django.contrib.admin import AdminSite
+
+    for user in (dpo, customer_service, dpo):
+        for language in ("sv", "en"):
+            kept, request = app_list(user, language)
+            with translation.override(language):
+                built = AdminSite.get_app_list(admin.site, request)
+            assert kept == built
+
+
+def test_a_permission_granted_or_taken_shows_at_the_next_page(customer_service):
+    from django.contrib.auth.models import Permission
+
+    before, _ = app_list(customer_service)
+    assert "Breach" not in models_of(before)
+    permission = Permission.objects.get(content_type__app_label="breaches", codename="view_breach")
+    customer_service.user_permissions.add(permission)
+    granted, _ = app_list(customer_service)
+    assert "Breach" in models_of(granted)
+    customer_service.user_permissions.remove(permission)
+    assert models_of(app_list(customer_service)[0]) == models_of(before)
+
+
+@pytest.mark.parametrize("change", [{"is_staff": False}, {"is_active": False}])
+def test_an_inactive_or_demoted_users_list_is_not_kept(customer_service, change):
+    from django.contrib.admin import AdminSite
+
+    type(customer_service).objects.filter(pk=customer_service.pk).update(**change)
+    admin.site._app_lists.clear()
+    apps, request = app_list(customer_service)
+    assert apps == AdminSite.get_app_list(admin.site, request)
+    assert not admin.site._app_lists
+
+
+def test_each_page_gets_its_own_copy_of_the_kept_list(dpo):
+    first, _ = app_list(dpo)
+    first[0]["models"].clear()
+    first[0]["name"] = "changed"
+    second, _ = app_list(dpo)
+    assert second[0]["models"] and second[0]["name"] != "changed"
