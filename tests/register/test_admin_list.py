@@ -194,3 +194,32 @@ def test_the_action_bar_reads_as_djangos_for_each_admin_and_value(language):
                     assert ours == fields(DjangosActionForm, choices, data), (language, choices, data)
                     shown.add(tuple(ours))
     assert len(shown) == 9
+
+
+@pytest.mark.parametrize(
+    "url, popup, to_field",
+    [
+        ("/admin/requests/request/__pk__/change/", False, None),
+        ("/admin/requests/request/add/", True, "id"),
+        ("/admin/requests/request/", False, None),
+        ("/admin/requests/request/?o=2", False, None),
+        ("/elsewhere/", False, None),
+    ],
+)
+@pytest.mark.parametrize(
+    "preserved", ["", "_changelist_filters=kind__exact%3Derasure%26status%3Dall", "kind__exact=erasure"]
+)
+def test_a_kept_link_with_filters_is_djangos_and_resolved_once(monkeypatch, url, popup, to_field, preserved):
+    from django.contrib.admin.templatetags import admin_urls
+
+    from register.admin_list import _filters_kept, preserved_filters_link
+    from requests.models import Request
+
+    _filters_kept._values.clear()
+    context = {"preserved_filters": preserved, "opts": Request._meta}
+    expected = admin_urls.add_preserved_filters(context, url, popup, to_field)
+    resolved = []
+    resolve = admin_urls.resolve
+    monkeypatch.setattr(admin_urls, "resolve", lambda path: resolved.append(path) or resolve(path))
+    assert [preserved_filters_link(context, url, popup, to_field) for _ in range(3)] == [expected] * 3
+    assert len(resolved) == (1 if preserved else 0)
