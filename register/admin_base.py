@@ -22,7 +22,7 @@ from urllib.parse import quote as url_quote
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin import FieldListFilter, helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
@@ -113,16 +113,38 @@ class StrictChangeList(ChangeList):
 
     def get_filters(self, request):
         try:
-            return super().get_filters(request)
+            filters = super().get_filters(request)
         except (ValueError, ArithmeticError) as exc:
             # A date-hierarchy value such as year 9999 and month 12 overflows the next month.
             raise IncorrectLookupParameters(exc) from exc
+        # A field's filter not in use filters by an empty Q(), which copies the whole query again (a
+        # third of the time of building the request list's queryset, its three unused field filters).
+        for spec in filters[0]:
+            if (
+                isinstance(spec, FieldListFilter)
+                and not spec.used_parameters
+                and type(spec).queryset is FieldListFilter.queryset
+            ):
+                spec.queryset = _unfiltered
+        return filters
 
     def get_ordering_field(self, field_name):
         order_field = super().get_ordering_field(field_name)
         if order_field is not None and self.model_admin.touches_protected(self.request, order_field):
             return None
         return order_field
+
+    def get_query_string(self, new_params=None, remove=None):
+        """Django's, kept by its inputs (``_query_strings``): a list page asks for some fifty (each filter
+        choice, each page number, each column's sorting), the same ones on every view of the list."""
+        try:
+            key = (_frozen(self.filter_params), _frozen(new_params or {}), tuple(remove or ()))
+            hash(key)
+        except TypeError:
+            return super().get_query_string(new_params, remove)
+        return _query_strings.get(
+            key, lambda: super(StrictChangeList, self).get_query_string(new_params, remove)
+        )
 
     # Stands for the primary key in the change page's address, reversed once per list.
     PK_PLACEHOLDER = "__pk__"
@@ -193,6 +215,16 @@ class StrictChangeList(ChangeList):
         self.multi_page = count > self.list_per_page
 
 
+def _unfiltered(request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    """What a field's list filter not in use makes of the list's queryset: the queryset itself."""
+    return queryset
+
+
+def _frozen(params: dict) -> tuple:
+    """``params`` (a change list's query parameters, lists of values among them) as a key."""
+    return tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in params.items())
+
+
 class Kept:
     """HTML kept by everything it depends on, for the life of the process.
 
@@ -212,6 +244,9 @@ class Kept:
             value = self._values[key] = compute()
         return value
 
+
+# A change list's query strings by its parameters and the change asked for (StrictChangeList).
+_query_strings = Kept(4096)
 
 # Widget HTML rendered for the action bar of change lists, by everything the HTML depends on.
 _kept_widgets = Kept(512)

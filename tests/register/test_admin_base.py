@@ -73,3 +73,55 @@ def test_each_row_links_to_the_change_page_django_would_link_to(dpo, pk):
     ours = changelist.url_for_result(row)
     assert ours == ChangeList.url_for_result(changelist, row)
     assert changelist.url_for_result(Customer(pk=8)) == reverse("admin:customers_customer_change", args=[8])
+
+
+def request_changelist(user, query: str = ""):
+    from requests.models import Request
+
+    model_admin = admin.site.get_model_admin(Request)
+    request = RequestFactory().get("/admin/requests/request/" + query)
+    request.user = user
+    return model_admin.get_changelist_instance(request)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", ["", "?kind__exact=erasure&o=2", "?status=all&q=%C3%A5+%26&received_via__exact=form"]
+)
+def test_a_kept_query_string_is_djangos(dpo, monkeypatch, query):
+    from django.contrib.admin.views import main
+    from django.contrib.admin.views.main import ChangeList
+
+    changelist = request_changelist(dpo, query)
+    asked = [
+        ({}, None),
+        ({"p": 3}, None),
+        ({"kind__exact": "access"}, ["kind__"]),
+        ({"status": None}, []),
+        ({"o": "1.-2"}, ["p"]),
+        ({"completed_at__gte": "2026-01-01", "completed_at__lt": "2027-01-01"}, ["completed_at__"]),
+    ]
+    expected = [ChangeList.get_query_string(changelist, new, remove) for new, remove in asked]
+    assert [changelist.get_query_string(new, remove) for new, remove in asked] == expected
+    # Asked again, by this list or another of the same parameters: not written again.
+    monkeypatch.setattr(main, "urlencode", lambda *args, **kwargs: pytest.fail("written again"))
+    again = request_changelist(dpo, query)
+    assert [again.get_query_string(new, remove) for new, remove in asked] == expected
+
+
+@pytest.mark.django_db
+def test_a_field_filter_not_in_use_leaves_the_queryset_as_it_is(dpo):
+    from django.contrib.admin import FieldListFilter
+
+    from tests.factories import make_request
+
+    for kind in ("access", "erasure", "erasure"):
+        make_request(kind=kind, status="in_progress")
+    whole = request_changelist(dpo)
+    field_filters = [spec for spec in whole.filter_specs if isinstance(spec, FieldListFilter)]
+    assert field_filters
+    queryset = object()
+    assert all(spec.queryset(None, queryset) is queryset for spec in field_filters)
+    assert whole.result_count == 3
+    filtered = request_changelist(dpo, "?kind__exact=erasure")
+    assert filtered.result_count == 2 and {r.kind for r in filtered.result_list} == {"erasure"}
