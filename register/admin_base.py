@@ -117,8 +117,8 @@ class StrictChangeList(ChangeList):
         except (ValueError, ArithmeticError) as exc:
             # A date-hierarchy value such as year 9999 and month 12 overflows the next month.
             raise IncorrectLookupParameters(exc) from exc
-        # A field's filter not in use filters by an empty Q(), which copies the whole query again (a
-        # third of the time of building the request list's queryset, its three unused field filters).
+        # A field's filter not in use filters by an empty Q(), which copies the whole query again (three
+        # times a page on the request list, whose three field filters are seldom all in use).
         for spec in filters[0]:
             if (
                 isinstance(spec, FieldListFilter)
