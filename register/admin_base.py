@@ -226,23 +226,30 @@ def _frozen(params: dict) -> tuple:
 
 
 class Kept:
-    """HTML kept by everything it depends on, for the life of the process.
+    """Values (HTML, addresses, query strings, app lists) kept by everything they depend on, for the life
+    of the process.
 
-    A key holds every input of the HTML (the language among them), so a kept value is never stale; at
+    A key holds every input of the value (the language among them), so a kept value is never stale; at
     ``limit`` keys all are forgotten at once, which bounds the memory a stream of distinct keys takes.
     """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._values: dict[tuple, str] = {}
+        self._values: dict[tuple, object] = {}
 
-    def get(self, key: tuple, compute: Callable[[], str]) -> str:
+    def get(self, key: tuple, compute: Callable[[], object]):
         value = self._values.get(key)
         if value is None:
             if len(self._values) >= self.limit:
                 self._values.clear()
             value = self._values[key] = compute()
         return value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def clear(self) -> None:
+        self._values.clear()
 
 
 # A change list's query strings by its parameters and the change asked for (StrictChangeList).

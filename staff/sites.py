@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from register.admin_base import Kept
 from staff import twofactor
 
 PRODUCT = "Kundregister"
@@ -52,6 +53,9 @@ def resolved_user(user):
 class StaffAdminSite(admin.AdminSite):
     """Django's admin site, named for the product and the shop ("Kundregister — Jalonom")."""
 
+    # Kept app lists at most; all are forgotten at once when more would be kept.
+    KEPT_APP_LISTS = 256
+
     site_header = site_title = PRODUCT
 
     def each_context(self, request: HttpRequest) -> dict:
@@ -66,7 +70,7 @@ class StaffAdminSite(admin.AdminSite):
         super().__init__(name)
         self._urls: dict[tuple, str] = {}
         self._names: dict[tuple, str] = {}
-        self._app_lists: dict[tuple, list] = {}
+        self._app_lists = Kept(self.KEPT_APP_LISTS)
 
     def _url(self, where: tuple, name: str, **kwargs) -> str:
         """``reverse(name, kwargs=kwargs, current_app=self.name)``, reversed once per URLconf and prefix."""
@@ -83,9 +87,6 @@ class StaffAdminSite(admin.AdminSite):
             name = self._names[(language, key)] = capfirst(str(lazy)) if capitalise else str(lazy)
         return name
 
-    # Kept app lists at most; all are forgotten at once when more would be kept.
-    KEPT_APP_LISTS = 256
-
     def get_app_list(self, request: HttpRequest, app_label=None):
         """Django's list of the apps and models ``request.user`` may see, kept by the user, the user's
         permissions, the language and the URLconf.
@@ -101,11 +102,7 @@ class StaffAdminSite(admin.AdminSite):
         permissions = "superuser" if user.is_superuser else frozenset(user.get_all_permissions())
         where = (settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), get_language())
         key = (*where, app_label, user.pk, permissions)
-        apps = self._app_lists.get(key)
-        if apps is None:
-            if len(self._app_lists) >= self.KEPT_APP_LISTS:
-                self._app_lists.clear()
-            apps = self._app_lists[key] = super().get_app_list(request, app_label)
+        apps = self._app_lists.get(key, lambda: super(StaffAdminSite, self).get_app_list(request, app_label))
         return [{**app, "models": [dict(model) for model in app["models"]]} for app in apps]
 
     def _build_app_dict(self, request: HttpRequest, label=None):
